@@ -1,0 +1,314 @@
+// Rules that span several keys: the tier's floors, keys that belong to the other target,
+// engine end of support, window overlaps, sizes that must fit. They run after every key parsed.
+import { EC2_INSTANCE_TYPES } from "../catalog/instance-sizes";
+import {
+  engineLine,
+  MYSQL_LINES,
+  pastStandardSupport,
+  REDIS_LINES,
+} from "../catalog/engine-versions";
+import { Tier, TIER_FLOORS } from "../catalog/tiers";
+import { Channel, SecretKey } from "./parts/alerts";
+import { ConfigProblem, problem } from "./problems";
+import { StackValues, TARGET_ONLY_KEYS } from "./schema";
+import { dailyOverlapsWeekly, dailyWindowMinutes, weeklyWindowMinutes } from "./windows";
+
+export interface RuleContext {
+  readonly values: StackValues;
+  /** The stack file as written (before defaults), to tell "set" from "defaulted". */
+  readonly raw: Record<string, unknown>;
+  /** Secret keys present in the stack. */
+  readonly secrets: ReadonlySet<SecretKey>;
+  /** ISO date used for end-of-support checks. */
+  readonly today: string;
+}
+
+function rawAt(raw: Record<string, unknown>, dotted: string): unknown {
+  return dotted
+    .split(".")
+    .reduce<unknown>(
+      (node, key) =>
+        node && typeof node === "object" ? (node as Record<string, unknown>)[key] : undefined,
+      raw,
+    );
+}
+
+const path = (dotted: string) => dotted.split(".");
+
+function targetRules({ values, raw }: RuleContext): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const floor = TIER_FLOORS[values.environment];
+  if (!floor.targets.includes(values.target)) {
+    problems.push(
+      problem(
+        ["target"],
+        `must be ${floor.targets.map((t) => `"${t}"`).join(" or ")} for the ${values.environment} tier`,
+        values.target,
+      ),
+    );
+  }
+  const other = values.target === "aws" ? "docker" : "aws";
+  for (const key of TARGET_ONLY_KEYS[other]) {
+    const value = rawAt(raw, key);
+    if (value !== undefined) {
+      problems.push(
+        problem(
+          path(key),
+          `applies only to target "${other}" (this stack's target is "${values.target}")`,
+          value,
+        ),
+      );
+    }
+  }
+  if (values.target === "aws") {
+    const required: [string, unknown][] = [
+      ["app.instanceType", values.app.instanceType],
+      ["mysql.instanceClass", values.mysql.instanceClass],
+      ["redis.nodeType", values.redis.nodeType],
+    ];
+    for (const [key, value] of required) {
+      if (value === undefined) problems.push(problem(path(key), 'is required for target "aws"'));
+    }
+  }
+  return problems;
+}
+
+function floorRules({ values }: RuleContext): ConfigProblem[] {
+  const tier: Tier = values.environment;
+  const floor = TIER_FLOORS[tier];
+  const problems: ConfigProblem[] = [];
+  const atLeast = (key: string, actual: number, minimum: number, what: string) => {
+    if (actual < minimum) {
+      problems.push(problem(path(key), `must be at least ${minimum} in ${tier} (${what})`, actual));
+    }
+  };
+  atLeast("mysql.replicas", values.mysql.replicas, floor.mysqlMinReplicas, "read replica floor");
+  if (values.target === "aws") {
+    atLeast(
+      "mysql.backupRetentionDays",
+      values.mysql.backupRetentionDays,
+      floor.mysqlBackupRetentionDays,
+      "backup retention floor",
+    );
+    atLeast(
+      "network.availabilityZones",
+      values.network.availabilityZones,
+      floor.minAvailabilityZones,
+      "availability zone floor",
+    );
+    atLeast("redis.shards", values.redis.shards, floor.redisMinShards, "shard floor");
+    if (floor.mysqlMultiAz && !values.mysql.multiAz) {
+      problems.push(problem(["mysql", "multiAz"], `must be true in ${tier}`, values.mysql.multiAz));
+    }
+    if (floor.redisFailover) {
+      atLeast(
+        "redis.replicasPerShard",
+        values.redis.replicasPerShard,
+        1,
+        "automatic failover needs a replica",
+      );
+    }
+    atLeast(
+      "redis.snapshotRetentionDays",
+      values.redis.snapshotRetentionDays,
+      floor.redisSnapshotRetentionDays,
+      "snapshot retention floor",
+    );
+  }
+  if (values.mysql.publishPort && tier !== "dev") {
+    problems.push(
+      problem(
+        ["mysql", "publishPort"],
+        "may be true only in dev (the database is reachable from the app tier only)",
+        true,
+      ),
+    );
+  }
+  return problems;
+}
+
+function engineRules({ values, today }: RuleContext): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const check = (
+    key: string,
+    version: string,
+    lines: typeof MYSQL_LINES,
+    engine: string,
+    extendedSupportKey?: string,
+  ) => {
+    const allowExtended = extendedSupportKey !== undefined && values.mysql.allowExtendedSupport;
+    const lifecycle = engineLine(lines, version);
+    if (!lifecycle) {
+      problems.push(
+        problem(
+          path(key),
+          `must be a supported ${engine} line (${lines.map((l) => l.line).join(", ")})`,
+          version,
+        ),
+      );
+    } else if (pastStandardSupport(lifecycle, today) && !allowExtended) {
+      problems.push(
+        problem(
+          path(key),
+          `is past end of standard support (${engine} ${lifecycle.line} ended ${lifecycle.endOfStandardSupport}); ` +
+            (extendedSupportKey
+              ? `upgrade, or set ${extendedSupportKey} to accept Extended Support`
+              : "upgrade to a supported line"),
+          version,
+        ),
+      );
+    }
+  };
+  const extendedSupport = "mysql.allowExtendedSupport";
+  check("mysql.engineVersion", values.mysql.engineVersion, MYSQL_LINES, "MySQL", extendedSupport);
+  check("redis.engineVersion", values.redis.engineVersion, REDIS_LINES, "Redis");
+  if (values.target === "docker" && values.mysql.flavour === "mysql") {
+    const tag = /^(?:.*\/)?mysql:(\d+\.\d+)(?:\.\d+)?/.exec(values.mysql.image);
+    if (tag) {
+      check("mysql.image", tag[1], MYSQL_LINES, "MySQL", extendedSupport);
+    }
+  }
+  return problems;
+}
+
+function awsSizingRules({ values }: RuleContext): ConfigProblem[] {
+  if (values.target !== "aws") return [];
+  const problems: ConfigProblem[] = [];
+  const { mysql, redis, app } = values;
+  for (const [key, window] of [
+    ["mysql.backupWindow", mysql.backupWindow],
+    ["redis.snapshotWindow", redis.snapshotWindow],
+  ] as const) {
+    if (dailyWindowMinutes(window) < 60) {
+      problems.push(problem(path(key), "must be at least 60 minutes long", window));
+    }
+  }
+  for (const [key, window] of [
+    ["mysql.maintenanceWindow", mysql.maintenanceWindow],
+    ["redis.maintenanceWindow", redis.maintenanceWindow],
+  ] as const) {
+    if (weeklyWindowMinutes(window) < 60) {
+      problems.push(problem(path(key), "must be at least 60 minutes long", window));
+    }
+  }
+  if (dailyOverlapsWeekly(mysql.backupWindow, mysql.maintenanceWindow)) {
+    problems.push(
+      problem(
+        ["mysql", "backupWindow"],
+        `must not overlap mysql.maintenanceWindow (${mysql.maintenanceWindow})`,
+        mysql.backupWindow,
+      ),
+    );
+  }
+  if (dailyOverlapsWeekly(redis.snapshotWindow, redis.maintenanceWindow)) {
+    problems.push(
+      problem(
+        ["redis", "snapshotWindow"],
+        `must not overlap redis.maintenanceWindow (${redis.maintenanceWindow})`,
+        redis.snapshotWindow,
+      ),
+    );
+  }
+  if (mysql.maxStorageGb !== undefined && mysql.maxStorageGb <= mysql.storageGb) {
+    problems.push(
+      problem(
+        ["mysql", "maxStorageGb"],
+        `must be above mysql.storageGb (${mysql.storageGb})`,
+        mysql.maxStorageGb,
+      ),
+    );
+  }
+  if (redis.shards > 1 && !redis.clusterMode) {
+    problems.push(
+      problem(["redis", "clusterMode"], "must be true when redis.shards is above 1", false),
+    );
+  }
+  const host = app.instanceType ? EC2_INSTANCE_TYPES[app.instanceType] : undefined;
+  if (host && (host.vcpu < app.vcpu || host.memoryGiB < app.memoryGb)) {
+    problems.push(
+      problem(
+        ["app", "instanceType"],
+        `must offer at least app.vcpu ${app.vcpu} vCPU and app.memoryGb ${app.memoryGb} GiB ` +
+          `(it has ${host.vcpu} vCPU, ${host.memoryGiB} GiB)`,
+        app.instanceType,
+      ),
+    );
+  }
+  return problems;
+}
+
+function dockerSizingRules({ values }: RuleContext): ConfigProblem[] {
+  if (values.target !== "docker") return [];
+  const { redis } = values;
+  if (redis.maxmemoryMb !== undefined && redis.maxmemoryMb >= redis.memoryMb) {
+    return [
+      problem(
+        ["redis", "maxmemoryMb"],
+        `must be below redis.memoryMb (${redis.memoryMb}): Redis needs headroom to fork for snapshots`,
+        redis.maxmemoryMb,
+      ),
+    ];
+  }
+  return [];
+}
+
+/** What each channel needs configured before a route may use it, per target. */
+function channelRequirement(
+  channel: Channel,
+  { values, secrets }: RuleContext,
+): string | undefined {
+  const { alerts, target } = values;
+  switch (channel) {
+    case "log":
+      return target === "docker" ? undefined : 'is available only on target "docker"';
+    case "webhook":
+      return secrets.has("alertWebhookUrl") ? undefined : "needs the alertWebhookUrl secret";
+    case "email":
+      return alerts.email ? undefined : "needs alerts.email.to";
+    case "sms":
+      if (!alerts.sms) return "needs alerts.sms.numbers";
+      return target === "docker" && !secrets.has("smsWebhookUrl")
+        ? "needs the smsWebhookUrl secret on docker"
+        : undefined;
+    case "slack":
+      if (!alerts.slack) return "needs alerts.slack.channel";
+      if (target === "docker") {
+        return secrets.has("slackWebhookUrl") ? undefined : "needs the slackWebhookUrl secret";
+      }
+      return alerts.slack.workspaceId && alerts.slack.channelId
+        ? undefined
+        : "needs alerts.slack.workspaceId and alerts.slack.channelId for AWS Chatbot";
+  }
+}
+
+function alertRules(context: RuleContext): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const { routes } = context.values.alerts;
+  for (const severity of ["warning", "critical"] as const) {
+    routes[severity].forEach((channel, index) => {
+      const missing = channelRequirement(channel, context);
+      if (missing) {
+        problems.push(
+          problem(
+            ["alerts", "routes", severity, index],
+            `names channel "${channel}", which ${missing}`,
+            channel,
+          ),
+        );
+      }
+    });
+  }
+  return problems;
+}
+
+/** Every cross-key problem of a stack whose keys each parsed. */
+export function crossKeyProblems(context: RuleContext): ConfigProblem[] {
+  return [
+    targetRules,
+    floorRules,
+    engineRules,
+    awsSizingRules,
+    dockerSizingRules,
+    alertRules,
+  ].flatMap((rule) => rule(context));
+}

@@ -1,0 +1,30 @@
+// The stack outputs: what the application and the delivery workflows read after `pulumi up`.
+import * as pulumi from "@pulumi/pulumi";
+
+export interface StackOutputs {
+  /** The tier: dev, test, staging or prod. */
+  readonly environment: pulumi.Output<string>;
+  /** docker or aws. */
+  readonly target: pulumi.Output<string>;
+  /** https://<first domain> */
+  readonly publicUrl: pulumi.Output<string>;
+  /** <publicUrl>/api */
+  readonly apiUrl: pulumi.Output<string>;
+  /** <publicUrl>/healthz, answered by Nginx itself. */
+  readonly healthUrl: pulumi.Output<string>;
+  /** <publicUrl>/health/ready, answered by the backend (503 when the database is down). */
+  readonly readinessUrl: pulumi.Output<string>;
+}
+
+/** URLs follow from the canonical domain; Nginx serves them once the edge exists. */
+export function urlOutputs(
+  domains: readonly string[],
+): Pick<StackOutputs, "publicUrl" | "apiUrl" | "healthUrl" | "readinessUrl"> {
+  const publicUrl = `https://${domains[0]}`;
+  return {
+    publicUrl: pulumi.output(publicUrl),
+    apiUrl: pulumi.output(`${publicUrl}/api`),
+    healthUrl: pulumi.output(`${publicUrl}/healthz`),
+    readinessUrl: pulumi.output(`${publicUrl}/health/ready`),
+  };
+}

@@ -1,0 +1,72 @@
+// The MySQL part's contract (`webstack:data:MysqlCluster`): one set of args and outputs, with a
+// Docker and an AWS implementation. Values come from the validated stack config.
+import * as pulumi from "@pulumi/pulumi";
+import type { Tier } from "../catalog/tiers";
+
+export interface MysqlClusterArgs {
+  /** Tier whose floors the cluster meets (protection, multi-AZ, monitoring). */
+  readonly tier: Tier;
+  /** MySQL engine version. @default "8.4" */
+  readonly engineVersion: string;
+  /** Read replicas of the primary. @default 0 */
+  readonly replicas: number;
+  /** Allocated storage per instance, GiB. @default 20 */
+  readonly storageGb: number;
+  /** Application database. @default "app" */
+  readonly database: string;
+  /** Application user; its password is generated with @pulumi/random. @default "app" */
+  readonly username: string;
+  /** Extra system variables for the parameter group or my.cnf. @default {} */
+  readonly parameters: Readonly<Record<string, string | number>>;
+}
+
+/** Where the AWS implementation places the instances. */
+export interface AwsMysqlPlacement {
+  /** RDS instance class. */
+  readonly instanceClass: string;
+  /** Storage autoscaling ceiling, GiB. @default none */
+  readonly maxStorageGb?: number;
+  /** Synchronous standby in another AZ. @default false */
+  readonly multiAz: boolean;
+  /** Automated backup retention, days. @default 7 */
+  readonly backupRetentionDays: number;
+  /** Daily backup window, UTC. @default "02:00-03:00" */
+  readonly backupWindow: string;
+  /** Weekly maintenance window, UTC. @default "sun:04:00-sun:05:00" */
+  readonly maintenanceWindow: string;
+  /** Private subnets for the DB subnet group. */
+  readonly subnetIds: pulumi.Input<string>[];
+  /** Security group admitting 3306 from the app tier only. */
+  readonly securityGroupId: pulumi.Input<string>;
+}
+
+/** Where the Docker implementation runs the containers. */
+export interface DockerMysqlPlacement {
+  /** Prefix of container and volume names, e.g. "webstack-dev". */
+  readonly namePrefix: string;
+  /** Internal data network the containers join. */
+  readonly networkName: pulumi.Input<string>;
+  /** Pinned server image. @default "mysql:8.4.4" */
+  readonly image: string;
+  /** Server flavour of the image. @default "mysql" */
+  readonly flavour: "mysql" | "mariadb";
+  /** CPU and memory limits of each container. @default 1 vCPU, 2 GiB */
+  readonly vcpu: number;
+  readonly memoryGb: number;
+  /** Publish 3306 on 127.0.0.1 (dev only). @default false */
+  readonly publishPort: boolean;
+}
+
+export interface MysqlClusterOutputs {
+  /** Endpoint applications write to. */
+  readonly writeEndpoint: pulumi.Output<string>;
+  /** Endpoint for reads: the first replica, or the primary when there is none. */
+  readonly readEndpoint: pulumi.Output<string>;
+  /** Every replica's endpoint. */
+  readonly replicaEndpoints: pulumi.Output<string>[];
+  readonly port: pulumi.Output<number>;
+  readonly database: pulumi.Output<string>;
+  readonly username: pulumi.Output<string>;
+  /** Application password (secret). */
+  readonly password: pulumi.Output<string>;
+}

@@ -1,0 +1,258 @@
+// AWS network: a VPC across 2–3 AZs with public subnets (load balancer, NAT) and private subnets
+// (app hosts, databases), and one security group per tier wired so that only 80/443 is open to the
+// internet and each inner tier accepts traffic only from the tier in front of it. No SSH anywhere:
+// hosts are reached through SSM.
+import * as pulumi from "@pulumi/pulumi";
+import * as ec2 from "@pulumi/aws/ec2";
+import * as vpc from "@pulumi/aws/vpc";
+import { getAvailabilityZonesOutput } from "@pulumi/aws/getAvailabilityZones";
+import { planSubnets } from "./cidr";
+import { AwsNetworkArgs, AwsNetworkOutputs, PORTS } from "./contract";
+
+const ANYWHERE_V4 = "0.0.0.0/0";
+
+export class AwsNetwork extends pulumi.ComponentResource implements AwsNetworkOutputs {
+  readonly vpcId: pulumi.Output<string>;
+  readonly publicSubnetIds: pulumi.Output<string>[];
+  readonly privateSubnetIds: pulumi.Output<string>[];
+  readonly loadBalancerSecurityGroupId: pulumi.Output<string>;
+  readonly appSecurityGroupId: pulumi.Output<string>;
+  readonly databaseSecurityGroupId: pulumi.Output<string>;
+  readonly cacheSecurityGroupId: pulumi.Output<string>;
+
+  constructor(name: string, args: AwsNetworkArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("webstack:network:AwsNetwork", name, {}, opts);
+    if (args.availabilityZones < 2 || args.availabilityZones > 3) {
+      throw new Error(`${name}: availabilityZones must be 2 or 3 (got ${args.availabilityZones})`);
+    }
+    const parent = { parent: this };
+    const plan = planSubnets(args.vpcCidr, args.availabilityZones);
+    const zoneNames = getAvailabilityZonesOutput({ state: "available" }, parent).apply((zones) => {
+      if (zones.names.length < args.availabilityZones) {
+        throw new Error(
+          `${name}: the region offers ${zones.names.length} availability zones, ` +
+            `fewer than network.availabilityZones ${args.availabilityZones}`,
+        );
+      }
+      return zones.names.slice(0, args.availabilityZones);
+    });
+
+    const network = new ec2.Vpc(
+      `${name}-vpc`,
+      {
+        cidrBlock: args.vpcCidr,
+        enableDnsHostnames: true,
+        enableDnsSupport: true,
+        tags: { Name: `${name}-vpc` },
+      },
+      parent,
+    );
+    // The default group allows all traffic between its members; strip it so nothing can use it.
+    new ec2.DefaultSecurityGroup(
+      `${name}-default-sg`,
+      { vpcId: network.id, ingress: [], egress: [] },
+      parent,
+    );
+    const gateway = new ec2.InternetGateway(
+      `${name}-igw`,
+      { vpcId: network.id, tags: { Name: `${name}-igw` } },
+      parent,
+    );
+
+    const publicRoutes = new ec2.RouteTable(
+      `${name}-public-rt`,
+      { vpcId: network.id, tags: { Name: `${name}-public` } },
+      parent,
+    );
+    new ec2.Route(
+      `${name}-public-default`,
+      {
+        routeTableId: publicRoutes.id,
+        destinationCidrBlock: ANYWHERE_V4,
+        gatewayId: gateway.id,
+      },
+      parent,
+    );
+
+    const publicSubnets = plan.publicCidrs.map((cidrBlock, i) => {
+      const subnet = new ec2.Subnet(
+        `${name}-public-${i}`,
+        {
+          vpcId: network.id,
+          cidrBlock,
+          availabilityZone: zoneNames[i],
+          mapPublicIpOnLaunch: false,
+          tags: { Name: `${name}-public-${i}`, tier: "public" },
+        },
+        parent,
+      );
+      new ec2.RouteTableAssociation(
+        `${name}-public-${i}`,
+        { subnetId: subnet.id, routeTableId: publicRoutes.id },
+        parent,
+      );
+      return subnet;
+    });
+
+    const natCount = args.natGateways === "perAz" ? args.availabilityZones : 1;
+    const natGateways = publicSubnets.slice(0, natCount).map((subnet, i) => {
+      const address = new ec2.Eip(
+        `${name}-nat-${i}`,
+        { domain: "vpc", tags: { Name: `${name}-nat-${i}` } },
+        parent,
+      );
+      return new ec2.NatGateway(
+        `${name}-nat-${i}`,
+        { subnetId: subnet.id, allocationId: address.id, tags: { Name: `${name}-nat-${i}` } },
+        { parent: this, dependsOn: [gateway] },
+      );
+    });
+
+    const privateSubnets = plan.privateCidrs.map((cidrBlock, i) => {
+      const subnet = new ec2.Subnet(
+        `${name}-private-${i}`,
+        {
+          vpcId: network.id,
+          cidrBlock,
+          availabilityZone: zoneNames[i],
+          mapPublicIpOnLaunch: false,
+          tags: { Name: `${name}-private-${i}`, tier: "private" },
+        },
+        parent,
+      );
+      const routes = new ec2.RouteTable(
+        `${name}-private-rt-${i}`,
+        { vpcId: network.id, tags: { Name: `${name}-private-${i}` } },
+        parent,
+      );
+      new ec2.Route(
+        `${name}-private-default-${i}`,
+        {
+          routeTableId: routes.id,
+          destinationCidrBlock: ANYWHERE_V4,
+          natGatewayId: natGateways[i % natGateways.length].id,
+        },
+        parent,
+      );
+      new ec2.RouteTableAssociation(
+        `${name}-private-${i}`,
+        { subnetId: subnet.id, routeTableId: routes.id },
+        parent,
+      );
+      return subnet;
+    });
+
+    // Groups are created empty (the provider removes AWS's allow-all egress) and every permitted
+    // flow is one rule resource below, so the whole security model reads top to bottom.
+    const group = (tier: string, description: string) =>
+      new ec2.SecurityGroup(
+        `${name}-${tier}-sg`,
+        { vpcId: network.id, description, tags: { Name: `${name}-${tier}` } },
+        parent,
+      );
+    const loadBalancer = group("lb", "Internet-facing load balancer: HTTP and HTTPS from anywhere");
+    const app = group("app", "App hosts: Nginx from the load balancer only");
+    const database = group("db", "MySQL: 3306 from the app hosts only");
+    const cache = group("cache", "Redis: 6379 from the app hosts only");
+    const appPort = args.appPort ?? PORTS.https;
+
+    const ingress = (
+      rule: string,
+      to: ec2.SecurityGroup,
+      port: number,
+      from: { cidrIpv4: string } | { referencedSecurityGroupId: pulumi.Input<string> },
+      description: string,
+    ) =>
+      new vpc.SecurityGroupIngressRule(
+        `${name}-${rule}`,
+        {
+          securityGroupId: to.id,
+          ipProtocol: "tcp",
+          fromPort: port,
+          toPort: port,
+          description,
+          ...from,
+        },
+        parent,
+      );
+    const egress = (
+      rule: string,
+      from: ec2.SecurityGroup,
+      port: number,
+      to: { cidrIpv4: string } | { referencedSecurityGroupId: pulumi.Input<string> },
+      description: string,
+    ) =>
+      new vpc.SecurityGroupEgressRule(
+        `${name}-${rule}`,
+        {
+          securityGroupId: from.id,
+          ipProtocol: "tcp",
+          fromPort: port,
+          toPort: port,
+          description,
+          ...to,
+        },
+        parent,
+      );
+
+    ingress("lb-http-in", loadBalancer, PORTS.http, { cidrIpv4: ANYWHERE_V4 }, "HTTP (redirected)");
+    ingress("lb-https-in", loadBalancer, PORTS.https, { cidrIpv4: ANYWHERE_V4 }, "HTTPS");
+    egress(
+      "lb-to-app",
+      loadBalancer,
+      appPort,
+      { referencedSecurityGroupId: app.id },
+      "To Nginx on the app hosts",
+    );
+    ingress(
+      "app-from-lb",
+      app,
+      appPort,
+      { referencedSecurityGroupId: loadBalancer.id },
+      "Nginx from the load balancer",
+    );
+    egress("app-to-db", app, PORTS.mysql, { referencedSecurityGroupId: database.id }, "To MySQL");
+    egress("app-to-cache", app, PORTS.redis, { referencedSecurityGroupId: cache.id }, "To Redis");
+    egress(
+      "app-https-out",
+      app,
+      PORTS.https,
+      { cidrIpv4: ANYWHERE_V4 },
+      "HTTPS out via NAT: image registry, SSM, package mirrors",
+    );
+    egress(
+      "app-http-out",
+      app,
+      PORTS.http,
+      { cidrIpv4: ANYWHERE_V4 },
+      "HTTP out via NAT: Ubuntu package mirrors",
+    );
+    ingress(
+      "db-from-app",
+      database,
+      PORTS.mysql,
+      { referencedSecurityGroupId: app.id },
+      "MySQL from the app hosts",
+    );
+    ingress(
+      "cache-from-app",
+      cache,
+      PORTS.redis,
+      { referencedSecurityGroupId: app.id },
+      "Redis from the app hosts",
+    );
+
+    this.vpcId = network.id;
+    this.publicSubnetIds = publicSubnets.map((s) => s.id);
+    this.privateSubnetIds = privateSubnets.map((s) => s.id);
+    this.loadBalancerSecurityGroupId = loadBalancer.id;
+    this.appSecurityGroupId = app.id;
+    this.databaseSecurityGroupId = database.id;
+    this.cacheSecurityGroupId = cache.id;
+    this.registerOutputs({
+      vpcId: this.vpcId,
+      publicSubnetIds: this.publicSubnetIds,
+      privateSubnetIds: this.privateSubnetIds,
+    });
+  }
+}

@@ -1,0 +1,117 @@
+// Puts the environment/project/owner/stack tags on every AWS resource that takes tags and the same
+// labels on every Docker container, network and volume, through one stack transform, so no
+// component can forget them. Policies read a resource's tier from its `environment` tag/label.
+import * as pulumi from "@pulumi/pulumi";
+
+/** AWS resource types that accept a `tags` map. */
+export const AWS_TAGGABLE_TYPES: ReadonlySet<string> = new Set([
+  "aws:acm/certificate:Certificate",
+  "aws:autoscaling/group:Group", // tags itself with its own list form; see TAG_LIST_TYPES
+  "aws:backup/plan:Plan",
+  "aws:backup/vault:Vault",
+  "aws:cloudwatch/eventRule:EventRule",
+  "aws:cloudwatch/logGroup:LogGroup",
+  "aws:cloudwatch/metricAlarm:MetricAlarm",
+  "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup",
+  "aws:ec2/eip:Eip",
+  "aws:ec2/internetGateway:InternetGateway",
+  "aws:ec2/launchTemplate:LaunchTemplate",
+  "aws:ec2/natGateway:NatGateway",
+  "aws:ec2/routeTable:RouteTable",
+  "aws:ec2/securityGroup:SecurityGroup",
+  "aws:ec2/subnet:Subnet",
+  "aws:ec2/vpc:Vpc",
+  "aws:ec2/flowLog:FlowLog",
+  "aws:elasticache/parameterGroup:ParameterGroup",
+  "aws:elasticache/replicationGroup:ReplicationGroup",
+  "aws:elasticache/subnetGroup:SubnetGroup",
+  "aws:iam/instanceProfile:InstanceProfile",
+  "aws:iam/policy:Policy",
+  "aws:iam/role:Role",
+  "aws:kms/key:Key",
+  "aws:lb/listener:Listener",
+  "aws:lb/listenerRule:ListenerRule",
+  "aws:lb/loadBalancer:LoadBalancer",
+  "aws:lb/targetGroup:TargetGroup",
+  "aws:rds/instance:Instance",
+  "aws:rds/parameterGroup:ParameterGroup",
+  "aws:rds/subnetGroup:SubnetGroup",
+  "aws:s3/bucketV2:BucketV2",
+  "aws:s3/bucket:Bucket",
+  "aws:sns/topic:Topic",
+  "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule",
+  "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
+]);
+
+/** AWS resource types that take no tags (associations, attachments, policies, records). */
+export const AWS_UNTAGGABLE_TYPES: ReadonlySet<string> = new Set([
+  "aws:acm/certificateValidation:CertificateValidation",
+  "aws:backup/selection:Selection",
+  "aws:backup/vaultLockConfiguration:VaultLockConfiguration",
+  "aws:cloudwatch/eventTarget:EventTarget",
+  "aws:ec2/route:Route",
+  "aws:ec2/routeTableAssociation:RouteTableAssociation",
+  "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+  "aws:kms/alias:Alias",
+  "aws:route53/record:Record",
+  "aws:s3/bucketPolicy:BucketPolicy",
+  "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
+  "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2",
+  "aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2",
+  "aws:s3/bucketOwnershipControls:BucketOwnershipControls",
+  "aws:s3/bucketVersioningV2:BucketVersioningV2",
+  "aws:sns/topicPolicy:TopicPolicy",
+  "aws:sns/topicSubscription:TopicSubscription",
+]);
+
+/** Types whose `tags` is a list of {key, value, propagateAtLaunch} instead of a map. */
+const TAG_LIST_TYPES: ReadonlySet<string> = new Set(["aws:autoscaling/group:Group"]);
+
+/** Docker resource types that accept `labels` ([{label, value}]). */
+export const DOCKER_LABELLED_TYPES: ReadonlySet<string> = new Set([
+  "docker:index/container:Container",
+  "docker:index/network:Network",
+  "docker:index/volume:Volume",
+]);
+
+type Props = Record<string, unknown>;
+interface DockerLabel {
+  label: string;
+  value: string;
+}
+
+/** Adds `tags` to one resource's props; a component's own tag of the same key wins. */
+export function withTags(
+  type: string,
+  props: Props,
+  tags: Readonly<Record<string, string>>,
+): Props {
+  if (TAG_LIST_TYPES.has(type)) {
+    const existing = (props.tags as { key: string }[] | undefined) ?? [];
+    const keys = new Set(existing.map((t) => t.key));
+    const added = Object.entries(tags)
+      .filter(([key]) => !keys.has(key))
+      .map(([key, value]) => ({ key, value, propagateAtLaunch: true }));
+    return { ...props, tags: [...existing, ...added] };
+  }
+  if (AWS_TAGGABLE_TYPES.has(type)) {
+    return { ...props, tags: { ...tags, ...((props.tags as Props | undefined) ?? {}) } };
+  }
+  if (DOCKER_LABELLED_TYPES.has(type)) {
+    const existing = (props.labels as DockerLabel[] | undefined) ?? [];
+    const keys = new Set(existing.map((l) => l.label));
+    const added = Object.entries(tags)
+      .filter(([label]) => !keys.has(label))
+      .map(([label, value]) => ({ label, value }));
+    return { ...props, labels: [...existing, ...added] };
+  }
+  return props;
+}
+
+/** Registers the transform for every resource the stack creates from here on. */
+export function registerTagging(tags: Readonly<Record<string, string>>): void {
+  pulumi.runtime.registerResourceTransform((args) => {
+    const props = withTags(args.type, args.props, tags);
+    return props === args.props ? undefined : { props, opts: args.opts };
+  });
+}

@@ -1,0 +1,56 @@
+// What the mock "provider" answers for attributes only a real provider knows (ids, ARNs,
+// endpoints). Every such value is a recognisable placeholder naming the resource and attribute,
+// never a plausible fake: "<computed:aws:rds/instance:Instance::prod-mysql-primary.address>".
+
+/** Attributes a real provider computes, per resource type, that our program reads. */
+export const COMPUTED_ATTRIBUTES: Readonly<Record<string, readonly string[]>> = {
+  "aws:ec2/vpc:Vpc": ["arn", "defaultSecurityGroupId"],
+  "aws:ec2/subnet:Subnet": ["arn"],
+  "aws:ec2/securityGroup:SecurityGroup": ["arn"],
+  "aws:ec2/eip:Eip": ["publicIp", "allocationId"],
+  "aws:ec2/natGateway:NatGateway": ["publicIp"],
+  "aws:rds/instance:Instance": ["arn", "address", "endpoint", "resourceId", "hostedZoneId"],
+  "aws:elasticache/replicationGroup:ReplicationGroup": [
+    "arn",
+    "primaryEndpointAddress",
+    "readerEndpointAddress",
+    "configurationEndpointAddress",
+  ],
+  "aws:lb/loadBalancer:LoadBalancer": ["arn", "arnSuffix", "dnsName", "zoneId"],
+  "aws:lb/targetGroup:TargetGroup": ["arn", "arnSuffix"],
+  "aws:lb/listener:Listener": ["arn"],
+  "aws:acm/certificate:Certificate": ["arn", "notAfter"],
+  "aws:sns/topic:Topic": ["arn"],
+  "aws:kms/key:Key": ["arn", "keyId"],
+  "aws:iam/role:Role": ["arn"],
+  "aws:iam/instanceProfile:InstanceProfile": ["arn"],
+  "aws:backup/vault:Vault": ["arn"],
+  "aws:backup/plan:Plan": ["arn"],
+  "aws:s3/bucketV2:BucketV2": ["arn", "bucketRegionalDomainName"],
+  "aws:ec2/launchTemplate:LaunchTemplate": ["arn", "latestVersion"],
+  "aws:autoscaling/group:Group": ["arn"],
+  "aws:cloudwatch/logGroup:LogGroup": ["arn"],
+  "random:index/randomPassword:RandomPassword": ["result", "bcryptHash"],
+  "tls:index/privateKey:PrivateKey": ["privateKeyPem", "publicKeyPem"],
+  "tls:index/selfSignedCert:SelfSignedCert": ["certPem", "validityEndTime", "validityStartTime"],
+  "tls:index/locallySignedCert:LocallySignedCert": [
+    "certPem",
+    "validityEndTime",
+    "validityStartTime",
+  ],
+  "tls:index/certRequest:CertRequest": ["certRequestPem"],
+  "docker:index/remoteImage:RemoteImage": ["imageId", "repoDigest"],
+};
+
+export function placeholder(type: string, name: string, attribute: string): string {
+  return `<computed:${type}::${name}.${attribute}>`;
+}
+
+/** The provider-computed state of one resource, as placeholders. */
+export function computedState(type: string, name: string): Record<string, string> {
+  const state: Record<string, string> = {};
+  for (const attribute of COMPUTED_ATTRIBUTES[type] ?? []) {
+    state[attribute] = placeholder(type, name, attribute);
+  }
+  return state;
+}

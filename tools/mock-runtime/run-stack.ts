@@ -1,0 +1,82 @@
+// Runs the real webstack program for one stack under Pulumi's mock runtime: the same code path
+// as `pulumi up`, with the engine and providers replaced by WebstackMocks. Tests and synth both
+// use this, so what synth shows is what the tests prove.
+import * as pulumi from "@pulumi/pulumi";
+import type { Environment } from "../../components/environment";
+import { defineStack } from "../../components/program";
+import { RecordedResource, WebstackMocks } from "./mocks";
+import type { StackFileConfig } from "./stack-file";
+
+export const PROJECT = "webstack";
+
+export interface StackRun {
+  readonly stack: string;
+  readonly resources: readonly RecordedResource[];
+  /** Stack outputs, resolved. */
+  readonly outputs: Readonly<Record<string, unknown>>;
+  /** Names of the outputs Pulumi holds as secrets. */
+  readonly secretOutputs: readonly string[];
+  /** Rendered files by path under out/<stack>/. */
+  readonly files: Readonly<Record<string, string>>;
+}
+
+/** Resolves an Output under the mock runtime (values are always known there). */
+export function valueOf<T>(output: pulumi.Output<T>): Promise<T> {
+  return new Promise((resolve) => output.apply((value) => (resolve(value), value)));
+}
+
+/**
+ * The mock monitor does not tell mocks a resource's parent; wrap the monitor instance's
+ * registerResource to read it from the request before delegating.
+ */
+function captureParents(mocks: WebstackMocks): void {
+  type Request = { getType(): string; getName(): string; getParent(): string };
+  const monitor = pulumi.runtime.getMonitor() as unknown as {
+    registerResource(req: Request, callback: unknown): Promise<void>;
+  };
+  const register = monitor.registerResource.bind(monitor);
+  monitor.registerResource = (req, callback) => {
+    mocks.noteParent(req.getType(), req.getName(), req.getParent());
+    return register(req, callback);
+  };
+}
+
+/** Runs the program for `stack`; rejects with the program's error (e.g. a ConfigError). */
+export async function runStack(
+  stack: string,
+  config: StackFileConfig,
+  program: () => Environment = () => defineStack(),
+): Promise<StackRun & { mocks: WebstackMocks }> {
+  const mocks = new WebstackMocks();
+  await pulumi.runtime.setMocks(mocks, PROJECT, stack, false);
+  captureParents(mocks);
+  pulumi.runtime.setAllConfig(config.values, config.secretKeys);
+  let environment: Environment | undefined;
+  try {
+    const outputs = await pulumi.runtime.runInPulumiStack(async () => {
+      environment = program();
+      return environment.stackOutputs;
+    });
+    const built = environment as Environment;
+    const secretOutputs: string[] = [];
+    for (const [key, output] of Object.entries(built.stackOutputs)) {
+      if (await pulumi.isSecret(output as pulumi.Output<unknown>)) secretOutputs.push(key);
+    }
+    const files: Record<string, string> = {};
+    for (const [file, text] of Object.entries(built.renderedFiles)) {
+      files[file] = await valueOf(text);
+    }
+    await pulumi.runtime.disconnect();
+    return {
+      stack,
+      resources: mocks.resources,
+      outputs: outputs ?? {},
+      secretOutputs,
+      files,
+      mocks,
+    };
+  } catch (error) {
+    await pulumi.runtime.disconnect().catch(() => undefined);
+    throw error;
+  }
+}

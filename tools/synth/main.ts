@@ -1,0 +1,43 @@
+// `npm run synth`: the webstack program for one or every stack under Pulumi's mock runtime, like
+// `cdk synth` — what each environment would create, with no Pulumi CLI, cloud account or Docker.
+import { ConfigError } from "../../components/config";
+import { runStack } from "../mock-runtime/run-stack";
+import { listStacks, readStackFile } from "../mock-runtime/stack-file";
+import { parseSynthArgs, USAGE, UsageError } from "./args";
+import { resourceTable, writeStackOutput } from "./report";
+
+async function main(argv: readonly string[]): Promise<number> {
+  if (argv.includes("--help") || argv.includes("-h")) {
+    console.log(USAGE);
+    return 0;
+  }
+  const args = parseSynthArgs(argv, process.cwd());
+  const stacks = args.stacks === "all" ? listStacks(args.projectDir) : args.stacks;
+  if (stacks.length === 0) throw new UsageError(`no Pulumi.<stack>.yaml in ${args.projectDir}`);
+  let failed = 0;
+  for (const stack of stacks) {
+    try {
+      const run = await runStack(stack, readStackFile(args.projectDir, stack));
+      console.log(resourceTable(run));
+      console.log(`  wrote ${writeStackOutput(args.outDir, run)}/\n`);
+    } catch (error) {
+      failed++;
+      const message = error instanceof ConfigError ? error.message : String(error);
+      console.error(`Stack ${stack} failed:\n${message}\n`);
+    }
+  }
+  if (failed > 0) console.error(`${failed} of ${stacks.length} stacks failed.`);
+  return failed > 0 ? 1 : 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    if (error instanceof UsageError) {
+      console.error(`synth: ${error.message}\n\n${USAGE}`);
+      process.exit(2);
+    }
+    console.error(error);
+    process.exit(1);
+  },
+);
