@@ -10,6 +10,9 @@ import { problemsFromZod } from "./zod-problems";
 
 export const NAMESPACE = "webstack";
 
+/** Config namespaces a stack file may use: ours, the providers' and Pulumi's own. */
+export const KNOWN_NAMESPACES = [NAMESPACE, "aws", "docker", "random", "tls", "pulumi"];
+
 /** Config as the Pulumi engine hands it to a program: flat keys, string values. */
 export interface RawStackConfig {
   readonly project: string;
@@ -78,7 +81,19 @@ export function parseStackConfig(raw: RawStackConfig, today: string): ParsedStac
   const presentSecrets = new Set<SecretKey>();
 
   for (const [fullKey, text] of Object.entries(raw.values)) {
-    if (!fullKey.startsWith(`${NAMESPACE}:`)) continue;
+    const namespace = fullKey.split(":")[0];
+    if (!KNOWN_NAMESPACES.includes(namespace)) {
+      problems.push({
+        ...problem(
+          [],
+          `is in an unknown namespace (known: ${KNOWN_NAMESPACES.join(", ")})`,
+          raw.secretKeys.has(fullKey) ? "[secret withheld]" : text,
+        ),
+        fullKey,
+      });
+      continue;
+    }
+    if (namespace !== NAMESPACE) continue;
     const key = fullKey.slice(NAMESPACE.length + 1);
     const encrypted = raw.secretKeys.has(fullKey);
     if (isSecretKey(key)) {
@@ -123,6 +138,12 @@ export function parseStackConfig(raw: RawStackConfig, today: string): ParsedStac
     problems.push(
       ...crossKeyProblems({ values: parsed.data, raw: input, secrets: presentSecrets, today }),
     );
+    if (parsed.data.target === "aws" && raw.values["aws:region"] === undefined) {
+      problems.push({
+        ...problem([], 'is required for target "aws" (e.g. ap-southeast-1)'),
+        fullKey: "aws:region",
+      });
+    }
   }
   if (problems.length > 0 || !parsed.success) {
     throw new ConfigError(

@@ -1,5 +1,6 @@
 // One config problem and how it is worded. Every message names the stack file, the full key
 // path, what is allowed and the value found, so the operator can fix it without reading code.
+import * as pulumi from "@pulumi/pulumi";
 
 export interface ConfigProblem {
   /** Key path under `webstack:`, e.g. ["mysql", "replicas"] or ["domains", 0]. */
@@ -9,6 +10,8 @@ export interface ConfigProblem {
   /** The offending value; omitted when the key is missing. */
   readonly value?: unknown;
   readonly hasValue: boolean;
+  /** Full config key when the problem is outside the webstack namespace, e.g. "aws:region". */
+  readonly fullKey?: string;
 }
 
 export function problem(
@@ -34,13 +37,16 @@ function show(value: unknown): string {
 }
 
 export function formatProblem(file: string, p: ConfigProblem): string {
-  const key = `webstack:${keyPath(p.path)}`;
+  const key = p.fullKey ?? `webstack:${keyPath(p.path)}`;
   const got = p.hasValue ? ` (got ${show(p.value)})` : "";
   return `${file}: ${key} ${p.message}${got}`;
 }
 
-/** Thrown before any resource is registered; lists every problem in the stack file at once. */
-export class ConfigError extends Error {
+/**
+ * Thrown before any resource is registered; lists every problem in the stack file at once.
+ * A RunError, so `pulumi up` prints the message alone instead of a stack trace.
+ */
+export class ConfigError extends pulumi.RunError {
   constructor(
     readonly file: string,
     readonly problems: readonly string[],

@@ -2,6 +2,7 @@
 // as `pulumi up`, with the engine and providers replaced by WebstackMocks. Tests and synth both
 // use this, so what synth shows is what the tests prove.
 import * as pulumi from "@pulumi/pulumi";
+import { loadConfig, WebstackConfig } from "../../components/config";
 import type { Environment } from "../../components/environment";
 import { defineStack } from "../../components/program";
 import { RecordedResource, WebstackMocks } from "./mocks";
@@ -41,20 +42,26 @@ function captureParents(mocks: WebstackMocks): void {
   };
 }
 
-/** Runs the program for `stack`; rejects with the program's error (e.g. a ConfigError). */
+/**
+ * Runs the program for `stack`; rejects with a ConfigError before anything is registered when
+ * the config is invalid, or with the program's own error.
+ */
 export async function runStack(
   stack: string,
   config: StackFileConfig,
-  program: () => Environment = () => defineStack(),
-): Promise<StackRun & { mocks: WebstackMocks }> {
-  const mocks = new WebstackMocks();
+  program: (config: WebstackConfig) => Environment = defineStack,
+  mocks = new WebstackMocks(),
+): Promise<StackRun> {
   await pulumi.runtime.setMocks(mocks, PROJECT, stack, false);
   captureParents(mocks);
   pulumi.runtime.setAllConfig(config.values, config.secretKeys);
   let environment: Environment | undefined;
   try {
+    // index.ts validates inside the engine's stack; here validation runs first so a bad config
+    // rejects this call instead of failing the mock stack resource asynchronously.
+    const validated = loadConfig();
     const outputs = await pulumi.runtime.runInPulumiStack(async () => {
-      environment = program();
+      environment = program(validated);
       return environment.stackOutputs;
     });
     const built = environment as Environment;
@@ -73,7 +80,6 @@ export async function runStack(
       outputs: outputs ?? {},
       secretOutputs,
       files,
-      mocks,
     };
   } catch (error) {
     await pulumi.runtime.disconnect().catch(() => undefined);
