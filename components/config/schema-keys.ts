@@ -11,8 +11,12 @@ function unwrap(schema: z.ZodType): z.ZodType {
   }
 }
 
-export function keysAt(root: z.ZodType, path: readonly PropertyKey[]): readonly string[] {
-  let current = unwrap(root);
+/**
+ * `root` is typed `unknown` on purpose: relating the full stack schema's type to z.ZodType costs
+ * the type checker over half a second, for no safety we need here.
+ */
+export function keysAt(root: unknown, path: readonly PropertyKey[]): readonly string[] {
+  let current = unwrap(root as z.ZodType);
   for (const segment of path) {
     if (current instanceof z.ZodObject) {
       const child = current.shape[segment as string] as z.ZodType | undefined;

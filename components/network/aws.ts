@@ -3,9 +3,21 @@
 // internet and each inner tier accepts traffic only from the tier in front of it. No SSH anywhere:
 // hosts are reached through SSM.
 import * as pulumi from "@pulumi/pulumi";
-import * as ec2 from "@pulumi/aws/ec2";
-import * as vpc from "@pulumi/aws/vpc";
+// One module per resource: the ec2 and vpc barrels pull in hundreds of declaration files and
+// would double the project's type-check time (see bench/foundation.sh).
 import { getAvailabilityZonesOutput } from "@pulumi/aws/getAvailabilityZones";
+import { DefaultSecurityGroup } from "@pulumi/aws/ec2/defaultSecurityGroup";
+import { Eip } from "@pulumi/aws/ec2/eip";
+import { InternetGateway } from "@pulumi/aws/ec2/internetGateway";
+import { NatGateway } from "@pulumi/aws/ec2/natGateway";
+import { Route } from "@pulumi/aws/ec2/route";
+import { RouteTable } from "@pulumi/aws/ec2/routeTable";
+import { RouteTableAssociation } from "@pulumi/aws/ec2/routeTableAssociation";
+import { SecurityGroup } from "@pulumi/aws/ec2/securityGroup";
+import { Subnet } from "@pulumi/aws/ec2/subnet";
+import { Vpc } from "@pulumi/aws/ec2/vpc";
+import { SecurityGroupEgressRule } from "@pulumi/aws/vpc/securityGroupEgressRule";
+import { SecurityGroupIngressRule } from "@pulumi/aws/vpc/securityGroupIngressRule";
 import { planSubnets } from "./cidr";
 import { AwsNetworkArgs, AwsNetworkOutputs, PORTS } from "./contract";
 
@@ -37,7 +49,7 @@ export class AwsNetwork extends pulumi.ComponentResource implements AwsNetworkOu
       return zones.names.slice(0, args.availabilityZones);
     });
 
-    const network = new ec2.Vpc(
+    const network = new Vpc(
       `${name}-vpc`,
       {
         cidrBlock: args.vpcCidr,
@@ -48,23 +60,23 @@ export class AwsNetwork extends pulumi.ComponentResource implements AwsNetworkOu
       parent,
     );
     // The default group allows all traffic between its members; strip it so nothing can use it.
-    new ec2.DefaultSecurityGroup(
+    new DefaultSecurityGroup(
       `${name}-default-sg`,
       { vpcId: network.id, ingress: [], egress: [] },
       parent,
     );
-    const gateway = new ec2.InternetGateway(
+    const gateway = new InternetGateway(
       `${name}-igw`,
       { vpcId: network.id, tags: { Name: `${name}-igw` } },
       parent,
     );
 
-    const publicRoutes = new ec2.RouteTable(
+    const publicRoutes = new RouteTable(
       `${name}-public-rt`,
       { vpcId: network.id, tags: { Name: `${name}-public` } },
       parent,
     );
-    new ec2.Route(
+    new Route(
       `${name}-public-default`,
       {
         routeTableId: publicRoutes.id,
@@ -75,7 +87,7 @@ export class AwsNetwork extends pulumi.ComponentResource implements AwsNetworkOu
     );
 
     const publicSubnets = plan.publicCidrs.map((cidrBlock, i) => {
-      const subnet = new ec2.Subnet(
+      const subnet = new Subnet(
         `${name}-public-${i}`,
         {
           vpcId: network.id,
@@ -86,7 +98,7 @@ export class AwsNetwork extends pulumi.ComponentResource implements AwsNetworkOu
         },
         parent,
       );
-      new ec2.RouteTableAssociation(
+      new RouteTableAssociation(
         `${name}-public-${i}`,
         { subnetId: subnet.id, routeTableId: publicRoutes.id },
         parent,
@@ -96,12 +108,12 @@ export class AwsNetwork extends pulumi.ComponentResource implements AwsNetworkOu
 
     const natCount = args.natGateways === "perAz" ? args.availabilityZones : 1;
     const natGateways = publicSubnets.slice(0, natCount).map((subnet, i) => {
-      const address = new ec2.Eip(
+      const address = new Eip(
         `${name}-nat-${i}`,
         { domain: "vpc", tags: { Name: `${name}-nat-${i}` } },
         parent,
       );
-      return new ec2.NatGateway(
+      return new NatGateway(
         `${name}-nat-${i}`,
         { subnetId: subnet.id, allocationId: address.id, tags: { Name: `${name}-nat-${i}` } },
         { parent: this, dependsOn: [gateway] },
@@ -109,7 +121,7 @@ export class AwsNetwork extends pulumi.ComponentResource implements AwsNetworkOu
     });
 
     const privateSubnets = plan.privateCidrs.map((cidrBlock, i) => {
-      const subnet = new ec2.Subnet(
+      const subnet = new Subnet(
         `${name}-private-${i}`,
         {
           vpcId: network.id,
@@ -120,12 +132,12 @@ export class AwsNetwork extends pulumi.ComponentResource implements AwsNetworkOu
         },
         parent,
       );
-      const routes = new ec2.RouteTable(
+      const routes = new RouteTable(
         `${name}-private-rt-${i}`,
         { vpcId: network.id, tags: { Name: `${name}-private-${i}` } },
         parent,
       );
-      new ec2.Route(
+      new Route(
         `${name}-private-default-${i}`,
         {
           routeTableId: routes.id,
@@ -134,7 +146,7 @@ export class AwsNetwork extends pulumi.ComponentResource implements AwsNetworkOu
         },
         parent,
       );
-      new ec2.RouteTableAssociation(
+      new RouteTableAssociation(
         `${name}-private-${i}`,
         { subnetId: subnet.id, routeTableId: routes.id },
         parent,
@@ -145,7 +157,7 @@ export class AwsNetwork extends pulumi.ComponentResource implements AwsNetworkOu
     // Groups are created empty (the provider removes AWS's allow-all egress) and every permitted
     // flow is one rule resource below, so the whole security model reads top to bottom.
     const group = (tier: string, description: string) =>
-      new ec2.SecurityGroup(
+      new SecurityGroup(
         `${name}-${tier}-sg`,
         { vpcId: network.id, description, tags: { Name: `${name}-${tier}` } },
         parent,
@@ -158,12 +170,12 @@ export class AwsNetwork extends pulumi.ComponentResource implements AwsNetworkOu
 
     const ingress = (
       rule: string,
-      to: ec2.SecurityGroup,
+      to: SecurityGroup,
       port: number,
       from: { cidrIpv4: string } | { referencedSecurityGroupId: pulumi.Input<string> },
       description: string,
     ) =>
-      new vpc.SecurityGroupIngressRule(
+      new SecurityGroupIngressRule(
         `${name}-${rule}`,
         {
           securityGroupId: to.id,
@@ -177,12 +189,12 @@ export class AwsNetwork extends pulumi.ComponentResource implements AwsNetworkOu
       );
     const egress = (
       rule: string,
-      from: ec2.SecurityGroup,
+      from: SecurityGroup,
       port: number,
       to: { cidrIpv4: string } | { referencedSecurityGroupId: pulumi.Input<string> },
       description: string,
     ) =>
-      new vpc.SecurityGroupEgressRule(
+      new SecurityGroupEgressRule(
         `${name}-${rule}`,
         {
           securityGroupId: from.id,
