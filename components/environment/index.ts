@@ -1,10 +1,10 @@
 // `webstack:index:Environment`: one stack's whole platform. It picks the implementation of each
-// part for the stack's target — Docker for dev/test, AWS for staging/prod — and wires the parts
-// together; every value it passes comes from the validated config.
+// part for the stack's target — Docker for dev/test, AWS for staging/prod — and exposes the
+// stack outputs and rendered files; every value it passes on comes from the validated config.
 import * as pulumi from "@pulumi/pulumi";
 import type { WebstackConfig } from "../config";
-import { AwsNetwork } from "../network/aws";
-import { DockerNetwork } from "../network/docker";
+import { buildAwsParts } from "./aws";
+import { buildDockerParts } from "./docker";
 import { StackOutputs, urlOutputs } from "./outputs";
 
 export class Environment extends pulumi.ComponentResource {
@@ -15,32 +15,15 @@ export class Environment extends pulumi.ComponentResource {
 
   constructor(name: string, config: WebstackConfig, opts?: pulumi.ComponentResourceOptions) {
     super("webstack:index:Environment", name, {}, opts);
-    const files: Record<string, pulumi.Output<string>> = {};
-
-    if (config.target === "aws") {
-      new AwsNetwork(
-        `${name}-network`,
-        {
-          vpcCidr: config.network.vpcCidr,
-          availabilityZones: config.network.availabilityZones,
-          natGateways: config.network.natGateways,
-        },
-        { parent: this },
-      );
-    } else {
-      new DockerNetwork(
-        `${name}-network`,
-        { namePrefix: `${config.project}-${config.stack}` },
-        { parent: this },
-      );
-    }
-
+    const build = config.target === "aws" ? buildAwsParts : buildDockerParts;
+    const parts = build(name, config, this);
     this.stackOutputs = {
       environment: pulumi.output(config.environment),
       target: pulumi.output(config.target),
       ...urlOutputs(config.domains),
+      ...parts.outputs,
     };
-    this.renderedFiles = files;
+    this.renderedFiles = parts.files;
     this.registerOutputs({ ...this.stackOutputs });
   }
 }

@@ -14,6 +14,22 @@ export interface StackOutputs {
   readonly healthUrl: pulumi.Output<string>;
   /** <publicUrl>/health/ready, answered by the backend (503 when the database is down). */
   readonly readinessUrl: pulumi.Output<string>;
+  /** MySQL endpoint for writes (the primary). */
+  readonly databaseWriteEndpoint?: pulumi.Output<string>;
+  /** MySQL endpoint for reads (a replica; the primary when there is none). */
+  readonly databaseReadEndpoint?: pulumi.Output<string>;
+  readonly databasePort?: pulumi.Output<number>;
+  readonly databaseName?: pulumi.Output<string>;
+  readonly databaseUser?: pulumi.Output<string>;
+  /** Secret. */
+  readonly databasePassword?: pulumi.Output<string>;
+  /** Redis primary endpoint, or the configuration endpoint in cluster mode. */
+  readonly redisEndpoint?: pulumi.Output<string>;
+  readonly redisPort?: pulumi.Output<number>;
+  /** Whether Redis clients must use TLS. */
+  readonly redisTls?: pulumi.Output<boolean>;
+  /** Secret. */
+  readonly redisAuthToken?: pulumi.Output<string>;
 }
 
 /** URLs follow from the canonical domain; Nginx serves them once the edge exists. */
