@@ -1,12 +1,15 @@
 // Validates one stack's raw `webstack:` config into the typed, frozen values the program uses.
 // Pure: no Pulumi runtime access, so tests and synth exercise exactly what `pulumi up` runs.
 import { isTier } from "../catalog/tiers";
+import { WEAK_SECRETS } from "../catalog/weak-secrets";
 import { SECRET_KEYS, SecretKey } from "./parts/alerts";
 import { ConfigError, ConfigProblem, formatProblem, problem } from "./problems";
 import { crossKeyProblems } from "./rules";
 import { keysAt } from "./schema-keys";
 import { stackConfigSchema, StackValues } from "./schema";
 import { problemsFromZod } from "./zod-problems";
+
+export { WEAK_SECRETS };
 
 export const NAMESPACE = "webstack";
 
@@ -33,16 +36,6 @@ export interface ParsedStackConfig extends StackValues {
   readonly secretValues: Readonly<Partial<Record<SecretKey, string>>>;
 }
 
-/** Values the seeds used as passwords: refused even when set as encrypted secrets. */
-export const WEAK_SECRETS = [
-  "password",
-  "rootpassword",
-  "secure-password",
-  "changeme",
-  "secret",
-  "admin",
-  "123456",
-];
 
 /** Top-level values are strings; objects and lists arrive as JSON text, as the CLI sends them. */
 function decode(text: string): unknown {

@@ -8,11 +8,32 @@ import { computedState, placeholder } from "./computed";
 export interface RecordedResource {
   readonly type: string;
   readonly name: string;
+  readonly urn: string;
   /** Logical name of the parent resource; undefined for children of the stack. */
   readonly parent?: string;
   /** Custom (provider) resource, or a component. */
   readonly custom: boolean;
   /** Inputs after stack transforms; secrets still wrapped (see redactSecrets). */
+  readonly inputs: Record<string, unknown>;
+  /** Resource options the engine would see. */
+  readonly protect: boolean;
+  readonly retainOnDelete: boolean;
+  /** Input name → URNs of the resources its value came from. */
+  readonly propertyDependencies: Readonly<Record<string, readonly string[]>>;
+}
+
+/** What the monitor knows about a registration that the mocks are not told. */
+export interface RegistrationDetails {
+  readonly parentUrn: string;
+  readonly protect: boolean;
+  readonly retainOnDelete: boolean;
+  readonly propertyDependencies: Record<string, string[]>;
+}
+
+interface Registration {
+  readonly type: string;
+  readonly name: string;
+  readonly custom: boolean;
   readonly inputs: Record<string, unknown>;
 }
 
@@ -24,19 +45,43 @@ function nameFromUrn(urn: string): string {
 }
 
 export class WebstackMocks implements pulumi.runtime.Mocks {
-  readonly resources: RecordedResource[] = [];
+  private readonly registrations: Registration[] = [];
   private readonly transforms: pulumi.ResourceTransform[] = [];
-  private readonly parents = new Map<string, string>();
+  private readonly details = new Map<string, RegistrationDetails>();
+  private readonly urns = new Map<string, string>();
 
   registerTransform(transform: pulumi.ResourceTransform): void {
     this.transforms.push(transform);
   }
 
-  /** Called by the monitor wrapper with each registration's parent URN (mocks don't get it). */
-  noteParent(type: string, name: string, parentUrn: string): void {
-    if (parentUrn && !parentUrn.includes(`::${STACK_TYPE}::`)) {
-      this.parents.set(`${type}::${name}`, nameFromUrn(parentUrn));
-    }
+  /** Called by the monitor wrapper with what each registration request carried. */
+  noteRequest(type: string, name: string, details: RegistrationDetails): void {
+    this.details.set(`${type}::${name}`, details);
+  }
+
+  /** Called by the monitor wrapper with the URN the monitor assigned. */
+  noteUrn(type: string, name: string, urn: string): void {
+    this.urns.set(`${type}::${name}`, urn);
+  }
+
+  /** Every resource registered so far, in registration order. */
+  get resources(): RecordedResource[] {
+    return this.registrations.map((r) => {
+      const key = `${r.type}::${r.name}`;
+      const details = this.details.get(key);
+      const parentUrn = details?.parentUrn ?? "";
+      return {
+        ...r,
+        urn: this.urns.get(key) ?? "",
+        parent:
+          parentUrn && !parentUrn.includes(`::${STACK_TYPE}::`)
+            ? nameFromUrn(parentUrn)
+            : undefined,
+        protect: details?.protect ?? false,
+        retainOnDelete: details?.retainOnDelete ?? false,
+        propertyDependencies: details?.propertyDependencies ?? {},
+      };
+    });
   }
 
   async newResource(
@@ -54,10 +99,9 @@ export class WebstackMocks implements pulumi.runtime.Mocks {
       if (result) inputs = result.props as Record<string, unknown>;
     }
     if (args.type !== STACK_TYPE) {
-      this.resources.push({
+      this.registrations.push({
         type: args.type,
         name: args.name,
-        parent: this.parents.get(`${args.type}::${args.name}`),
         custom: args.custom ?? true,
         inputs,
       });

@@ -26,19 +26,43 @@ export function valueOf<T>(output: pulumi.Output<T>): Promise<T> {
   return new Promise((resolve) => output.apply((value) => (resolve(value), value)));
 }
 
+/** The parts of a RegisterResourceRequest we read (protobuf accessors). */
+interface RegisterRequest {
+  getType(): string;
+  getName(): string;
+  getParent(): string;
+  getProtect(): boolean;
+  getRetainondelete(): boolean;
+  getPropertydependenciesMap(): {
+    forEach(visit: (deps: { getUrnsList(): string[] }, key: string) => void): void;
+  };
+}
+type RegisterCallback = (error: unknown, response?: { getUrn(): string }) => void;
+
 /**
- * The mock monitor does not tell mocks a resource's parent; wrap the monitor instance's
- * registerResource to read it from the request before delegating.
+ * The mock monitor tells mocks neither a resource's parent, options nor URN; wrap the monitor
+ * instance's registerResource to read them from the request and response.
  */
-function captureParents(mocks: WebstackMocks): void {
-  type Request = { getType(): string; getName(): string; getParent(): string };
+function captureRegistrations(mocks: WebstackMocks): void {
   const monitor = pulumi.runtime.getMonitor() as unknown as {
-    registerResource(req: Request, callback: unknown): Promise<void>;
+    registerResource(req: RegisterRequest, callback: RegisterCallback): Promise<void>;
   };
   const register = monitor.registerResource.bind(monitor);
   monitor.registerResource = (req, callback) => {
-    mocks.noteParent(req.getType(), req.getName(), req.getParent());
-    return register(req, callback);
+    const propertyDependencies: Record<string, string[]> = {};
+    req.getPropertydependenciesMap().forEach((deps, key) => {
+      propertyDependencies[key] = deps.getUrnsList();
+    });
+    mocks.noteRequest(req.getType(), req.getName(), {
+      parentUrn: req.getParent(),
+      protect: req.getProtect() === true,
+      retainOnDelete: req.getRetainondelete() === true,
+      propertyDependencies,
+    });
+    return register(req, (error, response) => {
+      if (response) mocks.noteUrn(req.getType(), req.getName(), response.getUrn());
+      callback(error, response);
+    });
   };
 }
 
@@ -53,7 +77,7 @@ export async function runStack(
   mocks = new WebstackMocks(),
 ): Promise<StackRun> {
   await pulumi.runtime.setMocks(mocks, PROJECT, stack, false);
-  captureParents(mocks);
+  captureRegistrations(mocks);
   pulumi.runtime.setAllConfig(config.values, config.secretKeys);
   let environment: Environment | undefined;
   try {

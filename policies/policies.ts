@@ -1,0 +1,14 @@
+// Every webstack policy as a plain array, so tests and `npm run policy` evaluate the pack without
+// starting the analyzer server. index.ts hands the same array to PolicyPack.
+import type { Policies } from "@pulumi/policy";
+import { elasticachePolicies } from "./elasticache";
+import { loadBalancerPolicies } from "./load-balancer";
+import { rdsPolicies } from "./rds";
+import { securityPolicies } from "./security";
+
+export const policies: Policies = [
+  ...rdsPolicies,
+  ...elasticachePolicies,
+  ...loadBalancerPolicies,
+  ...securityPolicies,
+];

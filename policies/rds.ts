@@ -1,0 +1,201 @@
+// RDS for MySQL: encryption, no public access, backups, multi-AZ, deletion protection, supported
+// engine, log exports, and a read replica for every primary where the tier needs one.
+import {
+  engineLine,
+  MYSQL_LINES,
+  pastStandardSupport,
+} from "../components/catalog/engine-versions";
+import { asNumber, resourcePolicy, stackPolicy } from "./define";
+import {
+  numberFloor,
+  switchFloor,
+  tierNumbersSchema,
+  TierNumbers,
+  tierOrStrictest,
+  tierSwitchesSchema,
+} from "./tier";
+
+export const RDS_INSTANCE = "aws:rds/instance:Instance";
+const TYPES = [RDS_INSTANCE];
+
+const isReplica = (props: Record<string, unknown>) =>
+  props.replicateSourceDb !== undefined && props.replicateSourceDb !== "";
+
+export const rdsPolicies = [
+  resourcePolicy(
+    {
+      name: "webstack-rds-storage-encrypted",
+      description: "Every RDS instance encrypts its storage at rest.",
+      severity: "critical",
+    },
+    TYPES,
+    ({ props }, report) => {
+      if (props.storageEncrypted !== true)
+        report("RDS storage must be encrypted (storageEncrypted: true).");
+    },
+  ),
+  resourcePolicy(
+    {
+      name: "webstack-rds-not-public",
+      description: "No RDS instance is reachable from the internet.",
+      severity: "critical",
+    },
+    TYPES,
+    ({ props }, report) => {
+      if (props.publiclyAccessible === true)
+        report("RDS instances must not be publicly accessible.");
+    },
+  ),
+  resourcePolicy(
+    {
+      name: "webstack-rds-backup-retention",
+      description:
+        "Every RDS primary keeps automated backups at least as long as its tier's floor.",
+      severity: "high",
+      configSchema: {
+        properties: {
+          minimumDays: tierNumbersSchema(
+            "Fewest days of automated backups per tier; may only raise the floor.",
+            (floor) => floor.mysqlBackupRetentionDays,
+          ),
+        },
+      },
+    },
+    TYPES,
+    ({ props, tier, args }, report) => {
+      if (isReplica(props)) return;
+      const { minimumDays } = args.getConfig<{ minimumDays?: TierNumbers }>();
+      const floor = numberFloor(tier, (f) => f.mysqlBackupRetentionDays, minimumDays);
+      const days = asNumber(props.backupRetentionPeriod) ?? 0;
+      if (days < floor) {
+        report(`Backup retention is ${days} days; ${tier} requires at least ${floor}.`);
+      }
+    },
+  ),
+  resourcePolicy(
+    {
+      name: "webstack-rds-multi-az",
+      description: "RDS primaries run multi-AZ where the tier requires it (prod).",
+      severity: "high",
+      configSchema: {
+        properties: {
+          required: tierSwitchesSchema(
+            "Tiers whose primaries must be multi-AZ.",
+            (f) => f.mysqlMultiAz,
+          ),
+        },
+      },
+    },
+    TYPES,
+    ({ props, tier, args }, report) => {
+      if (isReplica(props)) return;
+      const { required } = args.getConfig<{ required?: Partial<Record<string, boolean>> }>();
+      if (switchFloor(tier, (f) => f.mysqlMultiAz, required) && props.multiAz !== true) {
+        report(`RDS primary must be multi-AZ in ${tier}.`);
+      }
+    },
+  ),
+  resourcePolicy(
+    {
+      name: "webstack-rds-deletion-protection",
+      description:
+        "In staging and prod, RDS instances have deletion protection and primaries take a final snapshot.",
+      severity: "critical",
+    },
+    TYPES,
+    ({ props, tier }, report) => {
+      if (!switchFloor(tier, (f) => f.protectData)) return;
+      if (props.deletionProtection !== true) {
+        report(`Deletion protection must be on in ${tier}.`);
+      }
+      if (
+        !isReplica(props) &&
+        (props.skipFinalSnapshot === true || !props.finalSnapshotIdentifier)
+      ) {
+        report(
+          `A final snapshot must be taken on deletion in ${tier} (finalSnapshotIdentifier set, skipFinalSnapshot false).`,
+        );
+      }
+    },
+  ),
+  resourcePolicy(
+    {
+      name: "webstack-rds-engine-supported",
+      description: "RDS runs a MySQL line still in standard support.",
+      severity: "high",
+      configSchema: {
+        properties: {
+          today: {
+            type: "string",
+            description: "ISO date to judge support against; empty means the day the policy runs.",
+            default: "",
+          },
+        },
+      },
+    },
+    TYPES,
+    ({ props, args }, report) => {
+      const version = props.engineVersion;
+      if (typeof version !== "string" || version === "") return;
+      const { today } = args.getConfig<{ today?: string }>();
+      const date = today || new Date().toISOString().slice(0, 10);
+      const line = engineLine(MYSQL_LINES, version);
+      if (!line) {
+        report(
+          `MySQL ${version} is not a supported line (${MYSQL_LINES.map((l) => l.line).join(", ")}).`,
+        );
+      } else if (pastStandardSupport(line, date)) {
+        report(`MySQL ${version} left standard support on ${line.endOfStandardSupport}.`);
+      }
+    },
+  ),
+  resourcePolicy(
+    {
+      name: "webstack-rds-log-exports",
+      description: "RDS exports its error and slow-query logs to CloudWatch.",
+      severity: "medium",
+    },
+    TYPES,
+    ({ props }, report) => {
+      const exported = Array.isArray(props.enabledCloudwatchLogsExports)
+        ? (props.enabledCloudwatchLogsExports as unknown[])
+        : [];
+      const missing = ["error", "slowquery"].filter((log) => !exported.includes(log));
+      if (missing.length > 0)
+        report(`RDS must export ${missing.join(" and ")} logs to CloudWatch.`);
+    },
+  ),
+  stackPolicy(
+    {
+      name: "webstack-rds-read-replica",
+      description: "In staging and prod every RDS primary has at least one read replica.",
+      severity: "high",
+      configSchema: {
+        properties: {
+          minimumReplicas: tierNumbersSchema(
+            "Fewest read replicas per primary per tier; may only raise the floor.",
+            (floor) => floor.mysqlMinReplicas,
+          ),
+        },
+      },
+    },
+    (args, report) => {
+      const { minimumReplicas } = args.getConfig<{ minimumReplicas?: TierNumbers }>();
+      const instances = args.resources.filter((r) => r.type === RDS_INSTANCE);
+      const primaries = instances.filter((r) => !isReplica(r.props));
+      const replicas = instances.filter((r) => isReplica(r.props));
+      for (const primary of primaries) {
+        const tier = tierOrStrictest(primary.props);
+        const floor = numberFloor(tier, (f) => f.mysqlMinReplicas, minimumReplicas);
+        const references = [primary.props.identifier, primary.props.arn].filter(Boolean);
+        const count = replicas.filter((r) => references.includes(r.props.replicateSourceDb)).length;
+        if (count < floor) {
+          report(
+            `RDS primary ${primary.name} has ${count} read replicas; ${tier} requires at least ${floor}.`,
+            primary.urn,
+          );
+        }
+      }
+    },
+  ),
+];

@@ -1,0 +1,37 @@
+// The policy report people read: each policy with pass or its violations, then the verdict.
+import * as fs from "node:fs";
+import * as path from "node:path";
+import type { PackConfig, PolicyResult } from "./evaluate";
+
+/** The pack config CI passes with --policy-pack-config, or {} when the stack has none. */
+export function readPackConfig(projectDir: string, stack: string): PackConfig {
+  const file = path.join(projectDir, "policies", "config", `${stack}.json`);
+  return fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, "utf8")) as PackConfig) : {};
+}
+
+export function policyReport(stack: string, results: readonly PolicyResult[]): string {
+  const lines = [`Policy pack for ${stack}:`];
+  for (const result of results) {
+    const status =
+      result.enforcementLevel === "disabled"
+        ? "disabled"
+        : result.violations.length === 0
+          ? "pass"
+          : `${result.violations.length} violation(s), ${result.enforcementLevel}`;
+    lines.push(`  ${result.policy}: ${status}`);
+    for (const v of result.violations) {
+      lines.push(`    - ${v.resource ? `${v.resource}: ` : ""}${v.message}`);
+    }
+    for (const note of result.notes) lines.push(`    ~ ${note}`);
+  }
+  const mandatory = results
+    .filter((r) => r.enforcementLevel === "mandatory")
+    .reduce((n, r) => n + r.violations.length, 0);
+  const advisory = results
+    .filter((r) => r.enforcementLevel === "advisory")
+    .reduce((n, r) => n + r.violations.length, 0);
+  lines.push(
+    `  ${results.length} policies: ${mandatory} mandatory and ${advisory} advisory violation(s).`,
+  );
+  return lines.join("\n");
+}
