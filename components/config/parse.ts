@@ -36,7 +36,6 @@ export interface ParsedStackConfig extends StackValues {
   readonly secretValues: Readonly<Partial<Record<SecretKey, string>>>;
 }
 
-
 /** Top-level values are strings; objects and lists arrive as JSON text, as the CLI sends them. */
 function decode(text: string): unknown {
   const trimmed = text.trim();
