@@ -7,7 +7,7 @@
 #   drifted  pulumi exited 7 (CLI >= 3.226.1), or 255 with "no changes were expected" in its
 #            output (older CLIs used 255 for every error)
 #   failed   anything else: login, missing stack, credentials, provider errors
-# Writes outcome=, exit-code= and log= to $GITHUB_OUTPUT when set. Exits 0 whenever it could
+# Writes outcome=, exit_code= and log= to $GITHUB_OUTPUT when set. Exits 0 whenever it could
 # classify, so the next step (drift-issue.sh) always sees the outcome and decides the job's
 # status; exits 2 on a usage error.
 #
@@ -50,7 +50,7 @@ echo "drift-check: stack $stack is $outcome (pulumi refresh exited $code)"
 if [ -n "${GITHUB_OUTPUT:-}" ]; then
   {
     echo "outcome=$outcome"
-    echo "exit-code=$code"
+    echo "exit_code=$code"
     echo "log=$log"
   } >>"$GITHUB_OUTPUT"
 fi

@@ -152,7 +152,7 @@ describe("drift-check.sh classifies the refresh outcome", () => {
 
     expect(result.status).toBe(0);
     expect(h.calls("pulumi")).toEqual([[...REFRESH_ARGS, "prod"]]);
-    expect(outputs(githubOutput)).toEqual({ outcome, "exit-code": String(exit), log });
+    expect(outputs(githubOutput)).toEqual({ outcome, exit_code: String(exit), log });
     expect(fs.readFileSync(log, "utf8")).toBe(output);
     expect(result.stdout).toContain(output);
     expect(result.stdout).toContain(
