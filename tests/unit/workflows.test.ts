@@ -293,31 +293,22 @@ describe("ci.yml", () => {
     expect(Object.keys(ci.on).sort()).toEqual(["pull_request", "push"]);
   });
 
-  test("npm ci, npm test, npm run synth -- --all, then uploads out/", () => {
-    const order = ["npm ci", "npm ci --prefix policies", "npm test", "npm run synth -- --all"].map(
-      (command) => indexOf(job, (s) => s.run?.trim() === command),
+  test(".ci/run (Debian packages, npm ci, npm test), then synth --all, then uploads out/", () => {
+    const order = ["bash .ci/run", "npm run synth -- --all"].map((command) =>
+      indexOf(job, (s) => s.run?.trim() === command),
     );
     expect(order.every((i) => i >= 0)).toBe(true);
-    expect([...order].sort((a, b) => a - b)).toEqual(order);
+    expect(order[0]).toBeLessThan(order[1]);
     const upload = indexOf(job, (s) => s.uses?.startsWith("actions/upload-artifact@") ?? false);
-    expect(upload).toBeGreaterThan(order[3]);
+    expect(upload).toBeGreaterThan(order[1]);
     expect(job.steps[upload].with).toMatchObject({ path: "out/", "if-no-files-found": "error" });
   });
 
-  test("installs every Debian package .ci/run installs, on the same Debian 12", () => {
+  test("runs in a Debian 12 container as root, so .ci/run can apt-get install", () => {
     expect(job.container).toMatch(/bookworm/);
     const ciRun = fs.readFileSync(path.join(ROOT, ".ci/run"), "utf8");
-    const listed = /debian_packages=\(([\s\S]*?)\n\)/.exec(ciRun);
-    expect(listed).not.toBeNull();
-    const wanted = (listed as RegExpExecArray)[1]
-      .split("\n")
-      .map((line) => line.replace(/#.*/, ""))
-      .flatMap((line) => line.split(/\s+/))
-      .filter((word) => word !== "");
-    expect(wanted.length).toBeGreaterThan(5);
-    const install = job.steps.find((s) => s.run?.includes("apt-get install"))?.run ?? "";
-    const installed = install.replace(/\\\n/g, " ").split(/\s+/);
-    expect(wanted.filter((p) => !installed.includes(p))).toEqual([]);
+    expect(ciRun).toContain("apt-get install -y");
+    expect(ciRun).toMatch(/^npm test$/m);
   });
 });
 
