@@ -151,6 +151,25 @@ describe("six-node Redis Cluster from the rendered layout", () => {
 
   test("10,000 authenticated writes acknowledged by a replica survive SIGKILL of a primary", async () => {
     const owners = await slotOwners(layout.nodes[0].port);
+    // A formed cluster is not yet a replicated one: each replica first takes a full sync
+    // (Redis 7 delays diskless syncs by 5 s to batch replicas).
+    await waitFor(
+      "every primary to report its replica online",
+      async () => {
+        const infos = await Promise.all(
+          owners.map(async (o) => {
+            const c = await RespConnection.open(o.port, PASSWORD);
+            try {
+              return infoFields(await c.command("INFO", "replication"));
+            } finally {
+              c.close();
+            }
+          }),
+        );
+        return infos.every((info) => info.get("slave0")?.includes("state=online") === true);
+      },
+      { timeoutMs: 30_000, intervalMs: 250 },
+    );
     const keys = Array.from({ length: KEY_COUNT }, (_, i) => `order:${i}`);
     const keysByPort = groupByOwner(owners, keys);
 
