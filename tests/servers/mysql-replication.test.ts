@@ -210,6 +210,19 @@ describe("MariaDB primary + replica from the rendered my.cnf and replication scr
     if (root) fs.rmSync(root, { recursive: true, force: true });
   });
 
+  test("both servers run with what the rendered my.cnf asks for (MariaDB accepts every option)", () => {
+    const settings = (server: Server) =>
+      query(
+        server,
+        "SELECT @@binlog_format, @@binlog_expire_logs_seconds, @@sync_binlog, " +
+          "@@gtid_strict_mode, @@log_slave_updates, @@character_set_server, @@collation_server, " +
+          "@@innodb_buffer_pool_size, @@skip_name_resolve, @@slow_query_log, @@read_only",
+      ).split("\t");
+    const shared = ["ROW", "604800", "1", "1", "1", "utf8mb4", "utf8mb4_unicode_ci"];
+    expect(settings(primary)).toEqual([...shared, String(256 * MIB), "1", "1", "0"]);
+    expect(settings(replica)).toEqual([...shared, String(256 * MIB), "1", "1", "1"]);
+  });
+
   test("1,000 rows written on the primary reach the replica with an identical checksum within 10 s", async () => {
     const create = sql(
       primary,
