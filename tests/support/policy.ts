@@ -1,0 +1,64 @@
+// Runs policies against hand-made resources through the same evaluator `npm run policy` uses
+// (props wrapped in @pulumi/policy's unknownCheckingProxy), for one-property mutation tests.
+import { policies } from "../../policies/policies";
+import type { RecordedResource } from "../../tools/mock-runtime/mocks";
+import { evaluatePolicies, PackConfig, PolicyResult } from "../../tools/policy/evaluate";
+
+export interface FakeResource {
+  readonly type: string;
+  readonly name: string;
+  readonly props: Record<string, unknown>;
+  readonly protect?: boolean;
+  /** Input name → names of the resources its value came from (those absent from the list are dropped). */
+  readonly dependsOn?: Record<string, string[]>;
+}
+
+const urnOf = (r: FakeResource) => `urn:pulumi:test::webstack::${r.type}::${r.name}`;
+
+function recorded(resources: readonly FakeResource[]): RecordedResource[] {
+  const byName = new Map(resources.map((r) => [r.name, r]));
+  return resources.map((r) => ({
+    type: r.type,
+    name: r.name,
+    urn: urnOf(r),
+    custom: true,
+    inputs: r.props,
+    protect: r.protect ?? false,
+    retainOnDelete: false,
+    propertyDependencies: Object.fromEntries(
+      Object.entries(r.dependsOn ?? {}).map(([key, names]) => [
+        key,
+        names.filter((n) => byName.has(n)).map((n) => urnOf(byName.get(n) as FakeResource)),
+      ]),
+    ),
+  }));
+}
+
+/** The full result of one policy over the resources. */
+export async function resultOf(
+  policyName: string,
+  resources: readonly FakeResource[],
+  config: PackConfig = {},
+): Promise<PolicyResult> {
+  const policy = policies.find((p) => p.name === policyName);
+  if (!policy) throw new Error(`no policy named ${policyName}`);
+  const [result] = await evaluatePolicies([policy], recorded(resources), config);
+  return result;
+}
+
+/** Violation messages of one policy over the resources. */
+export async function violations(
+  policyName: string,
+  resources: readonly FakeResource[],
+  config: PackConfig = {},
+): Promise<string[]> {
+  return (await resultOf(policyName, resources, config)).violations.map((v) => v.message);
+}
+
+/** Tags every program resource carries, for a given tier. */
+export const tagsFor = (environment: string) => ({
+  environment,
+  project: "webstack",
+  owner: "platform-team",
+  stack: environment,
+});
