@@ -92,7 +92,8 @@ function checkDays(key: string, value: unknown, atLeastSeconds: number, why: str
     );
   }
   if (value < minDays) {
-    throw new Error(`${key} must be at least ${minDays} days, ${why} (got ${value})`);
+    const days = `${minDays} day${minDays === 1 ? "" : "s"}`;
+    throw new Error(`${key} must be at least ${days}, ${why} (got ${value})`);
   }
   return value;
 }
