@@ -83,7 +83,7 @@ describe("renderBackupScript and renderRestoreScript", () => {
       expect(text.startsWith("#!/usr/bin/env bash\n")).toBe(true);
       expect(text).toContain("write_client_options() {");
       expect(text).toContain("set -Eeuo pipefail");
-      expect(text).not.toContain("@@");
+      expect(text).not.toMatch(/# @@[A-Z]+@@/);
     }
   });
 });
