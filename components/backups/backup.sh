@@ -25,6 +25,7 @@
 # webstack_backup_last_success_timestamp_seconds{kind} to METRICS_DIR, atomically.
 set -Eeuo pipefail
 umask 077
+export TZ=UTC
 
 SCRIPT_NAME=backup.sh
 KINDS="mysql-full mysql-binlog files config redis"
@@ -71,7 +72,7 @@ write_metrics() {
   file="$METRICS_DIR/webstack_backup_${name}.prom"
   mkdir -p "$METRICS_DIR"
   if [ "$status" = 1 ]; then
-    last=$(date -u +%s)
+    printf -v last '%(%s)T' -1
   elif [ -f "$file" ]; then
     last=$(sed -n 's/^webstack_backup_last_success_timestamp_seconds{[^}]*} \([0-9][0-9]*\)$/\1/p' "$file")
   fi
@@ -108,7 +109,7 @@ take_lock() {
 
 now_epoch() {
   if [ -z "${BACKUP_NOW:-}" ]; then
-    date -u +%s
+    printf '%(%s)T\n' -1
   elif [[ $BACKUP_NOW =~ ^[0-9]+$ ]]; then
     printf '%s\n' "$BACKUP_NOW"
   else
@@ -347,7 +348,7 @@ run_restore_test() {
 prune() {
   local kind=$1 dir="$BACKUP_DIR/$1" suffix now path name epoch age weekday day keep newest
   local retention weekly_day=-1 weekly_days=0 monthly_day=-1 monthly_days=0
-  local -a good=()
+  local -a good=() doomed=()
   [ -d "$dir" ] || return 0
   suffix=${kind//-/_}
   suffix=${suffix^^}
@@ -367,10 +368,13 @@ prune() {
       good+=("$name")
     else
       log "prune $kind: removing $name (not a complete, verified backup)"
-      rm -rf -- "$path"
+      doomed+=("$path")
     fi
   done
-  [ "${#good[@]}" -gt 0 ] || return 0
+  if [ "${#good[@]}" -eq 0 ]; then
+    if [ "${#doomed[@]}" -gt 0 ]; then rm -rf -- "${doomed[@]}"; fi
+    return 0
+  fi
   newest=${good[-1]}
   for name in "${good[@]}"; do
     stamp_epoch epoch "$name"
@@ -384,9 +388,11 @@ prune() {
     if [ "$age" -lt $((monthly_days * 86400)) ] && [ "$day" = "$monthly_day" ]; then keep=1; fi
     if [ "$keep" = 0 ]; then
       log "prune $kind: removing $name (past its retention)"
-      rm -rf -- "${dir:?}/$name"
+      doomed+=("${dir:?}/$name")
     fi
   done
+  # One rm for all: hundreds of expired backups must not cost hundreds of processes.
+  if [ "${#doomed[@]}" -gt 0 ]; then rm -rf -- "${doomed[@]}"; fi
 }
 
 main() {

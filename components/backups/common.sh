@@ -2,8 +2,9 @@
 # error reporting, the MySQL client tools, and a private option file for the password so it
 # never appears on a command line.
 
+# Scripts run with TZ=UTC: stamps, logs and cron all speak UTC. printf's %(...)T needs no process.
 log() {
-  printf '%s %s: %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$SCRIPT_NAME" "$*" >&2
+  printf '%(%Y-%m-%dT%H:%M:%SZ)T %s: %s\n' -1 "$SCRIPT_NAME" "$*" >&2
 }
 
 # First command of the list that exists: MariaDB's names first, MySQL's as the fallback.

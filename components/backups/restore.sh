@@ -13,6 +13,7 @@
 # Exits non-zero with the reason on stderr on any failure.
 set -Eeuo pipefail
 umask 077
+export TZ=UTC
 
 SCRIPT_NAME=restore.sh
 
