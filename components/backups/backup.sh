@@ -97,7 +97,9 @@ take_lock() {
   if ! mkdir "$lock" 2>/dev/null; then
     pid=$(cat "$lock/pid" 2>/dev/null || true)
     if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
-      die "another $KIND run (pid $pid) holds $lock"
+      # Not a failed backup: the running one reports for itself, and BackupStale notices a hang.
+      REPORT=0
+      die "another $KIND run (pid $pid) holds $lock; this run is skipped"
     fi
     log "$KIND: taking over the stale lock $lock"
     rm -rf "$lock"
@@ -411,6 +413,8 @@ main() {
     *) usage ;;
   esac
   [ -n "${BACKUP_DIR:-}" ] || die "BACKUP_DIR is not set"
+  [[ $RESTORE_TEST_PREFIX =~ ^[A-Za-z0-9_]{1,40}$ ]] ||
+    die "RESTORE_TEST_PREFIX must be 1 to 40 letters, digits or underscores (got '$RESTORE_TEST_PREFIX')"
   mkdir -p "$BACKUP_DIR" || die "cannot create BACKUP_DIR $BACKUP_DIR"
   WORK_DIR=$(mktemp -d)
   take_lock

@@ -438,7 +438,7 @@ describe("backup.sh and restore.sh against a real MariaDB", () => {
   });
 });
 
-describe("backup.sh retention", () => {
+describe("backup.sh retention and locking", () => {
   let dir: string;
   let bin: string;
 
@@ -536,6 +536,26 @@ describe("backup.sh retention", () => {
     dailyBackups(root, "2025-03-10", "2025-03-14");
     fs.mkdirSync(path.join(root, "mysql-full", "20250401T020000Z"));
     expect(prune(root)).toEqual(["20250314"]);
+  });
+
+  test("a run that finds another run of its kind skips without reporting a failure", () => {
+    const root = fs.mkdtempSync(path.join(dir, "lock-"));
+    const uploads = fs.mkdtempSync(path.join(dir, "uploads-"));
+    fs.writeFileSync(path.join(uploads, "a.txt"), "a");
+    const env = { PATH: process.env.PATH, BACKUP_DIR: root, UPLOADS_DIR: uploads };
+    fs.mkdirSync(path.join(root, ".lock-files"));
+    // This test's own process stands for a backup still running.
+    fs.writeFileSync(path.join(root, ".lock-files", "pid"), String(process.pid));
+    const skipped = run(bin, ["files"], { env });
+    expect(skipped.status).toBe(1);
+    expect(skipped.stderr).toContain("this run is skipped");
+    expect(fs.existsSync(path.join(root, "metrics", "webstack_backup_files.prom"))).toBe(false);
+    // A lock whose process is gone is taken over.
+    fs.writeFileSync(path.join(root, ".lock-files", "pid"), "2147483646");
+    const taken = run(bin, ["files"], { env });
+    expect(taken.stderr).toContain("taking over the stale lock");
+    expect(taken.status).toBe(0);
+    expect(fs.existsSync(path.join(root, ".lock-files"))).toBe(false);
   });
 
   test("a retention setting that is not a number stops the prune", () => {
