@@ -1,0 +1,110 @@
+// Renders what the Docker backup job container runs: backup.sh with its retention defaults taken
+// from the backup catalog, restore.sh, and the crontab that schedules each tier and the weekly
+// restore test. The shell lives in .sh templates beside this file (so shellcheck and editors
+// see real shell); rendering inlines common.sh and fills the defaults.
+import * as fs from "node:fs";
+import * as path from "node:path";
+import {
+  BACKUP_KINDS,
+  BACKUP_TIERS,
+  BACKUP_VERIFICATION,
+  BackupKind,
+  BackupTier,
+  validateBackupTier,
+} from "../catalog/backups";
+import { parseCron } from "../catalog/cron";
+
+type Tiers = Readonly<Record<BackupKind, BackupTier>>;
+
+/** Environment the backup job container passes to backup.sh (and restore.sh). */
+export const BACKUP_JOB_ENVIRONMENT: Readonly<Record<string, string>> = {
+  BACKUP_DIR: "backup volume mount, e.g. /backups (required)",
+  METRICS_DIR: "node_exporter textfile directory shared with the node exporter",
+  MYSQL_HOST: "MySQL primary host name on the internal network",
+  MYSQL_PORT: "MySQL port (default 3306)",
+  MYSQL_USER:
+    "backup user (SELECT, SHOW VIEW, TRIGGER, EVENT, LOCK TABLES, RELOAD, PROCESS, REPLICATION CLIENT, REPLICATION SLAVE)",
+  MYSQL_PASSWORD_FILE: "file holding the backup user's password (a mounted secret)",
+  UPLOADS_DIR: "read-only mount of the uploads volume",
+  CONFIG_DIR: "read-only mount of the configuration to keep",
+  REDIS_HOST: "Redis host name",
+  REDIS_PORT: "Redis port (default 6379)",
+  REDIS_PASSWORD_FILE: "file holding the Redis AUTH token (a mounted secret)",
+};
+
+function template(name: string): string {
+  return fs.readFileSync(path.join(__dirname, name), "utf8");
+}
+
+function inline(text: string, marker: string, replacement: string): string {
+  const line = `# @@${marker}@@\n`;
+  if (text.split(line).length !== 2)
+    throw new Error(`template marker ${line.trim()} must occur once`);
+  return text.replace(line, replacement);
+}
+
+function envName(kind: BackupKind): string {
+  return kind.replaceAll("-", "_").toUpperCase();
+}
+
+function defaultsBlock(tiers: Tiers): string {
+  const lines = ["# Retention from components/catalog/backups.ts; the environment may override."];
+  for (const kind of BACKUP_KINDS) {
+    lines.push(`: "\${RETENTION_DAYS_${envName(kind)}:=${tiers[kind].retentionDays}}"`);
+  }
+  const full = tiers["mysql-full"];
+  // Without a GFS tier the weekly/monthly rules never match (day -1, 0 days).
+  lines.push(`: "\${WEEKLY_DAY_MYSQL_FULL:=${full.weekly?.dayOfWeek ?? -1}}"`);
+  lines.push(`: "\${WEEKLY_RETENTION_DAYS_MYSQL_FULL:=${full.weekly?.retentionDays ?? 0}}"`);
+  lines.push(`: "\${MONTHLY_DAY_MYSQL_FULL:=${full.monthly?.dayOfMonth ?? -1}}"`);
+  lines.push(`: "\${MONTHLY_RETENTION_DAYS_MYSQL_FULL:=${full.monthly?.retentionDays ?? 0}}"`);
+  return `${lines.join("\n")}\n`;
+}
+
+function validate(tiers: Tiers): void {
+  for (const kind of BACKUP_KINDS) validateBackupTier(tiers[kind], `backups.${kind}`);
+}
+
+/** backup.sh with the tiers' retention as its defaults. */
+export function renderBackupScript(tiers: Tiers = BACKUP_TIERS): string {
+  validate(tiers);
+  const withDefaults = inline(template("backup.sh"), "DEFAULTS", defaultsBlock(tiers));
+  return inline(withDefaults, "COMMON", template("common.sh"));
+}
+
+export function renderRestoreScript(): string {
+  return inline(template("restore.sh"), "COMMON", template("common.sh"));
+}
+
+export interface CrontabOptions {
+  /** Where the image has backup.sh. @default "/usr/local/bin/backup.sh" */
+  readonly scriptPath?: string;
+  /** @default BACKUP_VERIFICATION.restoreTestSchedule */
+  readonly restoreTestSchedule?: string;
+  /** Tiers the job runs; a stack without Redis leaves `redis` out. @default every tier */
+  readonly kinds?: readonly BackupKind[];
+}
+
+/**
+ * A five-field crontab (UTC) for the backup container's cron daemon: one line per tier and the
+ * weekly restore test. Cron daemons do not pass the container's environment to jobs by default;
+ * run it with one that does (supercronic) or export the environment into the job.
+ */
+export function renderCrontab(tiers: Tiers = BACKUP_TIERS, options: CrontabOptions = {}): string {
+  validate(tiers);
+  const script = options.scriptPath ?? "/usr/local/bin/backup.sh";
+  if (!/^\/[A-Za-z0-9._/-]+$/.test(script)) {
+    throw new Error(`backups.scriptPath must be an absolute path (got ${JSON.stringify(script)})`);
+  }
+  const restoreTest = options.restoreTestSchedule ?? BACKUP_VERIFICATION.restoreTestSchedule;
+  parseCron(restoreTest, "backups.restoreTestSchedule");
+  const lines = [
+    "# webstack backup job, rendered from components/catalog/backups.ts. Times are UTC.",
+    "# minute hour day-of-month month day-of-week command",
+  ];
+  for (const kind of options.kinds ?? BACKUP_KINDS) {
+    lines.push(`${tiers[kind].schedule} ${script} ${kind}`);
+  }
+  lines.push(`${restoreTest} ${script} restore-test`);
+  return `${lines.join("\n")}\n`;
+}

@@ -1,0 +1,431 @@
+#!/usr/bin/env bash
+# webstack backup job: one kind of backup per run, checked right after it is written, pruned to
+# its retention, and reported to Prometheus. Rendered by components/backups/backup-script.ts,
+# which fills the retention defaults from the backup catalog.
+#
+# Usage:
+#   backup.sh mysql-full|mysql-binlog|files|config|redis   back up, verify, prune, report
+#   backup.sh restore-test     restore the newest full dump into scratch databases, then drop them
+#   backup.sh prune <kind>     apply retention only; BACKUP_NOW (epoch or date) fixes "now"
+#
+# Environment:
+#   BACKUP_DIR        where backups live, one directory per kind (required)
+#   METRICS_DIR       node_exporter textfile directory (default: $BACKUP_DIR/metrics)
+#   MYSQL_HOST, MYSQL_PORT (3306), MYSQL_USER, and MYSQL_PASSWORD or MYSQL_PASSWORD_FILE
+#   MYSQL_DATABASES   databases to dump, space-separated (default: all but the system schemas)
+#   UPLOADS_DIR       uploaded files (files kind); CONFIG_DIR: configuration (config kind)
+#   REDIS_HOST, REDIS_PORT (6379), and REDIS_PASSWORD or REDIS_PASSWORD_FILE (redis kind)
+#   RESTORE_SCRIPT    restore.sh for restore-test (default: beside this script)
+#   RESTORE_TEST_PREFIX  scratch database prefix (default: webstack_restore_test)
+#   MYSQL_CLIENT, MYSQL_DUMP, MYSQL_BINLOG  override the detected MariaDB/MySQL client tools
+#   RETENTION_DAYS_<KIND>, WEEKLY_*/MONTHLY_*_MYSQL_FULL  retention (defaults below)
+#
+# Every failure exits non-zero with the reason on stderr. Each run writes
+# webstack_backup_last_status{kind} (1 ok, 0 failed) and, after a success,
+# webstack_backup_last_success_timestamp_seconds{kind} to METRICS_DIR, atomically.
+set -Eeuo pipefail
+umask 077
+export TZ=UTC
+
+SCRIPT_NAME=backup.sh
+KINDS="mysql-full mysql-binlog files config redis"
+
+# @@DEFAULTS@@
+
+# @@COMMON@@
+
+KIND=""
+REPORT=1
+WORK_DIR=""
+LOCK_DIR=""
+METRICS_DIR=${METRICS_DIR:-${BACKUP_DIR:+$BACKUP_DIR/metrics}}
+RESTORE_TEST_PREFIX=${RESTORE_TEST_PREFIX:-webstack_restore_test}
+
+die() {
+  trap - ERR
+  log "${KIND:-backup}: $*"
+  if [ -n "$KIND" ] && [ "$REPORT" = 1 ]; then
+    write_metrics "$KIND" 0 || log "could not write the failure metric to ${METRICS_DIR:-(unset)}"
+  fi
+  exit 1
+}
+
+trap 'die "command failed with status $? at line $LINENO: $BASH_COMMAND"' ERR
+
+cleanup() {
+  if [ -n "$WORK_DIR" ]; then rm -rf "$WORK_DIR"; fi
+  if [ -n "$LOCK_DIR" ]; then rm -rf "$LOCK_DIR"; fi
+}
+trap cleanup EXIT
+
+usage() {
+  printf 'usage: backup.sh {%s|restore-test} | backup.sh prune <kind>\n' "${KINDS// /|}" >&2
+  exit 2
+}
+
+# Textfile-collector metrics: a temporary file renamed over the old one, so the collector never
+# reads half a file; its name does not end in .prom, so it is never read at all.
+write_metrics() {
+  local kind=$1 status=$2 name file tmp last=""
+  [ -n "$METRICS_DIR" ] || return 1
+  name=${kind//-/_}
+  file="$METRICS_DIR/webstack_backup_${name}.prom"
+  mkdir -p "$METRICS_DIR"
+  if [ "$status" = 1 ]; then
+    printf -v last '%(%s)T' -1
+  elif [ -f "$file" ]; then
+    last=$(sed -n 's/^webstack_backup_last_success_timestamp_seconds{[^}]*} \([0-9][0-9]*\)$/\1/p' "$file")
+  fi
+  tmp=$(mktemp "$METRICS_DIR/.webstack_backup_${name}.XXXXXX")
+  {
+    printf '# HELP webstack_backup_last_status 1 if the last backup run of this kind succeeded, 0 if it failed.\n'
+    printf '# TYPE webstack_backup_last_status gauge\n'
+    printf 'webstack_backup_last_status{kind="%s"} %s\n' "$kind" "$status"
+    if [ -n "$last" ]; then
+      printf '# HELP webstack_backup_last_success_timestamp_seconds Unix time of the last successful backup of this kind.\n'
+      printf '# TYPE webstack_backup_last_success_timestamp_seconds gauge\n'
+      printf 'webstack_backup_last_success_timestamp_seconds{kind="%s"} %s\n' "$kind" "$last"
+    fi
+  } >"$tmp"
+  chmod 0644 "$tmp"
+  mv -f "$tmp" "$file"
+}
+
+# One run of a kind at a time; a lock left by a dead run is taken over.
+take_lock() {
+  local lock="$BACKUP_DIR/.lock-$KIND" pid
+  if ! mkdir "$lock" 2>/dev/null; then
+    pid=$(cat "$lock/pid" 2>/dev/null || true)
+    if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+      # Not a failed backup: the running one reports for itself, and BackupStale notices a hang.
+      REPORT=0
+      die "another $KIND run (pid $pid) holds $lock; this run is skipped"
+    fi
+    log "$KIND: taking over the stale lock $lock"
+    rm -rf "$lock"
+    mkdir "$lock" || die "cannot take the lock $lock"
+  fi
+  LOCK_DIR=$lock
+  printf '%s\n' "$$" >"$lock/pid"
+}
+
+now_epoch() {
+  if [ -z "${BACKUP_NOW:-}" ]; then
+    printf '%(%s)T\n' -1
+  elif [[ $BACKUP_NOW =~ ^[0-9]+$ ]]; then
+    printf '%s\n' "$BACKUP_NOW"
+  else
+    date -u -d "$BACKUP_NOW" +%s
+  fi
+}
+
+# Sets the variable named $1 to the Unix time of a stamp such as 20250105T020000Z, in shell
+# arithmetic (days from the civil date, H. Hinnant's method): prune looks at hundreds of stamps
+# and a `date` process for each would take seconds.
+stamp_epoch() {
+  local s=$2 y m d era yoe doy doe
+  y=$((10#${s:0:4}))
+  m=$((10#${s:4:2}))
+  d=$((10#${s:6:2}))
+  if [ "$m" -le 2 ]; then y=$((y - 1)); fi
+  era=$((y / 400))
+  yoe=$((y - era * 400))
+  doy=$(((153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1))
+  doe=$((yoe * 365 + yoe / 4 - yoe / 100 + doy))
+  printf -v "$1" '%s' $(((era * 146097 + doe - 719468) * 86400 +
+    10#${s:9:2} * 3600 + 10#${s:11:2} * 60 + 10#${s:13:2}))
+}
+
+# Reads a whole number from a setting such as RETENTION_DAYS_MYSQL_FULL into the variable named
+# by $1 (in this shell, so a bad value stops the run with its own message).
+days_setting() {
+  local value=${!2:-}
+  [[ $value =~ ^-?[0-9]+$ ]] || die "$2 must be a whole number (got '${value}')"
+  printf -v "$1" '%s' "$value"
+}
+
+is_backup_name() {
+  [[ $1 =~ ^[0-9]{8}T[0-9]{6}Z$ ]]
+}
+
+# The newest complete, verified backup of a kind (its directory), or nothing.
+newest_good() {
+  local path newest=""
+  for path in "$BACKUP_DIR/$1"/*/; do
+    path=${path%/}
+    if is_backup_name "${path##*/}" && [ -f "$path/BACKUP_OK" ]; then newest=$path; fi
+  done
+  printf '%s\n' "$newest"
+}
+
+# Every backup is a directory <kind>/<UTC stamp>/ holding its files, SHA256SUMS and, written
+# last, BACKUP_OK. It is built under <stamp>.partial and renamed when verified.
+begin_backup() {
+  TARGET="$BACKUP_DIR/$KIND/$(date -u +%Y%m%dT%H%M%SZ)"
+  PARTIAL="$TARGET.partial"
+  [ ! -e "$TARGET" ] || die "$TARGET already exists"
+  mkdir -p "$PARTIAL"
+}
+
+# Keeps what was written for inspection (prune removes it later) and fails the run.
+fail_backup() {
+  mv "$PARTIAL" "$TARGET.failed" 2>/dev/null || true
+  die "$1"
+}
+
+finish_backup() {
+  (cd "$PARTIAL" && sha256sum -- * >SHA256SUMS.tmp && mv SHA256SUMS.tmp SHA256SUMS) ||
+    fail_backup "could not write checksums"
+  (cd "$PARTIAL" && sha256sum --check --quiet --status SHA256SUMS) ||
+    fail_backup "integrity check failed: checksums do not verify right after writing"
+  printf 'kind=%s\nfinished=%s\n%s\n' "$KIND" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$1" \
+    >"$PARTIAL/BACKUP_OK"
+  mv "$PARTIAL" "$TARGET"
+  log "$KIND: wrote $TARGET"
+}
+
+run_mysql_full() {
+  local list db file error help
+  local -a databases flags
+  detect_mysql_tools
+  [ -n "$MYSQL_DUMP" ] || die "no dump tool found (mariadb-dump or mysqldump, or set MYSQL_DUMP)"
+  write_client_options
+  check_connection
+  if [ -n "${MYSQL_DATABASES:-}" ]; then
+    read -r -a databases <<<"$MYSQL_DATABASES"
+  else
+    list=$(sql "SELECT schema_name FROM information_schema.schemata
+      WHERE schema_name NOT IN ('mysql', 'information_schema', 'performance_schema', 'sys')
+        AND LEFT(schema_name, ${#RESTORE_TEST_PREFIX}) <> '${RESTORE_TEST_PREFIX}'
+      ORDER BY schema_name") || die "could not list databases"
+    [ -n "$list" ] || die "no databases to back up on $MYSQL_HOST"
+    mapfile -t databases <<<"$list"
+  fi
+  flags=(--single-transaction --routines --triggers --events --hex-blob
+    --default-character-set=utf8mb4)
+  help=$("$MYSQL_DUMP" --help 2>/dev/null || true)
+  if [ "$(sql 'SELECT @@log_bin')" = 1 ]; then
+    # The binlog position, as a comment in the dump: where a point-in-time replay starts.
+    if grep -q -- '--source-data' <<<"$help"; then flags+=(--source-data=2); else flags+=(--master-data=2); fi
+    if grep -q -- '--gtid ' <<<"$help"; then flags+=(--gtid); fi
+  fi
+  # MySQL: a per-database dump must not rewrite GTID_PURGED where it is restored.
+  if grep -q -- '--set-gtid-purged' <<<"$help"; then flags+=(--set-gtid-purged=OFF); fi
+
+  begin_backup
+  for db in "${databases[@]}"; do
+    [[ $db =~ ^[A-Za-z0-9_-]{1,64}$ ]] || fail_backup "refusing the unusual database name '$db'"
+    file="$PARTIAL/$db.sql.gz"
+    if ! "$MYSQL_DUMP" --defaults-extra-file="$CLIENT_OPTIONS" "${flags[@]}" "$db" \
+      2>"$WORK_DIR/dump.err" | gzip -c >"$file"; then
+      fail_backup "dump of $db failed: $(tail -n 3 "$WORK_DIR/dump.err")"
+    fi
+    error=$(check_dump_file "$file") || fail_backup "integrity check failed: $error"
+  done
+  finish_backup "databases=${databases[*]}"
+}
+
+run_mysql_binlog() {
+  local list state last name expected got
+  local -a logs copy
+  detect_mysql_tools
+  [ -n "$MYSQL_BINLOG" ] || die "no binlog tool found (mariadb-binlog or mysqlbinlog, or set MYSQL_BINLOG)"
+  write_client_options
+  check_connection
+  [ "$(sql 'SELECT @@log_bin')" = 1 ] || die "binary logging is off on $MYSQL_HOST"
+  # Closes the current log, so everything written until now is in logs that no longer change.
+  sql "FLUSH BINARY LOGS" || die "FLUSH BINARY LOGS failed (the backup user needs RELOAD)"
+  list=$(sql "SHOW BINARY LOGS") ||
+    die "SHOW BINARY LOGS failed (the backup user needs REPLICATION CLIENT or BINLOG MONITOR)"
+  mapfile -t logs < <(cut -f1 <<<"$list")
+  [ "${#logs[@]}" -ge 2 ] || die "no closed binary log after FLUSH BINARY LOGS"
+  state="$BACKUP_DIR/$KIND/LAST_COPIED"
+  last=$(cat "$state" 2>/dev/null || true)
+  copy=()
+  for name in "${logs[@]:0:${#logs[@]}-1}"; do
+    if [ -z "$last" ] || [[ $name > $last ]]; then copy+=("$name"); fi
+  done
+  [ "${#copy[@]}" -gt 0 ] || die "no new binary log to copy after $last"
+  if [ -n "$last" ] && [ "${last%.*}" = "${copy[0]%.*}" ]; then
+    expected=$((10#${last##*.} + 1))
+    got=$((10#${copy[0]##*.}))
+    [ "$got" -eq "$expected" ] ||
+      die "binary logs after $last up to ${copy[0]} are gone: the server purged them before they were copied"
+  fi
+  begin_backup
+  for name in "${copy[@]}"; do
+    "$MYSQL_BINLOG" --defaults-extra-file="$CLIENT_OPTIONS" --read-from-remote-server --raw \
+      --result-file="$PARTIAL/" "$name" 2>"$WORK_DIR/binlog.err" ||
+      fail_backup "copying $name failed (the backup user needs REPLICATION SLAVE): $(tail -n 3 "$WORK_DIR/binlog.err")"
+    "$MYSQL_BINLOG" "$PARTIAL/$name" >/dev/null 2>"$WORK_DIR/binlog.err" ||
+      fail_backup "integrity check failed: $name does not parse: $(tail -n 2 "$WORK_DIR/binlog.err")"
+  done
+  finish_backup "binlogs=${copy[*]}"
+  printf '%s\n' "${copy[-1]}" >"$state.tmp"
+  mv "$state.tmp" "$state"
+}
+
+# files and config: a gzip tarball of a directory.
+archive() {
+  local source=$1 variable=$2 archive
+  [ -n "$source" ] || die "$variable is not set"
+  [ -d "$source" ] || die "$variable $source is not a directory"
+  begin_backup
+  archive="$PARTIAL/$KIND.tar.gz"
+  tar -C "$source" -czf "$archive" . 2>"$WORK_DIR/tar.err" ||
+    fail_backup "tar of $source failed: $(tail -n 3 "$WORK_DIR/tar.err")"
+  if ! gzip -t "$archive" 2>/dev/null || ! tar -tzf "$archive" >/dev/null 2>&1; then
+    fail_backup "integrity check failed: $archive does not read back"
+  fi
+  finish_backup "source=$source"
+}
+
+run_files() {
+  archive "${UPLOADS_DIR:-}" UPLOADS_DIR
+}
+
+run_config() {
+  archive "${CONFIG_DIR:-}" CONFIG_DIR
+}
+
+run_redis() {
+  local password="" port=${REDIS_PORT:-6379} signature
+  command -v redis-cli >/dev/null 2>&1 || die "redis-cli not found (install redis-tools)"
+  [ -n "${REDIS_HOST:-}" ] || die "REDIS_HOST is not set"
+  if [ -n "${REDIS_PASSWORD_FILE:-}" ]; then
+    [ -r "$REDIS_PASSWORD_FILE" ] || die "REDIS_PASSWORD_FILE $REDIS_PASSWORD_FILE is not readable"
+    password=$(cat "$REDIS_PASSWORD_FILE")
+  else
+    password=${REDIS_PASSWORD:-}
+  fi
+  begin_backup
+  # REDISCLI_AUTH keeps the password off the command line.
+  if ! REDISCLI_AUTH=$password redis-cli -h "$REDIS_HOST" -p "$port" --no-auth-warning \
+    --rdb "$PARTIAL/dump.rdb" >"$WORK_DIR/redis.out" 2>&1; then
+    fail_backup "redis-cli --rdb from $REDIS_HOST:$port failed: $(tail -n 3 "$WORK_DIR/redis.out")"
+  fi
+  signature=$(head -c 5 "$PARTIAL/dump.rdb")
+  [ "$signature" = REDIS ] || fail_backup "integrity check failed: dump.rdb has no RDB signature"
+  if command -v redis-check-rdb >/dev/null 2>&1; then
+    redis-check-rdb "$PARTIAL/dump.rdb" >"$WORK_DIR/check.out" 2>&1 ||
+      fail_backup "integrity check failed: $(tail -n 3 "$WORK_DIR/check.out")"
+  fi
+  finish_backup "redis=$REDIS_HOST:$port"
+}
+
+# Restores each dump of the newest full backup into a scratch database with restore.sh, checks
+# every table came back, and drops the scratch database again.
+run_restore_test() {
+  local restore newest dump db scratch output expected got
+  restore=${RESTORE_SCRIPT:-$(dirname "$0")/restore.sh}
+  [ -x "$restore" ] || die "restore script $restore is not executable"
+  detect_mysql_tools
+  write_client_options
+  check_connection
+  newest=$(newest_good mysql-full)
+  [ -n "$newest" ] || die "no verified full backup in $BACKUP_DIR/mysql-full to test"
+  for dump in "$newest"/*.sql.gz; do
+    [ -f "$dump" ] || die "$newest holds no dumps"
+    db=$(basename "$dump" .sql.gz)
+    scratch="${RESTORE_TEST_PREFIX}_${db}"
+    scratch=${scratch:0:64}
+    sql "DROP DATABASE IF EXISTS \`$scratch\`"
+    if ! output=$("$restore" "$dump" "$scratch" 2>&1); then
+      sql "DROP DATABASE IF EXISTS \`$scratch\`" || true
+      die "restore test of $dump failed: $(tail -n 3 <<<"$output")"
+    fi
+    expected=$(gzip -dc "$dump" | grep -c '^CREATE TABLE' || true)
+    got=$(sql "SELECT COUNT(*) FROM information_schema.tables
+      WHERE table_schema = '$scratch' AND table_type = 'BASE TABLE'")
+    sql "DROP DATABASE \`$scratch\`"
+    [ "$got" = "$expected" ] ||
+      die "restore test of $dump brought back $got tables, the dump creates $expected"
+    log "restore-test: $dump restored $got tables into $scratch (dropped again)"
+  done
+}
+
+# Keeps every complete backup younger than the kind's retention, full dumps taken on the weekly
+# day or the monthly day for their longer retention, and always the newest complete backup.
+# Anything else in the kind's directory (failed or partial runs) is removed.
+prune() {
+  local kind=$1 dir="$BACKUP_DIR/$1" suffix now path name epoch age weekday day keep newest
+  local retention weekly_day=-1 weekly_days=0 monthly_day=-1 monthly_days=0
+  local -a good=() doomed=()
+  [ -d "$dir" ] || return 0
+  suffix=${kind//-/_}
+  suffix=${suffix^^}
+  days_setting retention "RETENTION_DAYS_$suffix"
+  if [ "$kind" = mysql-full ]; then
+    days_setting weekly_day WEEKLY_DAY_MYSQL_FULL
+    days_setting weekly_days WEEKLY_RETENTION_DAYS_MYSQL_FULL
+    days_setting monthly_day MONTHLY_DAY_MYSQL_FULL
+    days_setting monthly_days MONTHLY_RETENTION_DAYS_MYSQL_FULL
+  fi
+  now=$(now_epoch) || die "BACKUP_NOW '${BACKUP_NOW:-}' is not a date"
+  for path in "$dir"/*/; do
+    [ -d "$path" ] || continue
+    path=${path%/}
+    name=${path##*/}
+    if is_backup_name "$name" && [ -f "$path/BACKUP_OK" ]; then
+      good+=("$name")
+    else
+      log "prune $kind: removing $name (not a complete, verified backup)"
+      doomed+=("$path")
+    fi
+  done
+  if [ "${#good[@]}" -eq 0 ]; then
+    if [ "${#doomed[@]}" -gt 0 ]; then rm -rf -- "${doomed[@]}"; fi
+    return 0
+  fi
+  newest=${good[-1]}
+  for name in "${good[@]}"; do
+    stamp_epoch epoch "$name"
+    age=$((now - epoch))
+    # 1970-01-01 was a Thursday (4); the day of the month is in the stamp.
+    weekday=$(((epoch / 86400 + 4) % 7))
+    day=$((10#${name:6:2}))
+    keep=0
+    if [ "$age" -lt $((retention * 86400)) ] || [ "$name" = "$newest" ]; then keep=1; fi
+    if [ "$age" -lt $((weekly_days * 86400)) ] && [ "$weekday" = "$weekly_day" ]; then keep=1; fi
+    if [ "$age" -lt $((monthly_days * 86400)) ] && [ "$day" = "$monthly_day" ]; then keep=1; fi
+    if [ "$keep" = 0 ]; then
+      log "prune $kind: removing $name (past its retention)"
+      doomed+=("${dir:?}/$name")
+    fi
+  done
+  # One rm for all: hundreds of expired backups must not cost hundreds of processes.
+  if [ "${#doomed[@]}" -gt 0 ]; then rm -rf -- "${doomed[@]}"; fi
+}
+
+main() {
+  [ "$#" -ge 1 ] || usage
+  case "$1" in
+    prune)
+      [ "$#" -eq 2 ] || usage
+      [[ " $KINDS " == *" $2 "* ]] || usage
+      KIND=$2
+      REPORT=0
+      ;;
+    mysql-full | mysql-binlog | files | config | redis | restore-test)
+      [ "$#" -eq 1 ] || usage
+      KIND=$1
+      ;;
+    *) usage ;;
+  esac
+  [ -n "${BACKUP_DIR:-}" ] || die "BACKUP_DIR is not set"
+  [[ $RESTORE_TEST_PREFIX =~ ^[A-Za-z0-9_]{1,40}$ ]] ||
+    die "RESTORE_TEST_PREFIX must be 1 to 40 letters, digits or underscores (got '$RESTORE_TEST_PREFIX')"
+  mkdir -p "$BACKUP_DIR" || die "cannot create BACKUP_DIR $BACKUP_DIR"
+  WORK_DIR=$(mktemp -d)
+  take_lock
+  if [ "$1" = prune ]; then
+    prune "$KIND"
+    return 0
+  fi
+  "run_${KIND//-/_}"
+  if [ "$KIND" != restore-test ]; then prune "$KIND"; fi
+  write_metrics "$KIND" 1
+  log "$KIND: done"
+}
+
+main "$@"

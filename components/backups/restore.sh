@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# Restores one database dump written by backup.sh into a database, after checking the dump is
+# whole: its checksum (when SHA256SUMS sits beside it), gzip, and the completion line.
+#
+# Usage: restore.sh [--replace] <dump.sql.gz> <database>
+#   --replace   drop the database first when it already holds tables (otherwise refused)
+#
+# Environment: MYSQL_HOST, MYSQL_PORT (3306), MYSQL_USER, and MYSQL_PASSWORD or
+# MYSQL_PASSWORD_FILE; MYSQL_CLIENT overrides the detected client. The user needs the rights
+# to create the database and, for routines, triggers and events with a DEFINER, SUPER or
+# SET_USER_ID (MySQL) / SET USER (MariaDB).
+#
+# Exits non-zero with the reason on stderr on any failure.
+set -Eeuo pipefail
+umask 077
+export TZ=UTC
+
+SCRIPT_NAME=restore.sh
+
+# @@COMMON@@
+
+WORK_DIR=""
+
+die() {
+  trap - ERR
+  log "$*"
+  exit 1
+}
+
+trap 'die "command failed with status $? at line $LINENO: $BASH_COMMAND"' ERR
+
+cleanup() {
+  if [ -n "$WORK_DIR" ]; then rm -rf "$WORK_DIR"; fi
+}
+trap cleanup EXIT
+
+usage() {
+  printf 'usage: restore.sh [--replace] <dump.sql.gz> <database>\n' >&2
+  exit 2
+}
+
+main() {
+  local replace=0 dump database error tables restored
+  if [ "${1:-}" = --replace ]; then
+    replace=1
+    shift
+  fi
+  [ "$#" -eq 2 ] || usage
+  dump=$1
+  database=$2
+  [[ $database =~ ^[A-Za-z0-9_]{1,64}$ ]] ||
+    die "database name '$database' must be 1 to 64 letters, digits or underscores"
+  if [ ! -f "$dump" ] || [ ! -r "$dump" ]; then die "dump $dump is not a readable file"; fi
+  error=$(check_checksum "$dump") || die "$error"
+  error=$(check_dump_file "$dump") || die "$error"
+
+  WORK_DIR=$(mktemp -d)
+  detect_mysql_tools
+  write_client_options
+  check_connection
+  tables=$(sql "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = '$database'")
+  if [ "$tables" != 0 ]; then
+    [ "$replace" = 1 ] ||
+      die "database $database already holds $tables tables or views; pass --replace to drop it first"
+    log "dropping $database ($tables tables or views) before the restore"
+    sql "DROP DATABASE \`$database\`"
+  fi
+  sql "CREATE DATABASE IF NOT EXISTS \`$database\` CHARACTER SET utf8mb4"
+  if ! gzip -dc "$dump" | "$MYSQL_CLIENT" --defaults-extra-file="$CLIENT_OPTIONS" \
+    --default-character-set=utf8mb4 "$database" 2>"$WORK_DIR/restore.err"; then
+    die "restoring $dump into $database failed: $(tail -n 3 "$WORK_DIR/restore.err")"
+  fi
+  restored=$(sql "SELECT COUNT(*) FROM information_schema.tables
+    WHERE table_schema = '$database' AND table_type = 'BASE TABLE'")
+  log "restored $dump into $database ($restored tables)"
+}
+
+main "$@"

@@ -1,0 +1,516 @@
+// The alarm catalog: every alert webstack raises, as target-neutral data (what it watches, the
+// threshold and unit, how long the condition must hold, severity, channels), plus the merge that
+// lets a stack tighten a default or add application alarms but never loosen a default.
+// Values are REQUIREMENTS §6; the Prometheus, Alertmanager and CloudWatch renderers all read this.
+
+/** Same union as `Tier` in tiers.ts; kept local so the catalog stands on its own. */
+export const ALARM_TIERS = ["dev", "test", "staging", "prod"] as const;
+export type AlarmTier = (typeof ALARM_TIERS)[number];
+
+export const SEVERITIES = ["warning", "critical"] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+export const CHANNELS = ["email", "slack", "sms", "webhook"] as const;
+export type Channel = (typeof CHANNELS)[number];
+
+export const COMPARISONS = ["above", "below"] as const;
+/** `above` fires when the value is greater than the threshold, `below` when it is less. */
+export type Comparison = (typeof COMPARISONS)[number];
+
+/** Units a threshold is expressed in, with the range a threshold in that unit may take. */
+export const UNITS = {
+  percent: { min: 0, max: 100, words: "a percent" },
+  milliseconds: { min: 0, max: 600_000, words: "a number of milliseconds" },
+  seconds: { min: 0, max: 86_400, words: "a number of seconds" },
+  hours: { min: 0, max: 8_784, words: "a number of hours" },
+  days: { min: 0, max: 365, words: "a number of days" },
+  count: { min: 0, max: 1_000_000_000, words: "a count" },
+  status: { min: 0, max: 1, words: "a status (1 ok, 0 failed)" },
+} as const;
+export type Unit = keyof typeof UNITS;
+
+/**
+ * What a catalog alarm watches, independent of the target. Each target maps a kind onto its own
+ * metrics (Prometheus exporters on Docker, CloudWatch on AWS).
+ */
+export const METRICS = {
+  hostCpuPercent: { unit: "percent", means: "share of CPU time an app host spends busy" },
+  hostMemoryPercent: { unit: "percent", means: "share of an app host's memory in use" },
+  diskUsedPercent: { unit: "percent", means: "share of a filesystem or database volume used" },
+  serviceHealthyPercent: { unit: "percent", means: "share of health checks passing" },
+  latencyP95Milliseconds: { unit: "milliseconds", means: "95th percentile request latency" },
+  backendAverageSeconds: { unit: "seconds", means: "average backend (API) response time" },
+  errorRatePercent: { unit: "percent", means: "share of requests answered 5xx" },
+  availabilityPercent: { unit: "percent", means: "share of successful external probes" },
+  dbConnectionsPercent: { unit: "percent", means: "MySQL connections as a share of the max" },
+  replicaLagSeconds: { unit: "seconds", means: "how far a MySQL replica is behind" },
+  redisMemoryPercent: { unit: "percent", means: "Redis memory used as a share of maxmemory" },
+  certificateDaysLeft: { unit: "days", means: "days until the TLS certificate expires" },
+  backupLastStatus: { unit: "status", means: "outcome of the last backup run (1 ok, 0 failed)" },
+  backupAgeHours: { unit: "hours", means: "hours since the last successful backup" },
+} as const satisfies Record<string, { unit: Unit; means: string }>;
+export type MetricKind = keyof typeof METRICS;
+
+/** REQUIREMENTS §6 routing: critical → email + slack + sms; warning → email + slack. */
+export const CHANNELS_BY_SEVERITY: Readonly<Record<Severity, readonly Channel[]>> = {
+  warning: ["email", "slack"],
+  critical: ["email", "slack", "sms"],
+};
+
+/**
+ * Which channels actually deliver in each environment (REQUIREMENTS §1 "alarms notify"). Dev has
+ * no people on call, so everything goes to a log webhook; test mails; staging adds Slack.
+ */
+export const NOTIFY_BY_TIER: Readonly<
+  Record<AlarmTier, Readonly<Record<Severity, readonly Channel[]>>>
+> = {
+  dev: { warning: ["webhook"], critical: ["webhook"] },
+  test: { warning: ["email"], critical: ["email"] },
+  staging: { warning: ["email", "slack"], critical: ["email", "slack"] },
+  prod: { warning: ["email", "slack"], critical: ["email", "slack", "sms"] },
+};
+
+/** One alarm, after merging: what every renderer consumes. */
+export interface AlarmRule {
+  /** Alert name, PascalCase; fixed for catalog alarms because runbooks and routes refer to it. */
+  readonly name: string;
+  /** What it watches: a catalog metric kind, or `app` for an application alarm. */
+  readonly metric: MetricKind | "app";
+  readonly comparison: Comparison;
+  readonly threshold: number;
+  readonly unit: Unit;
+  /** How long the condition must hold before the alarm fires; 0 fires at the first evaluation. */
+  readonly forSeconds: number;
+  readonly severity: Severity;
+  /** Always the channels of its severity: routing is by severity on both targets. */
+  readonly channels: readonly Channel[];
+  /** One line for the notification; `{threshold}` and `{for}` are filled in by alarmSummary. */
+  readonly summary: string;
+  /** Where the responder reads what to do, e.g. `docs/operations.md#hostcpuhigh`. */
+  readonly runbook: string;
+  /** Application alarms only: how each target computes the value (data, not code). */
+  readonly app?: AppAlarmSources;
+}
+
+/** A catalog alarm watches a catalog metric kind; application alarms carry their own sources. */
+export type CatalogAlarm = AlarmRule & { readonly metric: MetricKind };
+
+/** How an application alarm's value is computed on each target, in the alarm's unit. */
+export interface AppAlarmSources {
+  /** PromQL whose value is in the alarm's unit; the renderer appends the comparison. */
+  readonly promql: string;
+  /** CloudWatch metric (or metric math) publishing the same value; required on AWS stacks. */
+  readonly cloudwatch?: AppCloudWatchSource;
+}
+
+export interface AppCloudWatchMetric {
+  readonly namespace: string;
+  readonly metricName: string;
+  readonly stat: string;
+  readonly dimensions?: Readonly<Record<string, string>>;
+}
+
+/** Either one metric, or metric math over named metrics (`expression` uses their ids). */
+export type AppCloudWatchSource =
+  | { readonly metric: AppCloudWatchMetric }
+  | {
+      readonly expression: string;
+      readonly metrics: Readonly<Record<string, AppCloudWatchMetric>>;
+    };
+
+function runbookFor(name: string): string {
+  return `docs/operations.md#${name.toLowerCase()}`;
+}
+
+// prettier-ignore
+const CATALOG_TABLE: readonly (readonly [string, MetricKind, Comparison, number, number, Severity, string])[] = [
+  // name                         watches                   fires    limit  for s  severity    summary
+  ["HostCpuHigh",                 "hostCpuPercent",         "above",    80,   300, "warning",  "Host CPU above {threshold} for {for}"],
+  ["HostMemoryHigh",              "hostMemoryPercent",      "above",    85,   300, "warning",  "Host memory above {threshold} for {for}"],
+  ["DiskSpaceCritical",           "diskUsedPercent",        "above",    90,    60, "critical", "Disk more than {threshold} used for {for}"],
+  ["ServiceDown",                 "serviceHealthyPercent",  "below",   100,    60, "critical", "Health check failing for {for}"],
+  ["LatencyP95High",              "latencyP95Milliseconds", "above",  1000,   300, "warning",  "p95 latency above {threshold} for {for}"],
+  ["BackendSlow",                 "backendAverageSeconds",  "above",     2,   300, "warning",  "Backend responses slower than {threshold} on average for {for}"],
+  ["ErrorRateHigh",               "errorRatePercent",       "above",     5,   120, "critical", "More than {threshold} of requests answered 5xx for {for}"],
+  ["AvailabilityLow",             "availabilityPercent",    "below",    99,    60, "critical", "Availability below {threshold} for {for}"],
+  ["DbConnectionsHigh",           "dbConnectionsPercent",   "above",    80,   300, "warning",  "MySQL connections above {threshold} of max_connections for {for}"],
+  ["ReplicaLagWarning",           "replicaLagSeconds",      "above",    30,   300, "warning",  "MySQL replica more than {threshold} behind for {for}"],
+  ["ReplicaLagCritical",          "replicaLagSeconds",      "above",   300,   300, "critical", "MySQL replica more than {threshold} behind for {for}"],
+  ["RedisMemoryHigh",             "redisMemoryPercent",     "above",    85,   300, "warning",  "Redis memory above {threshold} of maxmemory for {for}"],
+  ["CertificateExpiringWarning",  "certificateDaysLeft",    "below",    30,     0, "warning",  "TLS certificate expires in less than {threshold}"],
+  ["CertificateExpiringCritical", "certificateDaysLeft",    "below",     7,     0, "critical", "TLS certificate expires in less than {threshold}"],
+  ["BackupFailed",                "backupLastStatus",       "below",     1,     0, "critical", "The last backup run failed"],
+  ["BackupStale",                 "backupAgeHours",         "above",    26,     0, "critical", "No successful backup for more than {threshold}"],
+];
+
+/** REQUIREMENTS §6, one entry per alarm. "—" durations fire at the first evaluation (0 s). */
+export const ALARM_CATALOG: readonly CatalogAlarm[] = CATALOG_TABLE.map(
+  ([name, metric, comparison, threshold, forSeconds, severity, summary]) => ({
+    name,
+    metric,
+    comparison,
+    threshold,
+    unit: METRICS[metric].unit,
+    forSeconds,
+    severity,
+    channels: CHANNELS_BY_SEVERITY[severity],
+    summary,
+    runbook: runbookFor(name),
+  }),
+);
+
+const UNIT_SYMBOLS: Readonly<Record<Unit, string>> = {
+  percent: " %",
+  milliseconds: " ms",
+  seconds: " s",
+  hours: " h",
+  days: " days",
+  count: "",
+  status: "",
+};
+
+/** "5 minutes", "90 seconds", "1 hour": how long a condition must hold, for people. */
+export function describeDuration(seconds: number): string {
+  const [size, word] =
+    seconds % 3600 === 0
+      ? [seconds / 3600, "hour"]
+      : seconds % 60 === 0
+        ? [seconds / 60, "minute"]
+        : [seconds, "second"];
+  return `${size} ${word}${size === 1 ? "" : "s"}`;
+}
+
+/** The alarm's one-line summary with its current threshold and duration filled in. */
+export function alarmSummary(alarm: AlarmRule): string {
+  return alarm.summary
+    .replaceAll("{threshold}", `${alarm.threshold}${UNIT_SYMBOLS[alarm.unit]}`)
+    .replaceAll("{for}", describeDuration(alarm.forSeconds));
+}
+
+/**
+ * The floor each tier may not go below. The catalog is the floor everywhere: dev notifies only a
+ * log webhook, so strict rules cost nothing there, and identical rules make dev a true rehearsal.
+ */
+export const ALARM_FLOORS: Readonly<Record<AlarmTier, readonly CatalogAlarm[]>> = {
+  dev: ALARM_CATALOG,
+  test: ALARM_CATALOG,
+  staging: ALARM_CATALOG,
+  prod: ALARM_CATALOG,
+};
+
+/** The settings a stack may tighten on a catalog alarm. */
+export interface AlarmOverride {
+  readonly threshold?: number;
+  readonly forSeconds?: number;
+  readonly severity?: Severity;
+}
+
+/** An application alarm as a stack declares it in config (keyed by its name). */
+export interface AppAlarmInput {
+  readonly summary: string;
+  readonly comparison: Comparison;
+  readonly threshold: number;
+  readonly unit: Unit;
+  readonly forSeconds: number;
+  readonly severity: Severity;
+  /** Must equal the severity's channels when given (routing is by severity). */
+  readonly channels?: readonly Channel[];
+  /** @default `docs/operations.md#<lowercased name>` */
+  readonly runbook?: string;
+  readonly promql: string;
+  readonly cloudwatch?: AppCloudWatchSource;
+}
+
+/**
+ * The seeds' PDF-generation alarms (seed 000 §5.2) as prod declares them in stack config. The app
+ * must export `pdf_generation_total{result}`, `pdf_generation_duration_seconds` (histogram) and
+ * `pdf_queue_size`, and publish the same to CloudWatch namespace `Webstack/App` on AWS.
+ */
+export const SEED_PDF_ALARMS: Readonly<Record<string, AppAlarmInput>> = {
+  PdfGenerationFailing: {
+    summary: "PDF generation success rate below {threshold} for {for}",
+    comparison: "below",
+    threshold: 95,
+    unit: "percent",
+    forSeconds: 300,
+    severity: "critical",
+    promql:
+      '100 * sum(rate(pdf_generation_total{result="success"}[5m])) / sum(rate(pdf_generation_total[5m]))',
+    cloudwatch: {
+      expression: "100 * ok / total",
+      metrics: {
+        ok: { namespace: "Webstack/App", metricName: "PdfGenerationSucceeded", stat: "Sum" },
+        total: { namespace: "Webstack/App", metricName: "PdfGenerationRequested", stat: "Sum" },
+      },
+    },
+  },
+  PdfGenerationSlow: {
+    summary: "Average PDF generation time above {threshold} for {for}",
+    comparison: "above",
+    threshold: 120,
+    unit: "seconds",
+    forSeconds: 600,
+    severity: "warning",
+    promql:
+      "sum(rate(pdf_generation_duration_seconds_sum[10m])) / sum(rate(pdf_generation_duration_seconds_count[10m]))",
+    cloudwatch: {
+      metric: { namespace: "Webstack/App", metricName: "PdfGenerationSeconds", stat: "Average" },
+    },
+  },
+  PdfQueueBacklog: {
+    summary: "More than {threshold} PDFs waiting in the queue for {for}",
+    comparison: "above",
+    threshold: 50,
+    unit: "count",
+    forSeconds: 300,
+    severity: "warning",
+    promql: "max(pdf_queue_size)",
+    cloudwatch: {
+      metric: { namespace: "Webstack/App", metricName: "PdfQueueSize", stat: "Maximum" },
+    },
+  },
+};
+
+const SEVERITY_RANK: Readonly<Record<Severity, number>> = { warning: 0, critical: 1 };
+const OVERRIDE_KEYS = ["threshold", "forSeconds", "severity"] as const;
+const APP_KEYS = [
+  "summary",
+  "comparison",
+  "threshold",
+  "unit",
+  "forSeconds",
+  "severity",
+  "channels",
+  "runbook",
+  "promql",
+  "cloudwatch",
+] as const;
+const ALARM_NAME = /^[A-Z][A-Za-z0-9]{2,63}$/;
+
+function show(value: unknown): string {
+  return typeof value === "string" ? JSON.stringify(value) : String(value);
+}
+
+function quoted(values: readonly string[]): string {
+  return values.map((v) => `"${v}"`).join(", ");
+}
+
+function fail(key: string, allowed: string, got: unknown): never {
+  throw new Error(`${key} must be ${allowed} (got ${show(got)})`);
+}
+
+function checkThreshold(key: string, value: unknown, unit: Unit): number {
+  const range = UNITS[unit];
+  if (
+    typeof value !== "number" ||
+    !Number.isFinite(value) ||
+    value < range.min ||
+    value > range.max
+  ) {
+    fail(key, `${range.words} from ${range.min} to ${range.max}`, value);
+  }
+  return value;
+}
+
+function checkForSeconds(key: string, value: unknown): number {
+  if (typeof value !== "number" || !Number.isInteger(value) || value <= 0 || value > 86_400) {
+    fail(key, "a whole number of seconds from 1 to 86400", value);
+  }
+  return value;
+}
+
+function checkSeverity(key: string, value: unknown): Severity {
+  if (typeof value !== "string" || !(SEVERITIES as readonly string[]).includes(value)) {
+    fail(key, `one of ${quoted(SEVERITIES)}`, value);
+  }
+  return value as Severity;
+}
+
+function checkUnknownKeys(key: string, value: object, allowed: readonly string[]): void {
+  for (const field of Object.keys(value)) {
+    if (!allowed.includes(field)) {
+      throw new Error(`${key}.${field} is not a known setting (allowed: ${allowed.join(", ")})`);
+    }
+  }
+}
+
+function checkText(key: string, value: unknown, what: string, max: number): string {
+  if (
+    typeof value !== "string" ||
+    value.trim() === "" ||
+    value.length > max ||
+    /[\n\r]/.test(value)
+  ) {
+    fail(key, `${what} (1 to ${max} characters on one line)`, value);
+  }
+  return value;
+}
+
+function checkChannels(key: string, value: unknown, severity: Severity): readonly Channel[] {
+  if (!Array.isArray(value)) fail(key, `a list of channels (${quoted(CHANNELS)})`, value);
+  value.forEach((channel, i) => {
+    if (!(CHANNELS as readonly unknown[]).includes(channel)) {
+      fail(`${key}[${i}]`, `one of ${quoted(CHANNELS)}`, channel);
+    }
+  });
+  const expected = CHANNELS_BY_SEVERITY[severity];
+  const same =
+    value.length === expected.length && expected.every((channel) => value.includes(channel));
+  if (!same) {
+    fail(
+      key,
+      `${expected.join(", ")} for a ${severity} alarm (routing is by severity)`,
+      value.join(", "),
+    );
+  }
+  return expected;
+}
+
+function checkCloudWatchMetric(key: string, value: unknown): AppCloudWatchMetric {
+  if (typeof value !== "object" || value === null) fail(key, "a CloudWatch metric map", value);
+  const m = value as Record<string, unknown>;
+  checkUnknownKeys(key, m, ["namespace", "metricName", "stat", "dimensions"]);
+  checkText(`${key}.namespace`, m.namespace, "a CloudWatch namespace", 255);
+  checkText(`${key}.metricName`, m.metricName, "a CloudWatch metric name", 255);
+  checkText(`${key}.stat`, m.stat, "a CloudWatch statistic such as Average or p95", 50);
+  if (m.dimensions !== undefined) {
+    if (typeof m.dimensions !== "object" || m.dimensions === null) {
+      fail(`${key}.dimensions`, "a map of dimension names to values", m.dimensions);
+    }
+    for (const [name, dim] of Object.entries(m.dimensions)) {
+      checkText(`${key}.dimensions.${name}`, dim, "a dimension value", 255);
+    }
+  }
+  return m as unknown as AppCloudWatchMetric;
+}
+
+function checkCloudWatch(key: string, value: unknown): AppCloudWatchSource | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== "object" || value === null) {
+    fail(key, "either { metric } or { expression, metrics }", value);
+  }
+  const c = value as Record<string, unknown>;
+  if ("metric" in c) {
+    checkUnknownKeys(key, c, ["metric"]);
+    return { metric: checkCloudWatchMetric(`${key}.metric`, c.metric) };
+  }
+  checkUnknownKeys(key, c, ["expression", "metrics"]);
+  const expression = checkText(`${key}.expression`, c.expression, "a metric math expression", 1024);
+  if (typeof c.metrics !== "object" || c.metrics === null || Object.keys(c.metrics).length === 0) {
+    fail(`${key}.metrics`, "a map of metric ids to metrics", c.metrics);
+  }
+  const metrics: Record<string, AppCloudWatchMetric> = {};
+  for (const [id, metric] of Object.entries(c.metrics)) {
+    if (!/^[a-z][a-zA-Z0-9_]*$/.test(id))
+      fail(`${key}.metrics.${id}`, "an id starting with a lower-case letter", id);
+    metrics[id] = checkCloudWatchMetric(`${key}.metrics.${id}`, metric);
+  }
+  return { expression, metrics };
+}
+
+function tighten(base: CatalogAlarm, override: unknown, key: string): CatalogAlarm {
+  if (typeof override !== "object" || override === null || Array.isArray(override)) {
+    fail(key, "a map of threshold, forSeconds and severity", override);
+  }
+  checkUnknownKeys(key, override, OVERRIDE_KEYS);
+  const o = override as Record<string, unknown>;
+  const floor = "the catalog floor: a stack may tighten an alarm, never loosen it";
+  let { threshold, forSeconds, severity } = base;
+
+  if (o.threshold !== undefined) {
+    threshold = checkThreshold(`${key}.threshold`, o.threshold, base.unit);
+    const looser =
+      base.comparison === "above" ? threshold > base.threshold : threshold < base.threshold;
+    if (looser) {
+      const bound = base.comparison === "above" ? "at most" : "at least";
+      fail(`${key}.threshold`, `${bound} ${base.threshold} (${base.unit}), ${floor}`, threshold);
+    }
+  }
+  if (o.forSeconds !== undefined) {
+    forSeconds = checkForSeconds(`${key}.forSeconds`, o.forSeconds);
+    if (forSeconds > base.forSeconds) {
+      fail(`${key}.forSeconds`, `at most ${base.forSeconds} seconds, ${floor}`, forSeconds);
+    }
+  }
+  if (o.severity !== undefined) {
+    severity = checkSeverity(`${key}.severity`, o.severity);
+    if (SEVERITY_RANK[severity] < SEVERITY_RANK[base.severity]) {
+      fail(`${key}.severity`, `"${base.severity}", ${floor}`, severity);
+    }
+  }
+  return { ...base, threshold, forSeconds, severity, channels: CHANNELS_BY_SEVERITY[severity] };
+}
+
+function appAlarm(name: string, input: unknown, key: string): AlarmRule {
+  if (typeof input !== "object" || input === null || Array.isArray(input)) {
+    fail(key, "a map describing the alarm", input);
+  }
+  checkUnknownKeys(key, input, APP_KEYS);
+  const a = input as Record<string, unknown>;
+  const summary = checkText(`${key}.summary`, a.summary, "a one-line summary", 200);
+  if (!(COMPARISONS as readonly unknown[]).includes(a.comparison)) {
+    fail(`${key}.comparison`, `one of ${quoted(COMPARISONS)}`, a.comparison);
+  }
+  if (typeof a.unit !== "string" || !Object.keys(UNITS).includes(a.unit)) {
+    fail(`${key}.unit`, `one of ${quoted(Object.keys(UNITS))}`, a.unit);
+  }
+  const unit = a.unit as Unit;
+  const threshold = checkThreshold(`${key}.threshold`, a.threshold, unit);
+  const forSeconds = checkForSeconds(`${key}.forSeconds`, a.forSeconds);
+  const severity = checkSeverity(`${key}.severity`, a.severity);
+  const channels =
+    a.channels === undefined
+      ? CHANNELS_BY_SEVERITY[severity]
+      : checkChannels(`${key}.channels`, a.channels, severity);
+  const runbook =
+    a.runbook === undefined
+      ? runbookFor(name)
+      : checkText(`${key}.runbook`, a.runbook, "a link", 300);
+  const promql = checkText(`${key}.promql`, a.promql, "a PromQL expression", 2000);
+  return {
+    name,
+    metric: "app",
+    comparison: a.comparison as Comparison,
+    threshold,
+    unit,
+    forSeconds,
+    severity,
+    channels,
+    summary,
+    runbook,
+    app: { promql, cloudwatch: checkCloudWatch(`${key}.cloudwatch`, a.cloudwatch) },
+  };
+}
+
+/**
+ * The alarms a stack runs: the catalog with the stack's overrides applied (tightening only) plus
+ * its application alarms. Throws an Error naming the config key, the value and what is allowed.
+ * `keyPrefix` is how the caller's config spells the alarms section, e.g. `webstack:alarms`.
+ */
+export function mergeAlarms(
+  catalog: readonly CatalogAlarm[],
+  overrides: Readonly<Record<string, unknown>> = {},
+  extras: Readonly<Record<string, unknown>> = {},
+  keyPrefix = "alarms",
+): readonly AlarmRule[] {
+  const byName = new Map(catalog.map((alarm) => [alarm.name, alarm]));
+  for (const name of Object.keys(overrides)) {
+    if (!byName.has(name)) {
+      throw new Error(
+        `${keyPrefix}.overrides.${name} is not a catalog alarm (known: ${[...byName.keys()].join(", ")})`,
+      );
+    }
+  }
+  const merged: AlarmRule[] = catalog.map((alarm) =>
+    overrides[alarm.name] === undefined
+      ? alarm
+      : tighten(alarm, overrides[alarm.name], `${keyPrefix}.overrides.${alarm.name}`),
+  );
+  for (const [name, input] of Object.entries(extras)) {
+    const key = `${keyPrefix}.extra.${name}`;
+    if (!ALARM_NAME.test(name)) fail(key, "named in PascalCase (3 to 64 letters or digits)", name);
+    if (byName.has(name)) fail(key, "a name the catalog does not use", name);
+    merged.push(appAlarm(name, input, key));
+  }
+  return merged;
+}

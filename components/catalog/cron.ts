@@ -1,0 +1,183 @@
+// Five-field cron expressions (minute hour day-of-month month day-of-week), as the Docker backup
+// container's crontab reads them: parse and validate, find the longest gap between two runs (so
+// retention can be checked against it), and convert to AWS's six-field `cron(...)` syntax.
+
+export interface CronSchedule {
+  readonly minutes: readonly number[];
+  readonly hours: readonly number[];
+  readonly daysOfMonth: readonly number[];
+  readonly months: readonly number[];
+  /** 0 = Sunday … 6 = Saturday (7 is folded into 0). */
+  readonly daysOfWeek: readonly number[];
+  /**
+   * The day field starts with `*` (Vixie cron's rule): then a day must match both day fields;
+   * when neither does, a day matching either field is enough.
+   */
+  readonly anyDayOfMonth: boolean;
+  readonly anyDayOfWeek: boolean;
+}
+
+const MONTH_NAMES = [
+  "JAN",
+  "FEB",
+  "MAR",
+  "APR",
+  "MAY",
+  "JUN",
+  "JUL",
+  "AUG",
+  "SEP",
+  "OCT",
+  "NOV",
+  "DEC",
+];
+const DAY_NAMES = ["SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"];
+
+interface FieldSpec {
+  readonly name: string;
+  readonly min: number;
+  readonly max: number;
+  readonly names?: readonly string[];
+  /** Value of names[0]. */
+  readonly namesFrom?: number;
+}
+
+const FIELDS: readonly FieldSpec[] = [
+  { name: "minute", min: 0, max: 59 },
+  { name: "hour", min: 0, max: 23 },
+  { name: "day of month", min: 1, max: 31 },
+  { name: "month", min: 1, max: 12, names: MONTH_NAMES, namesFrom: 1 },
+  { name: "day of week", min: 0, max: 7, names: DAY_NAMES, namesFrom: 0 },
+];
+
+function parseValue(text: string, field: FieldSpec): number | undefined {
+  if (/^\d+$/.test(text)) return Number(text);
+  const index = field.names?.indexOf(text.toUpperCase()) ?? -1;
+  return index >= 0 ? index + (field.namesFrom ?? 0) : undefined;
+}
+
+// Expands one field (a range, a list, a step over a range, names) to its sorted values; undefined
+// when the field is invalid.
+function parseField(text: string, field: FieldSpec): number[] | undefined {
+  const values = new Set<number>();
+  for (const part of text.split(",")) {
+    const match = /^(\*|[A-Za-z0-9]+(?:-[A-Za-z0-9]+)?)(?:\/(\d+))?$/.exec(part);
+    if (!match) return undefined;
+    const [, range, stepText] = match;
+    const step = stepText === undefined ? 1 : Number(stepText);
+    if (step < 1) return undefined;
+    let low: number | undefined;
+    let high: number | undefined;
+    if (range === "*") {
+      [low, high] = [field.min, field.max];
+    } else if (range.includes("-")) {
+      const [a, b] = range.split("-");
+      [low, high] = [parseValue(a, field), parseValue(b, field)];
+    } else {
+      low = parseValue(range, field);
+      // "5/15" means from 5 to the end in steps of 15, as in Vixie cron.
+      high = stepText === undefined ? low : field.max;
+    }
+    if (low === undefined || high === undefined) return undefined;
+    if (low < field.min || high > field.max || low > high) return undefined;
+    for (let v = low; v <= high; v += step) values.add(v);
+  }
+  return [...values].sort((a, b) => a - b);
+}
+
+/**
+ * Parses a five-field cron expression. Throws an Error naming `key`, the expression and what is
+ * allowed when a field is malformed or out of range, or when the schedule can never fire.
+ */
+export function parseCron(expression: string, key = "schedule"): CronSchedule {
+  const fields = typeof expression === "string" ? expression.trim().split(/\s+/) : [];
+  if (fields.length !== 5) {
+    throw new Error(
+      `${key} must be a cron expression with 5 fields (minute hour day-of-month month day-of-week) (got ${JSON.stringify(expression)})`,
+    );
+  }
+  const parsed = fields.map((text, i) => {
+    const values = parseField(text, FIELDS[i]);
+    if (!values) {
+      const spec = FIELDS[i];
+      throw new Error(
+        `${key} must have a ${spec.name} field of values from ${spec.min} to ${spec.max}, ranges, lists or steps (got "${text}" in ${JSON.stringify(expression)})`,
+      );
+    }
+    return values;
+  });
+  const schedule: CronSchedule = {
+    minutes: parsed[0],
+    hours: parsed[1],
+    daysOfMonth: parsed[2],
+    months: parsed[3],
+    daysOfWeek: [...new Set(parsed[4].map((d) => d % 7))].sort((a, b) => a - b),
+    anyDayOfMonth: fields[2].startsWith("*"),
+    anyDayOfWeek: fields[4].startsWith("*"),
+  };
+  if (longestIntervalSeconds(schedule) === Infinity) {
+    throw new Error(
+      `${key} must be a cron expression that fires (got ${JSON.stringify(expression)})`,
+    );
+  }
+  return schedule;
+}
+
+function dayMatches(schedule: CronSchedule, date: Date): boolean {
+  if (!schedule.months.includes(date.getUTCMonth() + 1)) return false;
+  const dom = schedule.daysOfMonth.includes(date.getUTCDate());
+  const dow = schedule.daysOfWeek.includes(date.getUTCDay());
+  return schedule.anyDayOfMonth || schedule.anyDayOfWeek ? dom && dow : dom || dow;
+}
+
+const DAY = 86_400;
+/** Eight years from a leap year: long enough for "29 February" schedules to fire twice. */
+const SCAN_DAYS = 8 * 366;
+const SCAN_START = Date.UTC(2024, 0, 1);
+
+/** The longest time between two consecutive runs, in seconds (Infinity if it never fires twice). */
+export function longestIntervalSeconds(schedule: CronSchedule): number {
+  const timesOfDay = schedule.hours
+    .flatMap((h) => schedule.minutes.map((m) => h * 3600 + m * 60))
+    .sort((a, b) => a - b);
+  let longest = 0;
+  for (let i = 1; i < timesOfDay.length; i++) {
+    longest = Math.max(longest, timesOfDay[i] - timesOfDay[i - 1]);
+  }
+  let previousDay: number | undefined;
+  let matchingDays = 0;
+  for (let day = 0; day < SCAN_DAYS; day++) {
+    if (!dayMatches(schedule, new Date(SCAN_START + day * DAY * 1000))) continue;
+    matchingDays++;
+    if (previousDay !== undefined) {
+      const gap = (day - previousDay) * DAY - timesOfDay[timesOfDay.length - 1] + timesOfDay[0];
+      longest = Math.max(longest, gap);
+    }
+    previousDay = day;
+  }
+  if (matchingDays < 2) return Infinity;
+  return longest;
+}
+
+/** Longest interval of an expression; see `longestIntervalSeconds`. */
+export function cronIntervalSeconds(expression: string, key = "schedule"): number {
+  return longestIntervalSeconds(parseCron(expression, key));
+}
+
+/**
+ * AWS (EventBridge / AWS Backup) syntax: `cron(minute hour day-of-month month day-of-week year)`,
+ * where one of the day fields must be `?` and days of the week count 1 = Sunday. Expressions that
+ * restrict both day fields (cron's "either matches") cannot be expressed there and are refused.
+ */
+export function toAwsCron(expression: string, key = "schedule"): string {
+  const schedule = parseCron(expression, key);
+  const [minute, hour, dom, month, dow] = expression.trim().split(/\s+/);
+  if (dow === "*") return `cron(${minute} ${hour} ${dom} ${month} ? *)`;
+  if (dom === "*") {
+    const days = schedule.daysOfWeek.map((d) => DAY_NAMES[d]).join(",");
+    return `cron(${minute} ${hour} ? ${month} ${days} *)`;
+  }
+  throw new Error(
+    `${key} must leave day-of-month or day-of-week as "*" to run on AWS (got ${JSON.stringify(expression)})`,
+  );
+}

@@ -1,0 +1,229 @@
+// mergeAlarms: a stack may tighten a catalog alarm and declare application alarms as data, and
+// every way of loosening a default or giving an impossible value is refused with a message that
+// names the config key, the value and what is allowed.
+import {
+  ALARM_CATALOG,
+  AlarmRule,
+  mergeAlarms,
+  SEED_PDF_ALARMS,
+} from "../../components/catalog/alarms";
+
+function merged(name: string, rules: readonly AlarmRule[]): AlarmRule {
+  const found = rules.find((a) => a.name === name);
+  if (!found) throw new Error(`no ${name}`);
+  return found;
+}
+
+const LOOSEN = "the catalog floor: a stack may tighten an alarm, never loosen it";
+
+describe("mergeAlarms", () => {
+  test("without overrides or extras the stack runs the catalog", () => {
+    expect(mergeAlarms(ALARM_CATALOG)).toEqual(ALARM_CATALOG);
+  });
+
+  test.each([
+    ["HostCpuHigh", { threshold: 70 }, { threshold: 70, forSeconds: 300, severity: "warning" }],
+    ["HostCpuHigh", { forSeconds: 120 }, { threshold: 80, forSeconds: 120, severity: "warning" }],
+    ["AvailabilityLow", { threshold: 99.9 }, { threshold: 99.9, severity: "critical" }],
+    ["CertificateExpiringWarning", { threshold: 45 }, { threshold: 45, forSeconds: 0 }],
+    ["ReplicaLagWarning", { threshold: 30, forSeconds: 300 }, { threshold: 30, forSeconds: 300 }],
+  ])("tightening %s with %j gives %j", (name, override, expected) => {
+    expect(merged(name, mergeAlarms(ALARM_CATALOG, { [name]: override }))).toMatchObject(expected);
+  });
+
+  test("raising a warning to critical also pages by sms", () => {
+    const rule = merged(
+      "HostMemoryHigh",
+      mergeAlarms(ALARM_CATALOG, { HostMemoryHigh: { severity: "critical" } }),
+    );
+    expect(rule.severity).toBe("critical");
+    expect(rule.channels).toEqual(["email", "slack", "sms"]);
+  });
+
+  test.each([
+    [
+      "HostCpuHigh",
+      { threshold: 90 },
+      `alarms.overrides.HostCpuHigh.threshold must be at most 80 (percent), ${LOOSEN} (got 90)`,
+    ],
+    [
+      "AvailabilityLow",
+      { threshold: 95 },
+      `alarms.overrides.AvailabilityLow.threshold must be at least 99 (percent), ${LOOSEN} (got 95)`,
+    ],
+    [
+      "CertificateExpiringCritical",
+      { threshold: 3 },
+      `alarms.overrides.CertificateExpiringCritical.threshold must be at least 7 (days), ${LOOSEN} (got 3)`,
+    ],
+    [
+      "ErrorRateHigh",
+      { forSeconds: 600 },
+      `alarms.overrides.ErrorRateHigh.forSeconds must be at most 120 seconds, ${LOOSEN} (got 600)`,
+    ],
+    [
+      "BackupStale",
+      { forSeconds: 60 },
+      `alarms.overrides.BackupStale.forSeconds must be at most 0 seconds, ${LOOSEN} (got 60)`,
+    ],
+    [
+      "DiskSpaceCritical",
+      { severity: "warning" },
+      `alarms.overrides.DiskSpaceCritical.severity must be "critical", ${LOOSEN} (got "warning")`,
+    ],
+  ])("loosening %s with %j is refused", (name, override, message) => {
+    expect(() => mergeAlarms(ALARM_CATALOG, { [name]: override })).toThrow(message);
+  });
+
+  test.each([
+    [
+      { HostCpuHigh: { threshold: 150 } },
+      "alarms.overrides.HostCpuHigh.threshold must be a percent from 0 to 100 (got 150)",
+    ],
+    [
+      { HostCpuHigh: { threshold: -5 } },
+      "alarms.overrides.HostCpuHigh.threshold must be a percent from 0 to 100 (got -5)",
+    ],
+    [
+      { HostCpuHigh: { threshold: "70" } },
+      'alarms.overrides.HostCpuHigh.threshold must be a percent from 0 to 100 (got "70")',
+    ],
+    [
+      { ReplicaLagWarning: { threshold: 100_000 } },
+      "alarms.overrides.ReplicaLagWarning.threshold must be a number of seconds from 0 to 86400 (got 100000)",
+    ],
+    [
+      { HostCpuHigh: { forSeconds: 0 } },
+      "alarms.overrides.HostCpuHigh.forSeconds must be a whole number of seconds from 1 to 86400 (got 0)",
+    ],
+    [
+      { HostCpuHigh: { forSeconds: -60 } },
+      "alarms.overrides.HostCpuHigh.forSeconds must be a whole number of seconds from 1 to 86400 (got -60)",
+    ],
+    [
+      { HostCpuHigh: { forSeconds: 1.5 } },
+      "alarms.overrides.HostCpuHigh.forSeconds must be a whole number of seconds from 1 to 86400 (got 1.5)",
+    ],
+    [
+      { HostCpuHigh: { severity: "info" } },
+      'alarms.overrides.HostCpuHigh.severity must be one of "warning", "critical" (got "info")',
+    ],
+    [
+      { HostCpuHigh: { thresold: 70 } },
+      "alarms.overrides.HostCpuHigh.thresold is not a known setting (allowed: threshold, forSeconds, severity)",
+    ],
+    [
+      { HostCpuHigh: { channels: ["email"] } },
+      "alarms.overrides.HostCpuHigh.channels is not a known setting (allowed: threshold, forSeconds, severity)",
+    ],
+    [
+      { CpuHigh: { threshold: 70 } },
+      "alarms.overrides.CpuHigh is not a catalog alarm (known: HostCpuHigh, ",
+    ],
+    [
+      { HostCpuHigh: 70 },
+      "alarms.overrides.HostCpuHigh must be a map of threshold, forSeconds and severity (got 70)",
+    ],
+  ])("refuses %j", (overrides, message) => {
+    expect(() => mergeAlarms(ALARM_CATALOG, overrides)).toThrow(message);
+  });
+
+  test("names the caller's config key", () => {
+    expect(() =>
+      mergeAlarms(ALARM_CATALOG, { HostCpuHigh: { threshold: 95 } }, {}, "webstack:alarms"),
+    ).toThrow(/^webstack:alarms\.overrides\.HostCpuHigh\.threshold must be at most 80/);
+  });
+});
+
+describe("application alarms declared as data", () => {
+  const prod = mergeAlarms(ALARM_CATALOG, {}, SEED_PDF_ALARMS);
+
+  // Seed 000 §5.2.
+  test.each([
+    ["PdfGenerationFailing", "below", 95, "percent", 300, "critical", ["email", "slack", "sms"]],
+    ["PdfGenerationSlow", "above", 120, "seconds", 600, "warning", ["email", "slack"]],
+    ["PdfQueueBacklog", "above", 50, "count", 300, "warning", ["email", "slack"]],
+  ])(
+    "%s: %s %d %s for %d s, %s via %j",
+    (name, comparison, threshold, unit, forSeconds, severity, channels) => {
+      expect(merged(name, prod)).toMatchObject({
+        metric: "app",
+        comparison,
+        threshold,
+        unit,
+        forSeconds,
+        severity,
+        channels,
+      });
+    },
+  );
+
+  test("app alarms come after every catalog alarm and keep their PromQL", () => {
+    expect(prod.slice(0, ALARM_CATALOG.length)).toEqual(ALARM_CATALOG);
+    expect(merged("PdfQueueBacklog", prod).app?.promql).toBe("max(pdf_queue_size)");
+    expect(merged("PdfQueueBacklog", prod).runbook).toBe("docs/operations.md#pdfqueuebacklog");
+  });
+
+  const base = SEED_PDF_ALARMS.PdfQueueBacklog;
+  test.each([
+    [
+      { ...base, severity: "page" },
+      'alarms.extra.Pdf.severity must be one of "warning", "critical" (got "page")',
+    ],
+    [
+      { ...base, forSeconds: 0 },
+      "alarms.extra.Pdf.forSeconds must be a whole number of seconds from 1 to 86400 (got 0)",
+    ],
+    [
+      { ...base, forSeconds: -300 },
+      "alarms.extra.Pdf.forSeconds must be a whole number of seconds from 1 to 86400 (got -300)",
+    ],
+    [
+      { ...base, unit: "percent", threshold: 150 },
+      "alarms.extra.Pdf.threshold must be a percent from 0 to 100 (got 150)",
+    ],
+    [
+      { ...base, unit: "widgets" },
+      'alarms.extra.Pdf.unit must be one of "percent", "milliseconds", "seconds", "hours", "days", "count", "status" (got "widgets")',
+    ],
+    [
+      { ...base, comparison: "equals" },
+      'alarms.extra.Pdf.comparison must be one of "above", "below" (got "equals")',
+    ],
+    [
+      { ...base, channels: ["email", "pager"] },
+      'alarms.extra.Pdf.channels[1] must be one of "email", "slack", "sms", "webhook" (got "pager")',
+    ],
+    [
+      { ...base, channels: ["email"] },
+      'alarms.extra.Pdf.channels must be email, slack for a warning alarm (routing is by severity) (got "email")',
+    ],
+    [
+      { ...base, promql: "" },
+      'alarms.extra.Pdf.promql must be a PromQL expression (1 to 2000 characters on one line) (got "")',
+    ],
+    [
+      { ...base, query: "x" },
+      "alarms.extra.Pdf.query is not a known setting (allowed: summary, comparison, threshold, unit, forSeconds, severity, channels, runbook, promql, cloudwatch)",
+    ],
+    [
+      { ...base, cloudwatch: { metric: { namespace: "Webstack/App", stat: "Maximum" } } },
+      "alarms.extra.Pdf.cloudwatch.metric.metricName must be a CloudWatch metric name (1 to 255 characters on one line) (got undefined)",
+    ],
+  ])("refuses %j", (input, message) => {
+    expect(() => mergeAlarms(ALARM_CATALOG, {}, { Pdf: input })).toThrow(message);
+  });
+
+  test.each([
+    [
+      "pdfBacklog",
+      'alarms.extra.pdfBacklog must be named in PascalCase (3 to 64 letters or digits) (got "pdfBacklog")',
+    ],
+    [
+      "HostCpuHigh",
+      'alarms.extra.HostCpuHigh must be a name the catalog does not use (got "HostCpuHigh")',
+    ],
+  ])("refuses the name %s", (name, message) => {
+    expect(() => mergeAlarms(ALARM_CATALOG, {}, { [name]: base })).toThrow(message);
+  });
+});
