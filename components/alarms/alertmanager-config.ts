@@ -6,8 +6,8 @@
 // secret and the receiving end authenticates the bearer token instead.
 import { stringify } from "yaml";
 import {
-  ALARM_TIERS,
-  AlarmTier,
+  TIERS,
+  Tier,
   Channel,
   CHANNELS,
   NOTIFY_BY_TIER,
@@ -103,14 +103,14 @@ function seconds(value: number): string {
 /** The channels each severity reaches in this environment. */
 export function alertmanagerRoutes(spec: AlertmanagerSpec): Record<Severity, readonly Channel[]> {
   if (spec.routes) return { ...spec.routes };
-  if (!(ALARM_TIERS as readonly string[]).includes(spec.environment)) {
+  if (!(TIERS as readonly string[]).includes(spec.environment)) {
     fail(
       "alertmanager.routes",
-      `given for an environment outside ${ALARM_TIERS.join(", ")}`,
+      `given for an environment outside ${TIERS.join(", ")}`,
       spec.environment,
     );
   }
-  return { ...NOTIFY_BY_TIER[spec.environment as AlarmTier] };
+  return { ...NOTIFY_BY_TIER[spec.environment as Tier] };
 }
 
 /** The secret files this environment's Alertmanager reads: what its container must mount. */

@@ -7,7 +7,7 @@
 import {
   AlarmRule,
   alarmSummary,
-  AlarmTier,
+  Tier,
   AppCloudWatchMetric,
   Channel,
   MetricKind,
@@ -409,7 +409,7 @@ export const SUBSCRIPTION_PROTOCOLS: Readonly<Record<Channel, string>> = {
 };
 
 /** The subscriptions each severity's topic needs in a tier. */
-export function topicSubscriptions(tier: AlarmTier): Record<Severity, readonly Channel[]> {
+export function topicSubscriptions(tier: Tier): Record<Severity, readonly Channel[]> {
   return { ...NOTIFY_BY_TIER[tier] };
 }
 

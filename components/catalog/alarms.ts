@@ -3,9 +3,10 @@
 // lets a stack tighten a default or add application alarms but never loosen a default.
 // Values are REQUIREMENTS §6; the Prometheus, Alertmanager and CloudWatch renderers all read this.
 
-/** Same union as `Tier` in tiers.ts; kept local so the catalog stands on its own. */
-export const ALARM_TIERS = ["dev", "test", "staging", "prod"] as const;
-export type AlarmTier = (typeof ALARM_TIERS)[number];
+import { Tier, TIERS } from "./tiers";
+
+export { TIERS };
+export type { Tier };
 
 export const SEVERITIES = ["warning", "critical"] as const;
 export type Severity = (typeof SEVERITIES)[number];
@@ -62,7 +63,7 @@ export const CHANNELS_BY_SEVERITY: Readonly<Record<Severity, readonly Channel[]>
  * no people on call, so everything goes to a log webhook; test mails; staging adds Slack.
  */
 export const NOTIFY_BY_TIER: Readonly<
-  Record<AlarmTier, Readonly<Record<Severity, readonly Channel[]>>>
+  Record<Tier, Readonly<Record<Severity, readonly Channel[]>>>
 > = {
   dev: { warning: ["webhook"], critical: ["webhook"] },
   test: { warning: ["email"], critical: ["email"] },
@@ -191,7 +192,7 @@ export function alarmSummary(alarm: AlarmRule): string {
  * The floor each tier may not go below. The catalog is the floor everywhere: dev notifies only a
  * log webhook, so strict rules cost nothing there, and identical rules make dev a true rehearsal.
  */
-export const ALARM_FLOORS: Readonly<Record<AlarmTier, readonly CatalogAlarm[]>> = {
+export const ALARM_FLOORS: Readonly<Record<Tier, readonly CatalogAlarm[]>> = {
   dev: ALARM_CATALOG,
   test: ALARM_CATALOG,
   staging: ALARM_CATALOG,

@@ -12,7 +12,7 @@ import {
   alertmanagerSecretFiles,
   renderAlertmanagerConfig,
 } from "../../components/alarms/alertmanager-config";
-import { ALARM_TIERS } from "../../components/catalog/alarms";
+import { TIERS } from "../../components/catalog/alarms";
 import { Daemon, freePorts, requireBinary, run, scratchDir, waitFor } from "../support/servers";
 
 function fullSpec(environment: string, secretsDir = "/etc/alertmanager/secrets"): AlertmanagerSpec {
@@ -50,7 +50,7 @@ describe("Alertmanager config under amtool", () => {
   beforeAll(() => {
     amtool = requireBinary("amtool", "prometheus-alertmanager");
     dir = scratchDir("amtool");
-    for (const tier of ALARM_TIERS) {
+    for (const tier of TIERS) {
       fs.writeFileSync(path.join(dir, `${tier}.yml`), renderAlertmanagerConfig(fullSpec(tier)));
     }
   });
@@ -59,7 +59,7 @@ describe("Alertmanager config under amtool", () => {
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  test.each(ALARM_TIERS)("%s: amtool check-config accepts the config", (tier) => {
+  test.each(TIERS)("%s: amtool check-config accepts the config", (tier) => {
     const result = run(amtool, ["check-config", path.join(dir, `${tier}.yml`)]);
     expect(result.stdout).toContain("SUCCESS");
     expect(result.status).toBe(0);

@@ -8,10 +8,10 @@ import { stringify } from "yaml";
 import { renderPrometheusRules } from "../../components/alarms/prometheus-rules";
 import {
   ALARM_CATALOG,
-  ALARM_TIERS,
+  TIERS,
   alarmSummary,
   AlarmRule,
-  AlarmTier,
+  Tier,
   mergeAlarms,
   SEED_PDF_ALARMS,
 } from "../../components/catalog/alarms";
@@ -249,7 +249,7 @@ function unitTests(alarms: readonly AlarmRule[], environment: string): object[] 
   });
 }
 
-function stackAlarms(tier: AlarmTier): readonly AlarmRule[] {
+function stackAlarms(tier: Tier): readonly AlarmRule[] {
   return mergeAlarms(ALARM_CATALOG, {}, tier === "prod" ? SEED_PDF_ALARMS : {});
 }
 
@@ -278,7 +278,7 @@ describe("Prometheus rules under promtool", () => {
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  test.each(ALARM_TIERS)("%s: promtool check rules accepts the rule file", (tier) => {
+  test.each(TIERS)("%s: promtool check rules accepts the rule file", (tier) => {
     const envDir = fs.mkdtempSync(path.join(dir, `${tier}-`));
     const alarms = stackAlarms(tier);
     const file = path.join(envDir, "rules.yml");
@@ -288,7 +288,7 @@ describe("Prometheus rules under promtool", () => {
     expect(result.status).toBe(0);
   });
 
-  test.each(ALARM_TIERS)(
+  test.each(TIERS)(
     "%s: every alert fires past its threshold only after its duration, with its severity",
     (tier) => {
       const envDir = fs.mkdtempSync(path.join(dir, `${tier}-`));
