@@ -2,7 +2,13 @@
 // NginxSiteSpec: REQUIREMENTS §4 — HTTPS only, TLS 1.2/1.3 AEAD, security headers on every
 // location, rate limits, keep-alive upstreams, WebSocket on demand, gzip, immutable static
 // assets, dot-files denied, /healthz. Written for nginx 1.22 (Debian 12) and later.
-import { NginxSiteSpec, ONE_YEAR_SECONDS, RateLimitSpec, validateSiteSpec } from "./site-spec";
+import {
+  nginxAtLeast,
+  NginxSiteSpec,
+  ONE_YEAR_SECONDS,
+  RateLimitSpec,
+  validateSiteSpec,
+} from "./site-spec";
 
 /** Answered by Nginx itself on both ports, so container and load-balancer checks need no app. */
 export const HEALTHZ_PATH = "/healthz";
@@ -197,9 +203,15 @@ function httpServer(spec: NginxSiteSpec): string[] {
 
 function httpsServer(spec: NginxSiteSpec): string[] {
   const { rateLimits } = spec;
-  // `http2` is a listen parameter in nginx 1.22 (the `http2` directive arrived in 1.25.1).
+  // Before 1.25.1 `http2` is a listen parameter; from 1.25.1 on that form is deprecated (a
+  // warning at every start) in favour of the `http2 on;` directive.
+  const http2Directive = nginxAtLeast(spec.nginxVersion, "1.25.1");
+  const listen = listenAddress(spec, spec.listen.https);
   return [
-    `listen ${listenAddress(spec, spec.listen.https)} ssl http2 default_server;`,
+    http2Directive
+      ? `listen ${listen} ssl default_server;`
+      : `listen ${listen} ssl http2 default_server;`,
+    ...(http2Directive ? ["http2 on;"] : []),
     `server_name ${spec.serverNames.join(" ")};`,
     `ssl_certificate ${spec.tls.certificatePath};`,
     `ssl_certificate_key ${spec.tls.keyPath};`,

@@ -114,6 +114,12 @@ export interface NginxPathsSpec {
 export interface NginxSiteSpec {
   /** Hostnames of the site; the certificate's SANs must cover them. No default. */
   readonly serverNames: readonly string[];
+  /**
+   * Version of the Nginx that will read the file (the image tag on Docker, the distribution's
+   * package on AWS): HTTP/2 moved from a `listen` parameter to a directive in 1.25.1.
+   * @default "1.22.1" (Debian 12; Ubuntu 22.04 ships 1.18.0)
+   */
+  readonly nginxVersion: string;
   /** Unprivileged user the worker processes run as (exists in Debian, Ubuntu and the official
    * nginx images). @default "www-data" */
   readonly user: string;
@@ -167,6 +173,17 @@ export interface NginxSiteSpec {
   readonly paths: NginxPathsSpec;
 }
 
+/** True when `version` ("1.25.1") is at least `minimum` (same form). */
+export function nginxAtLeast(version: string, minimum: string): boolean {
+  const have = version.split(".").map(Number);
+  const want = minimum.split(".").map(Number);
+  for (let i = 0; i < want.length; i++) {
+    const difference = (have[i] ?? 0) - want[i];
+    if (difference !== 0) return difference > 0;
+  }
+  return true;
+}
+
 /** Overrides for `defaultSiteSpec`: top-level fields replace, object sections merge one level. */
 export type SiteSpecOverrides = {
   readonly [K in keyof NginxSiteSpec]?: NginxSiteSpec[K] extends readonly unknown[]
@@ -183,6 +200,7 @@ export function defaultSiteSpec(
 ): NginxSiteSpec {
   const base: NginxSiteSpec = {
     serverNames: [...domains],
+    nginxVersion: "1.22.1",
     user: "www-data",
     listen: { http: 80, https: 443 },
     upstreams: {
@@ -307,6 +325,9 @@ export function validateSiteSpec(spec: NginxSiteSpec): NginxSiteSpec {
   const duplicate = spec.serverNames.find((name, i) => spec.serverNames.indexOf(name) !== i);
   if (duplicate !== undefined) fail("serverNames", spec.serverNames, "a list without repeats");
 
+  if (!/^1\.(1[89]|[2-9]\d)(\.\d+)?$/.test(spec.nginxVersion)) {
+    fail("nginxVersion", spec.nginxVersion, 'a version from 1.18 on such as "1.22.1"');
+  }
   if (!/^[a-z_][a-z0-9_-]{0,31}$/.test(spec.user)) {
     fail("user", spec.user, 'a system user name such as "www-data"');
   }

@@ -117,11 +117,12 @@ function openssl(args: string[]): void {
 function makeCertificates(): void {
   const ca = path.join(scratch, "ca");
   fs.mkdirSync(ca);
+  // prettier-ignore
   openssl([
     "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=webstack test CA",
     "-keyout", `${ca}/ca.key`, "-out", `${ca}/ca.crt`,
     "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign",
-  ]); // prettier-ignore
+  ]);
   for (const [stack, domains] of Object.entries(STACK_DOMAINS)) {
     const dir = path.join(scratch, stack, "tls");
     fs.mkdirSync(dir, { recursive: true });
@@ -131,14 +132,16 @@ function makeCertificates(): void {
       `subjectAltName=${domains.map((d) => `DNS:${d}`).join(",")}\n` +
         "basicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n",
     );
+    // prettier-ignore
     openssl([
       "req", "-newkey", "rsa:2048", "-nodes", "-subj", `/CN=${domains[0]}`,
       "-keyout", `${dir}/server.key`, "-out", `${dir}/server.csr`,
-    ]); // prettier-ignore
+    ]);
+    // prettier-ignore
     openssl([
       "x509", "-req", "-in", `${dir}/server.csr`, "-CA", `${ca}/ca.crt`, "-CAkey", `${ca}/ca.key`,
       "-CAcreateserial", "-days", "2", "-extfile", extensions, "-out", `${dir}/server.crt`,
-    ]); // prettier-ignore
+    ]);
   }
 }
 
@@ -203,11 +206,12 @@ beforeAll(async () => {
   // A deliberately permissive TLS server: proves this client CAN speak TLS 1.0/1.1 and offer
   // the forbidden suites, so their failure against Nginx is the server's refusal.
   const tls = path.join(scratch, "prod", "tls");
+  // prettier-ignore
   controlTls = new Daemon("openssl s_server", "openssl", [
     "s_server", "-www", "-accept", `127.0.0.1:${controlPort}`,
     "-cert", `${tls}/server.crt`, "-key", `${tls}/server.key`,
     "-cipher", "ALL:eNULL:@SECLEVEL=0", "-min_protocol", "TLSv1", "-max_protocol", "TLSv1.2",
-  ]); // prettier-ignore
+  ]);
   await waitFor("the control TLS server", () => portAccepts(controlPort), {
     describe: () => controlTls?.log ?? "",
   });

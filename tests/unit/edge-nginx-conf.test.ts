@@ -265,6 +265,18 @@ describe("nginx.conf options", () => {
     expect(args(location(plain, "/"), "return")).toEqual(["301", target]);
   });
 
+  test.each([
+    ["1.18.0", ["443", "ssl", "http2", "default_server"], []],
+    ["1.22.1", ["443", "ssl", "http2", "default_server"], []],
+    ["1.25.0", ["443", "ssl", "http2", "default_server"], []],
+    ["1.25.1", ["443", "ssl", "default_server"], [["on"]]],
+    ["1.27.4", ["443", "ssl", "default_server"], [["on"]]],
+  ])("nginx %s gets HTTP/2 the way it understands without a warning", (version, listen, http2) => {
+    const { https } = parsed(defaultSiteSpec(["labelmedix.com"], { nginxVersion: version }));
+    expect(args(https, "listen")).toEqual(listen);
+    expect(children(https, "http2").map((d) => d.args)).toEqual(http2);
+  });
+
   test("binds the given address only", () => {
     const { https, plain } = parsed(
       defaultSiteSpec(["localhost"], { listen: { address: "127.0.0.1", http: 8080, https: 8443 } }),

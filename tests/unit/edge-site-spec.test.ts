@@ -2,6 +2,7 @@
 // field, the value and what is allowed; and its defaults are REQUIREMENTS §4.
 import {
   defaultSiteSpec,
+  nginxAtLeast,
   NginxSiteSpec,
   SiteSpecOverrides,
   validateSiteSpec,
@@ -57,6 +58,16 @@ describe("validateSiteSpec refuses a bad spec", () => {
       "a repeated server name",
       defaultSiteSpec(["localhost", "localhost"]),
       'serverNames must be a list without repeats (got ["localhost","localhost"])',
+    ],
+    [
+      "an Nginx older than 1.18",
+      withOverrides({ nginxVersion: "1.16.1" }),
+      'nginxVersion must be a version from 1.18 on such as "1.22.1" (got "1.16.1")',
+    ],
+    [
+      "an Nginx version that is a tag name",
+      withOverrides({ nginxVersion: "latest" }),
+      'nginxVersion must be a version from 1.18 on such as "1.22.1" (got "latest")',
     ],
     [
       "an /api/ rate of zero",
@@ -190,6 +201,20 @@ describe("validateSiteSpec accepts every stack's domains", () => {
     [["xn--bcher-kva.example"]],
   ])("%j", (domains) => {
     expect(() => validateSiteSpec(defaultSiteSpec(domains))).not.toThrow();
+  });
+});
+
+describe("nginxAtLeast compares dotted versions numerically", () => {
+  test.each([
+    ["1.25.1", "1.25.1", true],
+    ["1.27.4", "1.25.1", true],
+    ["1.25.0", "1.25.1", false],
+    ["1.22.1", "1.25.1", false],
+    ["1.100.0", "1.25.1", true],
+    ["1.26", "1.25.1", true],
+    ["1.25", "1.25.1", false],
+  ])("%s >= %s is %s", (version, minimum, expected) => {
+    expect(nginxAtLeast(version, minimum)).toBe(expected);
   });
 });
 
