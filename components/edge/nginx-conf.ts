@@ -1,7 +1,7 @@
 // Renders the complete, standalone nginx.conf (main context included) of the edge from an
 // NginxSiteSpec: REQUIREMENTS §4 — HTTPS only, TLS 1.2/1.3 AEAD, security headers on every
 // location, rate limits, keep-alive upstreams, WebSocket on demand, gzip, immutable static
-// assets, dot-files denied, /healthz. Written for nginx 1.22 (Debian 12) and later.
+// assets, dot-files denied, /healthz. For nginx 1.18 and later; proven on 1.22 (Debian 12).
 import {
   nginxAtLeast,
   NginxSiteSpec,
