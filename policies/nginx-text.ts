@@ -1,15 +1,15 @@
-// A small reader for nginx.conf text, enough for policies to check what actually ships: it
-// splits the file into directives and blocks, honouring quotes, escapes and comments.
+// A small reader for nginx.conf text, enough for policies and tests to check what actually
+// ships: it splits the file into directives and blocks, honouring quotes and comments.
 
 export interface Directive {
   readonly name: string;
   readonly args: readonly string[];
-  /** Child directives when this is a block (`server { ... }`). */
+  /** Present for block directives (`http { ... }`), absent for simple ones (`gzip on;`). */
   readonly children?: readonly Directive[];
 }
 
-function tokens(text: string): string[] {
-  const out: string[] = [];
+function tokenize(text: string): string[] {
+  const tokens: string[] = [];
   let i = 0;
   while (i < text.length) {
     const c = text[i];
@@ -18,55 +18,60 @@ function tokens(text: string): string[] {
     } else if (c === "#") {
       while (i < text.length && text[i] !== "\n") i++;
     } else if (c === "{" || c === "}" || c === ";") {
-      out.push(c);
+      tokens.push(c);
       i++;
     } else if (c === '"' || c === "'") {
       let value = "";
       i++;
       while (i < text.length && text[i] !== c) {
-        if (text[i] === "\\" && i + 1 < text.length) i++;
-        value += text[i++];
+        if (text[i] === "\\" && i + 1 < text.length) {
+          value += text[i] + text[i + 1];
+          i += 2;
+        } else {
+          value += text[i++];
+        }
       }
+      if (i >= text.length) throw new Error(`unterminated ${c} string`);
       i++;
-      out.push(`\u0000${value}`);
+      // Quoted tokens keep a marker so `''` stays an (empty) argument.
+      tokens.push(`\u0000${value}`);
     } else {
       let value = "";
       while (i < text.length && !/[\s{};]/.test(text[i])) value += text[i++];
-      out.push(value);
+      tokens.push(value);
     }
   }
-  return out;
+  return tokens;
 }
 
-/** Parses nginx.conf text; throws on unbalanced braces or a missing ";". */
+/** Parses nginx configuration text; throws on unbalanced braces or a missing `;`. */
 export function parseNginx(text: string): Directive[] {
-  const list = tokens(text);
+  const tokens = tokenize(text);
   let position = 0;
-  const plain = (token: string) => (token.startsWith("\u0000") ? token.slice(1) : token);
-  const parseBlock = (inside: boolean): Directive[] => {
+  const unquote = (token: string) => (token.startsWith("\u0000") ? token.slice(1) : token);
+
+  function parseBlock(nested: boolean): Directive[] {
     const directives: Directive[] = [];
-    let words: string[] = [];
-    while (position < list.length) {
-      const token = list[position++];
-      if (token === ";") {
-        if (words.length > 0) directives.push({ name: words[0], args: words.slice(1) });
-        words = [];
-      } else if (token === "{") {
-        const children = parseBlock(true);
-        directives.push({ name: words[0] ?? "", args: words.slice(1), children });
-        words = [];
-      } else if (token === "}") {
-        if (!inside) throw new Error("unexpected } in nginx.conf");
-        if (words.length > 0) throw new Error(`missing ; after "${words.join(" ")}"`);
+    while (position < tokens.length) {
+      if (tokens[position] === "}") {
+        if (!nested) throw new Error("unexpected '}'");
+        position++;
         return directives;
-      } else {
-        words.push(plain(token));
       }
+      const words: string[] = [];
+      while (position < tokens.length && !["{", "}", ";"].includes(tokens[position])) {
+        words.push(unquote(tokens[position++]));
+      }
+      const terminator = tokens[position++];
+      if (words.length === 0) throw new Error(`empty directive before '${terminator}'`);
+      const [name, ...args] = words;
+      if (terminator === ";") directives.push({ name, args });
+      else if (terminator === "{") directives.push({ name, args, children: parseBlock(true) });
+      else throw new Error(`directive '${name}' is not terminated`);
     }
-    if (inside) throw new Error("unclosed { in nginx.conf");
-    if (words.length > 0) throw new Error(`missing ; after "${words.join(" ")}"`);
+    if (nested) throw new Error("missing '}'");
     return directives;
-  };
+  }
   return parseBlock(false);
 }
 

@@ -1,6 +1,7 @@
 // Every webstack policy as a plain array, so tests and `npm run policy` evaluate the pack without
 // starting the analyzer server. index.ts hands the same array to PolicyPack.
 import type { Policies } from "@pulumi/policy";
+import { edgeNginxPolicies } from "./edge-nginx";
 import { elasticachePolicies } from "./elasticache";
 import { loadBalancerPolicies } from "./load-balancer";
 import { rdsPolicies } from "./rds";
@@ -10,5 +11,6 @@ export const policies: Policies = [
   ...rdsPolicies,
   ...elasticachePolicies,
   ...loadBalancerPolicies,
+  ...edgeNginxPolicies,
   ...securityPolicies,
 ];

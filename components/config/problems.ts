@@ -22,10 +22,15 @@ export function problem(
   return { path, message, value: value[0], hasValue: value.length > 0 };
 }
 
-/** `mysql.replicas`, `domains[0]`: the path as an operator writes it after `webstack:`. */
+/**
+ * `mysql.replicas`, `domains[0]`: the path as an operator writes it after `webstack:`. A key
+ * that is not a plain identifier (a typo with a space, say) is quoted so the message stays
+ * unambiguous: `network[" "]`.
+ */
 export function keyPath(path: readonly (string | number)[]): string {
   return path.reduce<string>((text, segment) => {
     if (typeof segment === "number") return `${text}[${segment}]`;
+    if (!/^[A-Za-z_][\w-]*$/.test(segment)) return `${text}[${JSON.stringify(segment)}]`;
     return text === "" ? segment : `${text}.${segment}`;
   }, "");
 }

@@ -323,3 +323,10 @@ test("every problem is listed in ONE error", () => {
     expect(message).toContain(`Pulumi.prod.yaml: webstack:${key} `);
   }
 });
+
+test("a key that is not a plain identifier is quoted in the message", () => {
+  const network = configObject(stackConfig("staging"), "webstack:network");
+  expect(problemsFor("staging", { "webstack:network": { ...network, " ": false } })).toEqual([
+    'Pulumi.staging.yaml: webstack:network[" "] is not a known key (known: vpcCidr, availabilityZones, natGateways) (got false)',
+  ]);
+});

@@ -1,0 +1,153 @@
+// The Nginx configuration that actually ships — uploaded into the nginx container (Docker) or
+// written by cloud-init from the launch template's user data (AWS) — is read back and checked:
+// only TLS 1.2/1.3, HSTS on every HTTPS location, and the rate-limit zones defined and used.
+import { parse as parseYaml } from "yaml";
+import { resourcePolicy } from "./define";
+import { Directive, findAll, parseNginx } from "./nginx-text";
+import { Props } from "./tier";
+
+export const LAUNCH_TEMPLATE = "aws:ec2/launchTemplate:LaunchTemplate";
+const CONTAINER = "docker:index/container:Container";
+const ALLOWED_PROTOCOLS = ["TLSv1.2", "TLSv1.3"];
+const ONE_YEAR = 31536000;
+
+/** Highest rate per second each zone may allow; pack config may only lower them. */
+export const MAX_RATES: Readonly<Record<string, number>> = { api: 10, login: 1, uploads: 1 };
+
+interface WriteFile {
+  path?: string;
+  content?: string;
+  encoding?: string;
+}
+
+/** nginx.conf texts a resource ships, whichever way it ships them. */
+export function shippedNginxConfs(type: string, props: Props): string[] {
+  if (type === CONTAINER && Array.isArray(props.uploads)) {
+    return (props.uploads as { file?: string; content?: string; contentBase64?: string }[])
+      .filter((u) => typeof u.file === "string" && u.file.endsWith("/nginx.conf"))
+      .map((u) => u.content ?? Buffer.from(u.contentBase64 ?? "", "base64").toString("utf8"));
+  }
+  if (type === LAUNCH_TEMPLATE && typeof props.userData === "string") {
+    const userData = Buffer.from(props.userData, "base64").toString("utf8");
+    if (!userData.startsWith("#cloud-config")) return [];
+    const cloudConfig = parseYaml(userData) as { write_files?: WriteFile[] } | null;
+    return (cloudConfig?.write_files ?? [])
+      .filter((f) => typeof f.path === "string" && f.path.endsWith("/nginx.conf"))
+      .map((f) =>
+        f.encoding === "b64" || f.encoding === "base64"
+          ? Buffer.from(f.content ?? "", "base64").toString("utf8")
+          : (f.content ?? ""),
+      );
+  }
+  return [];
+}
+
+function hstsMaxAge(block: readonly Directive[]): number | undefined {
+  const header = block.find(
+    (d) => d.name === "add_header" && d.args[0]?.toLowerCase() === "strict-transport-security",
+  );
+  const match = header ? /max-age=(\d+)/.exec(header.args[1] ?? "") : null;
+  return match ? Number(match[1]) : undefined;
+}
+
+function tlsProblems(conf: readonly Directive[]): string[] {
+  const protocols = findAll(conf, "ssl_protocols");
+  if (protocols.length === 0) return ["ssl_protocols is not set, so Nginx's defaults apply."];
+  return protocols
+    .filter((d) => d.args.some((p) => !ALLOWED_PROTOCOLS.includes(p)))
+    .map((d) => `ssl_protocols allows ${d.args.join(" ")}; only TLSv1.2 and TLSv1.3 may be.`);
+}
+
+function hstsProblems(conf: readonly Directive[]): string[] {
+  const problems: string[] = [];
+  const httpsServers = findAll(conf, "server").filter((s) =>
+    (s.children ?? []).some((d) => d.name === "listen" && d.args.includes("ssl")),
+  );
+  if (httpsServers.length === 0) problems.push("No server listens with ssl.");
+  for (const server of httpsServers) {
+    const serverLevel = hstsMaxAge(server.children ?? []);
+    if (serverLevel === undefined || serverLevel < ONE_YEAR) {
+      problems.push(`The HTTPS server does not send HSTS with max-age of at least ${ONE_YEAR}.`);
+    }
+    for (const location of findAll(server.children ?? [], "location")) {
+      const own = location.children ?? [];
+      // add_header in a location replaces every inherited one, HSTS included.
+      if (!own.some((d) => d.name === "add_header")) continue;
+      const maxAge = hstsMaxAge(own);
+      if (maxAge === undefined || maxAge < ONE_YEAR) {
+        problems.push(`location ${location.args.join(" ")} drops HSTS (it sets its own headers).`);
+      }
+    }
+  }
+  return problems;
+}
+
+function rateProblems(conf: readonly Directive[], maxRates: Record<string, number>): string[] {
+  const problems: string[] = [];
+  const zones = new Map<string, number>();
+  for (const zone of findAll(conf, "limit_req_zone")) {
+    const name = /^zone=([^:]+):/.exec(zone.args.find((a) => a.startsWith("zone=")) ?? "")?.[1];
+    const rate = /^rate=(\d+)r\/s$/.exec(zone.args.find((a) => a.startsWith("rate=")) ?? "")?.[1];
+    if (name && rate) zones.set(name, Number(rate));
+  }
+  const used = new Set(
+    findAll(conf, "limit_req").map((d) =>
+      (d.args.find((a) => a.startsWith("zone=")) ?? "").slice("zone=".length),
+    ),
+  );
+  for (const [zone, max] of Object.entries(maxRates)) {
+    const rate = zones.get(zone);
+    if (rate === undefined) problems.push(`Rate-limit zone "${zone}" is not defined.`);
+    else if (rate > max)
+      problems.push(`Rate-limit zone "${zone}" allows ${rate}r/s; at most ${max}r/s.`);
+    else if (!used.has(zone))
+      problems.push(`Rate-limit zone "${zone}" is defined but no location uses it.`);
+  }
+  return problems;
+}
+
+export const edgeNginxPolicies = [
+  resourcePolicy(
+    {
+      name: "webstack-edge-nginx-config",
+      description:
+        "The nginx.conf that ships allows only TLS 1.2/1.3, sends HSTS on every HTTPS location and rate-limits the API, login and uploads.",
+      severity: "critical",
+      configSchema: {
+        properties: {
+          maxRatePerSecond: {
+            type: "object",
+            description: "Highest rate per zone (api, login, uploads); may only be lowered.",
+            default: MAX_RATES,
+          },
+        },
+      },
+    },
+    [CONTAINER, LAUNCH_TEMPLATE],
+    ({ type, props, args }, report) => {
+      const configured = args.getConfig<{ maxRatePerSecond?: Record<string, number> }>();
+      const maxRates = Object.fromEntries(
+        Object.entries(MAX_RATES).map(([zone, max]) => [
+          zone,
+          Math.min(max, configured.maxRatePerSecond?.[zone] ?? max),
+        ]),
+      );
+      for (const text of shippedNginxConfs(type, props)) {
+        let conf: Directive[];
+        try {
+          conf = parseNginx(text);
+        } catch (error) {
+          report(`The shipped nginx.conf does not parse: ${(error as Error).message}.`);
+          continue;
+        }
+        for (const problem of [
+          ...tlsProblems(conf),
+          ...hstsProblems(conf),
+          ...rateProblems(conf, maxRates),
+        ]) {
+          report(problem);
+        }
+      }
+    },
+  ),
+];
