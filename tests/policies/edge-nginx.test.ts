@@ -69,7 +69,9 @@ test("a location that sets its own header without HSTS is reported", async () =>
   const lines = rendered.split("\n");
   const index = lines.findIndex((l) => l.includes("location /static/ {"));
   expect(index).toBeGreaterThan(0);
-  const hsts = lines.findIndex((l, i) => i > index && l.includes("Strict-Transport-Security"));
+  const hsts = lines.findIndex(
+    (l, i) => i > index && l.includes("add_header Strict-Transport-Security"),
+  );
   lines.splice(hsts, 1);
   expect(await violations(POLICY, [container(lines.join("\n"))])).toEqual([
     "location /static/ drops HSTS (it sets its own headers).",
