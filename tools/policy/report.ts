@@ -9,9 +9,17 @@ export function readPackConfig(projectDir: string, stack: string): PackConfig {
   return fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, "utf8")) as PackConfig) : {};
 }
 
-export function policyReport(stack: string, results: readonly PolicyResult[]): string {
+/** The report; with `onlyFindings`, policies that passed cleanly are left out. */
+export function policyReport(
+  stack: string,
+  results: readonly PolicyResult[],
+  options: { onlyFindings?: boolean } = {},
+): string {
   const lines = [`Policy pack for ${stack}:`];
   for (const result of results) {
+    if (options.onlyFindings && result.violations.length === 0 && result.notes.length === 0) {
+      continue;
+    }
     const status =
       result.enforcementLevel === "disabled"
         ? "disabled"

@@ -9,9 +9,10 @@ export interface SynthArgs {
 export const USAGE = `Usage: npm run synth -- (--stack <name> [--stack <name> ...] | --all) [--out <dir>]
 
 Runs the webstack program for each stack under Pulumi's mock runtime (no CLI, no cloud
-account, no Docker engine), prints the resources it would register, and writes
-<out>/<stack>/resources.json plus every rendered file. Exits 1 when a stack's config is
-invalid or the program fails.
+account, no Docker engine), prints the resources it would register and the policy pack's
+findings, and writes <out>/<stack>/resources.json, outputs.json, policy-report.json plus every
+rendered file. Exits 1 when a stack's config is invalid, the program fails, or a mandatory
+policy is violated.
 
   --stack <name>   a stack with a Pulumi.<name>.yaml in the project directory
   --all            every Pulumi.<name>.yaml in the project directory

@@ -1,7 +1,12 @@
 // `npm run synth`: the webstack program for one or every stack under Pulumi's mock runtime, like
 // `cdk synth` — what each environment would create, with no Pulumi CLI, cloud account or Docker.
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { ConfigError } from "../../components/config";
+import { policies } from "../../policies/policies";
 import { runStack } from "../mock-runtime/run-stack";
+import { evaluatePolicies, hasMandatoryViolations } from "../policy/evaluate";
+import { policyReport, readPackConfig } from "../policy/report";
 import { listStacks, readStackFile } from "../mock-runtime/stack-file";
 import { parseSynthArgs, USAGE, UsageError } from "./args";
 import { resourceTable, writeStackOutput } from "./report";
@@ -19,7 +24,19 @@ async function main(argv: readonly string[]): Promise<number> {
     try {
       const run = await runStack(stack, readStackFile(args.projectDir, stack));
       console.log(resourceTable(run));
-      console.log(`  wrote ${writeStackOutput(args.outDir, run)}/\n`);
+      const dir = writeStackOutput(args.outDir, run);
+      const results = await evaluatePolicies(
+        policies,
+        run.resources,
+        readPackConfig(args.projectDir, stack),
+      );
+      fs.writeFileSync(
+        path.join(dir, "policy-report.json"),
+        JSON.stringify(results, null, 2) + "\n",
+      );
+      console.log(policyReport(stack, results, { onlyFindings: true }));
+      console.log(`  wrote ${dir}/\n`);
+      if (hasMandatoryViolations(results)) failed++;
     } catch (error) {
       failed++;
       const message = error instanceof ConfigError ? error.message : String(error);
