@@ -1,5 +1,5 @@
 // Puts the environment/project/owner/stack tags on every AWS resource that takes tags and the same
-// labels on every Docker container, network and volume, through one stack transform, so no
+// labels on every Docker container, network and volume, through one stack transformation, so no
 // component can forget them. Policies read a resource's tier from its `environment` tag/label.
 import * as pulumi from "@pulumi/pulumi";
 
@@ -80,6 +80,13 @@ interface DockerLabel {
   value: string;
 }
 
+/** Merges `add` under the existing value, which a component may have passed as an Output. */
+function merged<T>(existing: unknown, add: (plain: T | undefined) => T): pulumi.Input<T> {
+  return pulumi.Output.isInstance(existing)
+    ? (existing as pulumi.Output<T | undefined>).apply(add)
+    : add(existing as T | undefined);
+}
+
 /** Adds `tags` to one resource's props; a component's own tag of the same key wins. */
 export function withTags(
   type: string,
@@ -87,31 +94,47 @@ export function withTags(
   tags: Readonly<Record<string, string>>,
 ): Props {
   if (TAG_LIST_TYPES.has(type)) {
-    const existing = (props.tags as { key: string }[] | undefined) ?? [];
-    const keys = new Set(existing.map((t) => t.key));
-    const added = Object.entries(tags)
-      .filter(([key]) => !keys.has(key))
-      .map(([key, value]) => ({ key, value, propagateAtLaunch: true }));
-    return { ...props, tags: [...existing, ...added] };
+    type TagEntry = { key: string; value: unknown; propagateAtLaunch: boolean };
+    return {
+      ...props,
+      tags: merged<TagEntry[]>(props.tags, (existing = []) => {
+        const keys = new Set(existing.map((t) => t.key));
+        const added = Object.entries(tags)
+          .filter(([key]) => !keys.has(key))
+          .map(([key, value]) => ({ key, value, propagateAtLaunch: true }));
+        return [...existing, ...added];
+      }),
+    };
   }
   if (AWS_TAGGABLE_TYPES.has(type)) {
-    return { ...props, tags: { ...tags, ...((props.tags as Props | undefined) ?? {}) } };
+    return {
+      ...props,
+      tags: merged<Props>(props.tags, (existing = {}) => ({ ...tags, ...existing })),
+    };
   }
   if (DOCKER_LABELLED_TYPES.has(type)) {
-    const existing = (props.labels as DockerLabel[] | undefined) ?? [];
-    const keys = new Set(existing.map((l) => l.label));
-    const added = Object.entries(tags)
-      .filter(([label]) => !keys.has(label))
-      .map(([label, value]) => ({ label, value }));
-    return { ...props, labels: [...existing, ...added] };
+    return {
+      ...props,
+      labels: merged<DockerLabel[]>(props.labels, (existing = []) => {
+        const keys = new Set(existing.map((l) => l.label));
+        const added = Object.entries(tags)
+          .filter(([label]) => !keys.has(label))
+          .map(([label, value]) => ({ label, value }));
+        return [...existing, ...added];
+      }),
+    };
   }
   return props;
 }
 
-/** Registers the transform for every resource the stack creates from here on. */
+/**
+ * Registers the transformation for every resource the stack creates from here on. It is the
+ * SDK-side stack transformation: it runs in this process before a resource is registered, so the
+ * engine, the policy pack and the mock runtime all see the tags on the resource's inputs.
+ */
 export function registerTagging(tags: Readonly<Record<string, string>>): void {
-  pulumi.runtime.registerResourceTransform((args) => {
-    const props = withTags(args.type, args.props, tags);
+  pulumi.runtime.registerStackTransformation((args) => {
+    const props = withTags(args.type, args.props as Props, tags);
     return props === args.props ? undefined : { props, opts: args.opts };
   });
 }

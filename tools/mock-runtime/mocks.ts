@@ -1,6 +1,6 @@
 // Pulumi mocks that stand in for the engine and providers: they record every resource the
-// program registers (with its parent), apply the stack transforms as the engine would, and answer
-// provider-computed attributes with placeholders.
+// program registers (with its parent and options) and answer provider-computed attributes with
+// placeholders.
 import * as pulumi from "@pulumi/pulumi";
 import { answerCall } from "./calls";
 import { computedState, placeholder } from "./computed";
@@ -13,7 +13,7 @@ export interface RecordedResource {
   readonly parent?: string;
   /** Custom (provider) resource, or a component. */
   readonly custom: boolean;
-  /** Inputs after stack transforms; secrets still wrapped (see redactSecrets). */
+  /** Inputs after stack transformations; secrets still wrapped (see redactSecrets). */
   readonly inputs: Record<string, unknown>;
   /** Resource options the engine would see. */
   readonly protect: boolean;
@@ -46,13 +46,8 @@ function nameFromUrn(urn: string): string {
 
 export class WebstackMocks implements pulumi.runtime.Mocks {
   private readonly registrations: Registration[] = [];
-  private readonly transforms: pulumi.ResourceTransform[] = [];
   private readonly details = new Map<string, RegistrationDetails>();
   private readonly urns = new Map<string, string>();
-
-  registerTransform(transform: pulumi.ResourceTransform): void {
-    this.transforms.push(transform);
-  }
 
   /** Called by the monitor wrapper with what each registration request carried. */
   noteRequest(type: string, name: string, details: RegistrationDetails): void {
@@ -87,17 +82,7 @@ export class WebstackMocks implements pulumi.runtime.Mocks {
   async newResource(
     args: pulumi.runtime.MockResourceArgs,
   ): Promise<pulumi.runtime.MockResourceResult> {
-    let inputs = args.inputs as Record<string, unknown>;
-    for (const transform of this.transforms) {
-      const result = await transform({
-        type: args.type,
-        name: args.name,
-        custom: args.custom ?? true,
-        props: inputs,
-        opts: {},
-      });
-      if (result) inputs = result.props as Record<string, unknown>;
-    }
+    const inputs = args.inputs as Record<string, unknown>;
     if (args.type !== STACK_TYPE) {
       this.registrations.push({
         type: args.type,
