@@ -2,6 +2,10 @@
 // order: network, data tier, edge, backups, alarms.
 import * as pulumi from "@pulumi/pulumi";
 import type { WebstackConfig } from "../config";
+import { AwsEdge } from "../edge/aws";
+import { BOOT_SCRIPT_PATH } from "../edge/app-host-boot";
+import { readCloudInitFiles } from "../edge/cloud-init";
+import { siteSettingsFromConfig } from "../edge/stack-site";
 import { AwsNetwork } from "../network/aws";
 import type { BuiltParts } from "./parts";
 
@@ -10,7 +14,7 @@ export function buildAwsParts(
   config: WebstackConfig,
   parent: pulumi.Resource,
 ): BuiltParts {
-  new AwsNetwork(
+  const network = new AwsNetwork(
     `${name}-network`,
     {
       vpcCidr: config.network.vpcCidr,
@@ -19,5 +23,49 @@ export function buildAwsParts(
     },
     { parent },
   );
-  return { outputs: {}, files: {} };
+
+  if (config.app.instanceType === undefined) {
+    // Config validation requires it for target aws; this keeps the type honest.
+    throw new Error(`${config.file}: webstack:app.instanceType is required for target "aws"`);
+  }
+  const edge = new AwsEdge(
+    `${name}-edge`,
+    {
+      tier: config.environment,
+      namePrefix: `${config.project}-${config.stack}`,
+      site: siteSettingsFromConfig(config),
+      frontendImage: config.app.frontendImage,
+      backendImage: config.app.backendImage,
+      certificateValidityDays: config.edge.certificateValidityDays,
+      vpcId: network.vpcId,
+      vpcCidr: config.network.vpcCidr,
+      publicSubnetIds: network.publicSubnetIds,
+      privateSubnetIds: network.privateSubnetIds,
+      loadBalancerSecurityGroupId: network.loadBalancerSecurityGroupId,
+      appSecurityGroupId: network.appSecurityGroupId,
+      hosts: config.app.hosts,
+      instanceType: config.app.instanceType,
+      diskGb: config.app.diskGb,
+      os: config.app.os,
+      route53ZoneId: config.edge.route53ZoneId,
+      // backend: backendSettingsFrom({ mysql, redis }) once the data tier is built above.
+    },
+    { parent },
+  );
+  return {
+    outputs: {
+      certificateNotAfter: edge.certificateNotAfter,
+      certificateArn: edge.certificateArn,
+      certificateValidationRecords: edge.certificateValidationRecords,
+      loadBalancerDnsName: edge.loadBalancerDnsName,
+    },
+    files: {
+      "edge/nginx.conf": edge.nginxConf,
+      "edge/cloud-init.yaml": edge.cloudInit,
+      // The cloud-init files are compressed; the script the hosts run is written out readable.
+      "edge/app-host-boot.sh": edge.cloudInit.apply(
+        (text) => readCloudInitFiles(text)[BOOT_SCRIPT_PATH],
+      ),
+    },
+  };
 }

@@ -2,6 +2,8 @@
 // engine, in dependency order: network, data tier, edge, backups, alarms.
 import * as pulumi from "@pulumi/pulumi";
 import type { WebstackConfig } from "../config";
+import { DockerEdge } from "../edge/docker";
+import { siteSettingsFromConfig } from "../edge/stack-site";
 import { DockerNetwork } from "../network/docker";
 import type { BuiltParts } from "./parts";
 
@@ -11,6 +13,27 @@ export function buildDockerParts(
   parent: pulumi.Resource,
 ): BuiltParts {
   const namePrefix = `${config.project}-${config.stack}`;
-  new DockerNetwork(`${name}-network`, { namePrefix }, { parent });
-  return { outputs: {}, files: {} };
+  const network = new DockerNetwork(`${name}-network`, { namePrefix }, { parent });
+
+  const edge = new DockerEdge(
+    `${name}-edge`,
+    {
+      tier: config.environment,
+      namePrefix,
+      site: siteSettingsFromConfig(config),
+      frontendImage: config.app.frontendImage,
+      backendImage: config.app.backendImage,
+      certificateValidityDays: config.edge.certificateValidityDays,
+      nginxImage: config.edge.nginxImage,
+      bindAddress: config.edge.bindAddress,
+      edgeNetworkName: network.edgeNetworkName,
+      dataNetworkName: network.dataNetworkName,
+      // backend: backendSettingsFrom({ mysql, redis }) once the data tier is built above.
+    },
+    { parent },
+  );
+  return {
+    outputs: { certificateNotAfter: edge.certificateNotAfter },
+    files: { "edge/nginx.conf": edge.nginxConf },
+  };
 }
