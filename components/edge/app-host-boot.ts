@@ -100,10 +100,14 @@ function parentOf(path: string): string {
   return path.slice(0, path.lastIndexOf("/")) || "/";
 }
 
+/** The health check as `docker run --health-cmd` takes it: one line a shell inside runs. */
+export function healthCheckShell(port: number, path: string): string {
+  const [, program, flag, script] = healthCheckCommand(port, path);
+  return [program, flag, shellQuote(script)].join(" ");
+}
+
 function dockerRun(container: HostContainerSpec): string[] {
-  const [, ...health] = healthCheckCommand(container.port, HEALTH_PATHS[container.role]);
-  // `--health-cmd` is run by a shell inside the container: node -e '<script>'.
-  const healthShell = [health[0], health[1], shellQuote(health[2])].join(" ");
+  const healthShell = healthCheckShell(container.port, HEALTH_PATHS[container.role]);
   const options = [
     "--detach",
     `--name ${container.role}`,
