@@ -3,6 +3,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { WebstackConfig } from "../config";
 import { AwsNetwork } from "../network/aws";
+import { buildAwsData } from "./data";
 import type { BuiltParts } from "./parts";
 
 export function buildAwsParts(
@@ -10,7 +11,7 @@ export function buildAwsParts(
   config: WebstackConfig,
   parent: pulumi.Resource,
 ): BuiltParts {
-  new AwsNetwork(
+  const network = new AwsNetwork(
     `${name}-network`,
     {
       vpcCidr: config.network.vpcCidr,
@@ -19,5 +20,6 @@ export function buildAwsParts(
     },
     { parent },
   );
-  return { outputs: {}, files: {} };
+  const data = buildAwsData(name, config, network, parent);
+  return { outputs: { ...data.outputs }, files: { ...data.files } };
 }

@@ -3,6 +3,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { WebstackConfig } from "../config";
 import { DockerNetwork } from "../network/docker";
+import { buildDockerData } from "./data";
 import type { BuiltParts } from "./parts";
 
 export function buildDockerParts(
@@ -11,6 +12,7 @@ export function buildDockerParts(
   parent: pulumi.Resource,
 ): BuiltParts {
   const namePrefix = `${config.project}-${config.stack}`;
-  new DockerNetwork(`${name}-network`, { namePrefix }, { parent });
-  return { outputs: {}, files: {} };
+  const network = new DockerNetwork(`${name}-network`, { namePrefix }, { parent });
+  const data = buildDockerData(name, config, network, parent);
+  return { outputs: { ...data.outputs }, files: { ...data.files } };
 }
