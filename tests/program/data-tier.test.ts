@@ -2,11 +2,15 @@
 // REQUIREMENTS §1–§3 promise — RDS primary and replica, ElastiCache shape, the Docker containers —
 // with encryption, protection and private networking, and never shows a password in plain text.
 import { ConfigError } from "../../components/config";
+import { policies } from "../../policies/policies";
+import { evaluatePolicies } from "../../tools/policy/evaluate";
+import { readPackConfig } from "../../tools/policy/report";
 import { WebstackMocks, redactSecrets } from "../../tools/mock-runtime/mocks";
 import type { RecordedResource } from "../../tools/mock-runtime/mocks";
 import { runStack, StackRun } from "../../tools/mock-runtime/run-stack";
 import {
   configObject,
+  PROJECT_DIR,
   idOf,
   inputsOf,
   named,
@@ -533,6 +537,10 @@ describe("Docker cluster layout (redis.layout: cluster)", () => {
     expect(run.outputs.redisEndpoint).toBe("redis-0");
   });
 
+  test("the policy pack finds nothing in the cluster layout either", async () => {
+    expect(await dataFindings(run)).toEqual([]);
+  });
+
   test("a one-shot create job runs the rendered script with the password from a file", () => {
     const job = named(run, "dev-redis-cluster-create");
     const inputs = inputsOf(job);
@@ -547,6 +555,25 @@ describe("Docker cluster layout (redis.layout: cluster)", () => {
         " --cluster-replicas 1 --cluster-yes",
     );
   });
+});
+
+/** Policy findings on the data tier's resources (the edge part owns the load balancer rule). */
+async function dataFindings(run: StackRun): Promise<string[]> {
+  const results = await evaluatePolicies(
+    policies,
+    run.resources,
+    readPackConfig(PROJECT_DIR, run.stack),
+  );
+  return results
+    .filter((r) => r.policy !== "webstack-security-internet-only-at-load-balancer")
+    .flatMap((r) => [
+      ...r.violations.map((v) => `${r.policy}: ${v.resource}: ${v.message}`),
+      ...r.notes.map((note) => `${r.policy}: ${note}`),
+    ]);
+}
+
+test.each(STACKS)("%s: the policy pack finds nothing in the data tier", async (stack) => {
+  expect(await dataFindings(runs[stack])).toEqual([]);
 });
 
 describe("bad input is a config error naming the key, before anything is registered", () => {
