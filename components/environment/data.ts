@@ -11,6 +11,15 @@ import type { RedisClusterOutputs } from "../redis/contract";
 import { DockerRedisCluster } from "../redis/docker";
 import type { BuiltParts } from "./parts";
 
+/** The data tier's outputs and files, and its components for the parts built after it. */
+export interface DataTier<
+  M extends MysqlClusterOutputs,
+  R extends RedisClusterOutputs,
+> extends BuiltParts {
+  readonly mysql: M;
+  readonly redis: R;
+}
+
 function dataParts(mysql: MysqlClusterOutputs, redis: RedisClusterOutputs): BuiltParts {
   return {
     outputs: {
@@ -47,7 +56,7 @@ export function buildDockerData(
   config: WebstackConfig,
   network: DockerNetworkOutputs,
   parent: pulumi.Resource,
-): BuiltParts {
+): DataTier<DockerMysqlCluster, DockerRedisCluster> {
   const namePrefix = `${config.project}-${config.stack}`;
   const { mysql, redis } = config;
   const database = new DockerMysqlCluster(
@@ -80,7 +89,7 @@ export function buildDockerData(
     },
     { parent },
   );
-  return dataParts(database, cache);
+  return { ...dataParts(database, cache), mysql: database, redis: cache };
 }
 
 export function buildAwsData(
@@ -88,7 +97,7 @@ export function buildAwsData(
   config: WebstackConfig,
   network: AwsNetworkOutputs,
   parent: pulumi.Resource,
-): BuiltParts {
+): DataTier<AwsMysqlCluster, AwsRedisCluster> {
   const identifierPrefix = `${config.project}-${config.stack}`;
   const { mysql, redis } = config;
   const required = <T>(key: string, value: T | undefined): T => {
@@ -130,5 +139,5 @@ export function buildAwsData(
     },
     { parent },
   );
-  return dataParts(database, cache);
+  return { ...dataParts(database, cache), mysql: database, redis: cache };
 }

@@ -39,6 +39,8 @@ export class AwsMysqlCluster extends pulumi.ComponentResource implements MysqlCl
   readonly renderedFiles: Readonly<Record<string, pulumi.Output<string>>>;
   /** RDS identifiers, for alarms and backups: the primary first. */
   readonly identifiers: pulumi.Output<string>[];
+  /** The primary's ARN, for AWS Backup selections. */
+  readonly primaryArn: pulumi.Output<string>;
 
   constructor(name: string, args: AwsMysqlClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     super("webstack:data:MysqlCluster", name, {}, opts);
@@ -197,6 +199,7 @@ export class AwsMysqlCluster extends pulumi.ComponentResource implements MysqlCl
     );
 
     this.identifiers = [primary.identifier, ...replicas.map((r) => r.identifier)];
+    this.primaryArn = primary.arn;
     this.writeEndpoint = primary.address;
     this.replicaEndpoints = replicas.map((r) => r.address);
     this.readEndpoint = this.replicaEndpoints[0] ?? this.writeEndpoint;

@@ -24,6 +24,8 @@ export class AwsRedisCluster extends pulumi.ComponentResource implements RedisCl
   readonly renderedFiles: Readonly<Record<string, pulumi.Output<string>>>;
   /** Replication group id, for alarms. */
   readonly replicationGroupId: pulumi.Output<string>;
+  /** Replication group ARN. */
+  readonly arn: pulumi.Output<string>;
 
   constructor(name: string, args: AwsRedisClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     super("webstack:data:RedisCluster", name, {}, opts);
@@ -103,6 +105,7 @@ export class AwsRedisCluster extends pulumi.ComponentResource implements RedisCl
     );
 
     this.replicationGroupId = group.replicationGroupId;
+    this.arn = group.arn;
     this.endpoint = args.clusterMode
       ? group.configurationEndpointAddress
       : group.primaryEndpointAddress;

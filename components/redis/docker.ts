@@ -35,7 +35,10 @@ export class DockerRedisCluster extends pulumi.ComponentResource implements Redi
   readonly tls: pulumi.Output<boolean>;
   readonly authToken: pulumi.Output<string>;
   readonly renderedFiles: Readonly<Record<string, pulumi.Output<string>>>;
-  /** Network clients must join: the data network, or the cluster layout's own network. */
+  /**
+   * Network Redis clients must join: the data network, or with the cluster layout its own
+   * network, because the nodes redirect clients to their addresses there.
+   */
   readonly networkName: pulumi.Output<string>;
 
   constructor(name: string, args: DockerRedisClusterArgs, opts?: pulumi.ComponentResourceOptions) {
