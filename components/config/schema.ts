@@ -54,6 +54,7 @@ export const TARGET_ONLY_KEYS: Readonly<Record<"aws" | "docker", readonly string
     "redis.memoryMb",
     "redis.maxmemoryMb",
     "redis.layout",
+    "redis.clusterSubnet",
     "redis.image",
     "edge.bindAddress",
     "edge.nginxImage",

@@ -7,6 +7,7 @@ import { BOOT_SCRIPT_PATH } from "../edge/app-host-boot";
 import { readCloudInitFiles } from "../edge/cloud-init";
 import { siteSettingsFromConfig } from "../edge/stack-site";
 import { AwsNetwork } from "../network/aws";
+import { buildAwsData } from "./data";
 import type { BuiltParts } from "./parts";
 
 export function buildAwsParts(
@@ -23,6 +24,7 @@ export function buildAwsParts(
     },
     { parent },
   );
+  const data = buildAwsData(name, config, network, parent);
 
   if (config.app.instanceType === undefined) {
     // Config validation requires it for target aws; this keeps the type honest.
@@ -54,12 +56,14 @@ export function buildAwsParts(
   );
   return {
     outputs: {
+      ...data.outputs,
       certificateNotAfter: edge.certificateNotAfter,
       certificateArn: edge.certificateArn,
       certificateValidationRecords: edge.certificateValidationRecords,
       loadBalancerDnsName: edge.loadBalancerDnsName,
     },
     files: {
+      ...data.files,
       "edge/nginx.conf": edge.nginxConf,
       "edge/cloud-init.yaml": edge.cloudInit,
       // The cloud-init files are compressed; the script the hosts run is written out readable.

@@ -5,6 +5,7 @@ import type { WebstackConfig } from "../config";
 import { DockerEdge } from "../edge/docker";
 import { siteSettingsFromConfig } from "../edge/stack-site";
 import { DockerNetwork } from "../network/docker";
+import { buildDockerData } from "./data";
 import type { BuiltParts } from "./parts";
 
 export function buildDockerParts(
@@ -14,6 +15,7 @@ export function buildDockerParts(
 ): BuiltParts {
   const namePrefix = `${config.project}-${config.stack}`;
   const network = new DockerNetwork(`${name}-network`, { namePrefix }, { parent });
+  const data = buildDockerData(name, config, network, parent);
 
   const edge = new DockerEdge(
     `${name}-edge`,
@@ -33,7 +35,13 @@ export function buildDockerParts(
     { parent },
   );
   return {
-    outputs: { certificateNotAfter: edge.certificateNotAfter },
-    files: { "edge/nginx.conf": edge.nginxConf },
+    outputs: {
+      ...data.outputs,
+      certificateNotAfter: edge.certificateNotAfter,
+    },
+    files: {
+      ...data.files,
+      "edge/nginx.conf": edge.nginxConf,
+    },
   };
 }

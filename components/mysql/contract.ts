@@ -8,9 +8,9 @@ export interface MysqlClusterArgs {
   readonly tier: Tier;
   /** MySQL engine version. @default "8.4" */
   readonly engineVersion: string;
-  /** Read replicas of the primary. @default 0 */
+  /** Read replicas of the primary, 0–5. @default 0 */
   readonly replicas: number;
-  /** Allocated storage per instance, GiB. @default 20 */
+  /** Allocated storage per instance, GiB (aws; Docker volumes are not sized). @default 20 */
   readonly storageGb: number;
   /** Application database. @default "app" */
   readonly database: string;
@@ -22,9 +22,11 @@ export interface MysqlClusterArgs {
 
 /** Where the AWS implementation places the instances. */
 export interface AwsMysqlPlacement {
-  /** RDS instance class. */
+  /** Prefix of every RDS identifier, e.g. "webstack-prod" (project and stack). */
+  readonly identifierPrefix: string;
+  /** RDS instance class of the primary and the replicas. */
   readonly instanceClass: string;
-  /** Storage autoscaling ceiling, GiB. @default none */
+  /** Storage autoscaling ceiling, GiB. @default none (no autoscaling) */
   readonly maxStorageGb?: number;
   /** Synchronous standby in another AZ. @default false */
   readonly multiAz: boolean;
@@ -34,6 +36,8 @@ export interface AwsMysqlPlacement {
   readonly backupWindow: string;
   /** Weekly maintenance window, UTC. @default "sun:04:00-sun:05:00" */
   readonly maintenanceWindow: string;
+  /** Stay on an engine line past end of standard support (RDS bills Extended Support). @default false */
+  readonly allowExtendedSupport: boolean;
   /** Private subnets for the DB subnet group. */
   readonly subnetIds: pulumi.Input<string>[];
   /** Security group admitting 3306 from the app tier only. */
@@ -50,15 +54,19 @@ export interface DockerMysqlPlacement {
   readonly image: string;
   /** Server flavour of the image. @default "mysql" */
   readonly flavour: "mysql" | "mariadb";
-  /** CPU and memory limits of each container. @default 1 vCPU, 2 GiB */
+  /** CPU limit of each container. @default 1 vCPU */
   readonly vcpu: number;
+  /** Memory limit of each container, GiB; sizes the buffer pool. @default 2 */
   readonly memoryGb: number;
-  /** Publish 3306 on 127.0.0.1 (dev only). @default false */
+  /** Publish the primary's 3306 on 127.0.0.1 (dev only). @default false */
   readonly publishPort: boolean;
 }
 
+export type AwsMysqlClusterArgs = MysqlClusterArgs & AwsMysqlPlacement;
+export type DockerMysqlClusterArgs = MysqlClusterArgs & DockerMysqlPlacement;
+
 export interface MysqlClusterOutputs {
-  /** Endpoint applications write to. */
+  /** Endpoint applications write to (host name, no port). */
   readonly writeEndpoint: pulumi.Output<string>;
   /** Endpoint for reads: the first replica, or the primary when there is none. */
   readonly readEndpoint: pulumi.Output<string>;
@@ -69,4 +77,6 @@ export interface MysqlClusterOutputs {
   readonly username: pulumi.Output<string>;
   /** Application password (secret). */
   readonly password: pulumi.Output<string>;
+  /** Files rendered for the cluster, by path under out/<stack>/ (e.g. "mysql/primary.cnf"). */
+  readonly renderedFiles: Readonly<Record<string, pulumi.Output<string>>>;
 }

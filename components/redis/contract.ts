@@ -4,19 +4,22 @@ import * as pulumi from "@pulumi/pulumi";
 import type { Tier } from "../catalog/tiers";
 
 export interface RedisClusterArgs {
+  /** Tier whose floors the cache meets (failover, protection, log retention). */
   readonly tier: Tier;
-  /** Redis engine version. @default "7.1" */
+  /** Redis engine version (aws; the Docker image pins its own). @default "7.1" */
   readonly engineVersion: string;
-  /** Days snapshots are kept. @default 7 */
+  /** Days snapshots are kept (aws). @default 7 */
   readonly snapshotRetentionDays: number;
 }
 
 export interface AwsRedisPlacement {
+  /** Prefix of the replication group id and log group, e.g. "webstack-prod". */
+  readonly identifierPrefix: string;
   /** ElastiCache node type. */
   readonly nodeType: string;
-  /** Shards (node groups). @default 1 */
+  /** Shards (node groups), 1–10; above 1 needs clusterMode. @default 1 */
   readonly shards: number;
-  /** Replicas per shard. @default 0 */
+  /** Replicas per shard, 0–5. @default 0 */
   readonly replicasPerShard: number;
   /** Cluster mode enabled. @default false */
   readonly clusterMode: boolean;
@@ -24,13 +27,16 @@ export interface AwsRedisPlacement {
   readonly snapshotWindow: string;
   /** Weekly maintenance window, UTC. @default "sun:05:00-sun:06:00" */
   readonly maintenanceWindow: string;
+  /** Private subnets for the cache subnet group. */
   readonly subnetIds: pulumi.Input<string>[];
   /** Security group admitting 6379 from the app tier only. */
   readonly securityGroupId: pulumi.Input<string>;
 }
 
 export interface DockerRedisPlacement {
+  /** Prefix of container, network and volume names, e.g. "webstack-dev". */
   readonly namePrefix: string;
+  /** Internal data network the single node joins. */
   readonly networkName: pulumi.Input<string>;
   /** Pinned image. @default "redis:7.2.7" */
   readonly image: string;
@@ -40,14 +46,21 @@ export interface DockerRedisPlacement {
   readonly maxmemoryMb?: number;
   /** One node, or six forming a cluster. @default "single" */
   readonly layout: "single" | "cluster";
+  /** Fixed subnet of the cluster layout's own network. @default "192.168.254.0/24" */
+  readonly clusterSubnet: string;
 }
 
+export type AwsRedisClusterArgs = RedisClusterArgs & AwsRedisPlacement;
+export type DockerRedisClusterArgs = RedisClusterArgs & DockerRedisPlacement;
+
 export interface RedisClusterOutputs {
-  /** Primary endpoint, or the configuration endpoint in cluster mode. */
+  /** Primary endpoint, or the configuration endpoint (a seed node on Docker) in cluster mode. */
   readonly endpoint: pulumi.Output<string>;
   readonly port: pulumi.Output<number>;
   /** Whether clients must connect with TLS. */
   readonly tls: pulumi.Output<boolean>;
   /** AUTH token (secret). */
   readonly authToken: pulumi.Output<string>;
+  /** Files rendered for the cache, by path under out/<stack>/ (e.g. "redis/redis.conf"). */
+  readonly renderedFiles: Readonly<Record<string, pulumi.Output<string>>>;
 }

@@ -139,10 +139,17 @@ describe("single Redis node from the rendered redis.conf", () => {
       (await redis.pipeline(keys.map((k) => ["EXISTS", k]))).filter((n) => n === 1).length;
     expect(await evicted()).toBeGreaterThan(0);
     expect(peakUsed).toBeLessThanOrEqual(maxmemory);
-    // Least recently used first: the keys read two seconds ago and the new ones all stay,
-    // the room came from the keys nobody had touched.
-    expect(await exists(hot)).toBe(hot.length);
-    expect(await exists(fresh)).toBe(fresh.length);
-    expect(await exists(old.slice(50))).toBeLessThan(950 - 500);
+    // Least recently used first: the room came from the keys nobody had touched, while the
+    // keys read two seconds ago and the new ones stay. Redis's LRU is approximate (each
+    // eviction compares a sample of 5 keys), so now and then it takes a recent key too: about
+    // one run in five lost a single new key. Allow 1 %, far from what random eviction would do.
+    const kept = {
+      hot: await exists(hot),
+      fresh: await exists(fresh),
+      untouched: await exists(old.slice(50)),
+    };
+    expect(kept.hot).toBeGreaterThanOrEqual(hot.length - 1);
+    expect(kept.fresh).toBeGreaterThanOrEqual(fresh.length * 0.99);
+    expect(kept.untouched).toBeLessThan(950 - 500);
   });
 });

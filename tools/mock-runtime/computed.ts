@@ -10,6 +10,11 @@ export const COMPUTED_ATTRIBUTES: Readonly<Record<string, readonly string[]>> = 
   "aws:ec2/eip:Eip": ["publicIp", "allocationId"],
   "aws:ec2/natGateway:NatGateway": ["publicIp"],
   "aws:rds/instance:Instance": ["arn", "address", "endpoint", "resourceId", "hostedZoneId"],
+  // Auto-named resources: the provider picks the physical name.
+  "aws:rds/parameterGroup:ParameterGroup": ["arn", "name"],
+  "aws:rds/subnetGroup:SubnetGroup": ["arn", "name"],
+  "aws:elasticache/parameterGroup:ParameterGroup": ["arn", "name"],
+  "aws:elasticache/subnetGroup:SubnetGroup": ["arn", "name"],
   "aws:elasticache/replicationGroup:ReplicationGroup": [
     "arn",
     "primaryEndpointAddress",
@@ -34,6 +39,7 @@ export const COMPUTED_ATTRIBUTES: Readonly<Record<string, readonly string[]>> = 
   "aws:autoscaling/group:Group": ["arn", "name"],
   "aws:cloudwatch/logGroup:LogGroup": ["arn"],
   "random:index/randomPassword:RandomPassword": ["result", "bcryptHash"],
+  "random:index/randomId:RandomId": ["hex", "b64Url", "b64Std", "dec"],
   "tls:index/privateKey:PrivateKey": ["privateKeyPem", "publicKeyPem"],
   "tls:index/selfSignedCert:SelfSignedCert": ["certPem", "validityEndTime", "validityStartTime"],
   "tls:index/locallySignedCert:LocallySignedCert": [

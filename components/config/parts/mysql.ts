@@ -1,6 +1,7 @@
 // MySQL primary and read replicas: engine, size, storage, windows and parameter overrides.
 import { z } from "zod";
 import { RDS_INSTANCE_CLASSES } from "../../catalog/instance-sizes";
+import { OWNED_PARAMETERS } from "../../mysql/overrides";
 import { boolean, catalogKey, decimal, integer, oneOf, pattern, pinnedImage } from "../fields";
 import { DAILY_WINDOW, WEEKLY_WINDOW } from "../windows";
 
@@ -54,8 +55,13 @@ export const mysqlSchema = z
         pattern(/^[a-z_][a-z0-9_]*$/, "a MySQL system variable name"),
         z.union([z.string(), z.number()], { error: "must be a string or a number" }),
       )
+      .refine((parameters) => Object.keys(parameters).every((k) => !OWNED_PARAMETERS.includes(k)), {
+        error: `must not set what webstack owns (${OWNED_PARAMETERS.join(", ")})`,
+      })
       .default({})
-      .describe("Extra MySQL system variables, applied to the parameter group or my.cnf."),
+      .describe(
+        "Extra MySQL system variables for the parameter group or my.cnf; not replication, paths or durability.",
+      ),
     flavour: oneOf(["mysql", "mariadb"])
       .default("mysql")
       .describe("Server flavour the container runs (docker); aws is always MySQL."),

@@ -1,7 +1,7 @@
 // Redis: single node, replication group or cluster mode, with its size and snapshots.
 import { z } from "zod";
 import { ELASTICACHE_NODE_TYPES } from "../../catalog/instance-sizes";
-import { boolean, catalogKey, integer, oneOf, pattern, pinnedImage } from "../fields";
+import { boolean, catalogKey, integer, ipv4Cidr, oneOf, pattern, pinnedImage } from "../fields";
 import { DAILY_WINDOW, WEEKLY_WINDOW } from "../windows";
 
 export const redisSchema = z
@@ -26,6 +26,11 @@ export const redisSchema = z
     layout: oneOf(["single", "cluster"])
       .default("single")
       .describe("single node, or a 6-node cluster for prod parity on a laptop (docker)."),
+    clusterSubnet: ipv4Cidr(16, 27)
+      .default("192.168.254.0/24")
+      .describe(
+        "Fixed subnet of the cluster layout's own network, so nodes keep their addresses (docker; one per stack).",
+      ),
     snapshotRetentionDays: integer(0, 35).default(7).describe("Days snapshots are kept."),
     snapshotWindow: pattern(DAILY_WINDOW, 'a daily UTC window "hh:mm-hh:mm", e.g. "03:00-04:00"')
       .default("03:00-04:00")

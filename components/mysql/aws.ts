@@ -1,0 +1,222 @@
+// `webstack:data:MysqlCluster` on AWS: an RDS for MySQL primary and N read replicas in the
+// private subnets, behind the database security group, with the parameter group rendered from the
+// same settings as the Docker my.cnf. Storage is encrypted everywhere; where the tier protects
+// data, instances have deletion protection and Pulumi `protect`, and the primary always leaves a
+// final snapshot. Logs go to CloudWatch groups we create first, so they get a retention.
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+// One module per resource: the rds/iam/cloudwatch barrels would double type-check time.
+import { getPartitionOutput } from "@pulumi/aws/getPartition";
+import { LogGroup } from "@pulumi/aws/cloudwatch/logGroup";
+import { Role } from "@pulumi/aws/iam/role";
+import { RolePolicyAttachment } from "@pulumi/aws/iam/rolePolicyAttachment";
+import { Instance } from "@pulumi/aws/rds/instance";
+import { ParameterGroup } from "@pulumi/aws/rds/parameterGroup";
+import { SubnetGroup } from "@pulumi/aws/rds/subnetGroup";
+import { RDS_INSTANCE_CLASSES } from "../catalog/instance-sizes";
+import { TIER_FLOORS } from "../catalog/tiers";
+import { generatedPassword } from "../passwords";
+import { AwsMysqlClusterArgs, MysqlClusterOutputs } from "./contract";
+import { DEFAULT_MYSQL_PORT, GIB, rdsParameterGroupFamily, rdsParameters } from "./my-cnf";
+import { withRdsOverrides } from "./overrides";
+import { rdsIdentifiers, validateAwsMysqlArgs } from "./validate";
+
+/** Logs RDS exports to CloudWatch (the policy pack requires both). */
+export const RDS_LOG_EXPORTS = ["error", "slowquery"] as const;
+/** Enhanced monitoring granularity, seconds. */
+export const MONITORING_INTERVAL_SECONDS = 60;
+/** Performance Insights retention, days: the free tier. */
+export const PERFORMANCE_INSIGHTS_RETENTION_DAYS = 7;
+
+export class AwsMysqlCluster extends pulumi.ComponentResource implements MysqlClusterOutputs {
+  readonly writeEndpoint: pulumi.Output<string>;
+  readonly readEndpoint: pulumi.Output<string>;
+  readonly replicaEndpoints: pulumi.Output<string>[];
+  readonly port: pulumi.Output<number>;
+  readonly database: pulumi.Output<string>;
+  readonly username: pulumi.Output<string>;
+  readonly password: pulumi.Output<string>;
+  readonly renderedFiles: Readonly<Record<string, pulumi.Output<string>>>;
+  /** RDS identifiers, for alarms and backups: the primary first. */
+  readonly identifiers: pulumi.Output<string>[];
+  /** The primary's ARN, for AWS Backup selections. */
+  readonly primaryArn: pulumi.Output<string>;
+
+  constructor(name: string, args: AwsMysqlClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("webstack:data:MysqlCluster", name, {}, opts);
+    validateAwsMysqlArgs(name, args);
+    const parent = { parent: this };
+    const floor = TIER_FLOORS[args.tier];
+    const protect = floor.protectData;
+    const deep = floor.mysqlDeepMonitoring;
+    const ids = rdsIdentifiers(args.identifierPrefix, args.replicas);
+
+    const parameters = withRdsOverrides(
+      rdsParameters({
+        flavour: "mysql",
+        memoryBytes: RDS_INSTANCE_CLASSES[args.instanceClass].memoryGiB * GIB,
+      }),
+      args.parameters,
+    );
+    const parameterGroup = new ParameterGroup(
+      `${name}-params`,
+      {
+        family: rdsParameterGroupFamily("mysql", args.engineVersion),
+        description: `webstack MySQL settings for ${args.identifierPrefix}`,
+        parameters: parameters.map((p) => ({ ...p })),
+      },
+      parent,
+    );
+    const subnetGroup = new SubnetGroup(
+      `${name}-subnets`,
+      {
+        subnetIds: args.subnetIds,
+        description: `Private subnets of ${args.identifierPrefix} MySQL`,
+      },
+      parent,
+    );
+
+    let monitoringRoleArn: pulumi.Output<string> | undefined;
+    if (deep) {
+      const role = new Role(
+        `${name}-monitoring`,
+        {
+          description: "Lets RDS enhanced monitoring publish OS metrics to CloudWatch Logs",
+          assumeRolePolicy: JSON.stringify({
+            Version: "2012-10-17",
+            Statement: [
+              {
+                Effect: "Allow",
+                Principal: { Service: "monitoring.rds.amazonaws.com" },
+                Action: "sts:AssumeRole",
+              },
+            ],
+          }),
+        },
+        parent,
+      );
+      const partition = getPartitionOutput({}, parent).partition;
+      const attachment = new RolePolicyAttachment(
+        `${name}-monitoring`,
+        {
+          role: role.name,
+          policyArn: pulumi.interpolate`arn:${partition}:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole`,
+        },
+        parent,
+      );
+      // The instance must not start before its role may publish.
+      monitoringRoleArn = pulumi.all([role.arn, attachment.id]).apply(([arn]) => arn);
+    }
+
+    // RDS creates these groups itself, without expiry, unless they exist first.
+    const logGroups = (identifier: string, resource: string) =>
+      RDS_LOG_EXPORTS.map(
+        (log) =>
+          new LogGroup(
+            `${name}-${resource}-${log}-log`,
+            {
+              name: `/aws/rds/instance/${identifier}/${log}`,
+              retentionInDays: floor.logRetentionDays,
+            },
+            parent,
+          ),
+      );
+
+    const common = {
+      instanceClass: args.instanceClass,
+      storageType: "gp3",
+      storageEncrypted: true,
+      maxAllocatedStorage: args.maxStorageGb,
+      parameterGroupName: parameterGroup.name,
+      vpcSecurityGroupIds: [args.securityGroupId],
+      publiclyAccessible: false,
+      port: DEFAULT_MYSQL_PORT,
+      deletionProtection: protect,
+      copyTagsToSnapshot: true,
+      autoMinorVersionUpgrade: true,
+      maintenanceWindow: args.maintenanceWindow,
+      enabledCloudwatchLogsExports: [...RDS_LOG_EXPORTS],
+      performanceInsightsEnabled: deep,
+      performanceInsightsRetentionPeriod: deep ? PERFORMANCE_INSIGHTS_RETENTION_DAYS : undefined,
+      monitoringInterval: deep ? MONITORING_INTERVAL_SECONDS : 0,
+      monitoringRoleArn,
+    };
+    const instanceOptions = (dependsOn: pulumi.Resource[]) =>
+      pulumi.mergeOptions(parent, { protect, dependsOn });
+
+    const masterPassword = generatedPassword(`${name}-master-password`, "mysql", parent);
+    // A final snapshot name must be new each time an instance is deleted; the suffix changes
+    // whenever the identifier does.
+    const snapshotSuffix = new random.RandomId(
+      `${name}-final-snapshot-suffix`,
+      { byteLength: 4, keepers: { identifier: ids.primary } },
+      parent,
+    );
+    const primary = new Instance(
+      `${name}-primary`,
+      {
+        ...common,
+        identifier: ids.primary,
+        engine: "mysql",
+        engineVersion: args.engineVersion,
+        // Without Extended Support, RDS upgrades the engine when standard support ends instead
+        // of billing for it; the stack config refuses ended lines unless the stack opts in.
+        engineLifecycleSupport: args.allowExtendedSupport
+          ? "open-source-rds-extended-support"
+          : "open-source-rds-extended-support-disabled",
+        allocatedStorage: args.storageGb,
+        dbName: args.database,
+        // RDS creates only this one user: the application connects as it (see docs/data.md).
+        username: args.username,
+        password: pulumi.secret(masterPassword.result),
+        dbSubnetGroupName: subnetGroup.name,
+        multiAz: args.multiAz,
+        backupRetentionPeriod: args.backupRetentionDays,
+        backupWindow: args.backupWindow,
+        // Automated backups outlive a deleted instance where data is protected.
+        deleteAutomatedBackups: !protect,
+        skipFinalSnapshot: false,
+        finalSnapshotIdentifier: pulumi.interpolate`${ids.primary}-final-${snapshotSuffix.hex}`,
+      },
+      instanceOptions(logGroups(ids.primary, "primary")),
+    );
+
+    const replicas = ids.replicas.map(
+      (identifier, i) =>
+        new Instance(
+          `${name}-replica-${i + 1}`,
+          {
+            ...common,
+            identifier,
+            // Same region: the source's identifier. Engine, version, user, database and subnet
+            // group come from the primary (RDS refuses a subnet group for a same-region replica).
+            replicateSourceDb: primary.identifier,
+            // RDS cannot snapshot a read replica on deletion; its data is the primary's.
+            skipFinalSnapshot: true,
+          },
+          instanceOptions(logGroups(identifier, `replica-${i + 1}`)),
+        ),
+    );
+
+    this.identifiers = [primary.identifier, ...replicas.map((r) => r.identifier)];
+    this.primaryArn = primary.arn;
+    this.writeEndpoint = primary.address;
+    this.replicaEndpoints = replicas.map((r) => r.address);
+    this.readEndpoint = this.replicaEndpoints[0] ?? this.writeEndpoint;
+    this.port = pulumi.output(DEFAULT_MYSQL_PORT);
+    this.database = pulumi.output(args.database);
+    this.username = pulumi.output(args.username);
+    this.password = pulumi.secret(masterPassword.result);
+    this.renderedFiles = {
+      "mysql/rds-parameters.json": pulumi.output(JSON.stringify(parameters, null, 2) + "\n"),
+    };
+    this.registerOutputs({
+      writeEndpoint: this.writeEndpoint,
+      readEndpoint: this.readEndpoint,
+      port: this.port,
+      database: this.database,
+      username: this.username,
+      password: this.password,
+    });
+  }
+}

@@ -1,0 +1,127 @@
+// `webstack:data:RedisCluster` on AWS: an ElastiCache for Redis replication group in the private
+// subnets behind the cache security group — one shard with replicas, or cluster mode with several
+// shards — with TLS required, encryption at rest, a generated AUTH token, automatic failover
+// across AZs whenever a replica exists, daily snapshots and the slow log shipped to CloudWatch.
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+// One module per resource: the elasticache/cloudwatch barrels would double type-check time.
+import { LogGroup } from "@pulumi/aws/cloudwatch/logGroup";
+import { ParameterGroup } from "@pulumi/aws/elasticache/parameterGroup";
+import { ReplicationGroup } from "@pulumi/aws/elasticache/replicationGroup";
+import { SubnetGroup } from "@pulumi/aws/elasticache/subnetGroup";
+import { TIER_FLOORS } from "../catalog/tiers";
+import { generatedPassword } from "../passwords";
+import { AwsRedisClusterArgs, RedisClusterOutputs } from "./contract";
+import { elasticacheParameterGroupFamily, elasticacheParameters } from "./elasticache-parameters";
+import { DEFAULT_REDIS_PORT } from "./redis-conf";
+import { replicationGroupId, validateAwsRedisArgs } from "./validate";
+
+export class AwsRedisCluster extends pulumi.ComponentResource implements RedisClusterOutputs {
+  readonly endpoint: pulumi.Output<string>;
+  readonly port: pulumi.Output<number>;
+  readonly tls: pulumi.Output<boolean>;
+  readonly authToken: pulumi.Output<string>;
+  readonly renderedFiles: Readonly<Record<string, pulumi.Output<string>>>;
+  /** Replication group id, for alarms. */
+  readonly replicationGroupId: pulumi.Output<string>;
+  /** Replication group ARN. */
+  readonly arn: pulumi.Output<string>;
+
+  constructor(name: string, args: AwsRedisClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("webstack:data:RedisCluster", name, {}, opts);
+    validateAwsRedisArgs(name, args);
+    const parent = { parent: this };
+    const floor = TIER_FLOORS[args.tier];
+    const id = replicationGroupId(args.identifierPrefix);
+    const hasReplica = args.replicasPerShard > 0;
+
+    const parameters = elasticacheParameters({ clusterMode: args.clusterMode });
+    const parameterGroup = new ParameterGroup(
+      `${name}-params`,
+      {
+        family: elasticacheParameterGroupFamily(args.engineVersion),
+        description: `webstack Redis settings for ${args.identifierPrefix}`,
+        parameters: parameters.map((p) => ({ ...p })),
+      },
+      parent,
+    );
+    const subnetGroup = new SubnetGroup(
+      `${name}-subnets`,
+      {
+        subnetIds: args.subnetIds,
+        description: `Private subnets of ${args.identifierPrefix} Redis`,
+      },
+      parent,
+    );
+    const slowLog = new LogGroup(
+      `${name}-slow-log`,
+      { name: `/webstack/${id}/slow-log`, retentionInDays: floor.logRetentionDays },
+      parent,
+    );
+
+    const authToken = generatedPassword(`${name}-auth-token`, "redis", parent);
+    const snapshotSuffix = new random.RandomId(
+      `${name}-final-snapshot-suffix`,
+      { byteLength: 4, keepers: { replicationGroupId: id } },
+      parent,
+    );
+    const group = new ReplicationGroup(
+      `${name}-group`,
+      {
+        replicationGroupId: id,
+        description: `webstack Redis for ${args.identifierPrefix}`,
+        engine: "redis",
+        engineVersion: args.engineVersion,
+        nodeType: args.nodeType,
+        port: DEFAULT_REDIS_PORT,
+        parameterGroupName: parameterGroup.name,
+        subnetGroupName: subnetGroup.name,
+        securityGroupIds: [args.securityGroupId],
+        clusterMode: args.clusterMode ? "enabled" : "disabled",
+        numNodeGroups: args.shards,
+        replicasPerNodeGroup: args.replicasPerShard,
+        // Cluster mode always fails over; otherwise failover needs a replica to promote.
+        automaticFailoverEnabled: args.clusterMode || hasReplica,
+        multiAzEnabled: hasReplica,
+        transitEncryptionEnabled: true,
+        transitEncryptionMode: "required",
+        atRestEncryptionEnabled: true,
+        authToken: pulumi.secret(authToken.result),
+        snapshotRetentionLimit: args.snapshotRetentionDays,
+        snapshotWindow: args.snapshotWindow,
+        maintenanceWindow: args.maintenanceWindow,
+        autoMinorVersionUpgrade: true,
+        finalSnapshotIdentifier: pulumi.interpolate`${id}-final-${snapshotSuffix.hex}`,
+        logDeliveryConfigurations: [
+          {
+            destination: slowLog.name,
+            destinationType: "cloudwatch-logs",
+            logFormat: "json",
+            logType: "slow-log",
+          },
+        ],
+      },
+      pulumi.mergeOptions(parent, { protect: floor.protectData }),
+    );
+
+    this.replicationGroupId = group.replicationGroupId;
+    this.arn = group.arn;
+    this.endpoint = args.clusterMode
+      ? group.configurationEndpointAddress
+      : group.primaryEndpointAddress;
+    this.port = pulumi.output(DEFAULT_REDIS_PORT);
+    this.tls = pulumi.output(true);
+    this.authToken = pulumi.secret(authToken.result);
+    this.renderedFiles = {
+      "redis/elasticache-parameters.json": pulumi.output(
+        JSON.stringify(parameters, null, 2) + "\n",
+      ),
+    };
+    this.registerOutputs({
+      endpoint: this.endpoint,
+      port: this.port,
+      tls: this.tls,
+      authToken: this.authToken,
+    });
+  }
+}
