@@ -2,18 +2,17 @@
 // cloud-init so both targets run them alike: health checks (REQUIREMENTS §7: 30 s / 10 s / 3 /
 // 40 s on /health and /health/ready), json-file logs 50 MB × 5, plain settings as environment
 // variables and secrets as files with a NAME_FILE variable. Pure: no Pulumi import.
+import { HEALTHCHECK_TIMINGS, JSON_FILE_LOGS, RESTART_POLICY } from "../container-defaults";
 
 /** Interval, timeout, retries and start period of every container health check. */
-export const HEALTH_CHECK = {
-  interval: "30s",
-  timeout: "10s",
-  retries: 3,
-  startPeriod: "40s",
-} as const;
+export const HEALTH_CHECK = HEALTHCHECK_TIMINGS;
 
 /** Docker's json-file driver with rotation: at most 5 × 50 MB per container. */
-export const LOG_DRIVER = "json-file";
-export const LOG_OPTIONS: Readonly<Record<string, string>> = { "max-size": "50m", "max-file": "5" };
+export const LOG_DRIVER = JSON_FILE_LOGS.logDriver;
+export const LOG_OPTIONS: Readonly<Record<string, string>> = JSON_FILE_LOGS.logOpts;
+
+/** Back after a crash or a reboot; down when stopped by hand. */
+export const RESTART = RESTART_POLICY;
 
 /** Where secret files appear inside the backend container. */
 export const SECRETS_DIR = "/run/secrets";

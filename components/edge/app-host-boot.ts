@@ -9,6 +9,7 @@ import {
   healthCheckCommand,
   LOG_DRIVER,
   LOG_OPTIONS,
+  RESTART,
   SECRETS_DIR,
 } from "./app-containers";
 import { CLOUDWATCH_AGENT_CONFIG_PATH } from "./cloudwatch-agent";
@@ -111,7 +112,7 @@ function dockerRun(container: HostContainerSpec): string[] {
   const options = [
     "--detach",
     `--name ${container.role}`,
-    "--restart unless-stopped",
+    `--restart ${RESTART}`,
     `--log-driver ${LOG_DRIVER}`,
     ...Object.entries(LOG_OPTIONS).map(([key, value]) => `--log-opt ${key}=${value}`),
     `--health-cmd ${shellQuote(healthShell)}`,

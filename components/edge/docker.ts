@@ -13,6 +13,7 @@ import {
   healthCheckCommand,
   LOG_DRIVER,
   LOG_OPTIONS,
+  RESTART,
   secretFilePath,
   validateSettingNames,
 } from "./app-containers";
@@ -77,7 +78,7 @@ export class DockerEdge extends pulumi.ComponentResource implements DockerEdgeOu
       startPeriod: HEALTH_CHECK.startPeriod,
     });
     const common = {
-      restart: "unless-stopped",
+      restart: RESTART,
       logDriver: LOG_DRIVER,
       logOpts: { ...LOG_OPTIONS },
     };

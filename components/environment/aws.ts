@@ -3,6 +3,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { WebstackConfig } from "../config";
 import { AwsEdge } from "../edge/aws";
+import { backendSettingsFrom } from "../edge/backend-settings";
 import { BOOT_SCRIPT_PATH } from "../edge/app-host-boot";
 import { readCloudInitFiles } from "../edge/cloud-init";
 import { siteSettingsFromConfig } from "../edge/stack-site";
@@ -50,7 +51,7 @@ export function buildAwsParts(
       diskGb: config.app.diskGb,
       os: config.app.os,
       route53ZoneId: config.edge.route53ZoneId,
-      // backend: backendSettingsFrom({ mysql, redis }) once the data tier is built above.
+      backend: backendSettingsFrom({ mysql: data.mysql, redis: data.redis }),
     },
     { parent },
   );

@@ -2,6 +2,7 @@
 // engine, in dependency order: network, data tier, edge, backups, alarms.
 import * as pulumi from "@pulumi/pulumi";
 import type { WebstackConfig } from "../config";
+import { backendSettingsFrom } from "../edge/backend-settings";
 import { DockerEdge } from "../edge/docker";
 import { siteSettingsFromConfig } from "../edge/stack-site";
 import { DockerNetwork } from "../network/docker";
@@ -30,7 +31,7 @@ export function buildDockerParts(
       bindAddress: config.edge.bindAddress,
       edgeNetworkName: network.edgeNetworkName,
       dataNetworkName: network.dataNetworkName,
-      // backend: backendSettingsFrom({ mysql, redis }) once the data tier is built above.
+      backend: backendSettingsFrom({ mysql: data.mysql, redis: data.redis }),
     },
     { parent },
   );

@@ -49,6 +49,10 @@ beforeAll(async () => {
 
 type Input = Record<string, unknown>;
 
+/** Resources the edge registered (the data tier adds containers and parameters of its own). */
+const edgeOfType = (run: StackRun, type: string) =>
+  ofType(run, type).filter((r) => r.urn.includes("webstack:edge:"));
+
 function http(conf: string): readonly Directive[] {
   return only(parseNginxConf(conf), "http").children ?? [];
 }
@@ -99,7 +103,7 @@ describe.each(["dev", "test"])("%s on Docker", (stack) => {
   const container = (role: string) => named(runs[stack], `${stack}-edge-${role}`);
 
   test("three containers named after the stack; only nginx publishes ports: 80 and 443", () => {
-    const containers = ofType(runs[stack], CONTAINER).map(inputsOf);
+    const containers = edgeOfType(runs[stack], CONTAINER).map(inputsOf);
     expect(containers.map((c) => c.name).sort()).toEqual(
       [`${prefix}-backend`, `${prefix}-frontend`, `${prefix}-nginx`].sort(),
     );
@@ -214,6 +218,47 @@ describe.each(["dev", "test"])("%s on Docker", (stack) => {
     expect(runs[stack].outputs.certificateNotAfter).toBe(
       `<computed:tls:index/locallySignedCert:LocallySignedCert::${stack}-edge-tls-server.validityEndTime>`,
     );
+  });
+});
+
+describe.each(["dev", "staging"])("%s backend wiring", (stack) => {
+  test("the backend reaches the data tier the stack exports: hosts as variables, secrets as files", () => {
+    const run = runs[stack];
+    const out = run.outputs;
+    const plain = [
+      `DATABASE_HOST=${out.databaseWriteEndpoint}`,
+      `DATABASE_READ_HOST=${out.databaseReadEndpoint}`,
+      `DATABASE_PORT=${out.databasePort}`,
+      `DATABASE_NAME=${out.databaseName}`,
+      `DATABASE_USER=${out.databaseUser}`,
+      `REDIS_HOST=${out.redisEndpoint}`,
+      `REDIS_PORT=${out.redisPort}`,
+      `REDIS_TLS=${out.redisTls}`,
+      "DATABASE_PASSWORD_FILE=/run/secrets/database_password",
+      "REDIS_AUTH_TOKEN_FILE=/run/secrets/redis_auth_token",
+    ];
+    if (stack === "dev") {
+      const backend = inputsOf(named(run, "dev-edge-backend"));
+      expect(backend.envs).toEqual(["NODE_ENV=production", "PORT=3001", ...plain]);
+      const files = Object.fromEntries(
+        (backend.uploads as Input[]).map((u) => [u.file, u.content]),
+      );
+      expect(files).toEqual({
+        "/run/secrets/database_password": out.databasePassword,
+        "/run/secrets/redis_auth_token": out.redisAuthToken,
+      });
+    } else {
+      const env = readCloudInitFiles(userDataOf(run))["/etc/webstack/backend.env"];
+      expect(env).toBe(["NODE_ENV=production", "PORT=3001", ...plain, ""].join("\n"));
+      const values = Object.fromEntries(
+        edgeOfType(run, "aws:ssm/parameter:Parameter").map((p) => [
+          inputsOf(p).name,
+          inputsOf(p).value,
+        ]),
+      );
+      expect(values["/webstack-staging/edge/backend/database_password"]).toBe(out.databasePassword);
+      expect(values["/webstack-staging/edge/backend/redis_auth_token"]).toBe(out.redisAuthToken);
+    }
   });
 });
 
@@ -355,22 +400,28 @@ describe.each(["staging", "prod"])("%s on AWS", (stack) => {
 
   test("the instance role allows SSM sessions and the CloudWatch agent, and reads only its own parameters", () => {
     const run = runs[stack];
-    const attached = ofType(run, "aws:iam/rolePolicyAttachment:RolePolicyAttachment").map(
-      (a) => inputsOf(a).policyArn as string,
-    );
+    const role = named(run, `${stack}-edge-hosts-role`);
+    const attached = ofType(run, "aws:iam/rolePolicyAttachment:RolePolicyAttachment")
+      .map(inputsOf)
+      .filter((a) => a.role === `<computed:${role.type}::${role.name}.name>`)
+      .map((a) => a.policyArn as string);
     expect(attached.map((arn) => arn.split(":policy/")[1]).sort()).toEqual([
       "AmazonSSMManagedInstanceCore",
       "CloudWatchAgentServerPolicy",
     ]);
-    const [inline] = ofType(run, "aws:iam/rolePolicy:RolePolicy").map(inputsOf);
-    const parameters = ofType(run, "aws:ssm/parameter:Parameter");
-    expect(JSON.parse(inline.policy as string).Statement).toEqual([
-      {
-        Effect: "Allow",
-        Action: "ssm:GetParameter",
-        Resource: parameters.map((p) => `<computed:${p.type}::${p.name}.arn>`),
-      },
+    const [inline] = edgeOfType(run, "aws:iam/rolePolicy:RolePolicy").map(inputsOf);
+    const parameters = edgeOfType(run, "aws:ssm/parameter:Parameter");
+    // Nginx's key and the data tier's two secrets, nothing else.
+    expect(parameters.map((p) => inputsOf(p).name).sort()).toEqual([
+      `/webstack-${stack}/edge/backend/database_password`,
+      `/webstack-${stack}/edge/backend/redis_auth_token`,
+      `/webstack-${stack}/edge/tls-key`,
     ]);
+    const [statement] = JSON.parse(inline.policy as string).Statement;
+    expect(statement).toMatchObject({ Effect: "Allow", Action: "ssm:GetParameter" });
+    expect([...statement.Resource].sort()).toEqual(
+      parameters.map((p) => `<computed:${p.type}::${p.name}.arn>`).sort(),
+    );
     const [profile] = ofType(run, "aws:iam/instanceProfile:InstanceProfile");
     expect(inputsOf(named(run, `${stack}-edge-hosts-template`)).iamInstanceProfile).toEqual({
       arn: `<computed:${profile.type}::${profile.name}.arn>`,
@@ -406,7 +457,7 @@ describe.each(["staging", "prod"])("%s on AWS", (stack) => {
 
   test("Nginx's private key is a SecureString parameter the hosts fetch, never user data", () => {
     const run = runs[stack];
-    const [parameter] = ofType(run, "aws:ssm/parameter:Parameter");
+    const parameter = named(run, `${stack}-edge-hosts-tls-key`);
     expect(inputsOf(parameter)).toMatchObject({
       name: `/webstack-${stack}/edge/tls-key`,
       type: "SecureString",
