@@ -79,7 +79,7 @@ export class AwsEdge extends pulumi.ComponentResource implements AwsEdgeOutputs 
       `${name}-certificate`,
       {
         domainName: domains[0],
-        // ACM adds domainName itself; listing it again makes a perpetual diff.
+        // ACM lists domainName among the SANs itself; only the other names go here.
         ...(domains.length > 1 ? { subjectAlternativeNames: domains.slice(1) } : {}),
         validationMethod: "DNS",
         keyAlgorithm: "RSA_2048",
