@@ -4,9 +4,10 @@
 // `write_files` entry with `path`, `content` and `encoding` (the policy pack reads nginx.conf
 // back out of the launch template this way). Files are gzip+base64: EC2 refuses user data over
 // 16 KiB, and nginx.conf alone is larger than that once base64-encoded. Pure: no Pulumi import.
-import { gunzipSync, gzipSync } from "node:zlib";
-import { parse, stringify } from "yaml";
+import { gzipSync } from "node:zlib";
+import { stringify } from "yaml";
 import { AppRole } from "./app-containers";
+export { readCloudInitFiles } from "./cloud-init-reader";
 import { BOOT_SCRIPT_PATH, BootScriptSpec, renderBootScript } from "./app-host-boot";
 import { CLOUDWATCH_AGENT_CONFIG_PATH, renderCloudWatchAgentConfig } from "./cloudwatch-agent";
 
@@ -112,31 +113,4 @@ export function renderCloudInit(spec: CloudInitSpec): string {
     runcmd: [[BOOT_SCRIPT_PATH]],
   };
   return `#cloud-config\n${stringify(cloudConfig, { lineWidth: 0 })}`;
-}
-
-/** Files a cloud-config writes, decoded, by path: what tests and policies read back. */
-export function readCloudInitFiles(text: string): Record<string, string> {
-  if (!text.startsWith("#cloud-config\n")) {
-    throw new Error("cloud-init: user data does not start with #cloud-config");
-  }
-  const config = parse(text) as {
-    write_files?: { path: string; content?: string; encoding?: string }[];
-  };
-  const files: Record<string, string> = {};
-  for (const entry of config.write_files ?? []) {
-    const content = entry.content ?? "";
-    const encoding = entry.encoding ?? "text/plain";
-    if (/^(gz|gzip)\+(b64|base64)$/.test(encoding)) {
-      files[entry.path] = gunzipSync(Buffer.from(content, "base64")).toString("utf8");
-    } else if (encoding === "b64" || encoding === "base64") {
-      files[entry.path] = Buffer.from(content, "base64").toString("utf8");
-    } else if (encoding === "text/plain") {
-      files[entry.path] = content;
-    } else {
-      throw new Error(
-        `cloud-init: ${entry.path} has an encoding this reader does not know: ${encoding}`,
-      );
-    }
-  }
-  return files;
 }
