@@ -86,10 +86,19 @@ export async function runStack(
     // index.ts validates inside the engine's stack; here validation runs first so a bad config
     // rejects this call instead of failing the mock stack resource asynchronously.
     const validated = loadConfig();
+    // A program error is caught inside the stack's init and rethrown here: thrown from init it
+    // would also surface as an unhandled rejection from the mock stack resource.
+    let programError: unknown;
     const outputs = await pulumi.runtime.runInPulumiStack(async () => {
-      environment = program(validated);
-      return environment.stackOutputs;
+      try {
+        environment = program(validated);
+        return environment.stackOutputs;
+      } catch (error) {
+        programError = error;
+        return {};
+      }
     });
+    if (programError !== undefined) throw programError;
     const built = environment as Environment;
     const secretOutputs: string[] = [];
     for (const [key, output] of Object.entries(built.stackOutputs)) {
