@@ -1,7 +1,7 @@
 // The Nginx configuration that actually ships — uploaded into the nginx container (Docker) or
 // written by cloud-init from the launch template's user data (AWS) — is read back and checked:
 // only TLS 1.2/1.3, HSTS on every HTTPS location, and the rate-limit zones defined and used.
-import { parse as parseYaml } from "yaml";
+import { readCloudInitFiles } from "../components/edge/cloud-init-reader";
 import { resourcePolicy } from "./define";
 import { Directive, findAll, parseNginx } from "./nginx-text";
 import { Props } from "./tier";
@@ -14,12 +14,6 @@ const ONE_YEAR = 31536000;
 /** Highest rate per second each zone may allow; pack config may only lower them. */
 export const MAX_RATES: Readonly<Record<string, number>> = { api: 10, login: 1, uploads: 1 };
 
-interface WriteFile {
-  path?: string;
-  content?: string;
-  encoding?: string;
-}
-
 /** nginx.conf texts a resource ships, whichever way it ships them. */
 export function shippedNginxConfs(type: string, props: Props): string[] {
   if (type === CONTAINER && Array.isArray(props.uploads)) {
@@ -30,14 +24,9 @@ export function shippedNginxConfs(type: string, props: Props): string[] {
   if (type === LAUNCH_TEMPLATE && typeof props.userData === "string") {
     const userData = Buffer.from(props.userData, "base64").toString("utf8");
     if (!userData.startsWith("#cloud-config")) return [];
-    const cloudConfig = parseYaml(userData) as { write_files?: WriteFile[] } | null;
-    return (cloudConfig?.write_files ?? [])
-      .filter((f) => typeof f.path === "string" && f.path.endsWith("/nginx.conf"))
-      .map((f) =>
-        f.encoding === "b64" || f.encoding === "base64"
-          ? Buffer.from(f.content ?? "", "base64").toString("utf8")
-          : (f.content ?? ""),
-      );
+    return Object.entries(readCloudInitFiles(userData))
+      .filter(([file]) => file.endsWith("/nginx.conf"))
+      .map(([, text]) => text);
   }
   return [];
 }

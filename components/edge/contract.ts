@@ -1,37 +1,115 @@
-// The edge part's contract (`webstack:edge:Edge`): Nginx with TLS in front of the frontend and
-// backend containers; on AWS behind an internet-facing load balancer with an ACM certificate.
+// The edge part's contract: Nginx with TLS in front of the frontend and backend containers —
+// `webstack:edge:DockerEdge` on one Docker engine, `webstack:edge:AwsEdge` behind an
+// internet-facing load balancer with an ACM certificate. One set of args, two placements.
 import * as pulumi from "@pulumi/pulumi";
 import type { Tier } from "../catalog/tiers";
+import type { EdgeSiteSettings } from "./stack-site";
+
+/** Settings the backend container receives; the data tier's outputs fill them in. */
+export interface BackendSettings {
+  /**
+   * Plain settings (hosts, ports, names) as environment variables. Names are upper-case and
+   * must not look like secrets (PASSWORD, TOKEN, SECRET, AUTH, KEY).
+   * @default {}
+   */
+  readonly environment?: Readonly<Record<string, pulumi.Input<string>>>;
+  /**
+   * Secrets (passwords, tokens) as files: `NAME` becomes the file `/run/secrets/<name>` and the
+   * variable `NAME_FILE` pointing at it; the value never appears in an environment variable.
+   * @default {}
+   */
+  readonly secrets?: Readonly<Record<string, pulumi.Input<string>>>;
+}
 
 export interface EdgeArgs {
+  /** Tier whose floors the edge meets (deletion protection, log retention). */
   readonly tier: Tier;
-  /** Public hostnames; the first is canonical. */
-  readonly domains: readonly string[];
-  /** Frontend and backend container images, pinned. */
+  /** Prefix of every physical name (containers, parameters), e.g. "webstack-dev". */
+  readonly namePrefix: string;
+  /** What the site serves: domains, upstream ports, limits, TLS protocols, HSTS. */
+  readonly site: EdgeSiteSettings;
+  /** Frontend container image, pinned. @default "ghcr.io/labelmedix/frontend:1.0.0" */
   readonly frontendImage: string;
+  /** Backend container image, pinned. @default "ghcr.io/labelmedix/backend:1.0.0" */
   readonly backendImage: string;
-  /** @default 3000 */
-  readonly frontendPort: number;
-  /** @default 3001 */
-  readonly backendPort: number;
-  /** Per-client limits; excess answered 429. @default api 10 r/s burst 20, login and uploads 1 r/s burst 5 */
-  readonly rateLimits: Readonly<
-    Record<"api" | "login" | "uploads", { ratePerSecond: number; burst: number }>
-  >;
-  /** @default "/api/upload" */
-  readonly uploadsPath: string;
-  /** @default ["TLSv1.2", "TLSv1.3"] */
-  readonly tlsProtocols: readonly string[];
-  /** @default 31536000 */
-  readonly hstsMaxAgeSeconds: number;
+  /** Validity of the self-signed server certificate, days. @default 365 */
+  readonly certificateValidityDays: number;
+  /** Database and cache connection settings for the backend. @default none */
+  readonly backend?: BackendSettings;
+}
+
+/** Where the Docker implementation runs its containers. */
+export interface DockerEdgePlacement {
+  /** Pinned Nginx image; its tag names the Nginx version. @default "nginx:1.27.4" */
+  readonly nginxImage: string;
+  /** Host address 80/443 are published on. @default "0.0.0.0" (dev: "127.0.0.1") */
+  readonly bindAddress: string;
+  /** Network where Nginx meets the app containers. */
+  readonly edgeNetworkName: pulumi.Input<string>;
+  /** Internal network of MySQL and Redis; the backend joins it too. */
+  readonly dataNetworkName: pulumi.Input<string>;
+}
+
+/** Where the AWS implementation places the load balancer and the app hosts. */
+export interface AwsEdgePlacement {
+  readonly vpcId: pulumi.Input<string>;
+  /** VPC range: the load balancer's addresses, trusted for X-Forwarded-For. */
+  readonly vpcCidr: string;
+  /** The load balancer goes here. */
+  readonly publicSubnetIds: pulumi.Input<string>[];
+  /** The app hosts go here. */
+  readonly privateSubnetIds: pulumi.Input<string>[];
+  /** The network's load-balancer group: 80/443 from anywhere. */
+  readonly loadBalancerSecurityGroupId: pulumi.Input<string>;
+  /** The network's app group: 443 from the load balancer only. */
+  readonly appSecurityGroupId: pulumi.Input<string>;
+  /** Number of app hosts. @default 1 */
+  readonly hosts: number;
+  /** EC2 instance type of the app hosts (x86_64). */
+  readonly instanceType: string;
+  /** Root volume, GiB (gp3, encrypted). @default 50 */
+  readonly diskGb: number;
+  /** App host operating system. @default "ubuntu-22.04" */
+  readonly os: "ubuntu-22.04" | "ubuntu-24.04";
+  /** Create the ACM validation records in this Route 53 zone. @default none (records are outputs) */
+  readonly route53ZoneId?: string;
+}
+
+/** One DNS record ACM needs to see before it issues the certificate. */
+export interface ValidationRecord {
+  readonly domain: string;
+  readonly name: string;
+  readonly type: string;
+  readonly value: string;
 }
 
 export interface EdgeOutputs {
   /** https://<first domain> */
   readonly publicUrl: pulumi.Output<string>;
-  /** Certificate expiry watched by the alarms: notAfter (self-signed) or the ACM ARN. */
-  readonly certificateNotAfter?: pulumi.Output<string>;
-  readonly certificateArn?: pulumi.Output<string>;
+  /** When the certificate Nginx serves stops being valid (RFC 3339); watched by the alarms. */
+  readonly certificateNotAfter: pulumi.Output<string>;
   /** The rendered nginx.conf that ships. */
   readonly nginxConf: pulumi.Output<string>;
+}
+
+export interface DockerEdgeOutputs extends EdgeOutputs {
+  /** The private CA's certificate (PEM), for developers' trust stores. */
+  readonly caCertificatePem: pulumi.Output<string>;
+}
+
+export interface AwsEdgeOutputs extends EdgeOutputs {
+  /** The ACM certificate at the load balancer; CloudWatch's DaysToExpiry is per ARN. */
+  readonly certificateArn: pulumi.Output<string>;
+  /** When the ACM certificate expires (RFC 3339; empty until issued). */
+  readonly acmCertificateNotAfter: pulumi.Output<string>;
+  /** CNAME records to create when Route 53 is not managed here. */
+  readonly certificateValidationRecords: pulumi.Output<ValidationRecord[]>;
+  /** Point the domains here (CNAME or alias). */
+  readonly loadBalancerDnsName: pulumi.Output<string>;
+  /** Alarm dimensions: `LoadBalancer`, `TargetGroup`, `AutoScalingGroupName`. */
+  readonly loadBalancerArnSuffix: pulumi.Output<string>;
+  readonly targetGroupArnSuffix: pulumi.Output<string>;
+  readonly autoScalingGroupName: pulumi.Output<string>;
+  /** The app hosts' cloud-init, as the launch template carries it (decoded). */
+  readonly cloudInit: pulumi.Output<string>;
 }

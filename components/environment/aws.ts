@@ -2,6 +2,11 @@
 // order: network, data tier, edge, backups, alarms.
 import * as pulumi from "@pulumi/pulumi";
 import type { WebstackConfig } from "../config";
+import { AwsEdge } from "../edge/aws";
+import { backendSettingsFrom } from "../edge/backend-settings";
+import { BOOT_SCRIPT_PATH } from "../edge/app-host-boot";
+import { readCloudInitFiles } from "../edge/cloud-init";
+import { siteSettingsFromConfig } from "../edge/stack-site";
 import { AwsNetwork } from "../network/aws";
 import { buildAwsData } from "./data";
 import type { BuiltParts } from "./parts";
@@ -21,5 +26,51 @@ export function buildAwsParts(
     { parent },
   );
   const data = buildAwsData(name, config, network, parent);
-  return { outputs: { ...data.outputs }, files: { ...data.files } };
+
+  if (config.app.instanceType === undefined) {
+    // Config validation requires it for target aws; this keeps the type honest.
+    throw new Error(`${config.file}: webstack:app.instanceType is required for target "aws"`);
+  }
+  const edge = new AwsEdge(
+    `${name}-edge`,
+    {
+      tier: config.environment,
+      namePrefix: `${config.project}-${config.stack}`,
+      site: siteSettingsFromConfig(config),
+      frontendImage: config.app.frontendImage,
+      backendImage: config.app.backendImage,
+      certificateValidityDays: config.edge.certificateValidityDays,
+      vpcId: network.vpcId,
+      vpcCidr: config.network.vpcCidr,
+      publicSubnetIds: network.publicSubnetIds,
+      privateSubnetIds: network.privateSubnetIds,
+      loadBalancerSecurityGroupId: network.loadBalancerSecurityGroupId,
+      appSecurityGroupId: network.appSecurityGroupId,
+      hosts: config.app.hosts,
+      instanceType: config.app.instanceType,
+      diskGb: config.app.diskGb,
+      os: config.app.os,
+      route53ZoneId: config.edge.route53ZoneId,
+      backend: backendSettingsFrom({ mysql: data.mysql, redis: data.redis }),
+    },
+    { parent },
+  );
+  return {
+    outputs: {
+      ...data.outputs,
+      certificateNotAfter: edge.certificateNotAfter,
+      certificateArn: edge.certificateArn,
+      certificateValidationRecords: edge.certificateValidationRecords,
+      loadBalancerDnsName: edge.loadBalancerDnsName,
+    },
+    files: {
+      ...data.files,
+      "edge/nginx.conf": edge.nginxConf,
+      "edge/cloud-init.yaml": edge.cloudInit,
+      // The cloud-init files are compressed; the script the hosts run is written out readable.
+      "edge/app-host-boot.sh": edge.cloudInit.apply(
+        (text) => readCloudInitFiles(text)[BOOT_SCRIPT_PATH],
+      ),
+    },
+  };
 }

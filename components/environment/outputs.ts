@@ -1,5 +1,6 @@
 // The stack outputs: what the application and the delivery workflows read after `pulumi up`.
 import * as pulumi from "@pulumi/pulumi";
+import type { ValidationRecord } from "../edge/contract";
 
 export interface StackOutputs {
   /** The tier: dev, test, staging or prod. */
@@ -30,6 +31,14 @@ export interface StackOutputs {
   readonly redisTls?: pulumi.Output<boolean>;
   /** Secret. */
   readonly redisAuthToken?: pulumi.Output<string>;
+  /** When the certificate Nginx serves expires (RFC 3339): self-signed on Docker, internal on AWS. */
+  readonly certificateNotAfter?: pulumi.Output<string>;
+  /** AWS: the ACM certificate at the load balancer (its expiry is CloudWatch's DaysToExpiry). */
+  readonly certificateArn?: pulumi.Output<string>;
+  /** AWS: the CNAME records ACM needs, to create by hand when Route 53 is not configured. */
+  readonly certificateValidationRecords?: pulumi.Output<ValidationRecord[]>;
+  /** AWS: point the domains here (CNAME, or an alias record). */
+  readonly loadBalancerDnsName?: pulumi.Output<string>;
 }
 
 /** URLs follow from the canonical domain; Nginx serves them once the edge exists. */

@@ -1,5 +1,6 @@
 // The shipped-nginx.conf policy reads the real rendered file out of a container upload or a
 // launch template's cloud-init, then one thing at a time is broken in the text.
+import { gzipSync } from "node:zlib";
 import { renderNginxConf } from "../../components/edge/nginx-conf";
 import { defaultSiteSpec } from "../../components/edge/site-spec";
 import { FakeResource, violations } from "../support/policy";
@@ -13,13 +14,14 @@ const container = (conf: string): FakeResource => ({
   props: { image: "nginx:1.27.4", uploads: [{ file: "/etc/nginx/nginx.conf", content: conf }] },
 });
 
+/** cloud-init as the app hosts get it: gzip+base64, since EC2 caps user data at 16 KiB. */
 const launchTemplate = (conf: string): FakeResource => {
   const cloudConfig = [
     "#cloud-config",
     "write_files:",
     "  - path: /etc/nginx/nginx.conf",
-    "    encoding: b64",
-    `    content: ${Buffer.from(conf).toString("base64")}`,
+    "    encoding: gz+b64",
+    `    content: ${gzipSync(conf).toString("base64")}`,
     "",
   ].join("\n");
   return {

@@ -137,7 +137,16 @@ describe.each(["dev", "test", "staging", "prod"])("%s tags and labels", (stack) 
   test("every taggable resource carries environment, project, owner and stack", () => {
     for (const resource of runs[stack].resources) {
       if (AWS_TAGGABLE_TYPES.has(resource.type)) {
-        expect({ name: resource.name, tags: inputsOf(resource).tags }).toEqual({
+        // Auto-scaling groups take a list of {key, value, propagateAtLaunch}; the rest a map.
+        const raw = inputsOf(resource).tags;
+        const tags = Array.isArray(raw)
+          ? Object.fromEntries(
+              (raw as { key: string; value: string; propagateAtLaunch: boolean }[])
+                .filter((t) => t.propagateAtLaunch)
+                .map((t) => [t.key, t.value]),
+            )
+          : raw;
+        expect({ name: resource.name, tags }).toEqual({
           name: resource.name,
           tags: expect.objectContaining(expected),
         });

@@ -33,6 +33,12 @@ const CALLS: Readonly<Record<string, Call>> = {
   "aws:ec2/getAmi:getAmi": () => ({
     id: computed("aws:ec2/getAmi", "id"),
     imageId: computed("aws:ec2/getAmi", "imageId"),
+    name: computed("aws:ec2/getAmi", "name"),
+    rootDeviceName: computed("aws:ec2/getAmi", "rootDeviceName"),
+  }),
+  "aws:elb/getServiceAccount:getServiceAccount": () => ({
+    id: computed("aws:elb/getServiceAccount", "id"),
+    arn: computed("aws:elb/getServiceAccount", "arn"),
   }),
 };
 

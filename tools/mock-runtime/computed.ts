@@ -28,12 +28,15 @@ export const COMPUTED_ATTRIBUTES: Readonly<Record<string, readonly string[]>> = 
   "aws:sns/topic:Topic": ["arn"],
   "aws:kms/key:Key": ["arn", "keyId"],
   "aws:iam/role:Role": ["arn", "name"],
-  "aws:iam/instanceProfile:InstanceProfile": ["arn"],
+  "aws:iam/instanceProfile:InstanceProfile": ["arn", "name"],
   "aws:backup/vault:Vault": ["arn"],
   "aws:backup/plan:Plan": ["arn"],
   "aws:s3/bucketV2:BucketV2": ["arn", "bucketRegionalDomainName"],
+  "aws:s3/bucket:Bucket": ["arn", "bucket", "bucketRegionalDomainName"],
+  "aws:ssm/parameter:Parameter": ["arn"],
+  "aws:route53/record:Record": ["fqdn"],
   "aws:ec2/launchTemplate:LaunchTemplate": ["arn", "latestVersion"],
-  "aws:autoscaling/group:Group": ["arn"],
+  "aws:autoscaling/group:Group": ["arn", "name"],
   "aws:cloudwatch/logGroup:LogGroup": ["arn"],
   "random:index/randomPassword:RandomPassword": ["result", "bcryptHash"],
   "random:index/randomId:RandomId": ["hex", "b64Url", "b64Std", "dec"],
@@ -52,11 +55,41 @@ export function placeholder(type: string, name: string, attribute: string): stri
   return `<computed:${type}::${name}.${attribute}>`;
 }
 
+type Inputs = Record<string, unknown>;
+
+/**
+ * Computed attributes that are lists of objects, shaped by the resource's inputs the way the
+ * provider shapes them; every provider-chosen value in them is still a placeholder.
+ */
+const COMPUTED_STRUCTURES: Readonly<
+  Record<string, (type: string, name: string, inputs: Inputs) => Record<string, unknown>>
+> = {
+  // One DNS validation option per name on the certificate; ACM always validates by CNAME.
+  "aws:acm/certificate:Certificate": (type, name, inputs) => {
+    const domains = [
+      inputs.domainName,
+      ...((inputs.subjectAlternativeNames as unknown[] | undefined) ?? []),
+    ].filter((d): d is string => typeof d === "string");
+    return {
+      domainValidationOptions: [...new Set(domains)].map((domain) => ({
+        domainName: domain,
+        resourceRecordName: placeholder(type, name, `domainValidationOptions[${domain}].name`),
+        resourceRecordType: "CNAME",
+        resourceRecordValue: placeholder(type, name, `domainValidationOptions[${domain}].value`),
+      })),
+    };
+  },
+};
+
 /** The provider-computed state of one resource, as placeholders. */
-export function computedState(type: string, name: string): Record<string, string> {
-  const state: Record<string, string> = {};
+export function computedState(
+  type: string,
+  name: string,
+  inputs: Inputs = {},
+): Record<string, unknown> {
+  const state: Record<string, unknown> = {};
   for (const attribute of COMPUTED_ATTRIBUTES[type] ?? []) {
     state[attribute] = placeholder(type, name, attribute);
   }
-  return state;
+  return { ...state, ...(COMPUTED_STRUCTURES[type]?.(type, name, inputs) ?? {}) };
 }

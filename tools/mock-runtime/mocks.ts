@@ -92,10 +92,14 @@ export class WebstackMocks implements pulumi.runtime.Mocks {
       });
     }
     const id = args.custom === false ? undefined : placeholder(args.type, args.name, "id");
-    return { id, state: { ...computedState(args.type, args.name), ...inputs } };
+    return { id, state: { ...computedState(args.type, args.name, inputs), ...inputs } };
   }
 
+  /** Every provider function the program called, with its arguments, in call order. */
+  readonly calls: { readonly token: string; readonly inputs: Record<string, unknown> }[] = [];
+
   call(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {
+    this.calls.push({ token: args.token, inputs: args.inputs as Record<string, unknown> });
     return answerCall(args);
   }
 }

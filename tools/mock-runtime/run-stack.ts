@@ -19,6 +19,8 @@ export interface StackRun {
   readonly secretOutputs: readonly string[];
   /** Rendered files by path under out/<stack>/. */
   readonly files: Readonly<Record<string, string>>;
+  /** Provider functions (data sources) the program called, with their arguments. */
+  readonly calls: readonly { readonly token: string; readonly inputs: Record<string, unknown> }[];
 }
 
 /** Resolves an Output under the mock runtime (values are always known there). */
@@ -104,6 +106,7 @@ export async function runStack(
       outputs: outputs ?? {},
       secretOutputs,
       files,
+      calls: [...mocks.calls],
     };
   } catch (error) {
     await pulumi.runtime.disconnect().catch(() => undefined);

@@ -1,8 +1,12 @@
 // The Nginx edge: rate limits, TLS protocols and where it listens.
 import { z } from "zod";
-import { integer, pattern, pinnedImage } from "../fields";
+import { isSupportedNginxImage, MINIMUM_NGINX_VERSION } from "../../edge/stack-site";
+import { integer, pattern } from "../fields";
 
 const ALLOWED_TLS = ["TLSv1.2", "TLSv1.3"] as const;
+const NGINX_IMAGE_ERROR =
+  `must be an image pinned to its Nginx version tag, ${MINIMUM_NGINX_VERSION} or later, ` +
+  'e.g. "nginx:1.27.4" or "nginx:1.27.4-alpine" (never "latest", no tag or a bare digest)';
 
 function rateLimit(ratePerSecond: number, burst: number) {
   return z
@@ -51,7 +55,13 @@ export const edgeSchema = z
     )
       .default("0.0.0.0")
       .describe("Host address the published 80/443 bind to (docker)."),
-    nginxImage: pinnedImage().default("nginx:1.27.4").describe("Nginx container image (docker)."),
+    nginxImage: z
+      .string({ error: NGINX_IMAGE_ERROR })
+      // The renderer writes for the Nginx version the tag names (HTTP/2 syntax changed in 1.25.1),
+      // so a tag without a version cannot be rendered for, even when a digest pins it.
+      .refine(isSupportedNginxImage, { error: NGINX_IMAGE_ERROR })
+      .default("nginx:1.27.4")
+      .describe("Nginx container image (docker); its tag names the Nginx version."),
     route53ZoneId: pattern(/^Z[A-Z0-9]{1,31}$/, "a Route 53 hosted zone id such as Z0123456789ABC")
       .optional()
       .describe("Create the ACM validation records in this hosted zone (aws, optional)."),

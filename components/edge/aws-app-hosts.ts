@@ -1,0 +1,300 @@
+// `webstack:edge:AppHosts`: the app hosts behind the ALB — an auto-scaling group of Ubuntu
+// instances in the private subnets, from a launch template whose cloud-init installs Nginx with
+// the rendered config and runs the app containers. No key pair and no SSH: operators use SSM
+// Session Manager through the instance role. Secrets (Nginx's private key, the backend's
+// passwords) are SSM SecureString parameters the hosts fetch at boot, never user data.
+import * as pulumi from "@pulumi/pulumi";
+import { Group } from "@pulumi/aws/autoscaling/group";
+import { getAmiOutput } from "@pulumi/aws/ec2/getAmi";
+import { LaunchTemplate } from "@pulumi/aws/ec2/launchTemplate";
+import { getPartitionOutput } from "@pulumi/aws/getPartition";
+import { InstanceProfile } from "@pulumi/aws/iam/instanceProfile";
+import { Role } from "@pulumi/aws/iam/role";
+import { RolePolicy } from "@pulumi/aws/iam/rolePolicy";
+import { RolePolicyAttachment } from "@pulumi/aws/iam/rolePolicyAttachment";
+import { Parameter } from "@pulumi/aws/ssm/parameter";
+import { AppRole, containerEnvironment, validateSettingNames } from "./app-containers";
+import { HostContainerSpec, SecretFileSpec } from "./app-host-boot";
+import { envFilePath, renderCloudInit } from "./cloud-init";
+import type { BackendSettings } from "./contract";
+
+/** Canonical's AWS account, owner of the official Ubuntu images. */
+export const CANONICAL_OWNER_ID = "099720109477";
+
+/** Name patterns of Canonical's x86_64 server images per release. */
+export const UBUNTU_AMI_NAMES: Readonly<Record<"ubuntu-22.04" | "ubuntu-24.04", string>> = {
+  "ubuntu-22.04": "ubuntu/images/hvm-ssd/ubuntu-jammy-22.04-amd64-server-*",
+  "ubuntu-24.04": "ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-amd64-server-*",
+};
+
+/** AWS-managed policies the instance role needs: SSM sessions and the CloudWatch agent. */
+export const MANAGED_POLICIES = ["AmazonSSMManagedInstanceCore", "CloudWatchAgentServerPolicy"];
+
+/** Cloud-init installs packages and pulls images before the ALB may judge a host. */
+export const HEALTH_CHECK_GRACE_SECONDS = 600;
+
+/** Where the backend's secret files live on the host (mounted read-only at /run/secrets). */
+const BACKEND_SECRETS_DIR = "/etc/webstack/secrets/backend";
+
+export interface AppHostsArgs {
+  /** Prefix of parameter names, e.g. "webstack-prod". */
+  readonly namePrefix: string;
+  /** Hosts kept in service (minimum and desired capacity). @default 1 */
+  readonly hosts: number;
+  readonly instanceType: string;
+  /** Root volume, GiB. @default 50 */
+  readonly diskGb: number;
+  /** @default "ubuntu-22.04" */
+  readonly os: keyof typeof UBUNTU_AMI_NAMES;
+  readonly privateSubnetIds: pulumi.Input<string>[];
+  readonly appSecurityGroupId: pulumi.Input<string>;
+  /** The hosts register here; its health decides whether a host is replaced. */
+  readonly targetGroupArn: pulumi.Input<string>;
+  /** The rendered nginx.conf. */
+  readonly nginxConf: string;
+  /** Paths nginx.conf reads the certificate and key from. */
+  readonly certificatePath: string;
+  readonly keyPath: string;
+  /** Directories Nginx needs before it starts. */
+  readonly nginxDirectories: readonly string[];
+  /** Internal server certificate (PEM) and its key (secret). */
+  readonly certificatePem: pulumi.Input<string>;
+  readonly privateKeyPem: pulumi.Input<string>;
+  readonly frontendImage: string;
+  readonly backendImage: string;
+  readonly frontendPort: number;
+  readonly backendPort: number;
+  /** @default none */
+  readonly backend?: BackendSettings;
+}
+
+export class AppHosts extends pulumi.ComponentResource {
+  readonly autoScalingGroupName: pulumi.Output<string>;
+  /** The cloud-init the launch template carries (decoded). */
+  readonly cloudInit: pulumi.Output<string>;
+
+  constructor(name: string, args: AppHostsArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("webstack:edge:AppHosts", name, {}, opts);
+    if (!Number.isInteger(args.hosts) || args.hosts < 1 || args.hosts > 20) {
+      throw new Error(`${name}: hosts must be an integer from 1 to 20 (got ${args.hosts})`);
+    }
+    if (!Number.isInteger(args.diskGb) || args.diskGb < 20 || args.diskGb > 16384) {
+      throw new Error(`${name}: diskGb must be an integer from 20 to 16384 (got ${args.diskGb})`);
+    }
+    if (!(args.os in UBUNTU_AMI_NAMES)) {
+      throw new Error(
+        `${name}: os must be one of ${Object.keys(UBUNTU_AMI_NAMES).join(", ")} (got "${args.os}")`,
+      );
+    }
+    const plainSettings = args.backend?.environment ?? {};
+    const secretSettings = args.backend?.secrets ?? {};
+    validateSettingNames(Object.keys(plainSettings), Object.keys(secretSettings));
+    const parent = { parent: this };
+    const parameterPrefix = `/${args.namePrefix}/edge`;
+
+    // SecureString parameters (AWS-managed key aws/ssm): only this role may read them.
+    const secretParameter = (suffix: string, path: string, value: pulumi.Input<string>) => ({
+      parameter: new Parameter(
+        `${name}-${suffix.replace(/\//g, "-")}`,
+        {
+          name: `${parameterPrefix}/${suffix}`,
+          type: "SecureString",
+          value: pulumi.secret(value),
+          description: `Fetched by the ${args.namePrefix} app hosts at boot into ${path}`,
+        },
+        parent,
+      ),
+      path,
+    });
+    const tlsKey = secretParameter("tls-key", args.keyPath, args.privateKeyPem);
+    const backendSecrets = Object.entries(secretSettings).map(([secret, value]) =>
+      secretParameter(
+        `backend/${secret.toLowerCase()}`,
+        `${BACKEND_SECRETS_DIR}/${secret.toLowerCase()}`,
+        value,
+      ),
+    );
+    const parameters = [tlsKey, ...backendSecrets];
+    const secretFiles: SecretFileSpec[] = [
+      { parameter: `${parameterPrefix}/tls-key`, path: args.keyPath, mode: "0600" },
+      ...Object.keys(secretSettings).map((secret) => ({
+        parameter: `${parameterPrefix}/backend/${secret.toLowerCase()}`,
+        path: `${BACKEND_SECRETS_DIR}/${secret.toLowerCase()}`,
+        mode: "0444" as const,
+      })),
+    ];
+
+    const role = new Role(
+      `${name}-role`,
+      {
+        description: `${args.namePrefix} app hosts: SSM sessions, CloudWatch agent, boot secrets`,
+        assumeRolePolicy: JSON.stringify({
+          Version: "2012-10-17",
+          Statement: [
+            {
+              Effect: "Allow",
+              Principal: { Service: "ec2.amazonaws.com" },
+              Action: "sts:AssumeRole",
+            },
+          ],
+        }),
+      },
+      parent,
+    );
+    const partition = getPartitionOutput({}, parent).partition;
+    for (const policy of MANAGED_POLICIES) {
+      new RolePolicyAttachment(
+        `${name}-${policy}`,
+        {
+          role: role.name,
+          policyArn: pulumi.interpolate`arn:${partition}:iam::aws:policy/${policy}`,
+        },
+        parent,
+      );
+    }
+    // The aws/ssm key's own policy lets the account's principals decrypt through SSM, so
+    // ssm:GetParameter on exactly these parameters is all the role needs.
+    new RolePolicy(
+      `${name}-boot-secrets`,
+      {
+        role: role.id,
+        policy: pulumi.jsonStringify({
+          Version: "2012-10-17",
+          Statement: [
+            {
+              Effect: "Allow",
+              Action: "ssm:GetParameter",
+              Resource: parameters.map((p) => p.parameter.arn),
+            },
+          ],
+        }),
+      },
+      parent,
+    );
+    const profile = new InstanceProfile(`${name}-profile`, { role: role.name }, parent);
+
+    const image = getAmiOutput(
+      {
+        owners: [CANONICAL_OWNER_ID],
+        mostRecent: true,
+        filters: [
+          { name: "name", values: [UBUNTU_AMI_NAMES[args.os]] },
+          { name: "architecture", values: ["x86_64"] },
+          { name: "virtualization-type", values: ["hvm"] },
+          { name: "root-device-type", values: ["ebs"] },
+        ],
+      },
+      parent,
+    );
+
+    const containers: HostContainerSpec[] = [
+      {
+        role: "frontend",
+        image: args.frontendImage,
+        port: args.frontendPort,
+        envFile: envFilePath("frontend"),
+      },
+      {
+        role: "backend",
+        image: args.backendImage,
+        port: args.backendPort,
+        envFile: envFilePath("backend"),
+        ...(backendSecrets.length > 0 ? { secretsDir: BACKEND_SECRETS_DIR } : {}),
+      },
+    ];
+    const secretNames = Object.keys(secretSettings);
+    this.cloudInit = pulumi
+      .all([
+        pulumi.output(args.certificatePem),
+        pulumi.all(plainSettings as Record<string, pulumi.Input<string>>),
+      ])
+      .apply(([certificatePem, plain]) => {
+        const environments: Record<AppRole, Record<string, string>> = {
+          frontend: containerEnvironment(args.frontendPort, {}, []),
+          backend: containerEnvironment(args.backendPort, plain, secretNames),
+        };
+        return renderCloudInit({
+          nginxConf: args.nginxConf,
+          certificatePath: args.certificatePath,
+          certificatePem,
+          environments,
+          boot: { secretFiles, nginxDirectories: args.nginxDirectories, containers },
+        });
+      });
+
+    const template = new LaunchTemplate(
+      `${name}-template`,
+      {
+        description: `${args.namePrefix} app hosts: Nginx and the app containers`,
+        imageId: image.id,
+        instanceType: args.instanceType,
+        iamInstanceProfile: { arn: profile.arn },
+        vpcSecurityGroupIds: [args.appSecurityGroupId],
+        // IMDSv2 only; one hop, so the containers (one hop further) cannot reach the role.
+        metadataOptions: {
+          httpEndpoint: "enabled",
+          httpTokens: "required",
+          httpPutResponseHopLimit: 1,
+        },
+        monitoring: { enabled: true },
+        blockDeviceMappings: [
+          {
+            deviceName: image.rootDeviceName,
+            ebs: {
+              volumeSize: args.diskGb,
+              volumeType: "gp3",
+              encrypted: "true",
+              deleteOnTermination: "true",
+            },
+          },
+        ],
+        userData: this.cloudInit.apply((text) => Buffer.from(text, "utf8").toString("base64")),
+        updateDefaultVersion: true,
+      },
+      // A new template version rolls the hosts; their secrets must be in place first.
+      { parent: this, dependsOn: parameters.map((p) => p.parameter) },
+    );
+
+    const group = new Group(
+      `${name}-asg`,
+      {
+        minSize: args.hosts,
+        desiredCapacity: args.hosts,
+        // Room for an instance refresh to start new hosts before it stops old ones.
+        maxSize: args.hosts * 2,
+        vpcZoneIdentifiers: args.privateSubnetIds,
+        launchTemplate: {
+          id: template.id,
+          version: template.latestVersion.apply(String),
+        },
+        targetGroupArns: [args.targetGroupArn],
+        healthCheckType: "ELB",
+        healthCheckGracePeriod: HEALTH_CHECK_GRACE_SECONDS,
+        instanceRefresh: {
+          strategy: "Rolling",
+          preferences: {
+            minHealthyPercentage: 100,
+            maxHealthyPercentage: 200,
+            instanceWarmup: String(HEALTH_CHECK_GRACE_SECONDS),
+          },
+        },
+        metricsGranularity: "1Minute",
+        enabledMetrics: [
+          "GroupDesiredCapacity",
+          "GroupInServiceInstances",
+          "GroupPendingInstances",
+          "GroupTerminatingInstances",
+          "GroupTotalInstances",
+        ],
+        tags: [{ key: "Name", value: `${args.namePrefix}-app`, propagateAtLaunch: true }],
+      },
+      parent,
+    );
+
+    this.autoScalingGroupName = group.name;
+    this.registerOutputs({
+      autoScalingGroupName: this.autoScalingGroupName,
+      cloudInit: this.cloudInit,
+    });
+  }
+}

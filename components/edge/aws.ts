@@ -1,0 +1,255 @@
+// `webstack:edge:AwsEdge`: the edge on AWS (staging, prod) — an ACM certificate for the domains
+// (DNS validation; the records in Route 53 when a zone is configured, otherwise as outputs), an
+// internet-facing ALB in the public subnets with access logs in S3, an HTTPS listener on a
+// TLS 1.2/1.3 policy forwarding to Nginx on the app hosts over HTTPS, and a plain-HTTP listener
+// that only redirects. Nginx on the hosts serves an internal certificate from the stack's CA.
+import * as pulumi from "@pulumi/pulumi";
+import { Certificate } from "@pulumi/aws/acm/certificate";
+import { CertificateValidation } from "@pulumi/aws/acm/certificateValidation";
+import { Listener } from "@pulumi/aws/lb/listener";
+import { LoadBalancer } from "@pulumi/aws/lb/loadBalancer";
+import { TargetGroup } from "@pulumi/aws/lb/targetGroup";
+import { Record as DnsRecord } from "@pulumi/aws/route53/record";
+import { TIER_FLOORS } from "../catalog/tiers";
+import { checkAppImages } from "./app-containers";
+import { AccessLogBucket } from "./aws-access-logs";
+import { AppHosts } from "./aws-app-hosts";
+import { AwsEdgeOutputs, AwsEdgePlacement, EdgeArgs, ValidationRecord } from "./contract";
+import { directoriesNginxNeeds, filesNginxReads, renderNginxConf } from "./nginx-conf";
+import { awsSiteSpec } from "./stack-site";
+import { SelfSignedTls } from "./tls";
+
+export type AwsEdgeArgs = EdgeArgs & AwsEdgePlacement;
+
+/** TLS 1.3 and 1.2 with forward-secret AEAD suites only (the policy pack's allowed family). */
+export const HTTPS_SSL_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
+
+/** Nginx on the app hosts listens here, for the ALB only (the app security group's port). */
+export const TARGET_PORT = 443;
+
+export class AwsEdge extends pulumi.ComponentResource implements AwsEdgeOutputs {
+  readonly publicUrl: pulumi.Output<string>;
+  readonly certificateNotAfter: pulumi.Output<string>;
+  readonly nginxConf: pulumi.Output<string>;
+  readonly certificateArn: pulumi.Output<string>;
+  readonly acmCertificateNotAfter: pulumi.Output<string>;
+  readonly certificateValidationRecords: pulumi.Output<ValidationRecord[]>;
+  readonly loadBalancerDnsName: pulumi.Output<string>;
+  readonly loadBalancerArnSuffix: pulumi.Output<string>;
+  readonly targetGroupArnSuffix: pulumi.Output<string>;
+  readonly autoScalingGroupName: pulumi.Output<string>;
+  readonly cloudInit: pulumi.Output<string>;
+
+  constructor(name: string, args: AwsEdgeArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("webstack:edge:AwsEdge", name, {}, opts);
+    if (!/^[a-z0-9][a-z0-9_.-]*$/.test(args.namePrefix)) {
+      throw new Error(
+        `${name}: namePrefix must be lower-case letters, digits, '_', '.' or '-' (got "${args.namePrefix}")`,
+      );
+    }
+    checkAppImages(name, { frontendImage: args.frontendImage, backendImage: args.backendImage });
+    if (args.publicSubnetIds.length < 2) {
+      throw new Error(
+        `${name}: publicSubnetIds must list at least 2 subnets in different AZs (an ALB needs two; got ${args.publicSubnetIds.length})`,
+      );
+    }
+    if (args.route53ZoneId !== undefined && !/^Z[A-Z0-9]{1,31}$/.test(args.route53ZoneId)) {
+      throw new Error(
+        `${name}: route53ZoneId must be a hosted zone id such as Z0123456789ABC (got "${args.route53ZoneId}")`,
+      );
+    }
+    const floor = TIER_FLOORS[args.tier];
+    const spec = awsSiteSpec(args.site, args.os, args.vpcCidr);
+    const conf = renderNginxConf(spec);
+    const nginxFiles = filesNginxReads(spec);
+    const parent = { parent: this };
+    const domains = args.site.domains;
+
+    const internal = new SelfSignedTls(
+      `${name}-tls`,
+      {
+        domains,
+        validityDays: args.certificateValidityDays,
+        organization: args.namePrefix,
+      },
+      parent,
+    );
+
+    const certificate = new Certificate(
+      `${name}-certificate`,
+      {
+        domainName: domains[0],
+        // ACM lists domainName among the SANs itself; only the other names go here.
+        ...(domains.length > 1 ? { subjectAlternativeNames: domains.slice(1) } : {}),
+        validationMethod: "DNS",
+        keyAlgorithm: "RSA_2048",
+      },
+      parent,
+    );
+    const validationOptions = certificate.domainValidationOptions;
+    const validationRecords = validationOptions.apply((options) =>
+      options.map((o) => ({
+        domain: o.domainName,
+        name: o.resourceRecordName,
+        type: o.resourceRecordType,
+        value: o.resourceRecordValue,
+      })),
+    );
+    let listenerCertificateArn: pulumi.Output<string> = certificate.arn;
+    if (args.route53ZoneId !== undefined) {
+      const zoneId = args.route53ZoneId;
+      // One record per domain, found by name: ACM lists the options in no fixed order.
+      const records = domains.map((domain, i) => {
+        const option = validationRecords.apply((all) => {
+          const found = all.find((r) => r.domain === domain);
+          if (!found) throw new Error(`${name}: ACM gave no validation record for ${domain}`);
+          return found;
+        });
+        return new DnsRecord(
+          `${name}-validation-${i}`,
+          {
+            zoneId,
+            name: option.name,
+            type: option.type,
+            records: [option.value],
+            ttl: 300,
+            allowOverwrite: true,
+          },
+          parent,
+        );
+      });
+      // Waits until ACM has issued the certificate, so the listener never gets a pending one.
+      const validation = new CertificateValidation(
+        `${name}-certificate-validation`,
+        { certificateArn: certificate.arn, validationRecordFqdns: records.map((r) => r.fqdn) },
+        parent,
+      );
+      listenerCertificateArn = validation.certificateArn;
+    }
+
+    const logs = new AccessLogBucket(
+      `${name}-access-logs`,
+      { retentionDays: floor.logRetentionDays, protect: floor.protectData },
+      parent,
+    );
+
+    const loadBalancer = new LoadBalancer(
+      `${name}-alb`,
+      {
+        loadBalancerType: "application",
+        internal: false,
+        ipAddressType: "ipv4",
+        subnets: args.publicSubnetIds,
+        securityGroups: [args.loadBalancerSecurityGroupId],
+        // Requests with header names the ALB cannot parse never reach Nginx (request smuggling).
+        dropInvalidHeaderFields: true,
+        desyncMitigationMode: "defensive",
+        idleTimeout: 60,
+        enableDeletionProtection: floor.protectData,
+        accessLogs: { bucket: logs.bucketName, prefix: logs.prefix, enabled: true },
+      },
+      parent,
+    );
+
+    const targets = new TargetGroup(
+      `${name}-targets`,
+      {
+        vpcId: args.vpcId,
+        targetType: "instance",
+        port: TARGET_PORT,
+        protocol: "HTTPS",
+        protocolVersion: "HTTP1",
+        deregistrationDelay: 30,
+        healthCheck: {
+          enabled: true,
+          protocol: "HTTPS",
+          port: "traffic-port",
+          path: spec.readinessPath,
+          matcher: "200",
+          interval: 30,
+          timeout: 10,
+          healthyThreshold: 3,
+          unhealthyThreshold: 3,
+        },
+      },
+      parent,
+    );
+
+    new Listener(
+      `${name}-https`,
+      {
+        loadBalancerArn: loadBalancer.arn,
+        port: 443,
+        protocol: "HTTPS",
+        sslPolicy: HTTPS_SSL_POLICY,
+        certificateArn: listenerCertificateArn,
+        defaultActions: [{ type: "forward", targetGroupArn: targets.arn }],
+      },
+      parent,
+    );
+    new Listener(
+      `${name}-http`,
+      {
+        loadBalancerArn: loadBalancer.arn,
+        port: 80,
+        protocol: "HTTP",
+        defaultActions: [
+          {
+            type: "redirect",
+            redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" },
+          },
+        ],
+      },
+      parent,
+    );
+
+    const hosts = new AppHosts(
+      `${name}-hosts`,
+      {
+        namePrefix: args.namePrefix,
+        hosts: args.hosts,
+        instanceType: args.instanceType,
+        diskGb: args.diskGb,
+        os: args.os,
+        privateSubnetIds: args.privateSubnetIds,
+        appSecurityGroupId: args.appSecurityGroupId,
+        targetGroupArn: targets.arn,
+        nginxConf: conf,
+        certificatePath: nginxFiles.certificate,
+        keyPath: nginxFiles.key,
+        nginxDirectories: directoriesNginxNeeds(spec),
+        certificatePem: internal.certificatePem,
+        privateKeyPem: internal.privateKeyPem,
+        frontendImage: args.frontendImage,
+        backendImage: args.backendImage,
+        frontendPort: args.site.frontendPort,
+        backendPort: args.site.backendPort,
+        backend: args.backend,
+      },
+      parent,
+    );
+
+    this.publicUrl = pulumi.output(`https://${domains[0]}`);
+    this.certificateNotAfter = internal.notAfter;
+    this.nginxConf = pulumi.output(conf);
+    this.certificateArn = certificate.arn;
+    this.acmCertificateNotAfter = certificate.notAfter;
+    this.certificateValidationRecords = validationRecords;
+    this.loadBalancerDnsName = loadBalancer.dnsName;
+    this.loadBalancerArnSuffix = loadBalancer.arnSuffix;
+    this.targetGroupArnSuffix = targets.arnSuffix;
+    this.autoScalingGroupName = hosts.autoScalingGroupName;
+    this.cloudInit = hosts.cloudInit;
+    this.registerOutputs({
+      publicUrl: this.publicUrl,
+      certificateNotAfter: this.certificateNotAfter,
+      certificateArn: this.certificateArn,
+      acmCertificateNotAfter: this.acmCertificateNotAfter,
+      certificateValidationRecords: this.certificateValidationRecords,
+      loadBalancerDnsName: this.loadBalancerDnsName,
+      loadBalancerArnSuffix: this.loadBalancerArnSuffix,
+      targetGroupArnSuffix: this.targetGroupArnSuffix,
+      autoScalingGroupName: this.autoScalingGroupName,
+    });
+  }
+}

@@ -1,0 +1,199 @@
+// `webstack:edge:DockerEdge`: the edge on one Docker engine (dev, test) — the frontend and
+// backend containers on the edge network (the backend on the data network too), and an nginx
+// container publishing 80/443 with the rendered nginx.conf and a certificate from the stack's
+// private CA. Names carry the stack prefix so dev and test can share a Docker host.
+import * as pulumi from "@pulumi/pulumi";
+import * as docker from "@pulumi/docker";
+import {
+  AppRole,
+  checkAppImages,
+  containerEnvironment,
+  HEALTH_CHECK,
+  HEALTH_PATHS,
+  healthCheckCommand,
+  LOG_DRIVER,
+  LOG_OPTIONS,
+  RESTART,
+  secretFilePath,
+  validateSettingNames,
+} from "./app-containers";
+import { DockerEdgeOutputs, DockerEdgePlacement, EdgeArgs } from "./contract";
+import { filesNginxReads, HEALTHZ_PATH, renderNginxConf } from "./nginx-conf";
+import { DOCKER_UPSTREAM_HOSTS, dockerSiteSpec } from "./stack-site";
+import { SelfSignedTls } from "./tls";
+
+export type DockerEdgeArgs = EdgeArgs & DockerEdgePlacement;
+
+/** Where the CA certificate lands next to the server certificate, for `docker cp`. */
+export const CA_CERTIFICATE_PATH = "/etc/nginx/tls/ca.crt";
+
+export class DockerEdge extends pulumi.ComponentResource implements DockerEdgeOutputs {
+  readonly publicUrl: pulumi.Output<string>;
+  readonly certificateNotAfter: pulumi.Output<string>;
+  readonly caCertificatePem: pulumi.Output<string>;
+  readonly nginxConf: pulumi.Output<string>;
+
+  constructor(name: string, args: DockerEdgeArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("webstack:edge:DockerEdge", name, {}, opts);
+    if (!/^[a-z0-9][a-z0-9_.-]*$/.test(args.namePrefix)) {
+      throw new Error(
+        `${name}: namePrefix must be lower-case letters, digits, '_', '.' or '-' (got "${args.namePrefix}")`,
+      );
+    }
+    checkAppImages(name, { frontendImage: args.frontendImage, backendImage: args.backendImage });
+    if (!["127.0.0.1", "0.0.0.0"].includes(args.bindAddress)) {
+      throw new Error(
+        `${name}: bindAddress must be "127.0.0.1" or "0.0.0.0" (got "${args.bindAddress}")`,
+      );
+    }
+    const plainSettings = args.backend?.environment ?? {};
+    const secretSettings = args.backend?.secrets ?? {};
+    validateSettingNames(Object.keys(plainSettings), Object.keys(secretSettings));
+    const spec = dockerSiteSpec(args.site, args.nginxImage);
+    const conf = renderNginxConf(spec);
+    const paths = filesNginxReads(spec);
+    const parent = { parent: this };
+
+    const certificate = new SelfSignedTls(
+      `${name}-tls`,
+      {
+        domains: args.site.domains,
+        validityDays: args.certificateValidityDays,
+        organization: args.namePrefix,
+      },
+      parent,
+    );
+
+    const image = (role: string, reference: string) =>
+      new docker.RemoteImage(
+        `${name}-${role}-image`,
+        { name: reference, keepLocally: true },
+        parent,
+      );
+    const healthcheck = (command: string[]) => ({
+      tests: command,
+      interval: HEALTH_CHECK.interval,
+      timeout: HEALTH_CHECK.timeout,
+      retries: HEALTH_CHECK.retries,
+      startPeriod: HEALTH_CHECK.startPeriod,
+    });
+    const common = {
+      restart: RESTART,
+      logDriver: LOG_DRIVER,
+      logOpts: { ...LOG_OPTIONS },
+    };
+
+    const app = (
+      role: AppRole,
+      reference: string,
+      port: number,
+      networks: docker.types.input.ContainerNetworksAdvanced[],
+      plain: Readonly<Record<string, pulumi.Input<string>>>,
+      secrets: Readonly<Record<string, pulumi.Input<string>>>,
+    ) => {
+      const envs = pulumi
+        .all(plain as Record<string, pulumi.Input<string>>)
+        .apply((values) =>
+          Object.entries(containerEnvironment(port, values, Object.keys(secrets))).map(
+            ([key, value]) => `${key}=${value}`,
+          ),
+        );
+      return new docker.Container(
+        `${name}-${role}`,
+        {
+          name: `${args.namePrefix}-${role}`,
+          image: image(role, reference).imageId,
+          ...common,
+          envs,
+          healthcheck: healthcheck(healthCheckCommand(port, HEALTH_PATHS[role])),
+          networksAdvanced: networks,
+          uploads: Object.entries(secrets).map(([secret, value]) => ({
+            file: secretFilePath(secret),
+            content: pulumi.secret(value),
+            // Readable by whatever user the image runs as, like Docker's own secrets.
+            permissions: "0444",
+          })),
+        },
+        parent,
+      );
+    };
+
+    const frontend = app(
+      "frontend",
+      args.frontendImage,
+      args.site.frontendPort,
+      [{ name: args.edgeNetworkName, aliases: [DOCKER_UPSTREAM_HOSTS.frontend] }],
+      {},
+      {},
+    );
+    const backend = app(
+      "backend",
+      args.backendImage,
+      args.site.backendPort,
+      [
+        { name: args.edgeNetworkName, aliases: [DOCKER_UPSTREAM_HOSTS.backend] },
+        { name: args.dataNetworkName },
+      ],
+      plainSettings,
+      secretSettings,
+    );
+
+    new docker.Container(
+      `${name}-nginx`,
+      {
+        name: `${args.namePrefix}-nginx`,
+        image: image("nginx", args.nginxImage).imageId,
+        ...common,
+        ports: [80, 443].map((port) => ({
+          internal: port,
+          external: port,
+          ip: args.bindAddress,
+          protocol: "tcp",
+        })),
+        networksAdvanced: [{ name: args.edgeNetworkName }],
+        uploads: [
+          { file: "/etc/nginx/nginx.conf", content: conf, permissions: "0644" },
+          { file: paths.certificate, content: certificate.certificatePem, permissions: "0644" },
+          {
+            file: paths.key,
+            content: pulumi.secret(certificate.privateKeyPem),
+            permissions: "0600",
+          },
+          { file: CA_CERTIFICATE_PATH, content: certificate.caCertificatePem, permissions: "0644" },
+        ],
+        // The official image (Debian and Alpine) ships curl; /healthz never touches an app.
+        healthcheck: healthcheck([
+          "CMD",
+          "curl",
+          "-fsS",
+          "-o",
+          "/dev/null",
+          `http://127.0.0.1${HEALTHZ_PATH}`,
+        ]),
+        // Nginx resolves the upstream aliases once, at start: a replaced app container gets a
+        // new address, so its id in a label replaces this container too and Nginx re-resolves.
+        labels: [
+          {
+            label: "webstack.edge.upstreams",
+            value: pulumi.interpolate`${frontend.id},${backend.id}`,
+          },
+        ],
+        // A config Nginx refuses leaves the container unhealthy: fail the deployment, not later.
+        wait: true,
+        waitTimeout: 120,
+      },
+      { parent: this, dependsOn: [frontend, backend] },
+    );
+
+    this.publicUrl = pulumi.output(`https://${args.site.domains[0]}`);
+    this.certificateNotAfter = certificate.notAfter;
+    this.caCertificatePem = certificate.caCertificatePem;
+    this.nginxConf = pulumi.output(conf);
+    this.registerOutputs({
+      publicUrl: this.publicUrl,
+      certificateNotAfter: this.certificateNotAfter,
+      caCertificatePem: this.caCertificatePem,
+      nginxConf: this.nginxConf,
+    });
+  }
+}

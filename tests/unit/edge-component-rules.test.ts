@@ -1,0 +1,177 @@
+// The small rules the edge components follow: when certificates renew (before the 30-day
+// expiry warning, never on every deployment), which backend settings may be plain variables,
+// and what the access-log bucket lets ELB write.
+import {
+  checkAppImages,
+  containerEnvironment,
+  isPinnedImage,
+  validateSettingNames,
+} from "../../components/edge/app-containers";
+import { CA_LIFETIME, serverCertificateLifetime } from "../../components/edge/certificate-lifetime";
+import {
+  ELB_LOG_DELIVERY_SERVICE,
+  logDeliveryPolicy,
+} from "../../components/edge/elb-log-delivery";
+
+describe("server certificate lifetime", () => {
+  test.each([
+    // validity days, renewal opens with this many days left
+    [397, 45],
+    [365, 45],
+    [90, 45],
+    [60, 30],
+    [30, 15],
+  ])("%d days: renewed by pulumi up once %d days are left", (days, renewalDays) => {
+    expect(serverCertificateLifetime(days)).toEqual({
+      validityHours: days * 24,
+      earlyRenewalHours: renewalDays * 24,
+    });
+  });
+
+  test("renewal opens before the 30-day warning for any validity from 62 days", () => {
+    for (let days = 62; days <= 397; days++) {
+      expect(serverCertificateLifetime(days).earlyRenewalHours).toBeGreaterThan(30 * 24);
+    }
+  });
+
+  test("the CA outlives every server certificate it signs", () => {
+    expect(CA_LIFETIME.validityHours - CA_LIFETIME.earlyRenewalHours).toBeGreaterThan(397 * 24);
+  });
+
+  test.each([29, 398, 36.5])("%d days is refused, naming the key", (days) => {
+    expect(() => serverCertificateLifetime(days)).toThrow(
+      `edge.certificateValidityDays must be an integer from 30 to 397 (got ${days})`,
+    );
+  });
+});
+
+describe("backend settings", () => {
+  test("secrets become *_FILE variables pointing into /run/secrets, next to the plain ones", () => {
+    expect(
+      containerEnvironment(3001, { DATABASE_HOST: "db" }, [
+        "DATABASE_PASSWORD",
+        "REDIS_AUTH_TOKEN",
+      ]),
+    ).toEqual({
+      NODE_ENV: "production",
+      PORT: "3001",
+      DATABASE_HOST: "db",
+      DATABASE_PASSWORD_FILE: "/run/secrets/database_password",
+      REDIS_AUTH_TOKEN_FILE: "/run/secrets/redis_auth_token",
+    });
+  });
+
+  test.each([
+    [
+      ["DATABASE_PASSWORD"],
+      [],
+      "backend.environment.DATABASE_PASSWORD looks like a secret; pass it in backend.secrets so it reaches the container as a file",
+    ],
+    [
+      ["REDIS_AUTH_TOKEN"],
+      [],
+      "backend.environment.REDIS_AUTH_TOKEN looks like a secret; pass it in backend.secrets so it reaches the container as a file",
+    ],
+    [
+      ["STRIPE_API_KEY"],
+      [],
+      "backend.environment.STRIPE_API_KEY looks like a secret; pass it in backend.secrets so it reaches the container as a file",
+    ],
+    [
+      ["database_host"],
+      [],
+      'backend setting "database_host" must be an upper-case variable name such as DATABASE_HOST',
+    ],
+    [
+      ["DATABASE_PASSWORD_FILE"],
+      ["DATABASE_PASSWORD"],
+      "backend.secrets.DATABASE_PASSWORD collides with backend.environment; a secret sets DATABASE_PASSWORD_FILE itself",
+    ],
+  ])("plain %j, secret %j is refused", (plain, secret, message) => {
+    expect(() => validateSettingNames(plain, secret)).toThrow(message);
+  });
+
+  test("hosts, ports and names pass as plain settings", () => {
+    expect(() =>
+      validateSettingNames(
+        ["DATABASE_HOST", "DATABASE_PORT", "DATABASE_NAME", "DATABASE_USER", "REDIS_TLS"],
+        ["DATABASE_PASSWORD"],
+      ),
+    ).not.toThrow();
+  });
+});
+
+describe("app images", () => {
+  test.each([
+    ["ghcr.io/labelmedix/backend:1.0.0", true],
+    ["registry:5000/backend:2.1", true],
+    [`ghcr.io/labelmedix/backend@sha256:${"d".repeat(64)}`, true],
+    ["ghcr.io/labelmedix/backend:latest", false],
+    ["ghcr.io/labelmedix/backend", false],
+    ["registry:5000/backend", false],
+  ])("%s pinned: %s", (image, pinned) => {
+    expect(isPinnedImage(image)).toBe(pinned);
+  });
+
+  test("an unpinned image is refused, naming the field", () => {
+    expect(() =>
+      checkAppImages("prod-edge", {
+        frontendImage: "ghcr.io/labelmedix/frontend:1.0.0",
+        backendImage: "ghcr.io/labelmedix/backend:latest",
+      }),
+    ).toThrow(
+      'prod-edge: backendImage must be pinned to a version tag or digest, never "latest" or no tag (got "ghcr.io/labelmedix/backend:latest")',
+    );
+  });
+});
+
+describe("access-log bucket policy", () => {
+  const bucketArn = "arn:aws:s3:::webstack-prod-logs";
+  const statements = (legacy?: string) =>
+    logDeliveryPolicy({
+      bucketArn,
+      prefix: "alb",
+      accountId: "123456789012",
+      legacyElbAccountArn: legacy,
+    }).Statement as Record<string, unknown>[];
+
+  test("ELB log delivery may only put objects under the ALB's prefix for this account", () => {
+    const [write] = statements();
+    expect(write).toEqual({
+      Sid: "ElbLogDelivery",
+      Effect: "Allow",
+      Principal: { Service: ELB_LOG_DELIVERY_SERVICE },
+      Action: "s3:PutObject",
+      Resource: `${bucketArn}/alb/AWSLogs/123456789012/*`,
+    });
+  });
+
+  test("regions that deliver as the regional ELB account get that principal too", () => {
+    const elb = "arn:aws:iam::114774131450:root";
+    expect(statements(elb).map((s) => s.Principal)).toEqual([
+      { Service: ELB_LOG_DELIVERY_SERVICE },
+      { AWS: elb },
+      "*",
+    ]);
+    expect(statements().map((s) => s.Sid)).toEqual(["ElbLogDelivery", "DenyWithoutTls"]);
+  });
+
+  test("nobody may use the bucket without TLS", () => {
+    expect(statements().at(-1)).toEqual({
+      Sid: "DenyWithoutTls",
+      Effect: "Deny",
+      Principal: "*",
+      Action: "s3:*",
+      Resource: [bucketArn, `${bucketArn}/*`],
+      Condition: { Bool: { "aws:SecureTransport": "false" } },
+    });
+  });
+
+  test("a prefix ELB would reject is refused", () => {
+    expect(() =>
+      logDeliveryPolicy({ bucketArn, prefix: "AWSLogs", accountId: "123456789012" }),
+    ).toThrow(
+      `access log prefix must be lower-case letters, digits, '/', '_' or '-' without "AWSLogs" (got "AWSLogs")`,
+    );
+  });
+});
