@@ -1,19 +1,12 @@
 // Renders alertmanager.yml for one Docker environment: routing by severity to one receiver per
-// channel (critical → email + slack + sms, warning → email + slack, dev → a log webhook), with every
-// secret read from a file the container mounts, never written into the text. Alertmanager 0.25
-// reads `smtp_auth_password_file`, slack `api_url_file` and `http_config.authorization.
-// credentials_file`; it has no `url_file` for webhooks (0.26+), so webhook URLs must not be
-// secret and the receiving end authenticates the bearer token instead.
+// channel, following the stack's `alerts.routes` (prod: critical → email + slack + sms, warning →
+// email + slack; dev: a log). Secrets Alertmanager can read from a file stay out of the text:
+// Alertmanager 0.25 reads `smtp_auth_password_file`, slack `api_url_file` and `http_config.
+// authorization.credentials_file`. It has no `url_file` for webhooks (0.26+): a webhook or SMS
+// gateway URL that is itself the secret is written into the text, and the caller must then treat
+// the whole file as a secret (`alertmanagerConfigHoldsSecret`).
 import { stringify } from "yaml";
-import {
-  TIERS,
-  Tier,
-  Channel,
-  CHANNELS,
-  NOTIFY_BY_TIER,
-  Severity,
-  SEVERITIES,
-} from "../catalog/alarms";
+import { Channel, CHANNELS, Severity, SEVERITIES } from "../catalog/alarms";
 
 /** Where the container finds each secret file, relative to `secretsDir`. */
 export const ALERTMANAGER_SECRET_FILES = {
@@ -28,8 +21,11 @@ export interface EmailReceiver {
   readonly from: string;
   /** `host:port` of the SMTP relay. */
   readonly smarthost: string;
-  /** SMTP user; the password comes from the `smtp_password` secret file. */
-  readonly username: string;
+  /**
+   * SMTP user; the password comes from the `smtp_password` secret file.
+   * @default none: the relay takes mail without AUTH (and no password file is read)
+   */
+  readonly username?: string;
   /** @default true — the relay must offer STARTTLS. */
   readonly requireTls?: boolean;
 }
@@ -41,11 +37,12 @@ export interface SlackReceiver {
 
 /**
  * Alertmanager has no SMS integration. Either post to an SMS gateway (a relay that turns
- * Alertmanager's webhook JSON into texts) with a bearer token from the `sms_token` file, or
- * publish to an SNS topic with SMS subscriptions, signed with the container's AWS credentials.
+ * Alertmanager's webhook JSON into texts) with a bearer token from the `sms_token` file (or with
+ * `bearerToken: false`, a URL that carries its own credential), or publish to an SNS topic with
+ * SMS subscriptions, signed with the container's AWS credentials.
  */
 export type SmsReceiver =
-  | { readonly via: "webhook"; readonly url: string }
+  | { readonly via: "webhook"; readonly url: string; readonly bearerToken?: boolean }
   | { readonly via: "sns"; readonly topicArn: string; readonly region: string };
 
 export interface WebhookReceiver {
@@ -70,10 +67,10 @@ export const DEFAULT_TIMING: AlertmanagerTiming = {
 };
 
 export interface AlertmanagerSpec {
-  /** Environment name; also picks the default routes. */
+  /** Environment name, for messages and the file header. */
   readonly environment: string;
-  /** Channels per severity. @default NOTIFY_BY_TIER[environment] */
-  readonly routes?: Readonly<Record<Severity, readonly Channel[]>>;
+  /** Channels per severity: the stack's `alerts.routes`, the one source of who is notified. */
+  readonly routes: Readonly<Record<Severity, readonly Channel[]>>;
   readonly email?: EmailReceiver;
   readonly slack?: SlackReceiver;
   readonly sms?: SmsReceiver;
@@ -102,15 +99,23 @@ function seconds(value: number): string {
 
 /** The channels each severity reaches in this environment. */
 export function alertmanagerRoutes(spec: AlertmanagerSpec): Record<Severity, readonly Channel[]> {
-  if (spec.routes) return { ...spec.routes };
-  if (!(TIERS as readonly string[]).includes(spec.environment)) {
-    fail(
-      "alertmanager.routes",
-      `given for an environment outside ${TIERS.join(", ")}`,
-      spec.environment,
-    );
-  }
-  return { ...NOTIFY_BY_TIER[spec.environment as Tier] };
+  return { ...spec.routes };
+}
+
+function smsBearer(spec: AlertmanagerSpec): boolean {
+  return spec.sms?.via === "webhook" && spec.sms.bearerToken !== false;
+}
+
+/**
+ * Whether the rendered text carries a secret: a webhook or SMS gateway URL used without a bearer
+ * token file is the credential itself (Alertmanager 0.25 cannot read it from a file).
+ */
+export function alertmanagerConfigHoldsSecret(spec: AlertmanagerSpec): boolean {
+  const used = new Set(Object.values(spec.routes).flat());
+  return (
+    (used.has("webhook") && spec.webhook !== undefined && !spec.webhook.bearerToken) ||
+    (used.has("sms") && spec.sms?.via === "webhook" && !smsBearer(spec))
+  );
 }
 
 /** The secret files this environment's Alertmanager reads: what its container must mount. */
@@ -118,9 +123,11 @@ export function alertmanagerSecretFiles(spec: AlertmanagerSpec): string[] {
   const dir = spec.secretsDir ?? "/etc/alertmanager/secrets";
   const used = new Set(Object.values(alertmanagerRoutes(spec)).flat());
   const files: string[] = [];
-  if (used.has("email")) files.push(`${dir}/${ALERTMANAGER_SECRET_FILES.smtpPassword}`);
+  if (used.has("email") && spec.email?.username !== undefined) {
+    files.push(`${dir}/${ALERTMANAGER_SECRET_FILES.smtpPassword}`);
+  }
   if (used.has("slack")) files.push(`${dir}/${ALERTMANAGER_SECRET_FILES.slackApiUrl}`);
-  if (used.has("sms") && spec.sms?.via === "webhook") {
+  if (used.has("sms") && smsBearer(spec)) {
     files.push(`${dir}/${ALERTMANAGER_SECRET_FILES.smsToken}`);
   }
   if (used.has("webhook") && spec.webhook?.bearerToken) {
@@ -133,6 +140,9 @@ function receiverFor(channel: Channel, spec: AlertmanagerSpec, dir: string): obj
   const missing = (field: string) =>
     new Error(`alertmanager.${field} must be set: ${spec.environment} routes alerts to ${channel}`);
   switch (channel) {
+    // No integration: the alert stays visible in Alertmanager's UI and API (`amtool alert`).
+    case "log":
+      return { name: "log" };
     case "email": {
       const email = spec.email;
       if (!email) throw missing("email");
@@ -184,7 +194,7 @@ function receiverFor(channel: Channel, spec: AlertmanagerSpec, dir: string): obj
           ],
         };
       }
-      if (!HTTP_URL.test(sms.url)) fail("alertmanager.sms.url", "an http(s) URL", sms.url);
+      if (!HTTP_URL.test(sms.url)) fail("alertmanager.sms.url", "an http(s) URL", "[withheld]");
       return {
         name: "sms",
         webhook_configs: [
@@ -193,12 +203,16 @@ function receiverFor(channel: Channel, spec: AlertmanagerSpec, dir: string): obj
             // A text per page is enough; the runbook link arrives by email and Slack.
             send_resolved: false,
             max_alerts: 5,
-            http_config: {
-              authorization: {
-                type: "Bearer",
-                credentials_file: `${dir}/${ALERTMANAGER_SECRET_FILES.smsToken}`,
-              },
-            },
+            ...(smsBearer(spec)
+              ? {
+                  http_config: {
+                    authorization: {
+                      type: "Bearer",
+                      credentials_file: `${dir}/${ALERTMANAGER_SECRET_FILES.smsToken}`,
+                    },
+                  },
+                }
+              : {}),
           },
         ],
       };
@@ -207,7 +221,7 @@ function receiverFor(channel: Channel, spec: AlertmanagerSpec, dir: string): obj
       const webhook = spec.webhook;
       if (!webhook) throw missing("webhook");
       if (!HTTP_URL.test(webhook.url))
-        fail("alertmanager.webhook.url", "an http(s) URL", webhook.url);
+        fail("alertmanager.webhook.url", "an http(s) URL", "[withheld]");
       return {
         name: "webhook",
         webhook_configs: [
@@ -262,8 +276,12 @@ export function renderAlertmanagerConfig(spec: AlertmanagerSpec): string {
     Object.assign(global, {
       smtp_smarthost: spec.email.smarthost,
       smtp_from: spec.email.from,
-      smtp_auth_username: spec.email.username,
-      smtp_auth_password_file: `${dir}/${ALERTMANAGER_SECRET_FILES.smtpPassword}`,
+      ...(spec.email.username !== undefined
+        ? {
+            smtp_auth_username: spec.email.username,
+            smtp_auth_password_file: `${dir}/${ALERTMANAGER_SECRET_FILES.smtpPassword}`,
+          }
+        : {}),
       smtp_require_tls: spec.email.requireTls ?? true,
     });
   }

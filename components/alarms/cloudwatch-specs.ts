@@ -7,11 +7,9 @@
 import {
   AlarmRule,
   alarmSummary,
-  Tier,
   AppCloudWatchMetric,
   Channel,
   MetricKind,
-  NOTIFY_BY_TIER,
   Severity,
 } from "../catalog/alarms";
 
@@ -399,19 +397,17 @@ export function eventRuleSpecs(alarms: readonly AlarmRule[]): EventRuleSpec[] {
   ];
 }
 
-/** How each channel subscribes to a severity's SNS topic. */
-export const SUBSCRIPTION_PROTOCOLS: Readonly<Record<Channel, string>> = {
+/**
+ * How each channel reaches a severity's SNS topic. `log` exists on Docker only (config refuses it
+ * on AWS): CloudWatch keeps every alarm's history anyway.
+ */
+export const SUBSCRIPTION_PROTOCOLS: Readonly<Record<Exclude<Channel, "log">, string>> = {
   email: "email",
   sms: "sms",
   // AWS Chatbot's Slack channel configuration subscribes to the topic.
   slack: "chatbot",
   webhook: "https",
 };
-
-/** The subscriptions each severity's topic needs in a tier. */
-export function topicSubscriptions(tier: Tier): Record<Severity, readonly Channel[]> {
-  return { ...NOTIFY_BY_TIER[tier] };
-}
 
 /** Real identifiers for one alarm: strings in tests, `pulumi.Input<string>` in a component. */
 export interface AlarmBinding<T> {

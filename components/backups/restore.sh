@@ -2,8 +2,10 @@
 # Restores one database dump written by backup.sh into a database, after checking the dump is
 # whole: its checksum (when SHA256SUMS sits beside it), gzip, and the completion line.
 #
-# Usage: restore.sh [--replace] <dump.sql.gz> <database>
-#   --replace   drop the database first when it already holds tables (otherwise refused)
+# Usage: restore.sh [--replace] [--no-definers] <dump.sql.gz> <database>
+#   --replace       drop the database first when it already holds tables (otherwise refused)
+#   --no-definers   drop the DEFINER clauses of views, triggers, routines and events, so they
+#                   are owned by the restoring user (the weekly restore test uses this)
 #
 # Environment: MYSQL_HOST, MYSQL_PORT (3306), MYSQL_USER, and MYSQL_PASSWORD or
 # MYSQL_PASSWORD_FILE; MYSQL_CLIENT overrides the detected client. The user needs the rights
@@ -35,16 +37,32 @@ cleanup() {
 trap cleanup EXIT
 
 usage() {
-  printf 'usage: restore.sh [--replace] <dump.sql.gz> <database>\n' >&2
+  printf 'usage: restore.sh [--replace] [--no-definers] <dump.sql.gz> <database>\n' >&2
   exit 2
 }
 
-main() {
-  local replace=0 dump database error tables restored
-  if [ "${1:-}" = --replace ]; then
-    replace=1
-    shift
+# The dump as SQL, with DEFINER=`user`@`host` clauses removed when asked. Without a DEFINER the
+# server makes the restoring user the definer.
+dump_sql() {
+  if [ "$2" = strip ]; then
+    # shellcheck disable=SC2016 # the backticks quote SQL names; nothing is meant to expand
+    gzip -dc "$1" | sed -E 's/DEFINER=`([^`]|``)*`@`([^`]|``)*`//g'
+  else
+    gzip -dc "$1"
   fi
+}
+
+main() {
+  local replace=0 definers="keep" dump database error tables restored
+  while [ "$#" -gt 0 ]; do
+    case "$1" in
+      --replace) replace=1 ;;
+      --no-definers) definers="strip" ;;
+      -*) usage ;;
+      *) break ;;
+    esac
+    shift
+  done
   [ "$#" -eq 2 ] || usage
   dump=$1
   database=$2
@@ -66,7 +84,7 @@ main() {
     sql "DROP DATABASE \`$database\`"
   fi
   sql "CREATE DATABASE IF NOT EXISTS \`$database\` CHARACTER SET utf8mb4"
-  if ! gzip -dc "$dump" | "$MYSQL_CLIENT" --defaults-extra-file="$CLIENT_OPTIONS" \
+  if ! dump_sql "$dump" "$definers" | "$MYSQL_CLIENT" --defaults-extra-file="$CLIENT_OPTIONS" \
     --default-character-set=utf8mb4 "$database" 2>"$WORK_DIR/restore.err"; then
     die "restoring $dump into $database failed: $(tail -n 3 "$WORK_DIR/restore.err")"
   fi

@@ -11,7 +11,11 @@ export type { Tier };
 export const SEVERITIES = ["warning", "critical"] as const;
 export type Severity = (typeof SEVERITIES)[number];
 
-export const CHANNELS = ["email", "slack", "sms", "webhook"] as const;
+/**
+ * Where a notification can go. `log` keeps the alert in Alertmanager (its UI, API and log) and
+ * notifies no one: dev's choice, Docker only. `webhook` posts to a URL of the stack's choosing.
+ */
+export const CHANNELS = ["log", "webhook", "email", "slack", "sms"] as const;
 export type Channel = (typeof CHANNELS)[number];
 
 export const COMPARISONS = ["above", "below"] as const;
@@ -59,17 +63,18 @@ export const CHANNELS_BY_SEVERITY: Readonly<Record<Severity, readonly Channel[]>
 };
 
 /**
- * Which channels actually deliver in each environment (REQUIREMENTS §1 "alarms notify"). Dev has
- * no people on call, so everything goes to a log webhook; test mails; staging adds Slack.
+ * The channels each severity must reach at least, per tier (REQUIREMENTS §1 "alarms notify").
+ * The stack's `webstack:alerts.routes` says where alerts really go — the one source of truth for
+ * delivery — and config validation refuses a route that leaves out a channel of its floor. Dev
+ * has no one on call, so any channel (a log, a webhook) will do there.
  */
-export const NOTIFY_BY_TIER: Readonly<
-  Record<Tier, Readonly<Record<Severity, readonly Channel[]>>>
-> = {
-  dev: { warning: ["webhook"], critical: ["webhook"] },
-  test: { warning: ["email"], critical: ["email"] },
-  staging: { warning: ["email", "slack"], critical: ["email", "slack"] },
-  prod: { warning: ["email", "slack"], critical: ["email", "slack", "sms"] },
-};
+export const NOTIFY_FLOOR: Readonly<Record<Tier, Readonly<Record<Severity, readonly Channel[]>>>> =
+  {
+    dev: { warning: [], critical: [] },
+    test: { warning: ["email"], critical: ["email"] },
+    staging: { warning: ["email", "slack"], critical: ["email", "slack"] },
+    prod: CHANNELS_BY_SEVERITY,
+  };
 
 /** One alarm, after merging: what every renderer consumes. */
 export interface AlarmRule {
@@ -83,7 +88,10 @@ export interface AlarmRule {
   /** How long the condition must hold before the alarm fires; 0 fires at the first evaluation. */
   readonly forSeconds: number;
   readonly severity: Severity;
-  /** Always the channels of its severity: routing is by severity on both targets. */
+  /**
+   * The channels REQUIREMENTS §6 routes its severity to (prod's floor). Delivery is by severity
+   * on both targets, to the stack's `alerts.routes`, which never reach less than its tier's floor.
+   */
   readonly channels: readonly Channel[];
   /** One line for the notification; `{threshold}` and `{for}` are filled in by alarmSummary. */
   readonly summary: string;

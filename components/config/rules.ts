@@ -1,5 +1,8 @@
 // Rules that span several keys: the tier's floors, keys that belong to the other target,
 // engine end of support, window overlaps, sizes that must fit. They run after every key parsed.
+import { cloudWatchAlarmSpecs } from "../alarms/cloudwatch-specs";
+import { ALARM_FLOORS, mergeAlarms, NOTIFY_FLOOR } from "../catalog/alarms";
+import { awsBackupRules, BACKUP_TIERS, mergeBackupTiers } from "../catalog/backups";
 import { EC2_INSTANCE_TYPES } from "../catalog/instance-sizes";
 import {
   engineLine,
@@ -284,7 +287,19 @@ function channelRequirement(
 function alertRules(context: RuleContext): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   const { routes } = context.values.alerts;
+  const tier = context.values.environment;
   for (const severity of ["warning", "critical"] as const) {
+    const floor = NOTIFY_FLOOR[tier][severity];
+    const missing = floor.filter((channel) => !routes[severity].includes(channel));
+    if (missing.length > 0) {
+      problems.push(
+        problem(
+          ["alerts", "routes", severity],
+          `must include ${missing.map((c) => `"${c}"`).join(", ")}: ${tier} ${severity} alarms reach at least ${floor.join(", ")} (REQUIREMENTS §1)`,
+          routes[severity],
+        ),
+      );
+    }
     routes[severity].forEach((channel, index) => {
       const missing = channelRequirement(channel, context);
       if (missing) {
@@ -301,6 +316,92 @@ function alertRules(context: RuleContext): ConfigProblem[] {
   return problems;
 }
 
+function emailAuthRules({ values, secrets }: RuleContext): ConfigProblem[] {
+  const username = values.alerts.email?.username;
+  if (username !== undefined && !secrets.has("smtpPassword")) {
+    return [
+      problem(
+        ["alerts", "email", "username"],
+        'needs the smtpPassword secret ("pulumi config set --secret smtpPassword <value>")',
+        username,
+      ),
+    ];
+  }
+  return [];
+}
+
+/**
+ * The catalog's merge functions throw an Error whose message starts with the full key
+ * (`webstack:alarms.overrides.HostCpuHigh.threshold must be …`); one such error is one problem.
+ */
+function caught(check: () => unknown): ConfigProblem[] {
+  try {
+    check();
+    return [];
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    const match = /^(\S+) ([\s\S]+)$/.exec(message);
+    if (!match) throw error;
+    const key = match[1].startsWith("webstack:") ? match[1] : `webstack:${match[1]}`;
+    return [{ path: [], message: match[2], hasValue: false, fullKey: key }];
+  }
+}
+
+/**
+ * Tightened and application alarms, through the catalog's own merge: each entry on its own, so
+ * every bad entry is reported at once. AWS stacks also need each application alarm's CloudWatch
+ * source.
+ */
+function alarmRules({ values }: RuleContext): ConfigProblem[] {
+  const floor = ALARM_FLOORS[values.environment];
+  const prefix = "webstack:alarms";
+  const { overrides, extra } = values.alarms;
+  return [
+    ...Object.entries(overrides).flatMap(([name, override]) =>
+      caught(() => mergeAlarms(floor, { [name]: override }, {}, prefix)),
+    ),
+    ...Object.entries(extra).flatMap(([name, alarm]) =>
+      caught(() => {
+        const merged = mergeAlarms(floor, {}, { [name]: alarm }, prefix);
+        if (values.target === "aws") {
+          cloudWatchAlarmSpecs(
+            merged.filter((rule) => rule.name === name),
+            prefix,
+          );
+        }
+      }),
+    ),
+  ];
+}
+
+/** Backup tiers, through the catalog's merge, one tier at a time; AWS needs AWS cron syntax. */
+function backupRules({ values }: RuleContext): ConfigProblem[] {
+  const prefix = "webstack:backups";
+  const entries = Object.entries(values.backups).filter(([, tier]) => tier !== undefined);
+  const problems = entries.flatMap(([kind, tier]) =>
+    caught(() => mergeBackupTiers(BACKUP_TIERS, { [kind]: tier }, prefix)),
+  );
+  if (problems.length > 0) return problems;
+  const tiers = mergeBackupTiers(BACKUP_TIERS, Object.fromEntries(entries), prefix);
+  if (values.target !== "aws") return [];
+  const redisDays = tiers.redis.retentionDays;
+  return [
+    ...caught(() => awsBackupRules(tiers)),
+    // ElastiCache keeps the Redis snapshots on AWS: its retention is the Redis tier's (unless the
+    // tier floor already refused the value).
+    ...(values.redis.snapshotRetentionDays < redisDays &&
+    values.redis.snapshotRetentionDays >= TIER_FLOORS[values.environment].redisSnapshotRetentionDays
+      ? [
+          problem(
+            ["redis", "snapshotRetentionDays"],
+            `must be at least ${redisDays}, the retention of backups.redis`,
+            values.redis.snapshotRetentionDays,
+          ),
+        ]
+      : []),
+  ];
+}
+
 /** Every cross-key problem of a stack whose keys each parsed. */
 export function crossKeyProblems(context: RuleContext): ConfigProblem[] {
   return [
@@ -310,5 +411,8 @@ export function crossKeyProblems(context: RuleContext): ConfigProblem[] {
     awsSizingRules,
     dockerSizingRules,
     alertRules,
+    emailAuthRules,
+    alarmRules,
+    backupRules,
   ].flatMap((rule) => rule(context));
 }

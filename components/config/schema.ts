@@ -1,8 +1,10 @@
 // The whole stack-config schema: every key under `webstack:`, its default and a one-line doc.
 // Unknown keys are errors (a typo must never pass silently); cross-field rules live in rules.ts.
 import { z } from "zod";
+import { alarmsSchema } from "./parts/alarms";
 import { alertsSchema } from "./parts/alerts";
 import { appSchema } from "./parts/app";
+import { backupsSchema } from "./parts/backups";
 import { edgeSchema } from "./parts/edge";
 import { identityFields } from "./parts/identity";
 import { mysqlSchema } from "./parts/mysql";
@@ -17,6 +19,8 @@ export const stackConfigSchema = z.strictObject({
   redis: redisSchema,
   edge: edgeSchema,
   alerts: alertsSchema,
+  alarms: alarmsSchema,
+  backups: backupsSchema,
 });
 
 /** The validated values of one stack file, defaults applied. */
@@ -61,5 +65,7 @@ export const TARGET_ONLY_KEYS: Readonly<Record<"aws" | "docker", readonly string
     "alerts.email.from",
     "alerts.email.smarthost",
     "alerts.email.requireTls",
+    "alerts.email.username",
+    "alarms.images",
   ],
 };

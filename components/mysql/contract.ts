@@ -60,6 +60,18 @@ export interface DockerMysqlPlacement {
   readonly memoryGb: number;
   /** Publish the primary's 3306 on 127.0.0.1 (dev only). @default false */
   readonly publishPort: boolean;
+  /**
+   * Also create the backup job's and the metrics exporter's users on the primary (replicas get
+   * them through replication), with generated passwords; see `operationsCredentials`.
+   * @default false
+   */
+  readonly operationsUsers?: boolean;
+}
+
+/** A database login for another part; the password is a secret. */
+export interface MysqlCredentials {
+  readonly username: string;
+  readonly password: pulumi.Output<string>;
 }
 
 export type AwsMysqlClusterArgs = MysqlClusterArgs & AwsMysqlPlacement;

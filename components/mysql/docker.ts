@@ -6,11 +6,12 @@ import * as pulumi from "@pulumi/pulumi";
 import * as docker from "@pulumi/docker";
 import { HEALTHCHECK_TIMINGS, JSON_FILE_LOGS, RESTART_POLICY } from "../container-defaults";
 import { generatedPassword } from "../passwords";
-import { DockerMysqlClusterArgs, MysqlClusterOutputs } from "./contract";
+import { DockerMysqlClusterArgs, MysqlClusterOutputs, MysqlCredentials } from "./contract";
 import { DEFAULT_MYSQL_PATHS, DEFAULT_MYSQL_PORT, MIB, renderMyCnf } from "./my-cnf";
 import { renderMyCnfOverrides } from "./overrides";
 import {
   INIT_SCRIPT_NAMES,
+  OPERATIONS_USERS,
   REPLICATION_ENV,
   renderPrimaryInitScript,
   renderReplicaSetupScript,
@@ -37,6 +38,13 @@ export class DockerMysqlCluster extends pulumi.ComponentResource implements Mysq
   readonly username: pulumi.Output<string>;
   readonly password: pulumi.Output<string>;
   readonly renderedFiles: Readonly<Record<string, pulumi.Output<string>>>;
+  /** Every server's network alias, the primary first (what exporters and backups connect to). */
+  readonly serverAliases: string[];
+  /** Logins of the backup job and the metrics exporter; set when `operationsUsers` is true. */
+  readonly operationsCredentials?: {
+    readonly backup: MysqlCredentials;
+    readonly monitor: MysqlCredentials;
+  };
 
   constructor(name: string, args: DockerMysqlClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     super("webstack:data:MysqlCluster", name, {}, opts);
@@ -62,6 +70,12 @@ export class DockerMysqlCluster extends pulumi.ComponentResource implements Mysq
       app: secretFile("mysql-app-password", appPassword),
       replication: secretFile("mysql-replication-password", replicationPassword),
     };
+    const operations = args.operationsUsers
+      ? {
+          backup: generatedPassword(`${name}-backup-password`, "mysql", parent),
+          monitor: generatedPassword(`${name}-monitor-password`, "mysql", parent),
+        }
+      : undefined;
     const fileEnv = (variable: string, upload: Upload) => `${variable}_FILE=${upload.file}`;
 
     const image = new docker.RemoteImage(
@@ -77,7 +91,16 @@ export class DockerMysqlCluster extends pulumi.ComponentResource implements Mysq
       flavour,
       database: args.database,
       appUser: args.username,
+      ...(operations
+        ? { backupUser: OPERATIONS_USERS.backup, monitorUser: OPERATIONS_USERS.monitor }
+        : {}),
     });
+    const operationsUploads = operations
+      ? [
+          secretFile("mysql-backup-password", operations.backup),
+          secretFile("mysql-monitor-password", operations.monitor),
+        ]
+      : [];
     const replicaSetup = renderReplicaSetupScript({
       flavour,
       primaryHost: PRIMARY_ALIAS,
@@ -141,11 +164,17 @@ export class DockerMysqlCluster extends pulumi.ComponentResource implements Mysq
       PRIMARY_ALIAS,
       primaryCnf,
       { file: INIT_SCRIPT_NAMES.primary, content: primaryInit },
-      [secrets.root, secrets.app, secrets.replication],
+      [secrets.root, secrets.app, secrets.replication, ...operationsUploads],
       [
         fileEnv(REPLICATION_ENV.rootPassword, secrets.root),
         fileEnv(REPLICATION_ENV.appPassword, secrets.app),
         fileEnv(REPLICATION_ENV.replicationPassword, secrets.replication),
+        ...(operations
+          ? [
+              fileEnv(REPLICATION_ENV.backupPassword, operationsUploads[0]),
+              fileEnv(REPLICATION_ENV.monitorPassword, operationsUploads[1]),
+            ]
+          : []),
       ],
       args.publishPort,
       [],
@@ -185,6 +214,22 @@ export class DockerMysqlCluster extends pulumi.ComponentResource implements Mysq
     this.writeEndpoint = pulumi.output(PRIMARY_ALIAS);
     this.readEndpoint = replicaEndpoints[0] ?? this.writeEndpoint;
     this.replicaEndpoints = replicaEndpoints;
+    this.serverAliases = [
+      PRIMARY_ALIAS,
+      ...Array.from({ length: args.replicas }, (_, i) => replicaAlias(i + 1)),
+    ];
+    if (operations) {
+      this.operationsCredentials = {
+        backup: {
+          username: OPERATIONS_USERS.backup,
+          password: pulumi.secret(operations.backup.result),
+        },
+        monitor: {
+          username: OPERATIONS_USERS.monitor,
+          password: pulumi.secret(operations.monitor.result),
+        },
+      };
+    }
     this.port = pulumi.output(DEFAULT_MYSQL_PORT);
     this.database = pulumi.output(args.database);
     this.username = pulumi.output(args.username);

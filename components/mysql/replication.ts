@@ -14,7 +14,43 @@ export const REPLICATION_ENV = {
   appPassword: "WEBSTACK_DB_PASSWORD",
   /** Replication user's password (primary creates the user, replicas log in with it). */
   replicationPassword: "WEBSTACK_REPLICATION_PASSWORD",
+  /** The backup job's user (created only when the spec names it). */
+  backupPassword: "WEBSTACK_BACKUP_PASSWORD",
+  /** The metrics exporter's user (created only when the spec names it). */
+  monitorPassword: "WEBSTACK_MONITOR_PASSWORD",
 } as const;
+
+/**
+ * What the operations users may do, per flavour. The backup job (components/backups/backup.sh)
+ * dumps every database with routines, triggers and events and the binlog position, copies binary
+ * logs from the server, and restores into scratch databases named `webstack_restore_test*`.
+ * mysqld_exporter reads status, variables, processes and replica status. MariaDB splits MySQL's
+ * REPLICATION CLIENT into BINLOG MONITOR and SLAVE MONITOR. Neither user may write application
+ * data; a restore test of objects defined by another user would need SET_ANY_DEFINER (MySQL
+ * 8.2+) or SET USER (MariaDB), which is left to the operator (docs/operations.md#restore-drill).
+ */
+export const OPERATIONS_GRANTS: Readonly<
+  Record<MysqlFlavour, { readonly backup: string; readonly monitor: string }>
+> = {
+  mysql: {
+    backup:
+      "SELECT, SHOW VIEW, TRIGGER, EVENT, LOCK TABLES, RELOAD, PROCESS, REPLICATION CLIENT, REPLICATION SLAVE",
+    monitor: "PROCESS, REPLICATION CLIENT, SELECT",
+  },
+  mariadb: {
+    backup:
+      "SELECT, SHOW VIEW, TRIGGER, EVENT, LOCK TABLES, RELOAD, PROCESS, BINLOG MONITOR, REPLICATION SLAVE",
+    monitor: "PROCESS, BINLOG MONITOR, SLAVE MONITOR, SELECT",
+  },
+};
+
+/** Users of the operations parts (backup job, metrics exporter) on the Docker target. */
+export const OPERATIONS_USERS = { backup: "webstack_backup", monitor: "webstack_monitor" } as const;
+
+/** Scratch databases of the weekly restore test (backup.sh's RESTORE_TEST_PREFIX). */
+export const RESTORE_TEST_PREFIX = "webstack_restore_test";
+/** The exporter never needs more than a few connections; it must not starve the application. */
+export const MONITOR_MAX_CONNECTIONS = 3;
 
 /**
  * File names inside /docker-entrypoint-initdb.d. The images run *.sh files there in name order
@@ -40,6 +76,10 @@ export interface PrimaryInitSpec {
   readonly appUser: string;
   /** @default "replicator" */
   readonly replicationUser?: string;
+  /** The backup job's user, granted OPERATIONS_GRANTS.backup. @default none (not created) */
+  readonly backupUser?: string;
+  /** The metrics exporter's user, granted OPERATIONS_GRANTS.monitor. @default none */
+  readonly monitorUser?: string;
 }
 
 export interface ReplicaSetupSpec {
@@ -74,10 +114,47 @@ export function renderPrimaryInitScript(spec: PrimaryInitSpec): string {
       `mysql.replicationUser ${JSON.stringify(replicationUser)} is not allowed: it must differ from appUser`,
     );
   }
+  const backupUser =
+    spec.backupUser === undefined ? undefined : identifier("backupUser", spec.backupUser, 32);
+  const monitorUser =
+    spec.monitorUser === undefined ? undefined : identifier("monitorUser", spec.monitorUser, 32);
+  const users = [appUser, replicationUser, backupUser, monitorUser].filter(Boolean);
+  if (new Set(users).size !== users.length) {
+    throw new Error(
+      `mysql users ${JSON.stringify(users)} are not allowed: appUser, replicationUser, backupUser and monitorUser must all differ`,
+    );
+  }
   const client = clientBinary(flavour);
   // In a database-level grant `_` is a wildcard; escape it so the grant names one database.
   const grantDatabase = database.replace(/_/g, "\\_");
-  const { rootPassword, appPassword, replicationPassword } = REPLICATION_ENV;
+  const { rootPassword, appPassword, replicationPassword, backupPassword, monitorPassword } =
+    REPLICATION_ENV;
+  const grants = OPERATIONS_GRANTS[flavour];
+  const operationsHeader = [
+    ...(backupUser ? [`#   ${backupPassword}[_FILE]  the backup user '${backupUser}'`] : []),
+    ...(monitorUser ? [`#   ${monitorPassword}[_FILE]  the metrics user '${monitorUser}'`] : []),
+  ];
+  const operationsSecrets = [
+    ...(backupUser ? [`  backup_password=$(read_secret ${backupPassword} required)`] : []),
+    ...(monitorUser ? [`  monitor_password=$(read_secret ${monitorPassword} required)`] : []),
+  ];
+  const operationsSql = [
+    ...(backupUser
+      ? [
+          `CREATE USER IF NOT EXISTS '${backupUser}'@'%' IDENTIFIED BY $(sql_string "$backup_password");`,
+          `ALTER USER '${backupUser}'@'%' IDENTIFIED BY $(sql_string "$backup_password");`,
+          `GRANT ${grants.backup} ON *.* TO '${backupUser}'@'%';`,
+          `GRANT ALL PRIVILEGES ON \\\`${RESTORE_TEST_PREFIX.replace(/_/g, "\\_")}%\\\`.* TO '${backupUser}'@'%';`,
+        ]
+      : []),
+    ...(monitorUser
+      ? [
+          `CREATE USER IF NOT EXISTS '${monitorUser}'@'%' IDENTIFIED BY $(sql_string "$monitor_password") WITH MAX_USER_CONNECTIONS ${MONITOR_MAX_CONNECTIONS};`,
+          `ALTER USER '${monitorUser}'@'%' IDENTIFIED BY $(sql_string "$monitor_password");`,
+          `GRANT ${grants.monitor} ON *.* TO '${monitorUser}'@'%';`,
+        ]
+      : []),
+  ];
 
   return [
     "#!/usr/bin/env bash",
@@ -87,7 +164,8 @@ export function renderPrimaryInitScript(spec: PrimaryInitSpec): string {
     `#   ${rootPassword}[_FILE]  root on the local socket (empty: no password)`,
     `#   ${appPassword}[_FILE]  the application user`,
     `#   ${replicationPassword}[_FILE]  the replication user`,
-    "# Re-running it is harmless (it resets both passwords). All work happens in a subshell, so an",
+    ...operationsHeader,
+    "# Re-running it is harmless (it resets the passwords). All work happens in a subshell, so an",
     "# entrypoint that sources this file instead of running it keeps its own shell options.",
     "# These statements go to the binary log on purpose: replicas get the users from it.",
     "",
@@ -97,6 +175,7 @@ export function renderPrimaryInitScript(spec: PrimaryInitSpec): string {
     `  root_password=$(read_secret ${rootPassword} optional)`,
     `  app_password=$(read_secret ${appPassword} required)`,
     `  replication_password=$(read_secret ${replicationPassword} required)`,
+    ...operationsSecrets,
     "",
     "  umask 077",
     "  local_defaults=$(mktemp)",
@@ -113,6 +192,7 @@ export function renderPrimaryInitScript(spec: PrimaryInitSpec): string {
     `CREATE USER IF NOT EXISTS '${replicationUser}'@'%' IDENTIFIED BY $(sql_string "$replication_password");`,
     `ALTER USER '${replicationUser}'@'%' IDENTIFIED BY $(sql_string "$replication_password");`,
     `GRANT REPLICATION SLAVE ON *.* TO '${replicationUser}'@'%';`,
+    ...operationsSql,
     "SQL",
     ")",
     "",

@@ -12,12 +12,21 @@ import {
   alertmanagerSecretFiles,
   renderAlertmanagerConfig,
 } from "../../components/alarms/alertmanager-config";
-import { TIERS } from "../../components/catalog/alarms";
+import { Channel, Severity, TIERS } from "../../components/catalog/alarms";
+import { readStackFile } from "../../tools/mock-runtime/stack-file";
 import { Daemon, freePorts, requireBinary, run, scratchDir, waitFor } from "../support/servers";
+
+/** Who each severity reaches: the committed stack file's `alerts.routes`, the one source. */
+function committedRoutes(stack: string): Record<Severity, Channel[]> {
+  const config = readStackFile(path.resolve(__dirname, "../.."), stack);
+  return (JSON.parse(config.values["webstack:alerts"]) as { routes: Record<Severity, Channel[]> })
+    .routes;
+}
 
 function fullSpec(environment: string, secretsDir = "/etc/alertmanager/secrets"): AlertmanagerSpec {
   return {
     environment,
+    routes: committedRoutes(environment),
     secretsDir,
     email: {
       to: ["oncall@labelmedix.com"],
@@ -31,10 +40,11 @@ function fullSpec(environment: string, secretsDir = "/etc/alertmanager/secrets")
   };
 }
 
-// REQUIREMENTS §1 "alarms notify" and §6 routing, spelled out rather than read from the catalog.
+// REQUIREMENTS §1 "alarms notify" and §6 routing, spelled out rather than read from the stack
+// files: the committed routes, rendered, must reach exactly these receivers.
 const EXPECTED_RECEIVERS: ReadonlyArray<[string, string, string]> = [
-  ["dev", "critical", "webhook"],
-  ["dev", "warning", "webhook"],
+  ["dev", "critical", "log"],
+  ["dev", "warning", "log"],
   ["test", "critical", "email"],
   ["test", "warning", "email"],
   ["staging", "critical", "email,slack"],
@@ -119,7 +129,7 @@ describe("Alertmanager config under amtool", () => {
     ],
     [
       { ...fullSpec("prod"), routes: { warning: ["email"], critical: ["pager"] } },
-      'alertmanager.routes.critical[0] must be one of email, slack, sms, webhook (got "pager")',
+      'alertmanager.routes.critical[0] must be one of log, webhook, email, slack, sms (got "pager")',
     ],
     [
       { ...fullSpec("staging"), slack: { channel: "alerts channel" } },

@@ -7,7 +7,6 @@ import {
   CloudWatchAlarmSpec,
   cloudWatchAlarmSpecs,
   eventRuleSpecs,
-  topicSubscriptions,
 } from "../../components/alarms/cloudwatch-specs";
 import { ALARM_CATALOG, mergeAlarms, SEED_PDF_ALARMS } from "../../components/catalog/alarms";
 
@@ -120,13 +119,6 @@ describe("CloudWatch specs from the catalog", () => {
       evaluationPeriods: 3,
       catalog: { threshold: 70, forSeconds: 180, unit: "percent", severity: "warning" },
     });
-  });
-
-  test.each([
-    ["staging", { warning: ["email", "slack"], critical: ["email", "slack"] }],
-    ["prod", { warning: ["email", "slack"], critical: ["email", "slack", "sms"] }],
-  ] as const)("%s topics have subscriptions %j", (tier, expected) => {
-    expect(topicSubscriptions(tier)).toEqual(expected);
   });
 
   test("AWS Backup job failures reach the critical topic through EventBridge", () => {

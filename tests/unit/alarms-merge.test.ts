@@ -192,7 +192,7 @@ describe("application alarms declared as data", () => {
     ],
     [
       { ...base, channels: ["email", "pager"] },
-      'alarms.extra.Pdf.channels[1] must be one of "email", "slack", "sms", "webhook" (got "pager")',
+      'alarms.extra.Pdf.channels[1] must be one of "log", "webhook", "email", "slack", "sms" (got "pager")',
     ],
     [
       { ...base, channels: ["email"] },

@@ -1,10 +1,12 @@
 // Where alarms are delivered: the channels a stack has and which severities use them.
 // Secret endpoints (SMTP password, webhook URLs) are separate encrypted keys, never here.
 import { z } from "zod";
+import { CHANNELS } from "../../catalog/alarms";
 import { boolean, e164, email, oneOf, pattern } from "../fields";
 
-export const CHANNELS = ["log", "webhook", "email", "slack", "sms"] as const;
-export type Channel = (typeof CHANNELS)[number];
+// One list of channels for config and catalog; the catalog also holds each tier's floor.
+export { CHANNELS };
+export type { Channel } from "../../catalog/alarms";
 
 const channelList = z
   .array(oneOf(CHANNELS), { error: `must be a list of channels (${CHANNELS.join(", ")})` })
@@ -20,6 +22,14 @@ export const alertsSchema = z
           .default("localhost:25")
           .describe("SMTP relay Alertmanager sends through (docker)."),
         requireTls: boolean().default(true).describe("Require STARTTLS to the relay (docker)."),
+        username: pattern(
+          /^[\x21-\x7e]{1,128}$/,
+          "an SMTP user name (1 to 128 printable characters)",
+        )
+          .optional()
+          .describe(
+            "SMTP user; with the smtpPassword secret, Alertmanager authenticates (docker). Default: no AUTH.",
+          ),
       })
       .optional()
       .describe("E-mail recipients."),

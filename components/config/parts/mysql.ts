@@ -2,11 +2,20 @@
 import { z } from "zod";
 import { RDS_INSTANCE_CLASSES } from "../../catalog/instance-sizes";
 import { OWNED_PARAMETERS } from "../../mysql/overrides";
+import { OPERATIONS_USERS } from "../../mysql/replication";
 import { boolean, catalogKey, decimal, integer, oneOf, pattern, pinnedImage } from "../fields";
 import { DAILY_WINDOW, WEEKLY_WINDOW } from "../windows";
 
 const IDENTIFIER = /^[a-z][a-z0-9_]{0,31}$/;
-const RESERVED_USERS = ["root", "admin", "rdsadmin", "mysql", "replication", "repl"];
+const RESERVED_USERS = [
+  "root",
+  "admin",
+  "rdsadmin",
+  "mysql",
+  "replication",
+  "repl",
+  ...Object.values(OPERATIONS_USERS),
+];
 
 export const mysqlSchema = z
   .strictObject({

@@ -1,0 +1,47 @@
+// Alarms a stack runs beyond the catalog defaults: tightened catalog alarms and application
+// alarms, both as data. The shape is checked here; what the values may be (a metric's range, only
+// stricter than the catalog floor, a PromQL source, a CloudWatch source on AWS) is checked by the
+// catalog's mergeAlarms in rules.ts, so there is one source for every message.
+import { z } from "zod";
+import { pinnedImage } from "../fields";
+
+const alarmMap = z.record(z.string(), z.unknown(), {
+  error: "must be a map of alarm names to settings",
+});
+
+export const alarmsSchema = z
+  .strictObject({
+    overrides: alarmMap
+      .default({})
+      .describe(
+        "Catalog alarms to tighten, by name: { threshold, forSeconds, severity }, never looser than the catalog (docs/operations-catalog.md).",
+      ),
+    extra: alarmMap
+      .default({})
+      .describe(
+        "Application alarms as data, by PascalCase name: { summary, comparison, threshold, unit, forSeconds, severity, promql, cloudwatch } (cloudwatch required on aws).",
+      ),
+    images: z
+      .strictObject({
+        prometheus: pinnedImage().default("prom/prometheus:v2.53.4").describe("Prometheus."),
+        alertmanager: pinnedImage()
+          .default("prom/alertmanager:v0.25.0")
+          .describe("Alertmanager; 0.25 is what the rendered config is checked with (amtool)."),
+        nodeExporter: pinnedImage().default("prom/node-exporter:v1.8.2").describe("node_exporter."),
+        mysqldExporter: pinnedImage()
+          .default("prom/mysqld-exporter:v0.15.1")
+          .describe("mysqld_exporter, one per MySQL server."),
+        redisExporter: pinnedImage()
+          .default("oliver006/redis_exporter:v1.62.0")
+          .describe("redis_exporter."),
+        blackboxExporter: pinnedImage()
+          .default("prom/blackbox-exporter:v0.25.0")
+          .describe("blackbox_exporter for the health URL and its certificate."),
+      })
+      .prefault({})
+      .describe("Monitoring container images (docker)."),
+  })
+  .prefault({})
+  .describe("Alarm rules beyond the catalog (components/catalog/alarms.ts).");
+
+export type AlarmsConfig = z.output<typeof alarmsSchema>;
