@@ -39,6 +39,10 @@ export interface StackOutputs {
   readonly certificateValidationRecords?: pulumi.Output<ValidationRecord[]>;
   /** AWS: point the domains here (CNAME, or an alias record). */
   readonly loadBalancerDnsName?: pulumi.Output<string>;
+  /** Where each severity's alarms go: SNS topic ARNs (AWS) or Alertmanager receivers (Docker). */
+  readonly alarmDestinations?: pulumi.Output<Record<"warning" | "critical", string>>;
+  /** Where backups are kept: the AWS Backup vault name, or the Docker backup volume name. */
+  readonly backupDestination?: pulumi.Output<string>;
 }
 
 /** URLs follow from the canonical domain; Nginx serves them once the edge exists. */
