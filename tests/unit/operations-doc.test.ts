@@ -4,31 +4,24 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
+import { ALARM_CATALOG } from "../../components/catalog/alarms";
+import { BACKUP_VERIFICATION } from "../../components/catalog/backups";
 
 const ROOT = path.resolve(__dirname, "../..");
 const DOC = fs.readFileSync(path.join(ROOT, "docs/operations.md"), "utf8");
 
-const ALARMS = [
-  "HostCpuHigh",
-  "HostMemoryHigh",
-  "DiskSpaceCritical",
-  "ServiceDown",
-  "LatencyP95High",
-  "BackendSlow",
-  "ErrorRateHigh",
-  "AvailabilityLow",
-  "DbConnectionsHigh",
-  "ReplicaLagWarning",
-  "ReplicaLagCritical",
-  "RedisMemoryHigh",
-  "CertificateExpiringWarning",
-  "CertificateExpiringCritical",
-  "BackupFailed",
-  "BackupStale",
-  "PdfGenerationSuccessLow",
-  "PdfGenerationSlow",
-  "PdfQueueBacklog",
-];
+// Every catalog alarm and every application alarm a stack file declares links to its section.
+const STACK_ALARMS = ["dev", "test", "staging", "prod"].flatMap((stack) => {
+  const file = parse(fs.readFileSync(path.join(ROOT, `Pulumi.${stack}.yaml`), "utf8"));
+  return Object.keys(file?.config?.["webstack:alarms"]?.extra ?? {});
+});
+const ALARMS = [...new Set([...ALARM_CATALOG.map((alarm) => alarm.name), ...STACK_ALARMS])];
+
+test("the stack files declare the seeds' PDF alarms", () => {
+  expect(STACK_ALARMS).toEqual(
+    expect.arrayContaining(["PdfGenerationFailing", "PdfGenerationSlow", "PdfQueueBacklog"]),
+  );
+});
 
 /** GitHub's heading anchor: lower case, punctuation dropped, each space a hyphen. */
 function slug(heading: string): string {
@@ -115,4 +108,9 @@ describe("docs/operations.md", () => {
       "**none of them has been run against real GitHub, a real Pulumi backend or a real AWS account**",
     );
   });
+});
+
+test("the monthly restore drill the backup catalog points to has its section", () => {
+  const anchor = BACKUP_VERIFICATION.restoreDrill.runbook.split("#")[1];
+  expect(anchors.has(anchor)).toBe(true);
 });
