@@ -55,7 +55,7 @@ export class AwsUploadsStore extends pulumi.ComponentResource {
     // Uploaded files are data: the bucket outlives `pulumi destroy` (retainOnDelete) and is
     // never emptied by the provider (forceDestroy off).
     const bucket = new Bucket(
-      name,
+      `${name}-bucket`,
       { forceDestroy: false },
       { parent: this, retainOnDelete: true, protect: args.protect === true },
     );
