@@ -54,11 +54,11 @@ function planRules(rules: readonly AwsBackupRule[], vaultName: pulumi.Input<stri
   return rules.map((rule) => ({
     ruleName: rule.ruleName,
     schedule: rule.schedule,
-    scheduleExpressionTimezone: "Etc/UTC",
     targetVaultName: vaultName,
     enableContinuousBackup: rule.enableContinuousBackup,
     lifecycle: { deleteAfter: rule.deleteAfterDays },
-    // Start within an hour of the schedule; give up after a day (the next run takes over).
+    // Schedules are UTC (AWS Backup's default). Start within an hour of the schedule; give up
+    // after a day (the next run takes over).
     startWindow: 60,
     completionWindow: 1440,
   }));
@@ -213,7 +213,6 @@ export class AwsBackups extends pulumi.ComponentResource implements BackupsOutpu
         {
           name: names.restoreTestingPlan,
           scheduleExpression: restoreTestingSchedule(),
-          scheduleExpressionTimezone: "Etc/UTC",
           recoveryPointSelection: {
             algorithm: "LATEST_WITHIN_WINDOW",
             includeVaults: [vault.arn],
