@@ -8,7 +8,9 @@ export const AWS_TAGGABLE_TYPES: ReadonlySet<string> = new Set([
   "aws:acm/certificate:Certificate",
   "aws:autoscaling/group:Group", // tags itself with its own list form; see TAG_LIST_TYPES
   "aws:backup/plan:Plan",
+  "aws:backup/restoreTestingPlan:RestoreTestingPlan",
   "aws:backup/vault:Vault",
+  "aws:chatbot/slackChannelConfiguration:SlackChannelConfiguration",
   "aws:cloudwatch/eventRule:EventRule",
   "aws:cloudwatch/logGroup:LogGroup",
   "aws:cloudwatch/metricAlarm:MetricAlarm",
@@ -36,6 +38,7 @@ export const AWS_TAGGABLE_TYPES: ReadonlySet<string> = new Set([
   "aws:rds/instance:Instance",
   "aws:rds/parameterGroup:ParameterGroup",
   "aws:rds/subnetGroup:SubnetGroup",
+  "aws:route53/healthCheck:HealthCheck",
   "aws:s3/bucketV2:BucketV2",
   "aws:s3/bucket:Bucket",
   "aws:sns/topic:Topic",
@@ -47,6 +50,7 @@ export const AWS_TAGGABLE_TYPES: ReadonlySet<string> = new Set([
 /** AWS resource types that take no tags (associations, attachments, policies, records). */
 export const AWS_UNTAGGABLE_TYPES: ReadonlySet<string> = new Set([
   "aws:acm/certificateValidation:CertificateValidation",
+  "aws:backup/restoreTestingSelection:RestoreTestingSelection",
   "aws:backup/selection:Selection",
   "aws:backup/vaultLockConfiguration:VaultLockConfiguration",
   "aws:cloudwatch/eventTarget:EventTarget",
@@ -63,6 +67,7 @@ export const AWS_UNTAGGABLE_TYPES: ReadonlySet<string> = new Set([
   "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
   "aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2",
   "aws:s3/bucketOwnershipControls:BucketOwnershipControls",
+  "aws:s3/bucketVersioning:BucketVersioning",
   "aws:s3/bucketVersioningV2:BucketVersioningV2",
   "aws:sns/topicPolicy:TopicPolicy",
   "aws:sns/topicSubscription:TopicSubscription",

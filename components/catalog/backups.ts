@@ -4,6 +4,12 @@
 // backups longer, never less; `mergeBackupTiers` enforces that with errors naming the key.
 import { cronIntervalSeconds, toAwsCron } from "./cron";
 
+/**
+ * Tag key that puts a resource under the AWS Backup plan of its stack: a selection by this tag
+ * (value = the plan's name) covers every RDS primary, so a new database is never forgotten.
+ */
+export const BACKUP_TAG_KEY = "webstack-backup";
+
 export const BACKUP_KINDS = ["mysql-full", "mysql-binlog", "files", "config", "redis"] as const;
 export type BackupKind = (typeof BACKUP_KINDS)[number];
 

@@ -1,6 +1,8 @@
 // The AWS target (staging, prod): every part as managed services in one VPC, in dependency
 // order: network, data tier, edge, backups, alarms.
 import * as pulumi from "@pulumi/pulumi";
+import { AwsAlarms } from "../alarms/aws";
+import { AwsBackups } from "../backups/aws";
 import type { WebstackConfig } from "../config";
 import { AwsEdge } from "../edge/aws";
 import { backendSettingsFrom } from "../edge/backend-settings";
@@ -8,7 +10,9 @@ import { BOOT_SCRIPT_PATH } from "../edge/app-host-boot";
 import { readCloudInitFiles } from "../edge/cloud-init";
 import { siteSettingsFromConfig } from "../edge/stack-site";
 import { AwsNetwork } from "../network/aws";
+import { stackAlarms, stackBackupTiers } from "../operations/stack-catalog";
 import { buildAwsData } from "./data";
+import { publicUrls } from "./outputs";
 import type { BuiltParts } from "./parts";
 
 export function buildAwsParts(
@@ -55,6 +59,46 @@ export function buildAwsParts(
     },
     { parent },
   );
+
+  const namePrefix = `${config.project}-${config.stack}`;
+  const backups = new AwsBackups(
+    `${name}-backups`,
+    { tier: config.environment, namePrefix, tiers: stackBackupTiers(config) },
+    { parent },
+  );
+  if (backups.databaseBackupTag !== data.mysql.backupTag) {
+    throw new Error(
+      `the databases carry backup tag ${JSON.stringify(data.mysql.backupTag)} but the backup plan selects ${JSON.stringify(backups.databaseBackupTag)}`,
+    );
+  }
+  const { alerts } = config;
+  const alarms = new AwsAlarms(
+    `${name}-alarms`,
+    {
+      tier: config.environment,
+      namePrefix,
+      stack: config.stack,
+      alarms: stackAlarms(config),
+      recipients: {
+        routes: alerts.routes,
+        emails: alerts.email?.to,
+        smsNumbers: alerts.sms?.numbers,
+        slack: alerts.slack,
+      },
+      webhookUrl: config.secrets.alertWebhookUrl,
+      healthUrl: publicUrls(config.domains).healthUrl,
+      autoScalingGroupName: edge.autoScalingGroupName,
+      loadBalancerArnSuffix: edge.loadBalancerArnSuffix,
+      targetGroupArnSuffix: edge.targetGroupArnSuffix,
+      certificateArn: edge.certificateArn,
+      backupVaultName: backups.destination,
+      rdsInstances: data.mysql.instances,
+      maxConnections: data.mysql.maxConnections,
+      allocatedStorageBytes: data.mysql.allocatedStorageBytes,
+      redisNodeGroups: data.redis.nodeGroups,
+    },
+    { parent },
+  );
   return {
     outputs: {
       ...data.outputs,
@@ -62,11 +106,15 @@ export function buildAwsParts(
       certificateArn: edge.certificateArn,
       certificateValidationRecords: edge.certificateValidationRecords,
       loadBalancerDnsName: edge.loadBalancerDnsName,
+      alarmDestinations: pulumi.output(alarms.destinations),
+      backupDestination: backups.destination,
+      uploadsBucketName: backups.uploadsBucketName,
     },
     files: {
       ...data.files,
       "edge/nginx.conf": edge.nginxConf,
       "edge/cloud-init.yaml": edge.cloudInit,
+      "alarms/cloudwatch-alarms.json": alarms.summary,
       // The cloud-init files are compressed; the script the hosts run is written out readable.
       "edge/app-host-boot.sh": edge.cloudInit.apply(
         (text) => readCloudInitFiles(text)[BOOT_SCRIPT_PATH],

@@ -1,6 +1,7 @@
 // The data tier of each target, built from the validated config: MySQL then Redis, on the network
 // the target's network part created. Returns the app's connection outputs and rendered files.
 import * as pulumi from "@pulumi/pulumi";
+import { backupNames } from "../backups/aws-plan";
 import type { WebstackConfig } from "../config";
 import { AwsMysqlCluster } from "../mysql/aws";
 import type { MysqlClusterOutputs } from "../mysql/contract";
@@ -118,6 +119,8 @@ export function buildAwsData(
       allowExtendedSupport: mysql.allowExtendedSupport,
       subnetIds: network.privateSubnetIds,
       securityGroupId: network.databaseSecurityGroupId,
+      // The AWS Backup plan the operations part creates selects databases by this tag.
+      backupTag: backupNames(identifierPrefix).databasePlan,
     },
     { parent },
   );

@@ -43,17 +43,35 @@ export interface StackOutputs {
   readonly alarmDestinations?: pulumi.Output<Record<"warning" | "critical", string>>;
   /** Where backups are kept: the AWS Backup vault name, or the Docker backup volume name. */
   readonly backupDestination?: pulumi.Output<string>;
+  /** AWS: the S3 bucket uploaded files belong in (versioned, backed up at the files tier). */
+  readonly uploadsBucketName?: pulumi.Output<string>;
+}
+
+/** The public URLs as plain strings, for parts that need them before any output exists. */
+export function publicUrls(domains: readonly string[]): {
+  publicUrl: string;
+  apiUrl: string;
+  healthUrl: string;
+  readinessUrl: string;
+} {
+  const publicUrl = `https://${domains[0]}`;
+  return {
+    publicUrl,
+    apiUrl: `${publicUrl}/api`,
+    healthUrl: `${publicUrl}/healthz`,
+    readinessUrl: `${publicUrl}/health/ready`,
+  };
 }
 
 /** URLs follow from the canonical domain; Nginx serves them once the edge exists. */
 export function urlOutputs(
   domains: readonly string[],
 ): Pick<StackOutputs, "publicUrl" | "apiUrl" | "healthUrl" | "readinessUrl"> {
-  const publicUrl = `https://${domains[0]}`;
+  const urls = publicUrls(domains);
   return {
-    publicUrl: pulumi.output(publicUrl),
-    apiUrl: pulumi.output(`${publicUrl}/api`),
-    healthUrl: pulumi.output(`${publicUrl}/healthz`),
-    readinessUrl: pulumi.output(`${publicUrl}/health/ready`),
+    publicUrl: pulumi.output(urls.publicUrl),
+    apiUrl: pulumi.output(urls.apiUrl),
+    healthUrl: pulumi.output(urls.healthUrl),
+    readinessUrl: pulumi.output(urls.readinessUrl),
   };
 }

@@ -13,10 +13,12 @@ import { RolePolicyAttachment } from "@pulumi/aws/iam/rolePolicyAttachment";
 import { Instance } from "@pulumi/aws/rds/instance";
 import { ParameterGroup } from "@pulumi/aws/rds/parameterGroup";
 import { SubnetGroup } from "@pulumi/aws/rds/subnetGroup";
+import { BACKUP_TAG_KEY } from "../catalog/backups";
 import { RDS_INSTANCE_CLASSES } from "../catalog/instance-sizes";
 import { TIER_FLOORS } from "../catalog/tiers";
 import { generatedPassword } from "../passwords";
-import { AwsMysqlClusterArgs, MysqlClusterOutputs } from "./contract";
+import { AwsMysqlClusterArgs, MysqlClusterOutputs, RdsInstanceRef } from "./contract";
+import { rdsMaxConnections } from "./max-connections";
 import { DEFAULT_MYSQL_PORT, GIB, rdsParameterGroupFamily, rdsParameters } from "./my-cnf";
 import { withRdsOverrides } from "./overrides";
 import { rdsIdentifiers, validateAwsMysqlArgs } from "./validate";
@@ -41,6 +43,14 @@ export class AwsMysqlCluster extends pulumi.ComponentResource implements MysqlCl
   readonly identifiers: pulumi.Output<string>[];
   /** The primary's ARN, for AWS Backup selections. */
   readonly primaryArn: pulumi.Output<string>;
+  /** Every instance with its role, the primary first: what per-instance alarms watch. */
+  readonly instances: readonly RdsInstanceRef[];
+  /** `max_connections` every instance runs with (one parameter group), for connection alarms. */
+  readonly maxConnections: number;
+  /** Storage each instance was created with, bytes: the disk alarm's denominator. */
+  readonly allocatedStorageBytes: number;
+  /** Value of the primary's `webstack-backup` tag; undefined when untagged. */
+  readonly backupTag?: string;
 
   constructor(name: string, args: AwsMysqlClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     super("webstack:data:MysqlCluster", name, {}, opts);
@@ -58,6 +68,7 @@ export class AwsMysqlCluster extends pulumi.ComponentResource implements MysqlCl
       }),
       args.parameters,
     );
+    const maxConnections = rdsMaxConnections(parameters, args.instanceClass);
     const parameterGroup = new ParameterGroup(
       `${name}-params`,
       {
@@ -177,6 +188,8 @@ export class AwsMysqlCluster extends pulumi.ComponentResource implements MysqlCl
         deleteAutomatedBackups: !protect,
         skipFinalSnapshot: false,
         finalSnapshotIdentifier: pulumi.interpolate`${ids.primary}-final-${snapshotSuffix.hex}`,
+        // The stack's AWS Backup selection picks databases by this tag.
+        ...(args.backupTag ? { tags: { [BACKUP_TAG_KEY]: args.backupTag } } : {}),
       },
       instanceOptions(logGroups(ids.primary, "primary")),
     );
@@ -200,6 +213,17 @@ export class AwsMysqlCluster extends pulumi.ComponentResource implements MysqlCl
 
     this.identifiers = [primary.identifier, ...replicas.map((r) => r.identifier)];
     this.primaryArn = primary.arn;
+    this.instances = [
+      { resource: "primary", role: "primary", identifier: primary.identifier },
+      ...replicas.map((r, i): RdsInstanceRef => ({
+        resource: `replica-${i + 1}`,
+        role: "replica",
+        identifier: r.identifier,
+      })),
+    ];
+    this.maxConnections = maxConnections;
+    this.allocatedStorageBytes = args.storageGb * GIB;
+    this.backupTag = args.backupTag;
     this.writeEndpoint = primary.address;
     this.replicaEndpoints = replicas.map((r) => r.address);
     this.readEndpoint = this.replicaEndpoints[0] ?? this.writeEndpoint;

@@ -42,6 +42,21 @@ export interface AwsMysqlPlacement {
   readonly subnetIds: pulumi.Input<string>[];
   /** Security group admitting 3306 from the app tier only. */
   readonly securityGroupId: pulumi.Input<string>;
+  /**
+   * Value of the `webstack-backup` tag (BACKUP_TAG_KEY) on the primary: the name of the AWS
+   * Backup plan whose selection covers it. Replicas are not tagged (their data is the primary's).
+   * @default untagged (no AWS Backup plan covers the primary; RDS automated backups still run)
+   */
+  readonly backupTag?: string;
+}
+
+/** One RDS instance of the cluster, for per-instance alarms. */
+export interface RdsInstanceRef {
+  /** Suffix naming it in child and alarm names: `primary`, `replica-1` … */
+  readonly resource: string;
+  readonly role: "primary" | "replica";
+  /** RDS DB instance identifier (the CloudWatch `DBInstanceIdentifier` dimension). */
+  readonly identifier: pulumi.Output<string>;
 }
 
 /** Where the Docker implementation runs the containers. */

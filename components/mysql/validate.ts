@@ -13,6 +13,8 @@ const RDS_IDENTIFIER_MAX = 63;
 const PREFIX = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
 const DOCKER_PREFIX = /^[a-z0-9][a-z0-9_.-]*$/;
 const IDENTIFIER = /^[a-z][a-z0-9_]{0,31}$/;
+/** AWS tag values: up to 256 of these characters. */
+const BACKUP_TAG_VALUE = /^[A-Za-z0-9 _.:/=+@-]{1,256}$/;
 
 function refuse(name: string, field: string, value: unknown, allowed: string): never {
   throw new Error(`${name}: ${field} ${JSON.stringify(value)} is not allowed: ${allowed}`);
@@ -110,6 +112,14 @@ export function validateAwsMysqlArgs(name: string, args: AwsMysqlClusterArgs): v
   }
   if (args.subnetIds.length < 2) {
     refuse(name, "subnetIds", args.subnetIds.length, "RDS needs subnets in at least 2 AZs");
+  }
+  if (args.backupTag !== undefined && !BACKUP_TAG_VALUE.test(args.backupTag)) {
+    refuse(
+      name,
+      "backupTag",
+      args.backupTag,
+      "use 1 to 256 letters, digits, spaces and _ . : / = + - @ (an AWS tag value)",
+    );
   }
 }
 

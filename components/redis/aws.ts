@@ -11,8 +11,9 @@ import { ReplicationGroup } from "@pulumi/aws/elasticache/replicationGroup";
 import { SubnetGroup } from "@pulumi/aws/elasticache/subnetGroup";
 import { TIER_FLOORS } from "../catalog/tiers";
 import { generatedPassword } from "../passwords";
-import { AwsRedisClusterArgs, RedisClusterOutputs } from "./contract";
+import { AwsRedisClusterArgs, CacheNodeGroupRef, RedisClusterOutputs } from "./contract";
 import { elasticacheParameterGroupFamily, elasticacheParameters } from "./elasticache-parameters";
+import { cacheNodeGroups } from "./node-groups";
 import { DEFAULT_REDIS_PORT } from "./redis-conf";
 import { replicationGroupId, validateAwsRedisArgs } from "./validate";
 
@@ -26,6 +27,8 @@ export class AwsRedisCluster extends pulumi.ComponentResource implements RedisCl
   readonly replicationGroupId: pulumi.Output<string>;
   /** Replication group ARN. */
   readonly arn: pulumi.Output<string>;
+  /** Node groups (shards) and their member cache cluster ids, for per-shard alarms. */
+  readonly nodeGroups: readonly CacheNodeGroupRef[];
 
   constructor(name: string, args: AwsRedisClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     super("webstack:data:RedisCluster", name, {}, opts);
@@ -106,6 +109,16 @@ export class AwsRedisCluster extends pulumi.ComponentResource implements RedisCl
 
     this.replicationGroupId = group.replicationGroupId;
     this.arn = group.arn;
+    // Derived from the group's own output, so whatever reads them waits for the group to exist.
+    const layout = (groupId: string) =>
+      cacheNodeGroups(groupId, args.shards, args.replicasPerShard, args.clusterMode);
+    this.nodeGroups = layout(id).map((nodeGroup, g) => ({
+      id: nodeGroup.id,
+      name: pulumi.interpolate`${group.replicationGroupId}-${nodeGroup.id}`,
+      members: nodeGroup.members.map((_, m) =>
+        group.replicationGroupId.apply((groupId) => layout(groupId)[g].members[m]),
+      ),
+    }));
     this.endpoint = args.clusterMode
       ? group.configurationEndpointAddress
       : group.primaryEndpointAddress;

@@ -33,6 +33,16 @@ export interface AwsRedisPlacement {
   readonly securityGroupId: pulumi.Input<string>;
 }
 
+/** One node group (shard) of the replication group, for per-shard alarms. */
+export interface CacheNodeGroupRef {
+  /** Node group id, `0001` …; also the suffix naming its alarms. */
+  readonly id: string;
+  /** `<replication group id>-<node group id>`: what its alarms' `watches` tag names. */
+  readonly name: pulumi.Output<string>;
+  /** Member cache cluster ids (the CloudWatch `CacheClusterId` dimension). */
+  readonly members: pulumi.Output<string>[];
+}
+
 export interface DockerRedisPlacement {
   /** Prefix of container, network and volume names, e.g. "webstack-dev". */
   readonly namePrefix: string;

@@ -475,10 +475,13 @@ describe.each(["staging", "prod"])("%s on AWS", (stack) => {
 
   test("access logs: an encrypted, private bucket, kept for the tier's log retention", () => {
     const run = runs[stack];
-    const [bucket] = ofType(run, "aws:s3/bucket:Bucket");
+    // The edge's own resources: the operations part has a bucket (uploads) too.
+    const inEdge = (type: string) =>
+      ofType(run, type).filter((r) => r.urn.includes("webstack:edge:"));
+    const [bucket] = inEdge("aws:s3/bucket:Bucket");
     const bucketId = idOf(bucket);
     const one = (type: string) => {
-      const found = ofType(run, type).map(inputsOf);
+      const found = inEdge(type).map(inputsOf);
       expect(found).toHaveLength(1);
       expect(found[0].bucket).toBe(bucketId);
       return found[0];

@@ -1,0 +1,114 @@
+// `webstack:ops:SlackChannel`: the Slack end of alarm delivery on AWS — an AWS Chatbot Slack
+// channel configuration subscribed to the alarm topics, with a role that lets Chatbot read the
+// alarms it renders and a CloudWatch read-only guardrail, so nobody can change the account from Slack.
+// The Slack workspace must be authorised for Chatbot once, by a person, in the console.
+import * as pulumi from "@pulumi/pulumi";
+import { getPartitionOutput } from "@pulumi/aws/getPartition";
+import { SlackChannelConfiguration } from "@pulumi/aws/chatbot/slackChannelConfiguration";
+import { Role } from "@pulumi/aws/iam/role";
+import { RolePolicy } from "@pulumi/aws/iam/rolePolicy";
+
+/**
+ * Region whose Chatbot API manages the configuration. Chat configurations are global, but the API
+ * answers in a handful of regions only (us-west-2 among them), not in every stack's region.
+ */
+export const CHATBOT_API_REGION = "us-west-2";
+
+export interface SlackChannelArgs {
+  /** Configuration name, e.g. "webstack-prod-alarms". */
+  readonly configurationName: string;
+  /** Slack workspace (team) id authorised with AWS Chatbot, e.g. T0123ABCD. */
+  readonly workspaceId: string;
+  /** Slack channel id, e.g. C0123ABCD (invite the AWS app to the channel). */
+  readonly channelId: string;
+  /** Topics whose messages the channel shows (any region). */
+  readonly topicArns: pulumi.Input<string>[];
+}
+
+const CONFIGURATION_NAME = /^[A-Za-z0-9_-]{1,128}$/;
+
+/** What Chatbot itself may read to render alarm notifications (the console's notification-only set). */
+export const CHATBOT_NOTIFICATION_POLICY = {
+  Version: "2012-10-17",
+  Statement: [
+    {
+      Sid: "ReadAlarmsForNotifications",
+      Effect: "Allow",
+      Action: ["cloudwatch:Describe*", "cloudwatch:Get*", "cloudwatch:List*"],
+      Resource: "*",
+    },
+  ],
+};
+
+export class AwsSlackChannel extends pulumi.ComponentResource {
+  readonly configurationArn: pulumi.Output<string>;
+
+  constructor(name: string, args: SlackChannelArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("webstack:ops:SlackChannel", name, {}, opts);
+    if (!CONFIGURATION_NAME.test(args.configurationName)) {
+      throw new Error(
+        `${name}: configurationName ${JSON.stringify(args.configurationName)} is not allowed: use 1 to 128 letters, digits, '-' or '_'`,
+      );
+    }
+    if (!/^T[A-Z0-9]{6,20}$/.test(args.workspaceId)) {
+      throw new Error(
+        `${name}: workspaceId ${JSON.stringify(args.workspaceId)} is not allowed: use a Slack workspace id such as T0123ABCD`,
+      );
+    }
+    if (!/^C[A-Z0-9]{6,20}$/.test(args.channelId)) {
+      throw new Error(
+        `${name}: channelId ${JSON.stringify(args.channelId)} is not allowed: use a Slack channel id such as C0123ABCD`,
+      );
+    }
+    if (args.topicArns.length === 0) {
+      throw new Error(`${name}: topicArns is empty, which is not allowed: list at least one topic`);
+    }
+    const parent = { parent: this };
+    const partition = getPartitionOutput({}, parent).partition;
+
+    const role = new Role(
+      `${name}-role`,
+      {
+        description: `AWS Chatbot posts ${args.configurationName} alarms to Slack with this role`,
+        assumeRolePolicy: JSON.stringify({
+          Version: "2012-10-17",
+          Statement: [
+            {
+              Effect: "Allow",
+              Principal: { Service: "chatbot.amazonaws.com" },
+              Action: "sts:AssumeRole",
+            },
+          ],
+        }),
+      },
+      parent,
+    );
+    const policy = new RolePolicy(
+      `${name}-role-notifications`,
+      { role: role.name, policy: JSON.stringify(CHATBOT_NOTIFICATION_POLICY) },
+      parent,
+    );
+
+    const configuration = new SlackChannelConfiguration(
+      `${name}`,
+      {
+        region: CHATBOT_API_REGION,
+        configurationName: args.configurationName,
+        slackTeamId: args.workspaceId,
+        slackChannelId: args.channelId,
+        snsTopicArns: args.topicArns,
+        iamRoleArn: pulumi.all([role.arn, policy.id]).apply(([arn]) => arn),
+        // Without a guardrail Chatbot lets channel members run anything AdministratorAccess
+        // allows; reading alarms and metrics is all an alarm channel needs.
+        guardrailPolicyArns: [
+          pulumi.interpolate`arn:${partition}:iam::aws:policy/CloudWatchReadOnlyAccess`,
+        ],
+        loggingLevel: "ERROR",
+      },
+      parent,
+    );
+
+    this.configurationArn = configuration.chatConfigurationArn;
+    this.registerOutputs({ configurationArn: this.configurationArn });
+  }
+}

@@ -1,0 +1,259 @@
+// `webstack:ops:Alarms` on AWS: the stack's alarm catalog as CloudWatch alarms — one per spec of
+// `cloudWatchAlarmSpecs`, per RDS instance, replica or Redis node group where the metric is per
+// resource — whose alarm and OK actions go to the SNS topic of their severity; AWS Backup job
+// failures through EventBridge rules to the critical topic; and a Route 53 health check on the
+// health URL, whose metric (and so its alarm and a critical topic) lives in us-east-1 only.
+import * as pulumi from "@pulumi/pulumi";
+import { getCallerIdentityOutput } from "@pulumi/aws/getCallerIdentity";
+import { EventRule } from "@pulumi/aws/cloudwatch/eventRule";
+import { EventTarget } from "@pulumi/aws/cloudwatch/eventTarget";
+import { MetricAlarm } from "@pulumi/aws/cloudwatch/metricAlarm";
+import { HealthCheck } from "@pulumi/aws/route53/healthCheck";
+import { SEVERITIES, Severity } from "../catalog/alarms";
+import { TIER_FLOORS } from "../catalog/tiers";
+import { PlannedAlarm, placeholdersOf, planAlarms } from "./aws-bindings";
+import { AwsSlackChannel } from "./aws-chatbot";
+import { slackSeverities, validateRecipients } from "./aws-delivery";
+import { AwsAlarmTopics } from "./aws-topics";
+import { BoundMetricQuery, cloudWatchAlarmSpecs, eventRuleSpecs } from "./cloudwatch-specs";
+import type { AlarmsOutputs, AwsAlarmsArgs } from "./contract";
+
+const NAME_PREFIX = /^[a-z][a-z0-9-]{0,40}$/;
+
+/** Route 53 probes: every 30 s, unhealthy after 3 failures (the catalog's 1-minute budget). */
+export const HEALTH_CHECK = { requestInterval: 30, failureThreshold: 3 } as const;
+
+/** The health check's target, from the public health URL. */
+export function healthCheckTarget(healthUrl: string): {
+  fqdn: string;
+  port: number;
+  resourcePath: string;
+} {
+  let url: URL;
+  try {
+    url = new URL(healthUrl);
+  } catch {
+    throw new Error(`healthUrl ${JSON.stringify(healthUrl)} is not allowed: use an https:// URL`);
+  }
+  if (url.protocol !== "https:" || url.search || url.hash || url.username) {
+    throw new Error(
+      `healthUrl ${JSON.stringify(healthUrl)} is not allowed: use an https:// URL without query, fragment or credentials`,
+    );
+  }
+  return {
+    fqdn: url.hostname,
+    port: url.port ? Number(url.port) : 443,
+    resourcePath: url.pathname,
+  };
+}
+
+/** The rendered summary operators read: every alarm's name, threshold and timing. */
+export function alarmSummaryFile(planned: readonly PlannedAlarm<unknown>[]): string {
+  const rows = planned.map(({ spec, bound }) => ({
+    name: bound.name,
+    alarm: spec.alarm,
+    severity: spec.severity,
+    target: spec.target,
+    comparison: spec.comparisonOperator,
+    threshold: spec.threshold,
+    periodSeconds: spec.periodSeconds,
+    evaluationPeriods: spec.evaluationPeriods,
+    treatMissingData: spec.treatMissingData,
+    ...(spec.region ? { region: spec.region } : {}),
+  }));
+  return JSON.stringify(rows, null, 2) + "\n";
+}
+
+function metricQueries(queries: readonly BoundMetricQuery<pulumi.Input<string>>[]) {
+  return queries.map((q) => ({
+    id: q.id,
+    returnData: q.returnData,
+    ...(q.expression ? { expression: q.expression } : {}),
+    ...(q.label ? { label: q.label } : {}),
+    ...(q.metric ? { metric: { ...q.metric } } : {}),
+  }));
+}
+
+export class AwsAlarms extends pulumi.ComponentResource implements AlarmsOutputs {
+  /** Topic ARN per severity, in the stack's region. */
+  readonly destinations: Readonly<Record<Severity, pulumi.Output<string>>>;
+  /** `alarms/cloudwatch-alarms.json`: what each alarm compares and for how long. */
+  readonly summary: pulumi.Output<string>;
+
+  constructor(name: string, args: AwsAlarmsArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("webstack:ops:Alarms", name, {}, opts);
+    if (!TIER_FLOORS[args.tier]) {
+      throw new Error(
+        `${name}: tier ${JSON.stringify(args.tier)} is not allowed: use dev, test, staging or prod`,
+      );
+    }
+    if (!NAME_PREFIX.test(args.namePrefix)) {
+      throw new Error(
+        `${name}: namePrefix ${JSON.stringify(args.namePrefix)} is not allowed: use 1 to 41 lower-case letters, digits or '-', starting with a letter`,
+      );
+    }
+    if (args.alarms.length === 0) {
+      throw new Error(`${name}: alarms is empty, which is not allowed: pass stackAlarms(config)`);
+    }
+    for (const field of ["maxConnections", "allocatedStorageBytes"] as const) {
+      if (!Number.isInteger(args[field]) || args[field] <= 0) {
+        throw new Error(
+          `${name}: ${field} ${args[field]} is not allowed: use a whole number above 0`,
+        );
+      }
+    }
+    const health = healthCheckTarget(args.healthUrl);
+    validateRecipients(name, { ...args.recipients, hasWebhook: args.webhookUrl !== undefined });
+    const parent = { parent: this };
+
+    const specs = cloudWatchAlarmSpecs(args.alarms, "webstack:alarms");
+    const topics = new AwsAlarmTopics(
+      `${name}-topics`,
+      { namePrefix: args.namePrefix, recipients: args.recipients, webhookUrl: args.webhookUrl },
+      parent,
+    );
+    // Metrics that exist in one region only (Route 53's, in us-east-1) need their alarm there,
+    // and an alarm can only notify a topic of its own region.
+    const regional: Record<string, AwsAlarmTopics> = {};
+    for (const region of new Set(specs.flatMap((s) => (s.region ? [s.region] : [])))) {
+      const severities = SEVERITIES.filter((severity) =>
+        specs.some((s) => s.region === region && s.topic === severity),
+      );
+      regional[region] = new AwsAlarmTopics(
+        `${name}-topics-${region}`,
+        {
+          namePrefix: args.namePrefix,
+          severities,
+          recipients: args.recipients,
+          webhookUrl: args.webhookUrl,
+          region,
+        },
+        parent,
+      );
+    }
+    const topicArn = (severity: Severity, region?: string) => {
+      const arn = (region ? regional[region] : topics).arns[severity];
+      if (!arn)
+        throw new Error(`${name}: no ${severity} topic in ${region ?? "the stack's region"}`);
+      return arn;
+    };
+
+    const slack = args.recipients.slack;
+    const slackTopics = slackSeverities(args.recipients).flatMap((severity) => [
+      topicArn(severity),
+      ...Object.values(regional).flatMap((t) => t.arns[severity] ?? []),
+    ]);
+    if (slackTopics.length > 0 && slack?.workspaceId && slack.channelId) {
+      new AwsSlackChannel(
+        `${name}-slack`,
+        {
+          configurationName: `${args.namePrefix}-alarms`,
+          workspaceId: slack.workspaceId,
+          channelId: slack.channelId,
+          topicArns: slackTopics,
+        },
+        parent,
+      );
+    }
+
+    const needsHealthCheck = specs.some((s) => placeholdersOf(s).has("healthCheckId"));
+    const healthCheck = needsHealthCheck
+      ? new HealthCheck(
+          `${name}-health`,
+          {
+            type: "HTTPS",
+            ...health,
+            enableSni: true,
+            ...HEALTH_CHECK,
+            tags: { Name: `${args.namePrefix}-health` },
+          },
+          parent,
+        )
+      : undefined;
+
+    const planned = planAlarms<pulumi.Input<string>>(specs, {
+      stack: args.stack,
+      placeholders: {
+        autoScalingGroupName: args.autoScalingGroupName,
+        loadBalancer: args.loadBalancerArnSuffix,
+        targetGroup: args.targetGroupArnSuffix,
+        certificateArn: args.certificateArn,
+        backupVaultName: args.backupVaultName,
+        ...(healthCheck ? { healthCheckId: healthCheck.id } : {}),
+      },
+      rdsInstances: args.rdsInstances,
+      maxConnections: args.maxConnections,
+      allocatedStorageBytes: args.allocatedStorageBytes,
+      redisNodeGroups: args.redisNodeGroups,
+    });
+
+    // treatMissingData comes with each spec (components/alarms/cloudwatch-specs.ts), chosen per
+    // metric: `breaching` where silence is the failure — ServiceDown (a target group whose hosts
+    // are all gone publishes no host counts), AvailabilityLow (no probe results), BackupStale (the
+    // vault publishes nothing when no job completes, which is exactly "no backup for 26 h");
+    // `notBreaching` for request-driven ALB metrics (no traffic is not slowness or errors);
+    // `missing` elsewhere, so a metric that pauses keeps the alarm's last state instead of
+    // paging or silently clearing it.
+    for (const plan of planned) {
+      const { bound, spec } = plan;
+      const arn = topicArn(bound.topic, bound.region);
+      const suffix = [spec.alarm, spec.target, plan.resource].filter(Boolean).join("-");
+      new MetricAlarm(
+        `${name}-${suffix}`,
+        {
+          name: bound.name,
+          alarmDescription: bound.alarmDescription,
+          comparisonOperator: bound.comparisonOperator,
+          threshold: bound.threshold,
+          evaluationPeriods: bound.evaluationPeriods,
+          datapointsToAlarm: bound.datapointsToAlarm,
+          treatMissingData: bound.treatMissingData,
+          ...(bound.region ? { region: bound.region } : {}),
+          ...(bound.namespace ? { namespace: bound.namespace } : {}),
+          ...(bound.metricName ? { metricName: bound.metricName } : {}),
+          ...(bound.statistic ? { statistic: bound.statistic } : {}),
+          ...(bound.extendedStatistic ? { extendedStatistic: bound.extendedStatistic } : {}),
+          ...(bound.period ? { period: bound.period } : {}),
+          ...(bound.dimensions ? { dimensions: bound.dimensions } : {}),
+          ...(bound.metricQueries ? { metricQueries: metricQueries(bound.metricQueries) } : {}),
+          alarmActions: [arn],
+          okActions: [arn],
+          tags: {
+            alarm: spec.alarm,
+            severity: spec.severity,
+            ...(plan.watches !== undefined ? { watches: plan.watches } : {}),
+          },
+        },
+        parent,
+      );
+    }
+
+    // Backup, copy and restore jobs that fail: events, not metrics. The account filter keeps
+    // jobs of other accounts (cross-account copies) out.
+    const accountId = getCallerIdentityOutput({}, parent).accountId;
+    for (const rule of eventRuleSpecs(args.alarms)) {
+      const suffix = `${rule.alarm}-${rule.target}`;
+      const eventRule = new EventRule(
+        `${name}-${suffix}`,
+        {
+          name: `${args.namePrefix}-${suffix}`,
+          description: rule.description,
+          eventPattern: accountId.apply((account) =>
+            JSON.stringify({ ...rule.eventPattern, account: [account] }),
+          ),
+          tags: { alarm: rule.alarm, severity: rule.topic },
+        },
+        parent,
+      );
+      new EventTarget(
+        `${name}-${suffix}`,
+        { rule: eventRule.name, arn: topicArn(rule.topic) },
+        parent,
+      );
+    }
+
+    this.destinations = { warning: topicArn("warning"), critical: topicArn("critical") };
+    this.summary = pulumi.output(alarmSummaryFile(planned));
+    this.registerOutputs({ destinations: this.destinations });
+  }
+}

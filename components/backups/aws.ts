@@ -1,0 +1,255 @@
+// `webstack:ops:Backups` on AWS: the backup tiers of REQUIREMENTS §5 as AWS Backup — a vault
+// encrypted with its own customer-managed key (locked in tiers whose floor says so), the
+// databases' plan (daily, weekly, monthly snapshots and continuous backup for point-in-time
+// recovery) selecting every RDS primary by tag, the uploads bucket under its own plan at the files
+// tier, and a weekly restore test of the newest RDS snapshot. Redis snapshots are ElastiCache's
+// own (snapshotRetentionLimit on the replication group), so nothing here duplicates them.
+import * as pulumi from "@pulumi/pulumi";
+import { getPartitionOutput } from "@pulumi/aws/getPartition";
+import { Plan } from "@pulumi/aws/backup/plan";
+import { RestoreTestingPlan } from "@pulumi/aws/backup/restoreTestingPlan";
+import { RestoreTestingSelection } from "@pulumi/aws/backup/restoreTestingSelection";
+import { Selection } from "@pulumi/aws/backup/selection";
+import { Vault } from "@pulumi/aws/backup/vault";
+import { VaultLockConfiguration } from "@pulumi/aws/backup/vaultLockConfiguration";
+import { Role } from "@pulumi/aws/iam/role";
+import { RolePolicyAttachment } from "@pulumi/aws/iam/rolePolicyAttachment";
+import { Key } from "@pulumi/aws/kms/key";
+import { awsBackupRules, AwsBackupRule, BACKUP_TAG_KEY } from "../catalog/backups";
+import { TIER_FLOORS } from "../catalog/tiers";
+import {
+  backupNames,
+  BackupTiers,
+  RESTORE_TEST_SELECTION_WINDOW_DAYS,
+  restoreTestingSchedule,
+  uploadsBackupRule,
+  VAULT_LOCK_MIN_CHANGEABLE_DAYS,
+  vaultLockRetention,
+} from "./aws-plan";
+import { AwsUploadsStore } from "./aws-uploads";
+import type { BackupsArgs, BackupsOutputs } from "./contract";
+
+export interface AwsBackupsArgs extends Pick<BackupsArgs, "tier"> {
+  /** Prefix of every physical name, e.g. "webstack-prod" (project and stack). */
+  readonly namePrefix: string;
+  /** The stack's backup tiers (`stackBackupTiers(config)`): the catalog, possibly tightened. */
+  readonly tiers: BackupTiers;
+  /**
+   * Days before a vault lock becomes a compliance-mode lock that nobody, AWS included, can remove
+   * or loosen; at least 3. Only where the tier's floor asks for a vault lock.
+   * @default governance mode (no grace period; see the comment at the lock)
+   */
+  readonly vaultLockChangeableForDays?: number;
+}
+
+/** Managed policies the AWS Backup role needs: RDS backup and restore, S3 backup and restore. */
+export const BACKUP_ROLE_POLICIES = [
+  "service-role/AWSBackupServiceRolePolicyForBackup",
+  "service-role/AWSBackupServiceRolePolicyForRestores",
+  "AWSBackupServiceRolePolicyForS3Backup",
+  "AWSBackupServiceRolePolicyForS3Restore",
+] as const;
+
+function planRules(rules: readonly AwsBackupRule[], vaultName: pulumi.Input<string>) {
+  return rules.map((rule) => ({
+    ruleName: rule.ruleName,
+    schedule: rule.schedule,
+    targetVaultName: vaultName,
+    enableContinuousBackup: rule.enableContinuousBackup,
+    lifecycle: { deleteAfter: rule.deleteAfterDays },
+    // Schedules are UTC (AWS Backup's default). Start within an hour of the schedule; give up
+    // after a day (the next run takes over).
+    startWindow: 60,
+    completionWindow: 1440,
+  }));
+}
+
+export class AwsBackups extends pulumi.ComponentResource implements BackupsOutputs {
+  /** The vault's name. */
+  readonly destination: pulumi.Output<string>;
+  readonly vaultArn: pulumi.Output<string>;
+  /** The bucket uploaded files belong in (the app must write them there). */
+  readonly uploadsBucketName: pulumi.Output<string>;
+  /** Value of the `webstack-backup` tag that puts an RDS primary under the databases' plan. */
+  readonly databaseBackupTag: string;
+
+  constructor(name: string, args: AwsBackupsArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("webstack:ops:Backups", name, {}, opts);
+    const floor = TIER_FLOORS[args.tier];
+    if (!floor) {
+      throw new Error(
+        `${name}: tier ${JSON.stringify(args.tier)} is not allowed: use dev, test, staging or prod`,
+      );
+    }
+    const changeable = args.vaultLockChangeableForDays;
+    if (
+      changeable !== undefined &&
+      (!Number.isInteger(changeable) || changeable < VAULT_LOCK_MIN_CHANGEABLE_DAYS)
+    ) {
+      throw new Error(
+        `${name}: vaultLockChangeableForDays ${changeable} is not allowed: use a whole number of days, at least ${VAULT_LOCK_MIN_CHANGEABLE_DAYS} (AWS's minimum grace period), or leave it unset for governance mode`,
+      );
+    }
+    if (changeable !== undefined && !floor.backupVaultLock) {
+      throw new Error(
+        `${name}: vaultLockChangeableForDays is not allowed in ${args.tier}: its tier has no vault lock`,
+      );
+    }
+    const names = backupNames(args.namePrefix);
+    const databaseRules = awsBackupRules(args.tiers);
+    const uploadsRule = uploadsBackupRule(args.tiers);
+    const parent = { parent: this };
+    // Backups must survive `pulumi destroy`: the key, the vault and its lock stay in AWS when
+    // removed from the stack, and where the tier protects data a destroy refuses to start.
+    const keep = pulumi.mergeOptions(parent, { retainOnDelete: true, protect: floor.protectData });
+
+    const key = new Key(
+      `${name}-key`,
+      {
+        description: `Encrypts the AWS Backup vault ${names.vault}`,
+        enableKeyRotation: true,
+        deletionWindowInDays: 30,
+      },
+      keep,
+    );
+    const vault = new Vault(
+      `${name}-vault`,
+      { name: names.vault, kmsKeyArn: key.arn, forceDestroy: false },
+      keep,
+    );
+
+    if (floor.backupVaultLock) {
+      // Governance mode by default: it stops everyone without the explicit
+      // backup:DeleteBackupVaultLockConfiguration permission from deleting recovery points early
+      // or shortening retention, yet a wrong retention bound can still be corrected. Compliance
+      // mode (vaultLockChangeableForDays set) becomes irreversible once its grace period ends —
+      // not even the root user or AWS can lift it — so it is an explicit decision per stack.
+      new VaultLockConfiguration(
+        `${name}-vault-lock`,
+        {
+          backupVaultName: vault.name,
+          ...vaultLockRetention([...databaseRules, uploadsRule]),
+          ...(changeable !== undefined ? { changeableForDays: changeable } : {}),
+        },
+        keep,
+      );
+    }
+
+    const partition = getPartitionOutput({}, parent).partition;
+    const role = new Role(
+      `${name}-role`,
+      {
+        description: `AWS Backup backs up and restores ${args.namePrefix} with this role`,
+        assumeRolePolicy: JSON.stringify({
+          Version: "2012-10-17",
+          Statement: [
+            {
+              Effect: "Allow",
+              Principal: { Service: "backup.amazonaws.com" },
+              Action: "sts:AssumeRole",
+            },
+          ],
+        }),
+      },
+      parent,
+    );
+    const attachments = BACKUP_ROLE_POLICIES.map(
+      (policy) =>
+        new RolePolicyAttachment(
+          `${name}-role-${policy.split("/").pop()}`,
+          {
+            role: role.name,
+            policyArn: pulumi.interpolate`arn:${partition}:iam::aws:policy/${policy}`,
+          },
+          parent,
+        ),
+    );
+    // Selections must not start a job before the role may run it.
+    const roleArn = pulumi.all([role.arn, ...attachments.map((a) => a.id)]).apply(([arn]) => arn);
+
+    const databasePlan = new Plan(
+      `${name}-databases`,
+      { name: names.databasePlan, rules: planRules(databaseRules, vault.name) },
+      parent,
+    );
+    new Selection(
+      `${name}-databases`,
+      {
+        name: names.databasePlan,
+        planId: databasePlan.id,
+        iamRoleArn: roleArn,
+        // By tag, so every database the stack tags is covered without listing ARNs here.
+        selectionTags: [{ type: "STRINGEQUALS", key: BACKUP_TAG_KEY, value: names.databasePlan }],
+      },
+      parent,
+    );
+
+    // A selection covers every rule of its plan: uploads get their own plan so they are kept
+    // at the files tier and never under the databases' rules.
+    const uploads = new AwsUploadsStore(
+      `${name}-uploads`,
+      { noncurrentVersionDays: uploadsRule.deleteAfterDays, protect: floor.protectData },
+      parent,
+    );
+    const uploadsPlan = new Plan(
+      `${name}-uploads`,
+      { name: names.uploadsPlan, rules: planRules([uploadsRule], vault.name) },
+      parent,
+    );
+    new Selection(
+      `${name}-uploads`,
+      {
+        name: names.uploadsPlan,
+        planId: uploadsPlan.id,
+        iamRoleArn: roleArn,
+        resources: [uploads.bucketArn],
+      },
+      parent,
+    );
+
+    if (floor.restoreTest) {
+      const testingPlan = new RestoreTestingPlan(
+        `${name}-restore-test`,
+        {
+          name: names.restoreTestingPlan,
+          scheduleExpression: restoreTestingSchedule(),
+          recoveryPointSelection: {
+            algorithm: "LATEST_WITHIN_WINDOW",
+            includeVaults: [vault.arn],
+            recoveryPointTypes: ["SNAPSHOT"],
+            selectionWindowDays: RESTORE_TEST_SELECTION_WINDOW_DAYS,
+          },
+        },
+        parent,
+      );
+      new RestoreTestingSelection(
+        `${name}-restore-test-rds`,
+        {
+          name: names.restoreTestingSelection,
+          restoreTestingPlanName: testingPlan.name,
+          protectedResourceType: "RDS",
+          iamRoleArn: roleArn,
+          // Every RDS primary under the databases' plan, matched by the same tag.
+          protectedResourceArns: ["*"],
+          protectedResourceConditions: {
+            stringEquals: [{ key: `aws:ResourceTag/${BACKUP_TAG_KEY}`, value: names.databasePlan }],
+          },
+          // A restore that comes up is the test; keep the scratch instance one hour, then AWS
+          // Backup deletes it.
+          validationWindowHours: 1,
+        },
+        parent,
+      );
+    }
+
+    this.destination = vault.name;
+    this.vaultArn = vault.arn;
+    this.uploadsBucketName = uploads.bucketName;
+    this.databaseBackupTag = names.databasePlan;
+    this.registerOutputs({
+      destination: this.destination,
+      vaultArn: this.vaultArn,
+      uploadsBucketName: this.uploadsBucketName,
+    });
+  }
+}

@@ -1,0 +1,460 @@
+// The AWS operations part's rules as plain functions — how alarms bind to RDS instances, replicas
+// and Redis node groups, who each topic notifies, what the key and topic policies allow, the
+// backup names, rules and lock bounds — and the components refusing bad args with messages that
+// name the field and what is allowed, before they create anything.
+import * as pulumi from "@pulumi/pulumi";
+import { ALARM_CATALOG } from "../../components/catalog/alarms";
+import { BACKUP_TIERS, mergeBackupTiers } from "../../components/catalog/backups";
+import { planAlarms, WatchedResources } from "../../components/alarms/aws-bindings";
+import {
+  AlarmRecipients,
+  plannedSubscriptions,
+  slackSeverities,
+  topicKeyPolicy,
+  topicPolicy,
+  validateRecipients,
+} from "../../components/alarms/aws-delivery";
+import { AwsAlarms, healthCheckTarget } from "../../components/alarms/aws";
+import { AwsSlackChannel } from "../../components/alarms/aws-chatbot";
+import { AwsAlarmTopics } from "../../components/alarms/aws-topics";
+import { cloudWatchAlarmSpecs } from "../../components/alarms/cloudwatch-specs";
+import type { AwsAlarmsArgs } from "../../components/alarms/contract";
+import {
+  backupNames,
+  restoreTestingSchedule,
+  uploadsBackupRule,
+  vaultLockRetention,
+} from "../../components/backups/aws-plan";
+import { AwsBackups } from "../../components/backups/aws";
+import { AwsUploadsStore } from "../../components/backups/aws-uploads";
+import { rdsMaxConnections } from "../../components/mysql/max-connections";
+import { rdsParameters } from "../../components/mysql/my-cnf";
+import { withRdsOverrides } from "../../components/mysql/overrides";
+import { validateAwsMysqlArgs } from "../../components/mysql/validate";
+import type { AwsMysqlClusterArgs } from "../../components/mysql/contract";
+import { cacheNodeGroups } from "../../components/redis/node-groups";
+
+const created: string[] = [];
+beforeAll(async () => {
+  await pulumi.runtime.setMocks(
+    {
+      newResource: (args) => {
+        created.push(args.type);
+        return { id: `${args.name}-id`, state: args.inputs };
+      },
+      call: (args) => {
+        throw new Error(`unexpected call ${args.token}`);
+      },
+    },
+    "webstack",
+    "unit",
+  );
+});
+beforeEach(() => created.splice(0));
+/** What the mock registered once pending registrations have settled. */
+const registered = () =>
+  new Promise<string[]>((resolve) => setTimeout(() => resolve(created), 100));
+
+const GIB = 1024 ** 3;
+
+describe("max_connections the DbConnectionsHigh alarm divides by", () => {
+  const rendered = (overrides: Record<string, string | number> = {}) =>
+    withRdsOverrides(rdsParameters({ flavour: "mysql", memoryBytes: 16 * GIB }), overrides);
+
+  test.each([
+    ["the parameter group's own value", rendered(), "db.m6g.xlarge", 200],
+    ["a stack override", rendered({ max_connections: 500 }), "db.m6g.xlarge", 500],
+    // RDS's default formula, {DBInstanceClassMemory/12582880}, on 8 GiB and 16 GiB classes.
+    ["no entry: the class's default", [], "db.m6g.large", 682],
+    ["no entry: the class's default", [], "db.m6g.xlarge", 1365],
+  ])("%s on %s → %d", (_, parameters, instanceClass, expected) => {
+    expect(rdsMaxConnections(parameters, instanceClass)).toBe(expected);
+  });
+
+  test("a value it cannot divide by is refused, naming the key", () => {
+    const formula = [
+      { name: "max_connections", value: "{DBInstanceClassMemory/4}", applyMethod: "immediate" },
+    ] as const;
+    expect(() => rdsMaxConnections(formula, "db.m6g.large")).toThrow(
+      'mysql.parameters.max_connections "{DBInstanceClassMemory/4}" is not allowed on AWS: use a whole number above 0, because the DbConnectionsHigh alarm divides by it',
+    );
+  });
+});
+
+describe("ElastiCache node groups and member ids", () => {
+  test("cluster mode: 3 shards × 1 replica, members <group>-<shard>-<node>", () => {
+    expect(cacheNodeGroups("webstack-prod-redis", 3, 1, true)).toEqual([
+      { id: "0001", members: ["webstack-prod-redis-0001-001", "webstack-prod-redis-0001-002"] },
+      { id: "0002", members: ["webstack-prod-redis-0002-001", "webstack-prod-redis-0002-002"] },
+      { id: "0003", members: ["webstack-prod-redis-0003-001", "webstack-prod-redis-0003-002"] },
+    ]);
+  });
+
+  test("cluster mode disabled: one group 0001, members <group>-<node>", () => {
+    expect(cacheNodeGroups("webstack-staging-redis", 1, 2, false)).toEqual([
+      {
+        id: "0001",
+        members: [
+          "webstack-staging-redis-001",
+          "webstack-staging-redis-002",
+          "webstack-staging-redis-003",
+        ],
+      },
+    ]);
+  });
+
+  test("several shards without cluster mode are refused", () => {
+    expect(() => cacheNodeGroups("x", 2, 1, false)).toThrow(
+      "shards 2 is not allowed: without clusterMode there is exactly 1",
+    );
+  });
+});
+
+describe("binding alarms to resources", () => {
+  const watched: WatchedResources<string> = {
+    stack: "prod",
+    placeholders: {
+      autoScalingGroupName: "asg",
+      loadBalancer: "app/lb/1",
+      targetGroup: "targetgroup/tg/2",
+      certificateArn: "cert",
+      backupVaultName: "vault",
+      healthCheckId: "hc",
+    },
+    rdsInstances: [
+      { resource: "primary", role: "primary", identifier: "db-primary" },
+      { resource: "replica-1", role: "replica", identifier: "db-replica-1" },
+      { resource: "replica-2", role: "replica", identifier: "db-replica-2" },
+    ],
+    maxConnections: 400,
+    allocatedStorageBytes: 50 * GIB,
+    redisNodeGroups: [
+      { id: "0001", name: "rg-0001", members: ["rg-0001-001", "rg-0001-002"] },
+      { id: "0002", name: "rg-0002", members: ["rg-0002-001", "rg-0002-002"] },
+    ],
+  };
+  const planned = planAlarms(cloudWatchAlarmSpecs(ALARM_CATALOG), watched);
+  const of = (alarm: string, target: string) =>
+    planned.filter((p) => p.spec.alarm === alarm && p.spec.target === target);
+
+  test.each([
+    ["DbConnectionsHigh", "rds", ["db-primary", "db-replica-1", "db-replica-2"]],
+    ["DiskSpaceCritical", "rds", ["db-primary", "db-replica-1", "db-replica-2"]],
+    ["ReplicaLagWarning", "rds", ["db-replica-1", "db-replica-2"]],
+    ["ReplicaLagCritical", "rds", ["db-replica-1", "db-replica-2"]],
+    ["RedisMemoryHigh", "redis", ["rg-0001", "rg-0002"]],
+    ["HostCpuHigh", "redis", ["rg-0001", "rg-0002"]],
+    ["HostCpuHigh", "app-hosts", [undefined]],
+  ])("%s on %s watches %j", (alarm, target, watches) => {
+    expect(of(alarm, target).map((p) => p.watches)).toEqual(watches);
+  });
+
+  test("names say stack, alarm, target and resource", () => {
+    expect(of("ReplicaLagCritical", "rds").map((p) => p.bound.name)).toEqual([
+      "webstack-prod-ReplicaLagCritical-rds-replica-1",
+      "webstack-prod-ReplicaLagCritical-rds-replica-2",
+    ]);
+  });
+
+  test("the constants reach the metric math", () => {
+    const expression = (alarm: string) =>
+      of(alarm, "rds")[0].bound.metricQueries?.find((q) => q.id === "value")?.expression;
+    expect(expression("DbConnectionsHigh")).toBe("100 * connections / 400");
+    expect(expression("DiskSpaceCritical")).toBe(`100 - 100 * free / ${50 * GIB}`);
+  });
+
+  test("every alarm is planned: 15 catalog alarms become 28 on 3 instances and 2 groups", () => {
+    // Per stack 11, per RDS instance 3 × 3, per replica 2 × 2, per node group 2 × 2.
+    expect(planned).toHaveLength(11 + 9 + 4 + 4);
+  });
+});
+
+describe("who each topic notifies", () => {
+  const prod: AlarmRecipients = {
+    routes: { warning: ["email", "slack"], critical: ["email", "slack", "sms"] },
+    emails: ["ops@example.com", "lead@example.com"],
+    smsNumbers: ["+15555550100"],
+    slack: { channel: "#ops", workspaceId: "T0ABCDEF", channelId: "C0ABCDEF" },
+  };
+
+  test("warning: every address by e-mail; critical: e-mail and every number by SMS", () => {
+    const show = (severity: "warning" | "critical") =>
+      plannedSubscriptions(severity, prod).map((s) => `${s.key} ${s.protocol} ${s.endpoint}`);
+    expect(show("warning")).toEqual([
+      "email-0 email ops@example.com",
+      "email-1 email lead@example.com",
+    ]);
+    expect(show("critical")).toEqual([
+      "email-0 email ops@example.com",
+      "email-1 email lead@example.com",
+      "sms-0 sms +15555550100",
+    ]);
+    expect(slackSeverities(prod)).toEqual(["warning", "critical"]);
+  });
+
+  test("the webhook subscribes over HTTPS with the secret URL filled in by the component", () => {
+    expect(
+      plannedSubscriptions("critical", {
+        routes: { warning: ["email"], critical: ["webhook"] },
+        hasWebhook: true,
+      }),
+    ).toEqual([{ key: "webhook", channel: "webhook", protocol: "https" }]);
+  });
+
+  test.each([
+    [
+      { routes: { warning: ["log"], critical: ["email"] }, emails: ["a@b.c"] },
+      'alarms: alerts.routes.warning[0] "log" is not allowed on AWS: use "email", "sms", "slack", "webhook"',
+    ],
+    [
+      { routes: { warning: ["email"], critical: ["email", "sms"] }, emails: ["a@b.c"] },
+      'alarms: alerts.routes.critical[1] "sms" is not allowed: alerts.sms.numbers lists no number',
+    ],
+    [
+      { routes: { warning: ["email"], critical: ["email"] } },
+      'alarms: alerts.routes.warning[0] "email" is not allowed: alerts.email.to lists no address',
+    ],
+    [
+      { routes: { warning: ["slack"], critical: ["slack"] }, slack: { channel: "#ops" } },
+      'alarms: alerts.routes.warning[0] "slack" is not allowed: AWS Chatbot needs alerts.slack.workspaceId and alerts.slack.channelId',
+    ],
+    [
+      { routes: { warning: ["webhook"], critical: ["webhook"] } },
+      'alarms: alerts.routes.warning[0] "webhook" is not allowed: the alertWebhookUrl secret is not set',
+    ],
+  ])("refused: %j", (recipients, message) => {
+    expect(() => validateRecipients("alarms", recipients as AlarmRecipients)).toThrow(message);
+  });
+});
+
+describe("key and topic policies", () => {
+  test("the key: the account administers it, CloudWatch and EventBridge only encrypt with it", () => {
+    expect(topicKeyPolicy("111122223333", "aws").Statement).toEqual([
+      {
+        Sid: "AccountAdministers",
+        Effect: "Allow",
+        Principal: { AWS: "arn:aws:iam::111122223333:root" },
+        Action: "kms:*",
+        Resource: "*",
+      },
+      {
+        Sid: "AlarmPublishersEncrypt",
+        Effect: "Allow",
+        Principal: { Service: ["cloudwatch.amazonaws.com", "events.amazonaws.com"] },
+        Action: ["kms:GenerateDataKey*", "kms:Decrypt"],
+        Resource: "*",
+      },
+    ]);
+  });
+
+  test("the topic: alarms and rules of this account and region publish to it", () => {
+    const policy = topicPolicy({
+      topicArn: "arn:aws:sns:ap-southeast-1:111122223333:t",
+      accountId: "111122223333",
+      partition: "aws",
+      region: "ap-southeast-1",
+    }) as { Statement: Record<string, unknown>[] };
+    expect(policy.Statement.slice(0, 2).map((s) => [s.Principal, s.Condition])).toEqual([
+      [
+        { Service: "cloudwatch.amazonaws.com" },
+        {
+          StringEquals: { "aws:SourceAccount": "111122223333" },
+          ArnLike: { "aws:SourceArn": "arn:aws:cloudwatch:ap-southeast-1:111122223333:alarm:*" },
+        },
+      ],
+      [
+        { Service: "events.amazonaws.com" },
+        {
+          StringEquals: { "aws:SourceAccount": "111122223333" },
+          ArnLike: { "aws:SourceArn": "arn:aws:events:ap-southeast-1:111122223333:rule/*" },
+        },
+      ],
+    ]);
+  });
+});
+
+describe("the health check target", () => {
+  test("https URL → host, 443, path", () => {
+    expect(healthCheckTarget("https://labelmedix.com/healthz")).toEqual({
+      fqdn: "labelmedix.com",
+      port: 443,
+      resourcePath: "/healthz",
+    });
+  });
+
+  test.each(["http://labelmedix.com/healthz", "https://labelmedix.com/healthz?x=1", "nonsense"])(
+    "%s is refused",
+    (url) => {
+      expect(() => healthCheckTarget(url)).toThrow(
+        `healthUrl ${JSON.stringify(url)} is not allowed`,
+      );
+    },
+  );
+});
+
+describe("backup names, rules and bounds", () => {
+  test("names per stack; restore testing names use underscores as AWS requires", () => {
+    expect(backupNames("webstack-prod")).toEqual({
+      vault: "webstack-prod-backups",
+      databasePlan: "webstack-prod-databases",
+      uploadsPlan: "webstack-prod-uploads",
+      restoreTestingPlan: "webstack_prod_restore_test",
+      restoreTestingSelection: "webstack_prod_rds",
+    });
+  });
+
+  test("a prefix too long for AWS Backup names is refused", () => {
+    const prefix = "w".repeat(45);
+    expect(() => backupNames(prefix)).toThrow(
+      `namePrefix "${prefix}" is not allowed: "${prefix}-backups" must be 1 to 50 letters, digits, '-', '_' or '.'`,
+    );
+  });
+
+  test("uploads follow the files tier, also when a stack keeps them longer", () => {
+    expect(uploadsBackupRule(BACKUP_TIERS)).toEqual({
+      ruleName: "files",
+      schedule: "cron(0 3 * * ? *)",
+      deleteAfterDays: 90,
+      enableContinuousBackup: false,
+    });
+    const longer = mergeBackupTiers(BACKUP_TIERS, { files: { retentionDays: 180 } });
+    expect(uploadsBackupRule(longer).deleteAfterDays).toBe(180);
+  });
+
+  test.each([
+    [[7, 30, 90, 365], 7, 365],
+    [[30], 30, 30],
+  ])("vault lock bounds over rules kept %j days: %d to %d", (days, min, max) => {
+    const rules = days.map((d) => ({
+      ruleName: `r${d}`,
+      schedule: "cron(0 2 * * ? *)",
+      deleteAfterDays: d,
+      enableContinuousBackup: false,
+    }));
+    expect(vaultLockRetention(rules)).toEqual({ minRetentionDays: min, maxRetentionDays: max });
+  });
+
+  test("the restore test runs weekly, Sunday 05:00 UTC", () => {
+    expect(restoreTestingSchedule()).toBe("cron(0 5 ? * SUN *)");
+  });
+});
+
+describe("components refuse bad args before creating anything", () => {
+  const tiers = BACKUP_TIERS;
+
+  test.each([
+    [
+      { tier: "prod", namePrefix: "webstack-prod", tiers, vaultLockChangeableForDays: 2 },
+      "backups: vaultLockChangeableForDays 2 is not allowed: use a whole number of days, at least 3 (AWS's minimum grace period), or leave it unset for governance mode",
+    ],
+    [
+      { tier: "staging", namePrefix: "webstack-staging", tiers, vaultLockChangeableForDays: 7 },
+      "backups: vaultLockChangeableForDays is not allowed in staging: its tier has no vault lock",
+    ],
+    [
+      { tier: "qa", namePrefix: "webstack-qa", tiers },
+      'backups: tier "qa" is not allowed: use dev, test, staging or prod',
+    ],
+  ])("AwsBackups %j", async (args, message) => {
+    expect(
+      () => new AwsBackups("backups", args as ConstructorParameters<typeof AwsBackups>[1]),
+    ).toThrow(message);
+    expect(await registered()).toEqual(["webstack:ops:Backups"]);
+  });
+
+  test("AwsUploadsStore: old versions must be kept at least a day", () => {
+    expect(() => new AwsUploadsStore("uploads", { noncurrentVersionDays: 0 })).toThrow(
+      "uploads: noncurrentVersionDays must be a whole number of days, at least 1 (got 0)",
+    );
+  });
+
+  const alarmArgs: AwsAlarmsArgs = {
+    tier: "prod",
+    namePrefix: "webstack-prod",
+    stack: "prod",
+    alarms: ALARM_CATALOG,
+    recipients: { routes: { warning: ["email"], critical: ["email"] }, emails: ["a@b.c"] },
+    healthUrl: "https://labelmedix.com/healthz",
+    autoScalingGroupName: "asg",
+    loadBalancerArnSuffix: "app/lb/1",
+    targetGroupArnSuffix: "targetgroup/tg/1",
+    certificateArn: "cert",
+    backupVaultName: "vault",
+    rdsInstances: [],
+    maxConnections: 200,
+    allocatedStorageBytes: 100 * GIB,
+    redisNodeGroups: [],
+  };
+
+  test.each([
+    [
+      { namePrefix: "Webstack_Prod" },
+      "alarms: namePrefix \"Webstack_Prod\" is not allowed: use 1 to 41 lower-case letters, digits or '-', starting with a letter",
+    ],
+    [{ alarms: [] }, "alarms: alarms is empty, which is not allowed: pass stackAlarms(config)"],
+    [{ maxConnections: 0 }, "alarms: maxConnections 0 is not allowed: use a whole number above 0"],
+    [
+      { healthUrl: "http://labelmedix.com/healthz" },
+      'healthUrl "http://labelmedix.com/healthz" is not allowed: use an https:// URL without query, fragment or credentials',
+    ],
+    [
+      { recipients: { routes: { warning: ["log"], critical: ["email"] }, emails: ["a@b.c"] } },
+      'alarms: alerts.routes.warning[0] "log" is not allowed on AWS',
+    ],
+  ])("AwsAlarms %j", async (change, message) => {
+    expect(() => new AwsAlarms("alarms", { ...alarmArgs, ...change } as AwsAlarmsArgs)).toThrow(
+      message,
+    );
+    expect(await registered()).toEqual(["webstack:ops:Alarms"]);
+  });
+
+  test("AwsAlarmTopics: a region must be an AWS region", () => {
+    expect(
+      () =>
+        new AwsAlarmTopics("topics", {
+          namePrefix: "webstack-prod",
+          recipients: alarmArgs.recipients,
+          region: "moon-1",
+        }),
+    ).toThrow('topics: region "moon-1" is not allowed: use an AWS region such as "us-east-1"');
+  });
+
+  test("AwsSlackChannel: ids must be Slack's", () => {
+    expect(
+      () =>
+        new AwsSlackChannel("slack", {
+          configurationName: "webstack-prod-alarms",
+          workspaceId: "my-team",
+          channelId: "C0ABCDEF",
+          topicArns: ["arn"],
+        }),
+    ).toThrow(
+      'slack: workspaceId "my-team" is not allowed: use a Slack workspace id such as T0123ABCD',
+    );
+  });
+
+  test("AwsMysqlCluster: the backup tag must be a valid AWS tag value", () => {
+    const args = {
+      tier: "prod",
+      engineVersion: "8.4",
+      replicas: 1,
+      storageGb: 100,
+      database: "app",
+      username: "app",
+      parameters: {},
+      identifierPrefix: "webstack-prod",
+      instanceClass: "db.m6g.xlarge",
+      multiAz: true,
+      backupRetentionDays: 7,
+      backupWindow: "02:00-03:00",
+      maintenanceWindow: "sun:04:00-sun:05:00",
+      allowExtendedSupport: false,
+      subnetIds: ["a", "b"],
+      securityGroupId: "sg",
+      backupTag: "plan#1",
+    } as AwsMysqlClusterArgs;
+    expect(() => validateAwsMysqlArgs("mysql", args)).toThrow(
+      'mysql: backupTag "plan#1" is not allowed: use 1 to 256 letters, digits, spaces and _ . : / = + - @ (an AWS tag value)',
+    );
+  });
+});
