@@ -42,6 +42,8 @@ export interface ObservedAlarm {
   readonly severity: unknown;
   /** A problem found while reading, reported instead of the floor comparison. */
   readonly unreadable?: string;
+  /** An EventBridge rule matching failure events: it has no threshold or duration to judge. */
+  readonly onEvents?: boolean;
 }
 
 const HOUR = 3600;
@@ -72,11 +74,10 @@ function direction(operator: unknown): Comparison | undefined {
  */
 function cloudWatchAlarm(
   resource: PolicyResource,
+  name: string,
   floorOf: (name: string) => CatalogAlarm | undefined,
-): ObservedAlarm | undefined {
+): ObservedAlarm {
   const props = resource.props;
-  const name = tag(props, "alarm");
-  if (name === undefined) return undefined;
   const watches = tag(props, "watches");
   const who = watches ? `${name} (watching ${watches})` : name;
   const operator = props.comparisonOperator;
@@ -92,6 +93,7 @@ function cloudWatchAlarm(
     if (!countsMissingJobs || duration === undefined) {
       return {
         ...common,
+        durationSeconds: 0,
         firstEvaluation: true,
         unreadable: `${who} must fire when fewer than 1 backup job completed (LessThanThreshold 1) over its periods; it compares ${String(operator)} ${String(threshold)}.`,
       };
@@ -114,20 +116,25 @@ function cloudWatchAlarm(
 }
 
 /**
- * Every catalog-tagged CloudWatch alarm and EventBridge alarm rule of the stack; `complete` is
- * false when one could not be read during preview (so a missing alarm cannot be claimed).
+ * Every catalog-tagged CloudWatch alarm and EventBridge alarm rule of the stack. `unjudged` names
+ * alarms that exist but hold values unknown during preview; `complete` is false when an alarm's
+ * name itself is unknown (so no alarm can be claimed missing).
  */
 export function cloudWatchAlarms(
   resources: readonly PolicyResource[],
   floorOf: (name: string) => CatalogAlarm | undefined,
   gaps: PreviewGaps,
-): { alarms: ObservedAlarm[]; eventRules: ObservedAlarm[]; complete: boolean } {
+): { alarms: ObservedAlarm[]; eventRules: ObservedAlarm[]; unjudged: string[]; complete: boolean } {
   const alarms: ObservedAlarm[] = [];
+  const unjudged: string[] = [];
   let complete = true;
   for (const resource of ofType(resources, METRIC_ALARM)) {
-    const observed = gaps.read(() => cloudWatchAlarm(resource, floorOf));
-    if (observed === UNKNOWN) complete = false;
-    else if (observed !== undefined) alarms.push(observed);
+    const name = gaps.read(() => tag(resource.props, "alarm"));
+    if (name === UNKNOWN) complete = false;
+    if (name === UNKNOWN || name === undefined) continue;
+    const observed = gaps.read(() => cloudWatchAlarm(resource, name, floorOf));
+    if (observed === UNKNOWN) unjudged.push(name);
+    else alarms.push(observed);
   }
   const eventRules: ObservedAlarm[] = [];
   for (const resource of ofType(resources, EVENT_RULE)) {
@@ -144,9 +151,10 @@ export function cloudWatchAlarms(
       severity: read.severity,
       firstEvaluation: true,
       durationSeconds: 0,
+      onEvents: true,
     });
   }
-  return { alarms, eventRules, complete };
+  return { alarms, eventRules, unjudged, complete };
 }
 
 function prometheusAlarm(rule: PrometheusRule, resource: PolicyResource): ObservedAlarm {
@@ -202,7 +210,9 @@ export function judgeAlarm(observed: ObservedAlarm, floor: CatalogAlarm, tier: T
   const { who } = observed;
   const problems: string[] = [];
   const wanted = `${floor.comparison} ${amount(floor, floor.threshold)}`;
-  if (observed.unreadable) {
+  if (observed.onEvents) {
+    // Fires on each failure event: nothing to compare but the severity.
+  } else if (observed.unreadable) {
     problems.push(observed.unreadable);
   } else if (observed.comparison === undefined || observed.threshold === undefined) {
     problems.push(
@@ -223,7 +233,11 @@ export function judgeAlarm(observed: ObservedAlarm, floor: CatalogAlarm, tier: T
   }
   const duration = observed.durationSeconds;
   if (duration === undefined) {
-    problems.push(`${who} has no readable duration; the ${tier} floor is ${describeFor(floor)}.`);
+    const wanted =
+      floor.forSeconds === 0
+        ? "fires at the first evaluation"
+        : `is ${describeDuration(floor.forSeconds)}`;
+    problems.push(`${who} has no readable duration; the ${tier} floor ${wanted}.`);
   } else if (floor.forSeconds === 0 && !observed.firstEvaluation) {
     problems.push(
       `${who} waits ${describeDuration(duration)} but the ${tier} floor fires at the first evaluation.`,
@@ -243,10 +257,4 @@ export function judgeAlarm(observed: ObservedAlarm, floor: CatalogAlarm, tier: T
     );
   }
   return problems;
-}
-
-function describeFor(floor: CatalogAlarm): string {
-  return floor.forSeconds === 0
-    ? "to fire at the first evaluation"
-    : describeDuration(floor.forSeconds);
 }
