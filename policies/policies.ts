@@ -1,6 +1,8 @@
 // Every webstack policy as a plain array, so tests and `npm run policy` evaluate the pack without
 // starting the analyzer server. index.ts hands the same array to PolicyPack.
 import type { Policies } from "@pulumi/policy";
+import { alarmPolicies } from "./alarms";
+import { backupPolicies } from "./backups";
 import { edgeNginxPolicies } from "./edge-nginx";
 import { elasticachePolicies } from "./elasticache";
 import { loadBalancerPolicies } from "./load-balancer";
@@ -13,4 +15,6 @@ export const policies: Policies = [
   ...loadBalancerPolicies,
   ...edgeNginxPolicies,
   ...securityPolicies,
+  ...alarmPolicies,
+  ...backupPolicies,
 ];

@@ -168,7 +168,8 @@ export const ALARM_CATALOG: readonly CatalogAlarm[] = CATALOG_TABLE.map(
   }),
 );
 
-const UNIT_SYMBOLS: Readonly<Record<Unit, string>> = {
+/** How a threshold in each unit is written for people: `80 %`, `1000 ms`, `30 days`. */
+export const UNIT_SYMBOLS: Readonly<Record<Unit, string>> = {
   percent: " %",
   milliseconds: " ms",
   seconds: " s",

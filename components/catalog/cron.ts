@@ -181,3 +181,62 @@ export function toAwsCron(expression: string, key = "schedule"): string {
     `${key} must leave day-of-month or day-of-week as "*" to run on AWS (got ${JSON.stringify(expression)})`,
   );
 }
+
+/**
+ * The five-field equivalent of an AWS `cron(minute hour day-of-month month day-of-week year)`
+ * expression, so AWS Backup and EventBridge schedules can be compared with the catalog's. AWS
+ * counts days of the week 1 = Sunday and writes "any" as `?`; a year restriction, `L`, `W` and
+ * `#` have no five-field equivalent and are refused with an Error naming `key`.
+ */
+export function fromAwsCron(expression: string, key = "schedule"): string {
+  const match = typeof expression === "string" ? /^cron\((.*)\)$/.exec(expression.trim()) : null;
+  const fields = match ? match[1].trim().split(/\s+/) : [];
+  if (fields.length !== 6) {
+    throw new Error(
+      `${key} must be an AWS cron(minute hour day-of-month month day-of-week year) expression (got ${JSON.stringify(expression)})`,
+    );
+  }
+  const [minute, hour, dom, month, dow, year] = fields;
+  const refuse = (why: string): never => {
+    throw new Error(`${key} ${why} (got ${JSON.stringify(expression)})`);
+  };
+  if (year !== "*") refuse("must run every year (year field *)");
+  const special = /[LW#]/i;
+  if (special.test(dom) || special.test(dow.replace(/SUN|MON|TUE|WED|THU|FRI|SAT/gi, ""))) {
+    refuse("uses L, W or #, which have no five-field cron equivalent");
+  }
+  if (dom !== "?" && dow !== "?") refuse("must leave day-of-month or day-of-week as ?");
+  // Numbers 1-7 (Sunday first) become 0-6; names are the same in both syntaxes.
+  const shiftDay = (text: string) => (/^\d+$/.test(text) ? String(Number(text) - 1) : text);
+  const dayOfWeek =
+    dow === "?" || dow === "*"
+      ? "*"
+      : dow
+          .split(",")
+          .map((part) => {
+            const [range, step] = part.split("/");
+            const shifted = range === "*" ? "*" : range.split("-").map(shiftDay).join("-");
+            return step === undefined ? shifted : `${shifted}/${step}`;
+          })
+          .join(",");
+  const fiveFields = `${minute} ${hour} ${dom === "?" ? "*" : dom} ${month} ${dayOfWeek}`;
+  parseCron(fiveFields, key);
+  return fiveFields;
+}
+
+const RATE_UNITS: Readonly<Record<string, number>> = { minute: 60, hour: 3600, day: DAY };
+
+/**
+ * The longest time between two runs of an AWS schedule expression, `cron(...)` or
+ * `rate(<n> minute(s)|hour(s)|day(s))`, in seconds.
+ */
+export function awsScheduleIntervalSeconds(expression: string, key = "schedule"): number {
+  const rate =
+    typeof expression === "string" ? /^rate\((\d+) (minute|hour|day)s?\)$/.exec(expression) : null;
+  if (rate) {
+    const seconds = Number(rate[1]) * RATE_UNITS[rate[2]];
+    if (seconds > 0) return seconds;
+    throw new Error(`${key} must be a rate above zero (got ${JSON.stringify(expression)})`);
+  }
+  return cronIntervalSeconds(fromAwsCron(expression, key), key);
+}

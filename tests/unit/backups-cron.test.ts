@@ -1,7 +1,13 @@
 // Five-field cron as the backup container reads it: validation with messages naming the key,
 // the longest gap between two runs (what retention is checked against), and the conversion to
 // AWS's six-field syntax with its 1 = Sunday day numbering and `?`.
-import { cronIntervalSeconds, parseCron, toAwsCron } from "../../components/catalog/cron";
+import {
+  awsScheduleIntervalSeconds,
+  cronIntervalSeconds,
+  fromAwsCron,
+  parseCron,
+  toAwsCron,
+} from "../../components/catalog/cron";
 
 const MINUTE = 60;
 const HOUR = 3600;
@@ -102,6 +108,65 @@ describe("toAwsCron", () => {
   test("an expression restricting both day fields cannot run on AWS", () => {
     expect(() => toAwsCron("0 0 13 * 5", "backups.config.schedule")).toThrow(
       'backups.config.schedule must leave day-of-month or day-of-week as "*" to run on AWS (got "0 0 13 * 5")',
+    );
+  });
+});
+
+describe("fromAwsCron", () => {
+  test.each([
+    ["cron(0 2 * * ? *)", "0 2 * * *"],
+    ["cron(15 * * * ? *)", "15 * * * *"],
+    ["cron(0 2 ? * SUN *)", "0 2 * * SUN"],
+    ["cron(0 5 ? * 1 *)", "0 5 * * 0"],
+    ["cron(0 9 ? * 2-6 *)", "0 9 * * 1-5"],
+    ["cron(0 9 ? * MON-FRI *)", "0 9 * * MON-FRI"],
+    ["cron(0 2 1 * ? *)", "0 2 1 * *"],
+    ["cron(*/30 3 * JAN ? *)", "*/30 3 * JAN *"],
+  ])("%s is %s in five fields", (aws, expression) => {
+    expect(fromAwsCron(aws)).toBe(expression);
+  });
+
+  test.each(["0 2 * * *", "0 2 * * 0", "0 2 1 * *", "0 9 * * 1-5", "*/30 3 * JAN *"])(
+    "undoes toAwsCron for %s: both run equally often",
+    (expression) => {
+      expect(cronIntervalSeconds(fromAwsCron(toAwsCron(expression)))).toBe(
+        cronIntervalSeconds(expression),
+      );
+    },
+  );
+
+  test.each([
+    [
+      "0 2 * * ? *",
+      "must be an AWS cron(minute hour day-of-month month day-of-week year) expression",
+    ],
+    ["cron(0 2 * * ? 2027)", "must run every year (year field *)"],
+    ["cron(0 2 L * ? *)", "uses L, W or #, which have no five-field cron equivalent"],
+    ["cron(0 2 ? * 6#3 *)", "uses L, W or #, which have no five-field cron equivalent"],
+    ["cron(0 2 1 * MON *)", "must leave day-of-month or day-of-week as ?"],
+  ])("refuses %j", (aws, why) => {
+    expect(() => fromAwsCron(aws, "plan.rules[0].schedule")).toThrow(
+      `plan.rules[0].schedule ${why} (got ${JSON.stringify(aws)})`,
+    );
+  });
+});
+
+describe("awsScheduleIntervalSeconds", () => {
+  test.each([
+    ["cron(0 2 * * ? *)", 86_400],
+    ["cron(0 5 ? * SUN *)", 7 * 86_400],
+    // The longest month gap: 1 January to 1 February.
+    ["cron(0 2 1 * ? *)", 31 * 86_400],
+    ["rate(12 hours)", 12 * 3600],
+    ["rate(1 day)", 86_400],
+    ["rate(30 minutes)", 1800],
+  ])("%s runs at least every %d seconds", (expression, seconds) => {
+    expect(awsScheduleIntervalSeconds(expression)).toBe(seconds);
+  });
+
+  test("a zero rate never runs", () => {
+    expect(() => awsScheduleIntervalSeconds("rate(0 days)", "plan.schedule")).toThrow(
+      'plan.schedule must be a rate above zero (got "rate(0 days)")',
     );
   });
 });

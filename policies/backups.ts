@@ -1,0 +1,618 @@
+// Backup stack policies: every database is backed up as often and kept as long as the backup
+// catalog says, restores are tested, and the AWS vault is encrypted (and locked where the tier
+// requires). They read the operations resources in the shape /work/wt/CONVENTIONS.md fixes: the
+// tagged RDS primaries, backup selections, plans, vault and restore testing plan on AWS; the backup
+// job container's crontab, backup.sh and environment on Docker.
+import type { PolicyResource, ReportViolation } from "@pulumi/policy";
+import {
+  awsBackupRules,
+  AwsBackupRule,
+  BACKUP_KINDS,
+  BACKUP_TAG_KEY,
+  BACKUP_TIERS,
+  BACKUP_VERIFICATION,
+  BackupKind,
+  BackupTier,
+} from "../components/catalog/backups";
+import { awsScheduleIntervalSeconds, cronIntervalSeconds } from "../components/catalog/cron";
+import type { Tier } from "../components/catalog/tiers";
+import { crontabJobs, CrontabJob, retentionVariable, scriptDefaults } from "./backup-job-text";
+import { stackPolicy } from "./define";
+import { RDS_INSTANCE } from "./rds";
+import {
+  containerAliases,
+  containerEnv,
+  CONTAINER,
+  dependencies,
+  describeInterval,
+  isBackupJob,
+  isMysqlServer,
+  isRedisNode,
+  listing,
+  ofType,
+  PreviewGaps,
+  shippedFiles,
+  stackTargets,
+  stackTier,
+  tag,
+  UNKNOWN,
+} from "./stack-reading";
+import { Props, switchFloor, tierOrStrictest, tierSwitchesSchema } from "./tier";
+
+const SELECTION = "aws:backup/selection:Selection";
+const PLAN = "aws:backup/plan:Plan";
+const VAULT = "aws:backup/vault:Vault";
+const VAULT_LOCK = "aws:backup/vaultLockConfiguration:VaultLockConfiguration";
+const KMS_KEY = "aws:kms/key:Key";
+const RESTORE_PLAN = "aws:backup/restoreTestingPlan:RestoreTestingPlan";
+const RESTORE_SELECTION = "aws:backup/restoreTestingSelection:RestoreTestingSelection";
+const CUSTOMER_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/;
+const DAY = 86_400;
+
+/** A pack config's tightening of one backup tier: a more frequent schedule, longer retention. */
+interface TierTightening {
+  readonly schedule?: string;
+  readonly retentionDays?: number;
+}
+
+/** The catalog's backup tiers with the pack config's tightening; looser values are ignored. */
+export function floorTiers(
+  tighten: Readonly<Record<string, TierTightening>> = {},
+): Record<BackupKind, BackupTier> {
+  const tiers = { ...BACKUP_TIERS };
+  for (const kind of BACKUP_KINDS) {
+    const base = BACKUP_TIERS[kind];
+    const t = tighten[kind] ?? {};
+    let schedule = base.schedule;
+    if (t.schedule !== undefined) {
+      try {
+        if (cronIntervalSeconds(t.schedule) < cronIntervalSeconds(base.schedule)) {
+          schedule = t.schedule;
+        }
+      } catch {
+        // An unreadable schedule in pack config cannot tighten anything.
+      }
+    }
+    tiers[kind] = {
+      ...base,
+      schedule,
+      retentionDays: Math.max(base.retentionDays, t.retentionDays ?? 0),
+    };
+  }
+  return tiers;
+}
+
+const days = (n: number) => (n === Infinity ? "forever" : `${n} day${n === 1 ? "" : "s"}`);
+const DATABASE_KINDS: readonly BackupKind[] = ["mysql-full", "mysql-binlog"];
+
+// ---- webstack-backups-coverage on AWS
+
+interface PlanRule {
+  readonly ruleName: string;
+  readonly continuous: boolean;
+  readonly retentionDays: number;
+  readonly intervalSeconds?: number;
+  readonly scheduleProblem?: string;
+}
+
+function planRules(plan: PolicyResource): PlanRule[] {
+  const rules = Array.isArray(plan.props.rules) ? (plan.props.rules as Props[]) : [];
+  return rules.map((rule) => {
+    const ruleName = String(rule.ruleName ?? "");
+    const lifecycle = (rule.lifecycle ?? {}) as Props;
+    const deleteAfter =
+      typeof lifecycle.deleteAfter === "number" ? lifecycle.deleteAfter : Infinity;
+    const base = {
+      ruleName,
+      continuous: rule.enableContinuousBackup === true,
+      retentionDays: deleteAfter,
+    };
+    try {
+      return { ...base, intervalSeconds: awsScheduleIntervalSeconds(String(rule.schedule)) };
+    } catch (error) {
+      return { ...base, scheduleProblem: (error as Error).message };
+    }
+  });
+}
+
+/** Where a plan's rules fall short of the floor rules, as full sentences. */
+function planProblems(plan: PolicyResource, floor: readonly AwsBackupRule[]): string[] {
+  const rules = planRules(plan);
+  const problems = rules
+    .filter((r) => r.scheduleProblem)
+    .map((r) => `Backup plan ${plan.name} rule "${r.ruleName}": ${r.scheduleProblem}.`);
+  for (const wanted of floor) {
+    if (wanted.enableContinuousBackup) {
+      const continuous = rules.filter((r) => r.continuous);
+      const kept = Math.max(...continuous.map((r) => r.retentionDays));
+      if (continuous.length === 0) {
+        problems.push(
+          `Backup plan ${plan.name} has no continuous backup rule; the floor keeps ${days(wanted.deleteAfterDays)} of point-in-time recovery.`,
+        );
+      } else if (kept < wanted.deleteAfterDays) {
+        problems.push(
+          `Backup plan ${plan.name} keeps point-in-time recovery ${days(kept)} but the floor is ${days(wanted.deleteAfterDays)}.`,
+        );
+      }
+      continue;
+    }
+    const every = awsScheduleIntervalSeconds(wanted.schedule);
+    const snapshots = rules.filter((r) => !r.continuous && r.intervalSeconds !== undefined);
+    const meets = (r: PlanRule) =>
+      r.intervalSeconds! <= every && r.retentionDays >= wanted.deleteAfterDays;
+    if (snapshots.some(meets)) continue;
+    const named = snapshots.find((r) => r.ruleName === wanted.ruleName);
+    if (!named) {
+      problems.push(
+        `Backup plan ${plan.name} has no rule backing up every ${describeInterval(every)} and keeping backups ${days(wanted.deleteAfterDays)} (the floor's "${wanted.ruleName}").`,
+      );
+      continue;
+    }
+    if (named.intervalSeconds! > every) {
+      problems.push(
+        `Backup plan ${plan.name} rule "${named.ruleName}" runs every ${describeInterval(named.intervalSeconds!)} but the floor is every ${describeInterval(every)}.`,
+      );
+    }
+    if (named.retentionDays < wanted.deleteAfterDays) {
+      problems.push(
+        `Backup plan ${plan.name} rule "${named.ruleName}" keeps backups ${days(named.retentionDays)} but the floor is ${days(wanted.deleteAfterDays)}.`,
+      );
+    }
+  }
+  return problems;
+}
+
+function selectionPicks(
+  selection: PolicyResource,
+  primary: PolicyResource,
+  tagValue: string,
+): boolean {
+  const tags = Array.isArray(selection.props.selectionTags)
+    ? (selection.props.selectionTags as Props[])
+    : [];
+  return (
+    tags.some(
+      (t) => t.type === "STRINGEQUALS" && t.key === BACKUP_TAG_KEY && t.value === tagValue,
+    ) || dependencies(selection, "resources").some((d) => d.urn === primary.urn)
+  );
+}
+
+function coverageOnAws(
+  resources: readonly PolicyResource[],
+  floor: readonly AwsBackupRule[],
+  gaps: PreviewGaps,
+  report: ReportViolation,
+): void {
+  const selections = ofType(resources, SELECTION);
+  const plans = new Map<string, PolicyResource>();
+  for (const primary of ofType(resources, RDS_INSTANCE)) {
+    const read = gaps.read(() => ({
+      replica: Boolean(primary.props.replicateSourceDb),
+      id: String(primary.props.identifier ?? primary.name),
+      tagValue: tag(primary.props, BACKUP_TAG_KEY),
+    }));
+    if (read === UNKNOWN || read.replica) continue;
+    if (read.tagValue === undefined) {
+      report(
+        `RDS primary ${read.id} carries no ${BACKUP_TAG_KEY} tag, so no backup selection picks it up.`,
+        primary.urn,
+      );
+      continue;
+    }
+    const tagValue = read.tagValue;
+    const picking = selections.filter(
+      (s) => gaps.read(() => selectionPicks(s, primary, tagValue)) === true,
+    );
+    if (picking.length === 0) {
+      report(
+        `No backup selection picks RDS primary ${read.id} (tag ${BACKUP_TAG_KEY}=${tagValue}).`,
+        primary.urn,
+      );
+      continue;
+    }
+    for (const selection of picking) {
+      const own = dependencies(selection, "planId", PLAN);
+      if (own.length === 0) {
+        report(
+          `Backup selection ${selection.name} picks RDS primary ${read.id} but its plan is not a backup plan of this stack, so its rules cannot be checked.`,
+          selection.urn,
+        );
+      }
+      own.forEach((plan) => plans.set(plan.urn, plan));
+    }
+  }
+  for (const plan of plans.values()) {
+    const problems = gaps.read(() => planProblems(plan, floor));
+    if (problems !== UNKNOWN) problems.forEach((p) => report(p, plan.urn));
+  }
+}
+
+// ---- webstack-backups-coverage on Docker
+
+interface BackupJob {
+  readonly container: PolicyResource;
+  readonly jobs: CrontabJob[];
+  readonly script: { file: string; text: string } | undefined;
+  readonly env: Map<string, string>;
+}
+
+/** Each backup job container with its crontab, backup.sh and environment (UNKNOWN entries dropped). */
+function backupJobs(resources: readonly PolicyResource[], gaps: PreviewGaps): BackupJob[] {
+  return ofType(resources, CONTAINER)
+    .filter(isBackupJob)
+    .flatMap((container) => {
+      const mine = (suffix: string) =>
+        shippedFiles([container], suffix, gaps).flatMap((f) =>
+          f.text === UNKNOWN ? [] : [{ file: f.file, text: f.text }],
+        );
+      const crontabs = mine("/crontab");
+      const env = gaps.read(() => containerEnv(container.props));
+      if (env === UNKNOWN || crontabs.length === 0) return [];
+      return [
+        {
+          container,
+          jobs: crontabs.flatMap((c) => crontabJobs(c.text)),
+          script: mine("/backup.sh")[0],
+          env,
+        },
+      ];
+    });
+}
+
+function retentionProblems(job: BackupJob, kind: BackupKind, floor: BackupTier): string[] {
+  const checks: [string, number][] = [[retentionVariable(kind), floor.retentionDays]];
+  if (floor.weekly)
+    checks.push([retentionVariable(kind, "WEEKLY_RETENTION_DAYS"), floor.weekly.retentionDays]);
+  if (floor.monthly)
+    checks.push([retentionVariable(kind, "MONTHLY_RETENTION_DAYS"), floor.monthly.retentionDays]);
+  const defaults = job.script ? scriptDefaults(job.script.text) : new Map<string, number>();
+  const problems: string[] = [];
+  for (const [variable, minimum] of checks) {
+    const override = job.env.get(variable);
+    if (override !== undefined) {
+      const value = /^\d+$/.test(override.trim()) ? Number(override) : undefined;
+      if (value === undefined) {
+        problems.push(`The backup job's ${variable}=${override} is not a whole number of days.`);
+      } else if (value < minimum) {
+        problems.push(
+          `The backup job keeps ${kind} backups ${days(value)} (${variable}=${override} in its environment) but the floor is ${days(minimum)}.`,
+        );
+      }
+      continue;
+    }
+    const fallback = defaults.get(variable);
+    if (!job.script) continue;
+    if (fallback === undefined) {
+      problems.push(
+        `${job.script.file} sets no default for ${variable}; the floor is ${days(minimum)}.`,
+      );
+    } else if (fallback < minimum) {
+      problems.push(
+        `${job.script.file} keeps ${kind} backups ${days(fallback)} by default (${variable}) but the floor is ${days(minimum)}.`,
+      );
+    }
+  }
+  return problems;
+}
+
+function jobProblems(
+  job: BackupJob,
+  required: readonly BackupKind[],
+  tiers: Readonly<Record<BackupKind, BackupTier>>,
+  mysqlAliases: readonly string[],
+): string[] {
+  const problems: string[] = [];
+  if (!job.script)
+    problems.push("The backup job ships no backup.sh, so its retention cannot be checked.");
+  const kinds = [
+    ...new Set([
+      ...required,
+      ...job.jobs
+        .map((j) => j.job)
+        .filter((j): j is BackupKind => (BACKUP_KINDS as readonly string[]).includes(j)),
+    ]),
+  ];
+  for (const kind of kinds) {
+    const every = cronIntervalSeconds(tiers[kind].schedule);
+    const lines = job.jobs.filter((j) => j.job === kind);
+    const readable = lines.flatMap((j) =>
+      j.intervalSeconds === undefined ? [] : [j.intervalSeconds],
+    );
+    if (lines.length === 0) {
+      problems.push(
+        `The backup job's crontab has no ${kind} line; the floor backs it up every ${describeInterval(every)}.`,
+      );
+    } else if (readable.length === 0) {
+      problems.push(
+        `The backup job's crontab schedules ${kind} with "${lines[0].schedule}", which is not a valid cron schedule.`,
+      );
+    } else if (Math.min(...readable) > every) {
+      problems.push(
+        `The backup job runs ${kind} every ${describeInterval(Math.min(...readable))} but the floor is every ${describeInterval(every)}.`,
+      );
+    }
+    problems.push(...retentionProblems(job, kind, tiers[kind]));
+  }
+  const scriptPath = job.script?.file;
+  for (const script of new Set(job.jobs.map((j) => j.script))) {
+    if (scriptPath && script !== scriptPath) {
+      problems.push(
+        `The backup job's crontab runs ${script}, but backup.sh ships at ${scriptPath}.`,
+      );
+    }
+  }
+  if (mysqlAliases.length > 0) {
+    const host = job.env.get("MYSQL_HOST");
+    if (host === undefined) {
+      problems.push(
+        `The backup job sets no MYSQL_HOST; it must name a MySQL container's network alias (${listing(mysqlAliases)}).`,
+      );
+    } else if (!mysqlAliases.includes(host)) {
+      problems.push(
+        `The backup job's MYSQL_HOST is ${host}, which is no MySQL container's network alias (${listing(mysqlAliases)}).`,
+      );
+    }
+  }
+  return problems;
+}
+
+function dockerDatabases(resources: readonly PolicyResource[], gaps: PreviewGaps) {
+  const mysql = resources.filter(isMysqlServer);
+  const aliases = mysql.flatMap((c) => {
+    const read = gaps.read(() => containerAliases(c.props));
+    return read === UNKNOWN ? [] : read;
+  });
+  return { mysql, aliases, redis: resources.filter(isRedisNode) };
+}
+
+function coverageOnDocker(
+  resources: readonly PolicyResource[],
+  tiers: Readonly<Record<BackupKind, BackupTier>>,
+  gaps: PreviewGaps,
+  report: ReportViolation,
+): void {
+  const { mysql, aliases, redis } = dockerDatabases(resources, gaps);
+  if (mysql.length === 0 && redis.length === 0) return;
+  const required: BackupKind[] = [
+    ...(mysql.length > 0 ? DATABASE_KINDS : []),
+    ...(redis.length > 0 ? (["redis"] as const) : []),
+  ];
+  const jobs = backupJobs(resources, gaps);
+  if (jobs.length === 0 && !gaps.any) {
+    report(`No backup job container ships a crontab, so ${listing(required)} are never backed up.`);
+  }
+  for (const job of jobs) {
+    jobProblems(job, required, tiers, aliases).forEach((p) => report(p, job.container.urn));
+  }
+}
+
+// ---- webstack-backups-restore-test
+
+function restoreTestOnAws(
+  resources: readonly PolicyResource[],
+  tier: Tier,
+  maxSeconds: number,
+  gaps: PreviewGaps,
+  report: ReportViolation,
+): void {
+  const plans = ofType(resources, RESTORE_PLAN);
+  if (plans.length === 0) {
+    report(
+      `${tier} requires a restore test at least every ${describeInterval(maxSeconds)}, but no restore testing plan exists.`,
+    );
+    return;
+  }
+  const selections = ofType(resources, RESTORE_SELECTION);
+  for (const plan of plans) {
+    const interval = gaps.read(() => {
+      try {
+        return awsScheduleIntervalSeconds(String(plan.props.scheduleExpression));
+      } catch (error) {
+        return (error as Error).message;
+      }
+    });
+    if (typeof interval === "string")
+      report(`Restore testing plan ${plan.name}: ${interval}.`, plan.urn);
+    else if (typeof interval === "number" && interval > maxSeconds) {
+      report(
+        `Restore testing plan ${plan.name} runs every ${describeInterval(interval)} but the floor is every ${describeInterval(maxSeconds)}.`,
+        plan.urn,
+      );
+    }
+    const testsRds = selections.some(
+      (s) =>
+        dependencies(s, "restoreTestingPlanName").some((d) => d.urn === plan.urn) &&
+        gaps.read(() => s.props.protectedResourceType) === "RDS",
+    );
+    if (!testsRds && !gaps.any) {
+      report(
+        `Restore testing plan ${plan.name} tests no RDS database: no restore testing selection of type RDS belongs to it.`,
+        plan.urn,
+      );
+    }
+  }
+}
+
+function restoreTestOnDocker(
+  resources: readonly PolicyResource[],
+  maxSeconds: number,
+  gaps: PreviewGaps,
+  report: ReportViolation,
+): void {
+  if (resources.filter(isMysqlServer).length === 0) return;
+  const jobs = backupJobs(resources, gaps);
+  if (jobs.length === 0 && !gaps.any) {
+    report("No backup job container ships a crontab, so no restore test runs.");
+  }
+  for (const job of jobs) {
+    const tests = job.jobs.filter((j) => j.job === "restore-test");
+    const readable = tests.flatMap((j) =>
+      j.intervalSeconds === undefined ? [] : [j.intervalSeconds],
+    );
+    if (readable.length === 0) {
+      report(
+        "The backup job's crontab has no restore-test line, so backups are never test-restored.",
+        job.container.urn,
+      );
+    } else if (Math.min(...readable) > maxSeconds) {
+      report(
+        `The backup job runs restore-test every ${describeInterval(Math.min(...readable))} but the floor is every ${describeInterval(maxSeconds)}.`,
+        job.container.urn,
+      );
+    }
+  }
+}
+
+// ---- webstack-backups-vault
+
+function vaultProblems(
+  resources: readonly PolicyResource[],
+  lockRequired: (tier: Tier) => boolean,
+  gaps: PreviewGaps,
+  report: ReportViolation,
+): void {
+  const vaults = ofType(resources, VAULT);
+  const primaries = ofType(resources, RDS_INSTANCE).filter(
+    (r) => gaps.read(() => !r.props.replicateSourceDb) === true,
+  );
+  if (vaults.length === 0 && primaries.length > 0) {
+    report("No AWS Backup vault exists to hold this stack's database backups.");
+  }
+  const locks = ofType(resources, VAULT_LOCK);
+  for (const vault of vaults) {
+    if (dependencies(vault, "kmsKeyArn", KMS_KEY).length === 0) {
+      const arn = gaps.read(() => vault.props.kmsKeyArn);
+      if (arn === undefined || arn === "") {
+        report(
+          `Backup vault ${vault.name} is encrypted with the AWS managed key; set kmsKeyArn to a customer managed KMS key.`,
+          vault.urn,
+        );
+      } else if (arn !== UNKNOWN && !CUSTOMER_KEY_ARN.test(String(arn))) {
+        report(
+          `Backup vault ${vault.name} uses kmsKeyArn ${String(arn)}, which is not a customer managed KMS key ARN.`,
+          vault.urn,
+        );
+      }
+    }
+    const tier = gaps.read(() => tierOrStrictest(vault.props));
+    if (tier === UNKNOWN || !lockRequired(tier)) continue;
+    const vaultName = gaps.read(() => vault.props.name);
+    const locked = locks.some((lock) => {
+      const lockName = gaps.read(() => lock.props.backupVaultName);
+      return (
+        dependencies(lock, "backupVaultName").some((d) => d.urn === vault.urn) ||
+        (typeof lockName === "string" && lockName === vaultName)
+      );
+    });
+    if (!locked)
+      report(`Backup vault ${vault.name} has no vault lock, which ${tier} requires.`, vault.urn);
+  }
+  for (const plan of ofType(resources, PLAN)) {
+    if (dependencies(plan, "rules", VAULT).length === 0) {
+      report(
+        `Backup plan ${plan.name} stores its backups in no backup vault of this stack.`,
+        plan.urn,
+      );
+    }
+  }
+}
+
+// ---- the policies
+
+const RESTORE_TEST_FLOOR_DAYS = cronIntervalSeconds(BACKUP_VERIFICATION.restoreTestSchedule) / DAY;
+
+export const backupPolicies = [
+  stackPolicy(
+    {
+      name: "webstack-backups-coverage",
+      description:
+        "Every database is backed up at least as often and kept at least as long as the backup catalog says: on AWS each RDS primary is tagged for and picked by a backup selection whose plan meets the catalog's rules (continuous backup included); on Docker the backup job's crontab schedules each database tier, its retention is not lowered, and it dumps a MySQL server of the stack.",
+      severity: "critical",
+      configSchema: {
+        properties: {
+          tighten: {
+            type: "object",
+            description:
+              "Per backup tier (mysql-full, mysql-binlog, files, config, redis), a more frequent schedule and/or longer retentionDays than the catalog; looser values are ignored.",
+            default: {},
+          },
+        },
+      },
+    },
+    (args, report) => {
+      const gaps = new PreviewGaps();
+      const { tighten } = args.getConfig<{ tighten?: Record<string, TierTightening> }>();
+      const tiers = floorTiers(tighten);
+      const targets = stackTargets(args.resources);
+      if (targets.aws) coverageOnAws(args.resources, awsBackupRules(tiers), gaps, report);
+      if (targets.docker) coverageOnDocker(args.resources, tiers, gaps, report);
+      gaps.rethrow();
+    },
+  ),
+  stackPolicy(
+    {
+      name: "webstack-backups-restore-test",
+      description:
+        "Backups are test-restored at least weekly: on AWS, in tiers whose floor requires it (staging, prod), by a restore testing plan with an RDS selection; on Docker, in every tier, by the backup job's restore-test crontab line (REQUIREMENTS §5: the same verification as AWS, and it costs nothing there).",
+      severity: "high",
+      configSchema: {
+        properties: {
+          required: tierSwitchesSchema(
+            "Tiers whose AWS stacks must run a restore testing plan.",
+            (f) => f.restoreTest,
+          ),
+          maximumIntervalDays: {
+            type: "number",
+            description: "Longest time between two restore tests, in days; may only be lowered.",
+            default: RESTORE_TEST_FLOOR_DAYS,
+          },
+        },
+      },
+    },
+    (args, report) => {
+      const gaps = new PreviewGaps();
+      const tier = stackTier(args.resources, gaps);
+      const { required, maximumIntervalDays } = args.getConfig<{
+        required?: Partial<Record<Tier, boolean>>;
+        maximumIntervalDays?: number;
+      }>();
+      const maxSeconds = Math.min(RESTORE_TEST_FLOOR_DAYS, maximumIntervalDays ?? Infinity) * DAY;
+      const targets = stackTargets(args.resources);
+      const hasRds = ofType(args.resources, RDS_INSTANCE).length > 0;
+      if (targets.aws && hasRds && switchFloor(tier, (f) => f.restoreTest, required)) {
+        restoreTestOnAws(args.resources, tier, maxSeconds, gaps, report);
+      }
+      if (targets.docker) restoreTestOnDocker(args.resources, maxSeconds, gaps, report);
+      gaps.rethrow();
+    },
+  ),
+  stackPolicy(
+    {
+      name: "webstack-backups-vault",
+      description:
+        "AWS backups land in a vault encrypted with a customer managed KMS key, locked against deletion where the tier requires it (prod), and every backup plan stores into such a vault.",
+      severity: "critical",
+      configSchema: {
+        properties: {
+          vaultLock: tierSwitchesSchema(
+            "Tiers whose backup vaults must be locked.",
+            (f) => f.backupVaultLock,
+          ),
+        },
+      },
+    },
+    (args, report) => {
+      const gaps = new PreviewGaps();
+      const { vaultLock } = args.getConfig<{ vaultLock?: Partial<Record<Tier, boolean>> }>();
+      if (stackTargets(args.resources).aws) {
+        vaultProblems(
+          args.resources,
+          (tier) => switchFloor(tier, (f) => f.backupVaultLock, vaultLock),
+          gaps,
+          report,
+        );
+      }
+      gaps.rethrow();
+    },
+  ),
+];

@@ -1,0 +1,173 @@
+// Reads back the monitoring files a Docker stack ships — Prometheus rule files, prometheus.yml and
+// alertmanager.yml — into the few facts the alarm policies judge: each alert's threshold, direction
+// and `for:`, which receivers an alert of a given severity reaches, and which servers are scraped.
+import { parse } from "yaml";
+import type { Channel, Comparison } from "../components/catalog/alarms";
+
+export interface PrometheusRule {
+  readonly alert: string;
+  readonly expr: string;
+  /** `for:` in seconds; 0 when absent. Undefined when it is not a Prometheus duration. */
+  readonly forSeconds: number | undefined;
+  readonly severity: unknown;
+}
+
+type Yaml = Record<string, unknown>;
+const isMap = (value: unknown): value is Yaml =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
+const list = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
+
+/** Parses YAML text; throws with the parser's message when it does not parse. */
+export function parseYamlDocument(text: string): Yaml {
+  const document: unknown = parse(text);
+  return isMap(document) ? document : {};
+}
+
+const DURATION_UNITS: Readonly<Record<string, number>> = {
+  ms: 0.001,
+  s: 1,
+  m: 60,
+  h: 3600,
+  d: 86_400,
+  w: 604_800,
+  y: 31_536_000,
+};
+
+/** Seconds of a Prometheus duration such as `5m` or `1h30m`; undefined when it is not one. */
+export function promDurationSeconds(text: string): number | undefined {
+  if (!/^(\d+(ms|s|m|h|d|w|y))+$/.test(text)) return undefined;
+  let seconds = 0;
+  for (const [, size, unit] of text.matchAll(/(\d+)(ms|s|m|h|d|w|y)/g)) {
+    seconds += Number(size) * DURATION_UNITS[unit];
+  }
+  return seconds;
+}
+
+/** Every alerting rule of a rule file (`groups[].rules[]` with `alert:`). */
+export function alertingRules(document: Yaml): PrometheusRule[] {
+  return list(document.groups)
+    .flatMap((group) => (isMap(group) ? list(group.rules) : []))
+    .filter((rule): rule is Yaml => isMap(rule) && typeof rule.alert === "string")
+    .map((rule) => ({
+      alert: rule.alert as string,
+      expr: String(rule.expr ?? ""),
+      forSeconds: rule.for === undefined ? 0 : promDurationSeconds(String(rule.for)),
+      severity: isMap(rule.labels) ? rule.labels.severity : undefined,
+    }));
+}
+
+/**
+ * The comparison an alert expression ends with — `<value> > 80` as the rule renderer writes it —
+ * as the catalog's direction and threshold. Undefined for anything else (no trailing comparison,
+ * `bool`, `==`), which can then not be shown to meet a floor.
+ */
+export function trailingComparison(
+  expr: string,
+): { comparison: Comparison; threshold: number } | undefined {
+  const match = /\s(>=|<=|>|<)\s*([-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[-+]?\d+)?)\s*$/i.exec(expr);
+  if (!match) return undefined;
+  return { comparison: match[1].startsWith(">") ? "above" : "below", threshold: Number(match[2]) };
+}
+
+// ---- alertmanager.yml
+
+const MATCHER = /^\s*([A-Za-z_][A-Za-z0-9_]*)\s*(=~|!~|!=|=)\s*"?(.*?)"?\s*$/;
+
+function matcherHolds(text: string, labels: Readonly<Record<string, string>>): boolean {
+  const match = MATCHER.exec(text);
+  if (!match) return false;
+  const [, name, operator, value] = match;
+  const actual = labels[name] ?? "";
+  const regex = () => new RegExp(`^(?:${value})$`).test(actual);
+  switch (operator) {
+    case "=":
+      return actual === value;
+    case "!=":
+      return actual !== value;
+    case "=~":
+      return regex();
+    default:
+      return !regex();
+  }
+}
+
+/** Whether a route's matchers (and the older `match`/`match_re`) all hold for the labels. */
+function routeMatches(route: Yaml, labels: Readonly<Record<string, string>>): boolean {
+  const matchers = list(route.matchers).map(String);
+  const equal = isMap(route.match) ? Object.entries(route.match) : [];
+  const regex = isMap(route.match_re) ? Object.entries(route.match_re) : [];
+  return (
+    matchers.every((m) => matcherHolds(m, labels)) &&
+    equal.every(([name, value]) => (labels[name] ?? "") === String(value)) &&
+    regex.every(([name, value]) => new RegExp(`^(?:${String(value)})$`).test(labels[name] ?? ""))
+  );
+}
+
+/**
+ * The receivers an alert with `labels` reaches, following Alertmanager's routing: the first
+ * matching child route takes it (and the ones after, while a match says `continue: true`); a route
+ * whose children all miss delivers to its own receiver, inherited from its parent when unset.
+ */
+export function receiversFor(
+  document: Yaml,
+  labels: Readonly<Record<string, string>>,
+): Set<string> {
+  const reached = new Set<string>();
+  const walk = (route: Yaml, inherited: string | undefined) => {
+    const receiver = typeof route.receiver === "string" ? route.receiver : inherited;
+    let taken = false;
+    for (const child of list(route.routes)) {
+      if (!isMap(child) || !routeMatches(child, labels)) continue;
+      walk(child, receiver);
+      taken = true;
+      if (child.continue !== true) break;
+    }
+    if (!taken && receiver !== undefined) reached.add(receiver);
+  };
+  if (isMap(document.route)) walk(document.route, undefined);
+  return reached;
+}
+
+/**
+ * The notification channels a receiver delivers to, by its integrations. An SMS gateway is a
+ * webhook, told apart from other webhooks by the receiver's name `sms` (as the renderer names it).
+ */
+export function receiverChannels(document: Yaml, name: string): Set<Channel> {
+  const receiver = list(document.receivers).find((r) => isMap(r) && r.name === name);
+  const channels = new Set<Channel>();
+  if (!isMap(receiver)) return channels;
+  const has = (key: string) => list(receiver[key]).length > 0;
+  if (has("email_configs")) channels.add("email");
+  if (has("slack_configs")) channels.add("slack");
+  if (has("sns_configs")) channels.add("sms");
+  if (has("webhook_configs")) channels.add(name === "sms" ? "sms" : "webhook");
+  // A receiver with no integration keeps the alert in Alertmanager only: dev's `log`.
+  if (channels.size === 0) channels.add("log");
+  return channels;
+}
+
+// ---- prometheus.yml
+
+/** The `instance` labels (else target addresses) of a scrape job's static targets. */
+export function scrapeInstances(document: Yaml, job: string): Set<string> {
+  const instances = new Set<string>();
+  for (const config of list(document.scrape_configs)) {
+    if (!isMap(config) || config.job_name !== job) continue;
+    for (const group of list(config.static_configs)) {
+      if (!isMap(group)) continue;
+      const label = isMap(group.labels) ? group.labels.instance : undefined;
+      if (typeof label === "string") instances.add(label);
+      else for (const target of list(group.targets)) instances.add(String(target).split(":")[0]);
+    }
+  }
+  return instances;
+}
+
+/** Hosts (without port) of the Alertmanagers prometheus.yml sends alerts to. */
+export function alertmanagerHosts(document: Yaml): string[] {
+  const alerting = isMap(document.alerting) ? document.alerting : {};
+  return list(alerting.alertmanagers)
+    .flatMap((am) => (isMap(am) ? list(am.static_configs) : []))
+    .flatMap((group) => (isMap(group) ? list(group.targets) : []))
+    .map((target) => String(target).split(":")[0]);
+}

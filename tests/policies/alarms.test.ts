@@ -1,0 +1,454 @@
+// Alarm stack policies: compliant AWS (staging, prod) and Docker (dev, test) stacks built from the
+// real catalog and renderers, then one property changed at a time with the exact message.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { unknownStringValue, unknownNumberValue } = require("@pulumi/policy/proxy");
+import { ALARM_FLOORS, AlarmRule } from "../../components/catalog/alarms";
+import { FakeResource, resultOf, violations } from "../support/policy";
+import {
+  awsStack,
+  changed,
+  dockerStack,
+  EVENT_TARGET,
+  METRIC_ALARM,
+  RDS,
+  renderedPrometheusYml,
+  without,
+} from "../support/operations";
+
+const CATALOG = "webstack-alarms-catalog";
+const DELIVERY = "webstack-alarms-delivery";
+const COVERAGE = "webstack-alarms-coverage";
+const POLICIES = [CATALOG, DELIVERY, COVERAGE];
+
+const prod = awsStack("prod");
+const CPU = "webstack-prod-HostCpuHigh-app-hosts";
+const PRIMARY_DISK = "webstack-prod-DiskSpaceCritical-rds-primary";
+const alarmProps = (name: string) =>
+  (prod.find((r) => r.name === name) as FakeResource).props as Record<string, unknown>;
+
+/** The Docker stack with one catalog alarm changed before the rule file is rendered. */
+const dockerWith = (tier: "dev" | "test", name: string, change: Partial<AlarmRule>) =>
+  dockerStack(tier, {
+    alarms: ALARM_FLOORS[tier].map((a) => (a.name === name ? { ...a, ...change } : a)),
+  });
+
+describe("compliant stacks pass", () => {
+  const stacks: [string, FakeResource[]][] = [
+    ["AWS staging", awsStack("staging")],
+    ["AWS prod", prod],
+    ["Docker dev", dockerStack("dev")],
+    ["Docker test", dockerStack("test")],
+  ];
+  test.each(stacks.flatMap(([label, stack]) => POLICIES.map((p) => [label, p, stack] as const)))(
+    "%s passes %s",
+    async (_, policy, stack) => {
+      expect(await violations(policy, stack)).toEqual([]);
+    },
+  );
+
+  test("the prod fixture has every catalog alarm, per RDS instance and per Redis node group", () => {
+    const tagged = prod.filter((r) => r.type === METRIC_ALARM);
+    // 11 per-stack (BackupFailed is an EventBridge rule) + 3 × 2 RDS instances + 2 replica-lag
+    // + 2 × 3 Redis node groups.
+    expect(tagged).toHaveLength(11 + 6 + 2 + 6);
+  });
+});
+
+describe(`${CATALOG} on AWS`, () => {
+  test.each([
+    [
+      "the CPU threshold loosened to 95 %",
+      changed(prod, CPU, { props: { threshold: 95 } }),
+      ["HostCpuHigh fires above 95 % but the prod floor is 80 %."],
+    ],
+    [
+      "the CPU alarm waiting 10 periods of a minute",
+      changed(prod, CPU, { props: { evaluationPeriods: 10, datapointsToAlarm: 10 } }),
+      ["HostCpuHigh fires after 10 minutes but the prod floor is 5 minutes."],
+    ],
+    [
+      "the CPU alarm on 10-minute periods",
+      changed(prod, CPU, { props: { period: 600 } }),
+      ["HostCpuHigh fires after 50 minutes but the prod floor is 5 minutes."],
+    ],
+    [
+      "the primary's disk alarm at 95 %",
+      changed(prod, PRIMARY_DISK, {
+        props: { threshold: 95 },
+      }),
+      [
+        "DiskSpaceCritical (watching webstack-prod-mysql-primary) fires above 95 % but the prod floor is 90 %.",
+      ],
+    ],
+    [
+      "availability accepted down to 95 %",
+      changed(prod, "webstack-prod-AvailabilityLow-health-check", { props: { threshold: 95 } }),
+      ["AvailabilityLow fires below 95 % but the prod floor is 99 %."],
+    ],
+    [
+      "the CPU alarm's comparison turned around",
+      changed(prod, CPU, { props: { comparisonOperator: "LessThanThreshold" } }),
+      ["HostCpuHigh fires below 80 % but the prod floor fires above 80 %."],
+    ],
+    [
+      "the CPU alarm comparing with an anomaly band",
+      changed(prod, CPU, {
+        props: { comparisonOperator: "LessThanLowerOrGreaterThanUpperThreshold" },
+      }),
+      [
+        "HostCpuHigh does not compare its value with a fixed threshold; the prod floor fires above 80 %.",
+      ],
+    ],
+    [
+      "the certificate warning waiting three daily periods",
+      changed(prod, "webstack-prod-CertificateExpiringWarning-certificate", {
+        props: { evaluationPeriods: 3 },
+      }),
+      [
+        "CertificateExpiringWarning waits 72 hours but the prod floor fires at the first evaluation.",
+      ],
+    ],
+    [
+      "BackupStale counting 48 hourly periods",
+      changed(prod, "webstack-prod-BackupStale-backup-vault", {
+        props: { evaluationPeriods: 48, datapointsToAlarm: 48 },
+      }),
+      ["BackupStale fires above 48 h but the prod floor is 26 h."],
+    ],
+    [
+      "BackupStale turned into a threshold on completed jobs",
+      changed(prod, "webstack-prod-BackupStale-backup-vault", {
+        props: { comparisonOperator: "GreaterThanThreshold" },
+      }),
+      [
+        "BackupStale must fire when fewer than 1 backup job completed (LessThanThreshold 1) over its periods; it compares GreaterThanThreshold 1.",
+      ],
+    ],
+    [
+      "the primary's disk alarm demoted to a warning",
+      changed(prod, PRIMARY_DISK, {
+        props: { tags: { ...alarmProps(PRIMARY_DISK).tags!, severity: "warning" } },
+      }),
+      [
+        "DiskSpaceCritical (watching webstack-prod-mysql-primary) is warning but the prod floor makes it critical.",
+      ],
+    ],
+    [
+      "every ServiceDown alarm removed",
+      without(prod, (r) => r.name.includes("-ServiceDown-")),
+      ["prod requires ServiceDown, but no CloudWatch alarm is tagged alarm=ServiceDown."],
+    ],
+    [
+      "the BackupFailed EventBridge rules removed",
+      without(prod, (r) => r.name.startsWith("backup-failed-")),
+      ["prod requires BackupFailed, but no EventBridge rule is tagged alarm=BackupFailed."],
+    ],
+    [
+      "no alarm at all",
+      without(prod, (r) => r.type === METRIC_ALARM || r.name.startsWith("backup-failed-")),
+      [
+        "No CloudWatch alarm or EventBridge rule is tagged with a catalog alarm name, so none of the 16 prod catalog alarms exists.",
+      ],
+    ],
+  ])("%s", async (_, stack, expected) => {
+    expect(await violations(CATALOG, stack)).toEqual(expected);
+  });
+
+  test("pack config may tighten a floor, and a looser value in it changes nothing", async () => {
+    const memory = "webstack-prod-HostMemoryHigh-app-hosts";
+    const tighter = {
+      [CATALOG]: { tighten: { HostMemoryHigh: { threshold: 70, forSeconds: 120 } } },
+    };
+    expect(await violations(CATALOG, prod, tighter)).toEqual([
+      "HostMemoryHigh fires above 85 % but the prod floor is 70 %.",
+      "HostMemoryHigh fires after 5 minutes but the prod floor is 2 minutes.",
+    ]);
+    const looser = { [CATALOG]: { tighten: { HostMemoryHigh: { threshold: 95 } } } };
+    const at90 = changed(prod, memory, { props: { threshold: 90 } });
+    expect(await violations(CATALOG, at90, looser)).toEqual([
+      "HostMemoryHigh fires above 90 % but the prod floor is 85 %.",
+    ]);
+  });
+
+  test("the tier comes from the environment tag: the same alarms judged as staging say staging", async () => {
+    const staging = changed(awsStack("staging"), "webstack-staging-HostCpuHigh-app-hosts", {
+      props: { threshold: 95 },
+    });
+    expect(await violations(CATALOG, staging)).toEqual([
+      "HostCpuHigh fires above 95 % but the staging floor is 80 %.",
+    ]);
+  });
+});
+
+describe(`${CATALOG} on Docker`, () => {
+  test.each([
+    [
+      "the CPU rule at 95 %",
+      dockerWith("dev", "HostCpuHigh", { threshold: 95 }),
+      ["HostCpuHigh fires above 95 % but the dev floor is 80 %."],
+    ],
+    [
+      "the CPU rule holding for 10 minutes",
+      dockerWith("test", "HostCpuHigh", { forSeconds: 600 }),
+      ["HostCpuHigh fires after 10 minutes but the test floor is 5 minutes."],
+    ],
+    [
+      "the certificate rule waiting 5 minutes",
+      dockerWith("dev", "CertificateExpiringCritical", { forSeconds: 300 }),
+      [
+        "CertificateExpiringCritical waits 5 minutes but the dev floor fires at the first evaluation.",
+      ],
+    ],
+    [
+      "availability accepted down to 90 %",
+      dockerWith("dev", "AvailabilityLow", { threshold: 90 }),
+      ["AvailabilityLow fires below 90 % but the dev floor is 99 %."],
+    ],
+    [
+      "the disk rule demoted to a warning",
+      dockerWith("test", "DiskSpaceCritical", { severity: "warning" }),
+      ["DiskSpaceCritical is warning but the test floor makes it critical."],
+    ],
+    [
+      "ServiceDown missing from the rule file",
+      dockerStack("dev", { alarms: ALARM_FLOORS.dev.filter((a) => a.name !== "ServiceDown") }),
+      ["dev requires ServiceDown, but no shipped Prometheus rule has alert: ServiceDown."],
+    ],
+    [
+      "no rule file shipped",
+      dockerStack("dev").map((r) =>
+        r.name === "prometheus"
+          ? { ...r, props: { ...r.props, uploads: (r.props.uploads as object[]).slice(1) } }
+          : r,
+      ),
+      ["No Prometheus rule file (*.rules.yml) ships, so none of the 16 dev catalog alarms exists."],
+    ],
+  ])("%s", async (_, stack, expected) => {
+    expect(await violations(CATALOG, stack)).toEqual(expected);
+  });
+
+  const rulesText = (stack: FakeResource[]) =>
+    (
+      (stack.find((r) => r.name === "prometheus") as FakeResource).props.uploads as {
+        content: string;
+      }[]
+    )[0].content;
+  const withRulesText = (text: string) =>
+    changed(dockerStack("dev"), "prometheus", {
+      props: {
+        uploads: [
+          { file: "/etc/prometheus/rules/webstack.rules.yml", content: text },
+          { file: "/etc/prometheus/prometheus.yml", content: renderedPrometheusYml("dev") },
+        ],
+      },
+    });
+
+  test("the threshold is read from the expression's trailing comparison, `bool` refused", async () => {
+    const text = rulesText(dockerStack("dev")).replace(
+      /(expr: 100 \* sum by \(instance\) .*) > 80\n/,
+      "$1 > bool 80\n",
+    );
+    expect(await violations(CATALOG, withRulesText(text))).toEqual([
+      "HostCpuHigh does not compare its value with a fixed threshold; the dev floor fires above 80 %.",
+    ]);
+  });
+
+  test("a rule file that does not parse is reported, not skipped", async () => {
+    const [message] = await violations(CATALOG, withRulesText("groups: [\n"));
+    expect(message).toMatch(
+      /^The shipped rule file \/etc\/prometheus\/rules\/webstack.rules.yml does not parse: /,
+    );
+  });
+});
+
+describe(`${DELIVERY}`, () => {
+  test.each([
+    [
+      "the CPU warning sent to the critical topic",
+      changed(prod, CPU, {
+        dependsOn: { alarmActions: ["alerts-critical"], okActions: ["alerts-warning"] },
+      }),
+      ["HostCpuHigh is warning but sends its alarm actions to topic alerts-critical (critical)."],
+    ],
+    [
+      "the CPU alarm with no OK actions",
+      changed(prod, CPU, {
+        props: { okActions: [] },
+        dependsOn: { alarmActions: ["alerts-warning"] },
+      }),
+      ["HostCpuHigh sends its OK actions to no SNS topic of this stack."],
+    ],
+    [
+      "a replica-lag alarm without a severity tag",
+      changed(prod, "webstack-prod-ReplicaLagCritical-rds-replica-1", {
+        props: {
+          tags: {
+            alarm: "ReplicaLagCritical",
+            watches: "webstack-prod-mysql-replica-1",
+            environment: "prod",
+          },
+        },
+      }),
+      [
+        "ReplicaLagCritical (watching webstack-prod-mysql-replica-1) has no severity tag (warning or critical), so its topic cannot be checked.",
+      ],
+    ],
+    [
+      "BackupFailed's restore-job rule without a target",
+      without(prod, (r) => r.type === EVENT_TARGET && r.name.includes("restore-jobs")),
+      [
+        "BackupFailed's EventBridge rule backup-failed-restore-jobs targets no SNS topic of its severity (critical).",
+      ],
+    ],
+    [
+      "test's critical alerts only logged",
+      dockerStack("test", { routes: { warning: ["email"], critical: ["log"] } }),
+      ["critical alerts reach log but the test floor also needs email."],
+    ],
+    [
+      "no Alertmanager shipped",
+      without(dockerStack("dev"), (r) => r.name === "alertmanager"),
+      ["No Alertmanager configuration (alertmanager.yml) ships, so alerts reach no one."],
+    ],
+    [
+      "prometheus.yml sending to an Alertmanager that does not exist",
+      dockerStack("dev", {
+        prometheusYml: renderedPrometheusYml("dev").replace("alertmanager:9093", "am:9093"),
+      }),
+      [
+        "/etc/prometheus/prometheus.yml sends alerts to am, which is no Alertmanager container's network alias.",
+      ],
+    ],
+  ])("%s", async (_, stack, expected) => {
+    expect(await violations(DELIVERY, stack)).toEqual(expected);
+  });
+
+  test("pack config may add channels to a tier's floor", async () => {
+    const config = { [DELIVERY]: { channels: { dev: { critical: ["email"] } } } };
+    expect(await violations(DELIVERY, dockerStack("dev"), config)).toEqual([
+      "critical alerts reach log but the dev floor also needs email.",
+    ]);
+  });
+
+  test("routes with continue: true reach every channel after the first", async () => {
+    // warning goes to log first, then (continue) to email: test's floor is met by the second.
+    const both = dockerStack("test", {
+      routes: { warning: ["log", "email"], critical: ["email"] },
+    });
+    expect(await violations(DELIVERY, both)).toEqual([]);
+  });
+});
+
+describe(`${COVERAGE}`, () => {
+  test.each([
+    [
+      "the replica's connection alarm removed",
+      without(prod, (r) => r.name === "webstack-prod-DbConnectionsHigh-rds-replica-1"),
+      [
+        "RDS instance webstack-prod-mysql-replica-1 is not watched by DbConnectionsHigh (no alarm tagged watches=webstack-prod-mysql-replica-1).",
+      ],
+    ],
+    [
+      "a second replica nobody watches",
+      [
+        ...prod,
+        {
+          type: RDS,
+          name: "mysql-replica-2",
+          props: {
+            identifier: "webstack-prod-mysql-replica-2",
+            replicateSourceDb: "webstack-prod-mysql-primary",
+            tags: { environment: "prod" },
+          },
+        },
+      ],
+      [
+        "RDS instance webstack-prod-mysql-replica-2 is not watched by HostCpuHigh, DiskSpaceCritical, DbConnectionsHigh, ReplicaLagWarning and ReplicaLagCritical (no alarm tagged watches=webstack-prod-mysql-replica-2).",
+      ],
+    ],
+    [
+      "Redis memory watched on one of three node groups",
+      without(
+        prod,
+        (r) =>
+          r.name === "webstack-prod-RedisMemoryHigh-redis-0002" ||
+          r.name === "webstack-prod-RedisMemoryHigh-redis-0003",
+      ),
+      [
+        "ElastiCache replication group webstack-prod-redis has 3 node groups but RedisMemoryHigh watches 1.",
+      ],
+    ],
+    [
+      "Redis not watched at all",
+      without(prod, (r) => r.name.includes("-redis-000")),
+      [
+        "ElastiCache replication group webstack-prod-redis is not watched by HostCpuHigh and RedisMemoryHigh.",
+      ],
+    ],
+    [
+      "test's replica missing from the mysqld scrape job",
+      dockerStack("test", {
+        prometheusYml: renderedPrometheusYml("test", ["mysql-primary"]),
+      }),
+      ["MySQL server mysql-replica-1 is not a target of the mysqld scrape job in prometheus.yml."],
+    ],
+    [
+      "Redis missing from the redis scrape job",
+      dockerStack("dev", { prometheusYml: renderedPrometheusYml("dev", undefined, []) }),
+      ["Redis node redis is not a target of the redis scrape job in prometheus.yml."],
+    ],
+  ])("%s", async (_, stack, expected) => {
+    expect(await violations(COVERAGE, stack)).toEqual(expected);
+  });
+});
+
+describe("values unknown during preview", () => {
+  test("an unknown threshold becomes a note while a known violation is still reported", async () => {
+    const stack = without(changed(prod, CPU, { props: { threshold: unknownNumberValue } }), (r) =>
+      r.name.includes("-ServiceDown-"),
+    );
+    const result = await resultOf(CATALOG, stack);
+    expect(result.violations.map((v) => v.message)).toEqual([
+      "prod requires ServiceDown, but no CloudWatch alarm is tagged alarm=ServiceDown.",
+    ]);
+    expect(result.notes).toEqual([
+      expect.stringContaining("stack: can't run during preview: number value at .threshold"),
+    ]);
+  });
+
+  test("an unknown alarm tag means no alarm can be claimed missing, and says so", async () => {
+    const stack = changed(prod, CPU, { props: { tags: unknownStringValue } });
+    const result = await resultOf(CATALOG, stack);
+    expect(result.violations).toEqual([]);
+    expect(result.notes).toHaveLength(1);
+  });
+
+  test("an unknown rule file is not read as missing alarms", async () => {
+    const stack = changed(dockerStack("dev"), "prometheus", {
+      props: {
+        uploads: [
+          { file: "/etc/prometheus/rules/webstack.rules.yml", content: unknownStringValue },
+          { file: "/etc/prometheus/prometheus.yml", content: renderedPrometheusYml("dev") },
+        ],
+      },
+    });
+    for (const policy of [CATALOG, COVERAGE]) {
+      const result = await resultOf(policy, stack);
+      expect(result.violations).toEqual([]);
+    }
+    expect((await resultOf(CATALOG, stack)).notes).toEqual([
+      expect.stringContaining("can't run during preview"),
+    ]);
+  });
+
+  test("an unknown alertmanager.yml (a secret-bearing file) is a note, not a pass", async () => {
+    const stack = changed(dockerStack("test"), "alertmanager", {
+      props: {
+        uploads: [{ file: "/etc/alertmanager/alertmanager.yml", content: unknownStringValue }],
+      },
+    });
+    const result = await resultOf(DELIVERY, stack);
+    expect(result.violations).toEqual([]);
+    expect(result.notes).toEqual([expect.stringContaining("can't run during preview")]);
+  });
+});

@@ -1,0 +1,415 @@
+// Backup stack policies: compliant AWS (staging, prod) and Docker (dev, test) stacks built from
+// the real backup catalog and renderers, then one property changed at a time with the exact message.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { unknownStringValue, unknownArrayValue } = require("@pulumi/policy/proxy");
+import { awsBackupRules, BACKUP_TIERS } from "../../components/catalog/backups";
+import { renderBackupScript, renderCrontab } from "../../components/backups/backup-script";
+import { FakeResource, resultOf, tagsFor, violations } from "../support/policy";
+import {
+  awsDatabases,
+  awsStack,
+  BACKUP_SCRIPT_PATH,
+  changed,
+  dockerStack,
+  RESTORE_PLAN,
+  RESTORE_SELECTION,
+  SELECTION,
+  VAULT_LOCK,
+  without,
+} from "../support/operations";
+
+const COVERAGE = "webstack-backups-coverage";
+const RESTORE = "webstack-backups-restore-test";
+const VAULT_POLICY = "webstack-backups-vault";
+const POLICIES = [COVERAGE, RESTORE, VAULT_POLICY];
+
+const prod = awsStack("prod");
+const staging = awsStack("staging");
+
+/** The plan's rules with one rule changed. */
+function withRule(
+  stack: FakeResource[],
+  ruleName: string,
+  change: Record<string, unknown>,
+): FakeResource[] {
+  const rules = awsBackupRules(BACKUP_TIERS).map((r) => ({
+    ruleName: r.ruleName,
+    schedule: r.schedule,
+    enableContinuousBackup: r.enableContinuousBackup,
+    lifecycle: { deleteAfter: r.deleteAfterDays },
+    targetVaultName: "webstack-prod-backups",
+  }));
+  return changed(stack, "backup-plan", {
+    props: {
+      rules: rules
+        .map((r) => (r.ruleName === ruleName ? { ...r, ...change } : r))
+        .filter((r) => !("drop" in r)),
+    },
+  });
+}
+
+const crontabWithout = (job: string) =>
+  renderCrontab()
+    .split("\n")
+    .filter((line) => !line.endsWith(` ${job}`))
+    .join("\n");
+
+describe("compliant stacks pass", () => {
+  const stacks: [string, FakeResource[]][] = [
+    ["AWS staging", staging],
+    ["AWS prod", prod],
+    ["Docker dev", dockerStack("dev")],
+    ["Docker test", dockerStack("test")],
+  ];
+  test.each(stacks.flatMap(([label, stack]) => POLICIES.map((p) => [label, p, stack] as const)))(
+    "%s passes %s",
+    async (_, policy, stack) => {
+      expect(await violations(policy, stack)).toEqual([]);
+    },
+  );
+});
+
+describe(`${COVERAGE} on AWS`, () => {
+  test.each([
+    [
+      "the primary without the backup tag",
+      changed(prod, "mysql-primary", { props: { tags: tagsFor("prod") } }),
+      [
+        "RDS primary webstack-prod-mysql-primary carries no webstack-backup tag, so no backup selection picks it up.",
+      ],
+    ],
+    [
+      "no backup selection",
+      without(prod, (r) => r.type === SELECTION),
+      [
+        "No backup selection picks RDS primary webstack-prod-mysql-primary (tag webstack-backup=webstack-prod).",
+      ],
+    ],
+    [
+      "the selection matching another tag value",
+      changed(prod, "backup-selection", {
+        props: {
+          selectionTags: [{ type: "STRINGEQUALS", key: "webstack-backup", value: "other" }],
+        },
+      }),
+      [
+        "No backup selection picks RDS primary webstack-prod-mysql-primary (tag webstack-backup=webstack-prod).",
+      ],
+    ],
+    [
+      "the selection's plan outside the stack",
+      changed(prod, "backup-selection", { dependsOn: {} }),
+      [
+        "Backup selection backup-selection picks RDS primary webstack-prod-mysql-primary but its plan is not a backup plan of this stack, so its rules cannot be checked.",
+      ],
+    ],
+    [
+      "daily backups kept 7 days",
+      withRule(prod, "daily", { lifecycle: { deleteAfter: 7 } }),
+      ['Backup plan backup-plan rule "daily" keeps backups 7 days but the floor is 30 days.'],
+    ],
+    [
+      "the daily rule run weekly",
+      withRule(prod, "daily", { schedule: "cron(0 2 ? * SUN *)" }),
+      ['Backup plan backup-plan rule "daily" runs every 7 days but the floor is every 1 day.'],
+    ],
+    [
+      "the monthly rule removed",
+      withRule(prod, "monthly", { drop: true }),
+      [
+        'Backup plan backup-plan has no rule backing up every 31 days and keeping backups 365 days (the floor\'s "monthly").',
+      ],
+    ],
+    [
+      "continuous backup switched off",
+      withRule(prod, "continuous", { enableContinuousBackup: false }),
+      [
+        "Backup plan backup-plan has no continuous backup rule; the floor keeps 7 days of point-in-time recovery.",
+      ],
+    ],
+    [
+      "point-in-time recovery kept 3 days",
+      withRule(prod, "continuous", { lifecycle: { deleteAfter: 3 } }),
+      ["Backup plan backup-plan keeps point-in-time recovery 3 days but the floor is 7 days."],
+    ],
+    [
+      "a schedule AWS would refuse",
+      withRule(prod, "weekly", { schedule: "cron(0 2 1 * SUN *)" }),
+      [
+        'Backup plan backup-plan rule "weekly": schedule must leave day-of-month or day-of-week as ? (got "cron(0 2 1 * SUN *)").',
+      ],
+    ],
+  ])("%s", async (_, stack, expected) => {
+    expect(await violations(COVERAGE, stack)).toEqual(expected);
+  });
+
+  test("a weekly rule kept shorter is covered when the daily rule already keeps longer", async () => {
+    // Daily backups kept 30 days include a Sunday backup of every one of the last four weeks.
+    expect(
+      await violations(COVERAGE, withRule(prod, "weekly", { lifecycle: { deleteAfter: 14 } })),
+    ).toEqual([]);
+  });
+
+  test("pack config may raise a tier's retention, never lower it", async () => {
+    const longer = { [COVERAGE]: { tighten: { "mysql-full": { retentionDays: 60 } } } };
+    expect(await violations(COVERAGE, prod, longer)).toEqual([
+      'Backup plan backup-plan rule "daily" keeps backups 30 days but the floor is 60 days.',
+    ]);
+    const shorter = { [COVERAGE]: { tighten: { "mysql-full": { retentionDays: 7 } } } };
+    expect(
+      await violations(
+        COVERAGE,
+        withRule(prod, "daily", { lifecycle: { deleteAfter: 7 } }),
+        shorter,
+      ),
+    ).toEqual([
+      'Backup plan backup-plan rule "daily" keeps backups 7 days but the floor is 30 days.',
+    ]);
+  });
+
+  test("a replica needs no backup tag of its own", async () => {
+    const replica = awsDatabases("prod").find((r) => r.name === "mysql-replica-1")!;
+    expect(replica.props.tags).not.toHaveProperty("webstack-backup");
+    expect(await violations(COVERAGE, prod)).toEqual([]);
+  });
+});
+
+describe(`${COVERAGE} on Docker`, () => {
+  test.each([
+    [
+      "the binlog line missing from the crontab",
+      dockerStack("dev", { crontab: crontabWithout("mysql-binlog") }),
+      ["The backup job's crontab has no mysql-binlog line; the floor backs it up every 1 hour."],
+    ],
+    [
+      "the Redis line missing while Redis runs",
+      dockerStack("test", { crontab: crontabWithout("redis") }),
+      ["The backup job's crontab has no redis line; the floor backs it up every 1 day."],
+    ],
+    [
+      "the full dump every other day",
+      dockerStack("dev", {
+        crontab: renderCrontab().replace("0 2 * * * ", "0 2 */2 * * "),
+      }),
+      ["The backup job runs mysql-full every 2 days but the floor is every 1 day."],
+    ],
+    [
+      "full-dump retention lowered by the environment",
+      dockerStack("dev", { backupEnv: ["RETENTION_DAYS_MYSQL_FULL=7"] }),
+      [
+        "The backup job keeps mysql-full backups 7 days (RETENTION_DAYS_MYSQL_FULL=7 in its environment) but the floor is 30 days.",
+      ],
+    ],
+    [
+      "weekly retention lowered by the environment",
+      dockerStack("test", { backupEnv: ["WEEKLY_RETENTION_DAYS_MYSQL_FULL=14"] }),
+      [
+        "The backup job keeps mysql-full backups 14 days (WEEKLY_RETENTION_DAYS_MYSQL_FULL=14 in its environment) but the floor is 28 days.",
+      ],
+    ],
+    [
+      "Redis retention set to a word",
+      dockerStack("dev", { backupEnv: ["RETENTION_DAYS_REDIS=week"] }),
+      ["The backup job's RETENTION_DAYS_REDIS=week is not a whole number of days."],
+    ],
+    [
+      "backup.sh's own default lowered",
+      dockerStack("dev", {
+        backupScript: renderBackupScript().replace(
+          "RETENTION_DAYS_MYSQL_BINLOG:=7}",
+          "RETENTION_DAYS_MYSQL_BINLOG:=2}",
+        ),
+      }),
+      [
+        `${BACKUP_SCRIPT_PATH} keeps mysql-binlog backups 2 days by default (RETENTION_DAYS_MYSQL_BINLOG) but the floor is 7 days.`,
+      ],
+    ],
+    [
+      "the crontab running a script that is not the shipped one",
+      dockerStack("dev", {
+        crontab: renderCrontab(BACKUP_TIERS, { scriptPath: "/opt/backup.sh" }),
+      }),
+      [
+        "The backup job's crontab runs /opt/backup.sh, but backup.sh ships at /usr/local/bin/backup.sh.",
+      ],
+    ],
+    [
+      "MYSQL_HOST naming no MySQL container",
+      dockerStack("test").map((r) =>
+        r.name === "backup"
+          ? {
+              ...r,
+              props: {
+                ...r.props,
+                envs: (r.props.envs as string[]).map((e) =>
+                  e.startsWith("MYSQL_HOST=") ? "MYSQL_HOST=db" : e,
+                ),
+              },
+            }
+          : r,
+      ),
+      [
+        "The backup job's MYSQL_HOST is db, which is no MySQL container's network alias (mysql-primary and mysql-replica-1).",
+      ],
+    ],
+    [
+      "no backup job",
+      without(dockerStack("dev"), (r) => r.name === "backup"),
+      [
+        "No backup job container ships a crontab, so mysql-full, mysql-binlog and redis are never backed up.",
+      ],
+    ],
+  ])("%s", async (_, stack, expected) => {
+    expect(await violations(COVERAGE, stack)).toEqual(expected);
+  });
+});
+
+describe(`${RESTORE}`, () => {
+  test.each([
+    [
+      "prod without a restore testing plan",
+      without(prod, (r) => r.type === RESTORE_PLAN || r.type === RESTORE_SELECTION),
+      ["prod requires a restore test at least every 7 days, but no restore testing plan exists."],
+    ],
+    [
+      "staging's restore test monthly",
+      changed(staging, "restore-test", { props: { scheduleExpression: "cron(0 5 1 * ? *)" } }),
+      ["Restore testing plan restore-test runs every 31 days but the floor is every 7 days."],
+    ],
+    [
+      "prod's restore test selecting no RDS database",
+      changed(prod, "restore-test-rds", { props: { protectedResourceType: "EBS" } }),
+      [
+        "Restore testing plan restore-test tests no RDS database: no restore testing selection of type RDS belongs to it.",
+      ],
+    ],
+    [
+      "dev on Docker without the restore-test line",
+      dockerStack("dev", { crontab: crontabWithout("restore-test") }),
+      ["The backup job's crontab has no restore-test line, so backups are never test-restored."],
+    ],
+    [
+      "test on Docker restore-testing monthly",
+      dockerStack("test", {
+        crontab: renderCrontab(BACKUP_TIERS, { restoreTestSchedule: "0 5 1 * *" }),
+      }),
+      ["The backup job runs restore-test every 31 days but the floor is every 7 days."],
+    ],
+  ])("%s", async (_, stack, expected) => {
+    expect(await violations(RESTORE, stack)).toEqual(expected);
+  });
+
+  test("an AWS stack of a tier whose floor has no restore test needs none, unless config asks", async () => {
+    const dev = [...awsDatabases("dev")];
+    expect(await violations(RESTORE, dev)).toEqual([]);
+    expect(await violations(RESTORE, dev, { [RESTORE]: { required: { dev: true } } })).toEqual([
+      "dev requires a restore test at least every 7 days, but no restore testing plan exists.",
+    ]);
+  });
+
+  test("pack config may shorten the interval, never lengthen it", async () => {
+    expect(await violations(RESTORE, prod, { [RESTORE]: { maximumIntervalDays: 1 } })).toEqual([
+      "Restore testing plan restore-test runs every 7 days but the floor is every 1 day.",
+    ]);
+    expect(await violations(RESTORE, prod, { [RESTORE]: { maximumIntervalDays: 30 } })).toEqual([]);
+  });
+});
+
+describe(`${VAULT_POLICY}`, () => {
+  test.each([
+    [
+      "prod's vault without a lock",
+      without(prod, (r) => r.type === VAULT_LOCK),
+      ["Backup vault backup-vault has no vault lock, which prod requires."],
+    ],
+    [
+      "the vault on the AWS managed key",
+      changed(prod, "backup-vault", { props: { kmsKeyArn: undefined }, dependsOn: {} }),
+      [
+        "Backup vault backup-vault is encrypted with the AWS managed key; set kmsKeyArn to a customer managed KMS key.",
+      ],
+    ],
+    [
+      "the vault on a key alias",
+      changed(prod, "backup-vault", { props: { kmsKeyArn: "alias/aws/backup" }, dependsOn: {} }),
+      [
+        "Backup vault backup-vault uses kmsKeyArn alias/aws/backup, which is not a customer managed KMS key ARN.",
+      ],
+    ],
+    [
+      "the plan storing outside the stack's vaults",
+      changed(prod, "backup-plan", { dependsOn: {} }),
+      ["Backup plan backup-plan stores its backups in no backup vault of this stack."],
+    ],
+    [
+      "no vault at all",
+      without(prod, (r) => r.name.startsWith("backup-vault")),
+      [
+        "No AWS Backup vault exists to hold this stack's database backups.",
+        "Backup plan backup-plan stores its backups in no backup vault of this stack.",
+      ],
+    ],
+  ])("%s", async (_, stack, expected) => {
+    expect(await violations(VAULT_POLICY, stack)).toEqual(expected);
+  });
+
+  test("a customer key ARN given as a literal is enough", async () => {
+    const literal = changed(prod, "backup-vault", { dependsOn: {} });
+    expect(await violations(VAULT_POLICY, literal)).toEqual([]);
+  });
+
+  test("staging needs no lock unless pack config asks for one", async () => {
+    const unlocked = staging;
+    expect(unlocked.some((r) => r.type === VAULT_LOCK)).toBe(false);
+    expect(await violations(VAULT_POLICY, unlocked)).toEqual([]);
+    expect(
+      await violations(VAULT_POLICY, unlocked, {
+        [VAULT_POLICY]: { vaultLock: { staging: true } },
+      }),
+    ).toEqual(["Backup vault backup-vault has no vault lock, which staging requires."]);
+  });
+});
+
+describe("values unknown during preview", () => {
+  test("unknown plan rules are a note, not a pass and not a crash", async () => {
+    const stack = changed(prod, "backup-plan", { props: { rules: unknownArrayValue } });
+    const result = await resultOf(COVERAGE, stack);
+    expect(result.violations).toEqual([]);
+    expect(result.notes).toEqual([expect.stringContaining("can't run during preview")]);
+  });
+
+  test("an unknown crontab is not read as a missing backup job", async () => {
+    const stack = dockerStack("dev").map((r) =>
+      r.name === "backup"
+        ? {
+            ...r,
+            props: {
+              ...r.props,
+              uploads: [
+                { file: "/etc/webstack/crontab", content: unknownStringValue },
+                { file: BACKUP_SCRIPT_PATH, content: renderBackupScript() },
+              ],
+            },
+          }
+        : r,
+    );
+    for (const policy of [COVERAGE, RESTORE]) {
+      const result = await resultOf(policy, stack);
+      expect(result.violations).toEqual([]);
+      expect(result.notes).toEqual([expect.stringContaining("can't run during preview")]);
+    }
+  });
+
+  test("an unknown key ARN passes when it comes from a KMS key of the stack, else it is a note", async () => {
+    const stack = changed(prod, "backup-vault", { props: { kmsKeyArn: unknownStringValue } });
+    // The key came from a resource of the stack: its ARN is unknown in preview but its origin is not.
+    expect(await violations(VAULT_POLICY, stack)).toEqual([]);
+    const orphan = changed(prod, "backup-vault", {
+      props: { kmsKeyArn: unknownStringValue },
+      dependsOn: {},
+    });
+    const result = await resultOf(VAULT_POLICY, orphan);
+    expect(result.violations).toEqual([]);
+    expect(result.notes).toEqual([expect.stringContaining("can't run during preview")]);
+  });
+});

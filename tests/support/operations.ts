@@ -1,0 +1,411 @@
+// Hand-made operations resources in exactly the shape /work/wt/CONVENTIONS.md fixes, built from
+// the real catalog and renderers (CloudWatch specs bound to identifiers, the Prometheus rule
+// file, prometheus.yml, alertmanager.yml, crontab and backup.sh), so the alarm and backup policy
+// tests start from a compliant stack per target and change one thing at a time.
+import {
+  ALARM_FLOORS,
+  AlarmRule,
+  Channel,
+  Severity,
+  SEVERITIES,
+} from "../../components/catalog/alarms";
+import { awsBackupRules, BACKUP_TAG_KEY, BACKUP_TIERS } from "../../components/catalog/backups";
+import {
+  AlarmBinding,
+  bindCloudWatchAlarm,
+  cloudWatchAlarmSpecs,
+  eventRuleSpecs,
+  Placeholder,
+} from "../../components/alarms/cloudwatch-specs";
+import { renderAlertmanagerConfig } from "../../components/alarms/alertmanager-config";
+import { renderPrometheusConfig } from "../../components/alarms/prometheus-config";
+import { renderPrometheusRules } from "../../components/alarms/prometheus-rules";
+import { renderBackupScript, renderCrontab } from "../../components/backups/backup-script";
+import { FakeResource, tagsFor } from "./policy";
+
+export const METRIC_ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm";
+export const TOPIC = "aws:sns/topic:Topic";
+export const EVENT_RULE = "aws:cloudwatch/eventRule:EventRule";
+export const EVENT_TARGET = "aws:cloudwatch/eventTarget:EventTarget";
+export const RDS = "aws:rds/instance:Instance";
+export const REPLICATION_GROUP = "aws:elasticache/replicationGroup:ReplicationGroup";
+export const VAULT = "aws:backup/vault:Vault";
+export const KMS_KEY = "aws:kms/key:Key";
+export const VAULT_LOCK = "aws:backup/vaultLockConfiguration:VaultLockConfiguration";
+export const PLAN = "aws:backup/plan:Plan";
+export const SELECTION = "aws:backup/selection:Selection";
+export const RESTORE_PLAN = "aws:backup/restoreTestingPlan:RestoreTestingPlan";
+export const RESTORE_SELECTION = "aws:backup/restoreTestingSelection:RestoreTestingSelection";
+export const CONTAINER = "docker:index/container:Container";
+
+const ACCOUNT = "123456789012";
+const topicName = (severity: Severity) => `alerts-${severity}`;
+
+/** Identifiers of the AWS stack's databases, named as the program names them. */
+export function awsIds(tier: string) {
+  return {
+    primary: `webstack-${tier}-mysql-primary`,
+    replica: `webstack-${tier}-mysql-replica-1`,
+    redis: `webstack-${tier}-redis`,
+    // Cluster mode in prod (three shards); one node group in staging.
+    nodeGroups: tier === "prod" ? 3 : 1,
+  };
+}
+
+const PLACEHOLDERS: Partial<Record<Placeholder, string>> = {
+  autoScalingGroupName: "webstack-app-hosts",
+  loadBalancer: "app/webstack/0123456789abcdef",
+  targetGroup: "targetgroup/webstack/0123456789abcdef",
+  certificateArn: `arn:aws:acm:eu-central-1:${ACCOUNT}:certificate/0000`,
+  healthCheckId: "00000000-0000-0000-0000-000000000000",
+  backupVaultName: "webstack-backups",
+};
+
+/** The CloudWatch alarms, topics and BackupFailed EventBridge rules of a compliant AWS stack. */
+export function awsAlarmResources(tier: "staging" | "prod"): FakeResource[] {
+  const ids = awsIds(tier);
+  const tags = tagsFor(tier);
+  const resources: FakeResource[] = SEVERITIES.map((severity) => ({
+    type: TOPIC,
+    name: topicName(severity),
+    props: { tags: { ...tags, severity } },
+  }));
+  const alarm = (
+    spec: ReturnType<typeof cloudWatchAlarmSpecs>[number],
+    resource?: string,
+    watches?: string,
+    binding: AlarmBinding<string> = { stack: tier },
+  ): FakeResource => {
+    const { topic, ...bound } = bindCloudWatchAlarm(spec, { ...binding, stack: tier, resource });
+    const topicArn = `arn:aws:sns:eu-central-1:${ACCOUNT}:${topicName(topic)}`;
+    return {
+      type: METRIC_ALARM,
+      name: bound.name,
+      props: {
+        ...bound,
+        alarmActions: [topicArn],
+        okActions: [topicArn],
+        tags: {
+          ...tags,
+          alarm: spec.alarm,
+          severity: spec.severity,
+          ...(watches ? { watches } : {}),
+        },
+      },
+      dependsOn: { alarmActions: [topicName(topic)], okActions: [topicName(topic)] },
+    };
+  };
+  const constants = { allocatedStorageBytes: 100 * 2 ** 30, maxConnections: 1000 };
+  for (const spec of cloudWatchAlarmSpecs(ALARM_FLOORS[tier])) {
+    const rds = (id: string, suffix: string) =>
+      alarm(spec, suffix, id, {
+        stack: tier,
+        placeholders: { ...PLACEHOLDERS, dbInstanceIdentifier: id },
+        constants,
+      });
+    if (spec.scope === "perStack") {
+      resources.push(
+        alarm(spec, undefined, undefined, { stack: tier, placeholders: PLACEHOLDERS }),
+      );
+    } else if (spec.scope === "perRdsInstance") {
+      resources.push(rds(ids.primary, "primary"), rds(ids.replica, "replica-1"));
+    } else if (spec.scope === "perRdsReplica") {
+      resources.push(rds(ids.replica, "replica-1"));
+    } else {
+      for (let g = 1; g <= ids.nodeGroups; g++) {
+        const group = `${ids.redis}-000${g}`;
+        resources.push(
+          alarm(spec, `000${g}`, group, {
+            stack: tier,
+            members: [`${group}-001`, `${group}-002`],
+          }),
+        );
+      }
+    }
+  }
+  for (const spec of eventRuleSpecs(ALARM_FLOORS[tier])) {
+    const rule = `backup-failed-${spec.target}`;
+    resources.push(
+      {
+        type: EVENT_RULE,
+        name: rule,
+        props: {
+          eventPattern: JSON.stringify(spec.eventPattern),
+          tags: { ...tags, alarm: spec.alarm, severity: spec.topic },
+        },
+      },
+      {
+        type: EVENT_TARGET,
+        name: `${rule}-target`,
+        props: { rule, arn: `arn:aws:sns:eu-central-1:${ACCOUNT}:${topicName(spec.topic)}` },
+        dependsOn: { rule: [rule], arn: [topicName(spec.topic)] },
+      },
+    );
+  }
+  return resources;
+}
+
+/** The RDS primary and replica and the Redis replication group of an AWS stack. */
+export function awsDatabases(tier: string): FakeResource[] {
+  const ids = awsIds(tier);
+  const tags = tagsFor(tier);
+  return [
+    {
+      type: RDS,
+      name: "mysql-primary",
+      props: {
+        identifier: ids.primary,
+        engine: "mysql",
+        tags: { ...tags, [BACKUP_TAG_KEY]: `webstack-${tier}` },
+      },
+    },
+    {
+      type: RDS,
+      name: "mysql-replica-1",
+      props: { identifier: ids.replica, replicateSourceDb: ids.primary, tags },
+    },
+    {
+      type: REPLICATION_GROUP,
+      name: "redis-group",
+      props: {
+        replicationGroupId: ids.redis,
+        ...(ids.nodeGroups > 1 ? { numNodeGroups: ids.nodeGroups, clusterMode: "enabled" } : {}),
+        tags,
+      },
+    },
+  ];
+}
+
+/** AWS Backup for the stack: key, vault (locked where asked), plan, selection, restore test. */
+export function awsBackupResources(tier: string, options: { lock: boolean }): FakeResource[] {
+  const tags = tagsFor(tier);
+  const vaultName = `webstack-${tier}-backups`;
+  const resources: FakeResource[] = [
+    { type: KMS_KEY, name: "backup-key", props: { enableKeyRotation: true, tags } },
+    {
+      type: VAULT,
+      name: "backup-vault",
+      props: {
+        name: vaultName,
+        kmsKeyArn: `arn:aws:kms:eu-central-1:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`,
+        tags,
+      },
+      dependsOn: { kmsKeyArn: ["backup-key"] },
+    },
+    {
+      type: PLAN,
+      name: "backup-plan",
+      props: {
+        name: `webstack-${tier}`,
+        rules: awsBackupRules(BACKUP_TIERS).map((rule) => ({
+          ruleName: rule.ruleName,
+          schedule: rule.schedule,
+          enableContinuousBackup: rule.enableContinuousBackup,
+          lifecycle: { deleteAfter: rule.deleteAfterDays },
+          targetVaultName: vaultName,
+        })),
+        tags,
+      },
+      dependsOn: { rules: ["backup-vault"] },
+    },
+    {
+      type: SELECTION,
+      name: "backup-selection",
+      props: {
+        planId: "<plan id>",
+        iamRoleArn: `arn:aws:iam::${ACCOUNT}:role/backup`,
+        selectionTags: [{ type: "STRINGEQUALS", key: BACKUP_TAG_KEY, value: `webstack-${tier}` }],
+      },
+      dependsOn: { planId: ["backup-plan"] },
+    },
+    {
+      type: RESTORE_PLAN,
+      name: "restore-test",
+      props: {
+        name: `webstack_${tier}_restore_test`,
+        scheduleExpression: "cron(0 5 ? * SUN *)",
+        recoveryPointSelection: { algorithm: "LATEST_WITHIN_WINDOW", includeVaults: ["*"] },
+        tags,
+      },
+    },
+    {
+      type: RESTORE_SELECTION,
+      name: "restore-test-rds",
+      props: {
+        name: "rds",
+        restoreTestingPlanName: `webstack_${tier}_restore_test`,
+        protectedResourceType: "RDS",
+        iamRoleArn: `arn:aws:iam::${ACCOUNT}:role/restore-test`,
+      },
+      dependsOn: { restoreTestingPlanName: ["restore-test"] },
+    },
+  ];
+  if (options.lock) {
+    resources.push({
+      type: VAULT_LOCK,
+      name: "backup-vault-lock",
+      props: { backupVaultName: vaultName, minRetentionDays: 7, changeableForDays: 3 },
+      dependsOn: { backupVaultName: ["backup-vault"] },
+    });
+  }
+  return resources;
+}
+
+/** A whole compliant AWS stack's operations resources and databases. */
+export function awsStack(tier: "staging" | "prod"): FakeResource[] {
+  return [
+    ...awsDatabases(tier),
+    ...awsAlarmResources(tier),
+    ...awsBackupResources(tier, { lock: tier === "prod" }),
+  ];
+}
+
+const container = (
+  tier: string,
+  name: string,
+  props: Record<string, unknown>,
+  aliases: string[],
+): FakeResource => ({
+  type: CONTAINER,
+  name,
+  props: {
+    name: `webstack-${tier}-${name}`,
+    restart: "unless-stopped",
+    networksAdvanced: [{ name: `webstack-${tier}-data`, aliases }],
+    labels: Object.entries(tagsFor(tier)).map(([label, value]) => ({ label, value })),
+    ...props,
+  },
+});
+
+/** Routes per Docker tier, as the stack files set them (dev: a log; test: email). */
+export const DOCKER_ROUTES: Readonly<Record<string, Record<Severity, Channel[]>>> = {
+  dev: { warning: ["log"], critical: ["log"] },
+  test: { warning: ["email"], critical: ["email"] },
+};
+
+export interface DockerOptions {
+  /** The alarms the rule file is rendered from. @default the tier's catalog floor */
+  readonly alarms?: readonly AlarmRule[];
+  readonly routes?: Record<Severity, Channel[]>;
+  /** Rendered prometheus.yml text. @default every server scraped */
+  readonly prometheusYml?: string;
+  readonly crontab?: string;
+  readonly backupScript?: string;
+  /** Extra environment of the backup job. */
+  readonly backupEnv?: readonly string[];
+}
+
+export const BACKUP_SCRIPT_PATH = "/usr/local/bin/backup.sh";
+
+/** MySQL aliases of a Docker tier: a primary, and one replica in test. */
+export const mysqlAliases = (tier: string) =>
+  tier === "test" ? ["mysql-primary", "mysql-replica-1"] : ["mysql-primary"];
+
+export function renderedPrometheusYml(
+  tier: string,
+  mysql = mysqlAliases(tier),
+  redis = ["redis"],
+): string {
+  return renderPrometheusConfig({
+    environment: tier,
+    ruleFiles: ["rules/webstack.rules.yml"],
+    alertmanagers: ["alertmanager:9093"],
+    node: [{ instance: "docker-host", target: "node-exporter:9100" }],
+    mysql: mysql.map((alias) => ({ instance: alias, target: `${alias}-exporter:9104` })),
+    redis: redis.map((alias) => ({ instance: alias, target: `${alias}-exporter:9121` })),
+  });
+}
+
+/** A compliant Docker stack (dev or test): databases, monitoring and the backup job. */
+export function dockerStack(tier: "dev" | "test", options: DockerOptions = {}): FakeResource[] {
+  const routes = options.routes ?? DOCKER_ROUTES[tier];
+  const alertmanager = renderAlertmanagerConfig({
+    environment: tier,
+    routes,
+    email: {
+      to: ["ops@example.com"],
+      from: "alerts@example.com",
+      smarthost: "smtp.example.com:587",
+    },
+  });
+  const mysql = mysqlAliases(tier).map((alias) =>
+    container(tier, alias, { image: "mysql:8.4.4" }, [alias]),
+  );
+  return [
+    ...mysql,
+    container(tier, "redis", { image: "redis:7.2.7" }, ["redis"]),
+    container(
+      tier,
+      "prometheus",
+      {
+        image: "prom/prometheus:v2.53.3",
+        uploads: [
+          {
+            file: "/etc/prometheus/rules/webstack.rules.yml",
+            content: renderPrometheusRules({
+              environment: tier,
+              alarms: options.alarms ?? ALARM_FLOORS[tier],
+            }),
+          },
+          {
+            file: "/etc/prometheus/prometheus.yml",
+            content: options.prometheusYml ?? renderedPrometheusYml(tier),
+          },
+        ],
+      },
+      ["prometheus"],
+    ),
+    container(
+      tier,
+      "alertmanager",
+      {
+        image: "prom/alertmanager:v0.27.0",
+        uploads: [{ file: "/etc/alertmanager/alertmanager.yml", content: alertmanager }],
+      },
+      ["alertmanager"],
+    ),
+    // The backup job runs the MySQL image for mysqldump; it is no MySQL server.
+    container(
+      tier,
+      "backup",
+      {
+        image: "mysql:8.4.4",
+        uploads: [
+          { file: "/etc/webstack/crontab", content: options.crontab ?? renderCrontab() },
+          { file: BACKUP_SCRIPT_PATH, content: options.backupScript ?? renderBackupScript() },
+        ],
+        envs: [
+          "BACKUP_DIR=/backups",
+          "MYSQL_HOST=mysql-primary",
+          "MYSQL_USER=backup",
+          "MYSQL_PASSWORD_FILE=/run/secrets/mysql-backup-password",
+          "REDIS_HOST=redis",
+          ...(options.backupEnv ?? []),
+        ],
+      },
+      ["backup"],
+    ),
+  ];
+}
+
+/** The resources with the named one changed by `change` (props merged shallowly). */
+export function changed(
+  resources: readonly FakeResource[],
+  name: string,
+  change: Partial<FakeResource> & { props?: Record<string, unknown> },
+): FakeResource[] {
+  if (!resources.some((r) => r.name === name)) throw new Error(`no fake resource named ${name}`);
+  return resources.map((r) =>
+    r.name === name ? { ...r, ...change, props: { ...r.props, ...(change.props ?? {}) } } : r,
+  );
+}
+
+/** The resources without those `drop` matches. */
+export function without(
+  resources: readonly FakeResource[],
+  drop: (r: FakeResource) => boolean,
+): FakeResource[] {
+  const kept = resources.filter((r) => !drop(r));
+  if (kept.length === resources.length) throw new Error("without() dropped nothing");
+  return kept;
+}
