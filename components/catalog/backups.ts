@@ -241,9 +241,3 @@ export function awsBackupRules(tiers: Readonly<Record<BackupKind, BackupTier>>):
   });
   return rules;
 }
-
-/**
- * The tag that marks an RDS primary for AWS Backup: the backup selection picks instances whose
- * tag has the plan's value, and the policy pack checks every primary carries it.
- */
-export const BACKUP_TAG_KEY = "webstack-backup";
