@@ -160,6 +160,12 @@ export interface BlackboxSpec {
    * still reports the certificate's expiry.
    */
   readonly caFile?: string;
+  /**
+   * Name the probed certificate must carry, sent as SNI and as the Host header, for probing a
+   * server by an internal address (the Docker edge's container name) while checking the
+   * certificate of its public name. @default the probed URL's host
+   */
+  readonly serverName?: string;
   /** @default 10 */
   readonly timeoutSeconds?: number;
 }
@@ -173,6 +179,17 @@ export function renderBlackboxConfig(spec: BlackboxSpec = {}): string {
   if (spec.caFile !== undefined && !/^\/[A-Za-z0-9._/-]+$/.test(spec.caFile)) {
     fail("blackbox.caFile", "an absolute path", spec.caFile);
   }
+  if (
+    spec.serverName !== undefined &&
+    !/^[A-Za-z0-9]([A-Za-z0-9.-]{0,252})$/.test(spec.serverName)
+  ) {
+    fail("blackbox.serverName", "a host name", spec.serverName);
+  }
+  const tlsConfig = {
+    ...(spec.caFile !== undefined ? { ca_file: spec.caFile } : { insecure_skip_verify: true }),
+    ...(spec.serverName !== undefined ? { server_name: spec.serverName } : {}),
+    min_version: "TLS12",
+  };
   const document = {
     modules: {
       https_health: {
@@ -183,10 +200,9 @@ export function renderBlackboxConfig(spec: BlackboxSpec = {}): string {
           valid_status_codes: [200],
           preferred_ip_protocol: "ip4",
           fail_if_not_ssl: true,
-          tls_config:
-            spec.caFile !== undefined
-              ? { ca_file: spec.caFile, min_version: "TLS12" }
-              : { insecure_skip_verify: true, min_version: "TLS12" },
+          // blackbox_exporter sends a Host header as the request's host, not as a header line.
+          ...(spec.serverName !== undefined ? { headers: { Host: spec.serverName } } : {}),
+          tls_config: tlsConfig,
         },
       },
     },

@@ -30,6 +30,16 @@ export const BACKUP_JOB_ENVIRONMENT: Readonly<Record<string, string>> = {
   REDIS_HOST: "Redis host name",
   REDIS_PORT: "Redis port (default 6379)",
   REDIS_PASSWORD_FILE: "file holding the Redis AUTH token (a mounted secret)",
+  ...Object.fromEntries(
+    BACKUP_KINDS.map((kind) => [
+      `RETENTION_DAYS_${envName(kind)}`,
+      `days ${kind} backups are kept (the stack's tier)`,
+    ]),
+  ),
+  WEEKLY_DAY_MYSQL_FULL: "day of the week (0 Sunday) whose full dump is kept as the weekly one",
+  WEEKLY_RETENTION_DAYS_MYSQL_FULL: "days weekly full dumps are kept",
+  MONTHLY_DAY_MYSQL_FULL: "day of the month whose full dump is kept as the monthly one",
+  MONTHLY_RETENTION_DAYS_MYSQL_FULL: "days monthly full dumps are kept",
 };
 
 function template(name: string): string {
@@ -47,17 +57,31 @@ function envName(kind: BackupKind): string {
   return kind.replaceAll("-", "_").toUpperCase();
 }
 
-function defaultsBlock(tiers: Tiers): string {
-  const lines = ["# Retention from components/catalog/backups.ts; the environment may override."];
+/**
+ * The retention settings backup.sh reads, with the tiers' values: RETENTION_DAYS_<KIND> per kind
+ * and the full dump's weekly and monthly (GFS) tiers. Without a GFS tier the weekly/monthly rules
+ * never match (day -1, 0 days). The script's defaults and the job container's environment both
+ * come from here, so the two cannot disagree.
+ */
+export function retentionEnvironment(tiers: Tiers = BACKUP_TIERS): Record<string, string> {
+  validate(tiers);
+  const environment: Record<string, string> = {};
   for (const kind of BACKUP_KINDS) {
-    lines.push(`: "\${RETENTION_DAYS_${envName(kind)}:=${tiers[kind].retentionDays}}"`);
+    environment[`RETENTION_DAYS_${envName(kind)}`] = String(tiers[kind].retentionDays);
   }
   const full = tiers["mysql-full"];
-  // Without a GFS tier the weekly/monthly rules never match (day -1, 0 days).
-  lines.push(`: "\${WEEKLY_DAY_MYSQL_FULL:=${full.weekly?.dayOfWeek ?? -1}}"`);
-  lines.push(`: "\${WEEKLY_RETENTION_DAYS_MYSQL_FULL:=${full.weekly?.retentionDays ?? 0}}"`);
-  lines.push(`: "\${MONTHLY_DAY_MYSQL_FULL:=${full.monthly?.dayOfMonth ?? -1}}"`);
-  lines.push(`: "\${MONTHLY_RETENTION_DAYS_MYSQL_FULL:=${full.monthly?.retentionDays ?? 0}}"`);
+  environment.WEEKLY_DAY_MYSQL_FULL = String(full.weekly?.dayOfWeek ?? -1);
+  environment.WEEKLY_RETENTION_DAYS_MYSQL_FULL = String(full.weekly?.retentionDays ?? 0);
+  environment.MONTHLY_DAY_MYSQL_FULL = String(full.monthly?.dayOfMonth ?? -1);
+  environment.MONTHLY_RETENTION_DAYS_MYSQL_FULL = String(full.monthly?.retentionDays ?? 0);
+  return environment;
+}
+
+function defaultsBlock(tiers: Tiers): string {
+  const lines = ["# Retention from components/catalog/backups.ts; the environment may override."];
+  for (const [name, value] of Object.entries(retentionEnvironment(tiers))) {
+    lines.push(`: "\${${name}:=${value}}"`);
+  }
   return `${lines.join("\n")}\n`;
 }
 

@@ -48,6 +48,11 @@ export interface DockerEdgePlacement {
   readonly edgeNetworkName: pulumi.Input<string>;
   /** Internal network of MySQL and Redis; the backend joins it too. */
   readonly dataNetworkName: pulumi.Input<string>;
+  /**
+   * Named volume of uploaded files, mounted into the backend at UPLOADS_PATH (its path reaches the
+   * backend as UPLOADS_DIR); the backup job reads the same volume. @default none (no volume)
+   */
+  readonly uploadsVolumeName?: pulumi.Input<string>;
 }
 
 /** Where the AWS implementation places the load balancer and the app hosts. */

@@ -26,6 +26,11 @@ export type DockerEdgeArgs = EdgeArgs & DockerEdgePlacement;
 
 /** Where the CA certificate lands next to the server certificate, for `docker cp`. */
 export const CA_CERTIFICATE_PATH = "/etc/nginx/tls/ca.crt";
+/** Where the backend finds the uploads volume, when there is one. */
+export const UPLOADS_PATH = "/var/lib/webstack/uploads";
+
+/** The Nginx container's name, which also resolves on the edge network (the health probe's host). */
+export const nginxContainerName = (namePrefix: string) => `${namePrefix}-nginx`;
 
 export class DockerEdge extends pulumi.ComponentResource implements DockerEdgeOutputs {
   readonly publicUrl: pulumi.Output<string>;
@@ -46,7 +51,10 @@ export class DockerEdge extends pulumi.ComponentResource implements DockerEdgeOu
         `${name}: bindAddress must be "127.0.0.1" or "0.0.0.0" (got "${args.bindAddress}")`,
       );
     }
-    const plainSettings = args.backend?.environment ?? {};
+    const plainSettings = {
+      ...(args.backend?.environment ?? {}),
+      ...(args.uploadsVolumeName !== undefined ? { UPLOADS_DIR: UPLOADS_PATH } : {}),
+    };
     const secretSettings = args.backend?.secrets ?? {};
     validateSettingNames(Object.keys(plainSettings), Object.keys(secretSettings));
     const spec = dockerSiteSpec(args.site, args.nginxImage);
@@ -90,6 +98,7 @@ export class DockerEdge extends pulumi.ComponentResource implements DockerEdgeOu
       networks: docker.types.input.ContainerNetworksAdvanced[],
       plain: Readonly<Record<string, pulumi.Input<string>>>,
       secrets: Readonly<Record<string, pulumi.Input<string>>>,
+      volumes: docker.types.input.ContainerVolume[] = [],
     ) => {
       const envs = pulumi
         .all(plain as Record<string, pulumi.Input<string>>)
@@ -107,6 +116,7 @@ export class DockerEdge extends pulumi.ComponentResource implements DockerEdgeOu
           envs,
           healthcheck: healthcheck(healthCheckCommand(port, HEALTH_PATHS[role])),
           networksAdvanced: networks,
+          ...(volumes.length > 0 ? { volumes } : {}),
           uploads: Object.entries(secrets).map(([secret, value]) => ({
             file: secretFilePath(secret),
             content: pulumi.secret(value),
@@ -136,12 +146,15 @@ export class DockerEdge extends pulumi.ComponentResource implements DockerEdgeOu
       ],
       plainSettings,
       secretSettings,
+      args.uploadsVolumeName !== undefined
+        ? [{ volumeName: args.uploadsVolumeName, containerPath: UPLOADS_PATH }]
+        : [],
     );
 
     new docker.Container(
       `${name}-nginx`,
       {
-        name: `${args.namePrefix}-nginx`,
+        name: nginxContainerName(args.namePrefix),
         image: image("nginx", args.nginxImage).imageId,
         ...common,
         ports: [80, 443].map((port) => ({

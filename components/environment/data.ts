@@ -71,6 +71,8 @@ export function buildDockerData(
       vcpu: mysql.vcpu,
       memoryGb: mysql.memoryGb,
       publishPort: mysql.publishPort,
+      // The backup job and the metrics exporters log in as these (components/environment/docker.ts).
+      operationsUsers: true,
     },
     { parent },
   );

@@ -1,11 +1,18 @@
 // The Docker target (dev, test): every part as containers, networks and volumes on one Docker
 // engine, in dependency order: network, data tier, edge, backups, alarms.
 import * as pulumi from "@pulumi/pulumi";
+import * as docker from "@pulumi/docker";
+import { DockerAlarms } from "../alarms/docker";
+import { DockerBackups } from "../backups/docker";
 import type { WebstackConfig } from "../config";
 import { backendSettingsFrom } from "../edge/backend-settings";
-import { DockerEdge } from "../edge/docker";
+import { DockerEdge, nginxContainerName } from "../edge/docker";
+import { DOCKER_UPSTREAM_HOSTS } from "../edge/stack-site";
 import { siteSettingsFromConfig } from "../edge/stack-site";
+import { DEFAULT_MYSQL_PORT } from "../mysql/my-cnf";
 import { DockerNetwork } from "../network/docker";
+import { stackAlarms, stackBackupTiers } from "../operations/stack-catalog";
+import { DEFAULT_REDIS_PORT } from "../redis/redis-conf";
 import { buildDockerData } from "./data";
 import type { BuiltParts } from "./parts";
 
@@ -17,6 +24,16 @@ export function buildDockerParts(
   const namePrefix = `${config.project}-${config.stack}`;
   const network = new DockerNetwork(`${name}-network`, { namePrefix }, { parent });
   const data = buildDockerData(name, config, network, parent);
+  const operations = data.mysql.operationsCredentials;
+  if (!operations)
+    throw new Error(`${name}: the Docker data tier must create the operations users`);
+
+  // Uploaded files are application data: the backend writes them, the backup job reads them.
+  const uploads = new docker.Volume(
+    `${name}-uploads`,
+    { name: `${namePrefix}-uploads` },
+    { parent, retainOnDelete: true },
+  );
 
   const edge = new DockerEdge(
     `${name}-edge`,
@@ -31,18 +48,97 @@ export function buildDockerParts(
       bindAddress: config.edge.bindAddress,
       edgeNetworkName: network.edgeNetworkName,
       dataNetworkName: network.dataNetworkName,
+      uploadsVolumeName: uploads.name,
       backend: backendSettingsFrom({ mysql: data.mysql, redis: data.redis }),
     },
     { parent },
   );
+
+  const backups = new DockerBackups(
+    `${name}-backups`,
+    {
+      tier: config.environment,
+      namePrefix,
+      tiers: stackBackupTiers(config),
+      mysql: {
+        host: data.mysql.serverAliases[0],
+        port: DEFAULT_MYSQL_PORT,
+        networkName: network.dataNetworkName,
+        user: operations.backup.username,
+        password: operations.backup.password,
+        flavour: config.mysql.flavour,
+        engineVersion: config.mysql.engineVersion,
+      },
+      // One node's RDB is the whole data set only in the single layout.
+      ...(config.redis.layout === "single"
+        ? {
+            redis: {
+              host: data.redis.nodeAliases[0],
+              port: DEFAULT_REDIS_PORT,
+              authToken: data.redis.authToken,
+            },
+          }
+        : {}),
+      uploadsVolumeName: uploads.name,
+      // What was deployed and holds no secret (redis.conf carries the AUTH token).
+      configFiles: {
+        ...data.mysql.renderedFiles,
+        "edge/nginx.conf": edge.nginxConf,
+      },
+    },
+    { parent },
+  );
+
+  const alarms = new DockerAlarms(
+    `${name}-alarms`,
+    {
+      tier: config.environment,
+      namePrefix,
+      alarms: stackAlarms(config),
+      images: config.alarms.images,
+      notify: config.alerts,
+      secrets: config.secrets,
+      mysql: {
+        servers: data.mysql.serverAliases,
+        port: DEFAULT_MYSQL_PORT,
+        networkName: network.dataNetworkName,
+        monitorUser: operations.monitor.username,
+        monitorPassword: operations.monitor.password,
+      },
+      redis: {
+        nodes: data.redis.nodeAliases,
+        port: DEFAULT_REDIS_PORT,
+        networkName: data.redis.networkName,
+        authToken: data.redis.authToken,
+      },
+      edge: {
+        networkName: network.edgeNetworkName,
+        host: nginxContainerName(namePrefix),
+        serverName: config.domains[0],
+        caCertificatePem: edge.caCertificatePem,
+      },
+      backendMetrics: `${DOCKER_UPSTREAM_HOSTS.backend}:${config.app.backendPort}`,
+      textfileVolumeName: backups.metricsVolumeName,
+      // Dev is one developer's machine: its UIs on 127.0.0.1, like its edge.
+      publishUi: config.environment === "dev",
+    },
+    { parent },
+  );
+
   return {
     outputs: {
       ...data.outputs,
       certificateNotAfter: edge.certificateNotAfter,
+      alarmDestinations: pulumi
+        .all([alarms.destinations.warning, alarms.destinations.critical])
+        .apply(([warning, critical]) => ({ warning, critical })),
+      backupDestination: backups.destination,
     },
     files: {
       ...data.files,
       "edge/nginx.conf": edge.nginxConf,
+      ...backups.renderedFiles,
+      ...alarms.renderedFiles,
     },
   };
 }

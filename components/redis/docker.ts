@@ -40,6 +40,8 @@ export class DockerRedisCluster extends pulumi.ComponentResource implements Redi
    * network, because the nodes redirect clients to their addresses there.
    */
   readonly networkName: pulumi.Output<string>;
+  /** Every node's network alias on `networkName` (what exporters and backups connect to). */
+  readonly nodeAliases: readonly string[];
 
   constructor(name: string, args: DockerRedisClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     super("webstack:data:RedisCluster", name, {}, opts);
@@ -114,6 +116,7 @@ export class DockerRedisCluster extends pulumi.ComponentResource implements Redi
       files["redis/redis.conf"] = conf;
       this.endpoint = pulumi.output(SINGLE_NODE_ALIAS);
       this.networkName = pulumi.output(args.networkName);
+      this.nodeAliases = [SINGLE_NODE_ALIAS];
     } else {
       const subnet = cidrBase(args.clusterSubnet)!;
       const address = (host: number) => ipv4(subnet.base + host);
@@ -180,6 +183,7 @@ export class DockerRedisCluster extends pulumi.ComponentResource implements Redi
       );
       this.endpoint = pulumi.output(shape.nodes[0].name);
       this.networkName = network.name;
+      this.nodeAliases = shape.nodes.map((shapeNode) => shapeNode.name);
     }
 
     this.port = pulumi.output(DEFAULT_REDIS_PORT);

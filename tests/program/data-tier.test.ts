@@ -409,7 +409,7 @@ describe.each(["dev", "test"])("%s Docker data containers", (stack) => {
   });
 
   test("data lives on named volumes that survive the container and pulumi destroy", () => {
-    const volumes = ofType(runs[stack], VOLUME);
+    const volumes = dataOfType(runs[stack], VOLUME);
     expect(volumes.length).toBe(stack === "test" ? 3 : 2);
     for (const volume of volumes) {
       expect(volume.retainOnDelete).toBe(true);
@@ -440,6 +440,9 @@ describe.each(["dev", "test"])("%s Docker data containers", (stack) => {
       "MYSQL_ROOT_PASSWORD_FILE=/run/secrets/mysql-root-password",
       "WEBSTACK_DB_PASSWORD_FILE=/run/secrets/mysql-app-password",
       "WEBSTACK_REPLICATION_PASSWORD_FILE=/run/secrets/mysql-replication-password",
+      // The backup job's and the exporters' logins (operations users).
+      "WEBSTACK_BACKUP_PASSWORD_FILE=/run/secrets/mysql-backup-password",
+      "WEBSTACK_MONITOR_PASSWORD_FILE=/run/secrets/mysql-monitor-password",
     ]);
     for (const variable of inputsOf(primary).envs as string[]) {
       const secret = upload(primary, variable.split("=")[1]);

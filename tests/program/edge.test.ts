@@ -234,6 +234,8 @@ describe.each(["dev", "staging"])("%s backend wiring", (stack) => {
       `REDIS_HOST=${out.redisEndpoint}`,
       `REDIS_PORT=${out.redisPort}`,
       `REDIS_TLS=${out.redisTls}`,
+      // Docker mounts the uploads volume there; AWS has no uploads volume on the hosts yet.
+      ...(stack === "dev" ? ["UPLOADS_DIR=/var/lib/webstack/uploads"] : []),
       "DATABASE_PASSWORD_FILE=/run/secrets/database_password",
       "REDIS_AUTH_TOKEN_FILE=/run/secrets/redis_auth_token",
     ];

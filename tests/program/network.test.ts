@@ -108,7 +108,9 @@ describe.each(["staging", "prod"])("%s AWS network", (stack) => {
 
 describe.each(["dev", "test"])("%s Docker network", (stack) => {
   test("an internal data network and an edge network, named after the stack", () => {
-    const networks = ofType(runs[stack], "docker:index/network:Network").map(inputsOf);
+    const networks = ofType(runs[stack], "docker:index/network:Network")
+      .filter((n) => n.parent === `${stack}-network`)
+      .map(inputsOf);
     expect(networks.map((n) => [n.name, n.internal])).toEqual([
       [`webstack-${stack}-data`, true],
       [`webstack-${stack}-edge`, false],

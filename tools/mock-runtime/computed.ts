@@ -54,6 +54,7 @@ export const COMPUTED_ATTRIBUTES: Readonly<Record<string, readonly string[]>> = 
   ],
   "tls:index/certRequest:CertRequest": ["certRequestPem"],
   "docker:index/remoteImage:RemoteImage": ["imageId", "repoDigest"],
+  "docker:index/image:Image": ["repoDigest", "baseImageName", "registryServer"],
 };
 
 export function placeholder(type: string, name: string, attribute: string): string {

@@ -32,8 +32,10 @@ export const alarmsSchema = z
           .default("prom/mysqld-exporter:v0.15.1")
           .describe("mysqld_exporter, one per MySQL server."),
         redisExporter: pinnedImage()
-          .default("oliver006/redis_exporter:v1.62.0")
-          .describe("redis_exporter."),
+          .default("oliver006/redis_exporter:v1.62.0-alpine")
+          .describe(
+            "redis_exporter, one per Redis node; the -alpine variant has the wget its health check runs.",
+          ),
         blackboxExporter: pinnedImage()
           .default("prom/blackbox-exporter:v0.25.0")
           .describe("blackbox_exporter for the health URL and its certificate."),

@@ -1,0 +1,160 @@
+// Where the Docker monitoring containers live and what Prometheus scrapes: one exporter per
+// watched server, each reachable on the stack's monitoring network by an alias derived from the
+// server's own alias, and the prometheus.yml spec that ties them together. Pure: no Pulumi import,
+// so the program, the unit tests and the real-exporter test compute the same targets.
+import type { PrometheusConfigSpec } from "./prometheus-config";
+
+/** Ports the exporters and servers listen on inside their containers (their images' defaults). */
+export const MONITORING_PORTS = {
+  prometheus: 9090,
+  alertmanager: 9093,
+  node: 9100,
+  mysqld: 9104,
+  redis: 9121,
+  blackbox: 9115,
+} as const;
+
+/** Aliases on the monitoring network; the network is the stack's own, so no stack prefix. */
+export const MONITORING_ALIASES = {
+  prometheus: "prometheus",
+  alertmanager: "alertmanager",
+  node: "node-exporter",
+  blackbox: "blackbox-exporter",
+} as const;
+
+/** The Docker host as alerts name it: node_exporter watches the host, not a container. */
+export const HOST_INSTANCE = "docker-host";
+
+/** Paths inside the Prometheus container. */
+export const PROMETHEUS_PATHS = {
+  config: "/etc/prometheus/prometheus.yml",
+  rules: "/etc/prometheus/rules/webstack.rules.yml",
+  /** rule_files entry, relative to prometheus.yml. */
+  rulesRelative: "rules/webstack.rules.yml",
+  data: "/prometheus",
+} as const;
+
+export const ALERTMANAGER_PATHS = {
+  config: "/etc/alertmanager/alertmanager.yml",
+  secretsDir: "/etc/alertmanager/secrets",
+  data: "/alertmanager",
+} as const;
+
+export const BLACKBOX_PATHS = {
+  config: "/etc/blackbox_exporter/config.yml",
+  ca: "/etc/blackbox_exporter/edge-ca.crt",
+} as const;
+
+/** node_exporter's view of the host and the backup job's textfile metrics. */
+export const NODE_EXPORTER_PATHS = {
+  proc: "/host/proc",
+  sys: "/host/sys",
+  root: "/host/root",
+  textfile: "/var/lib/node_exporter/textfile",
+} as const;
+
+export const mysqldExporterAlias = (serverAlias: string) => `mysqld-exporter-${serverAlias}`;
+export const redisExporterAlias = (nodeAlias: string) => `redis-exporter-${nodeAlias}`;
+
+/** What the alarms watch, by the names the servers carry on their own networks. */
+export interface MonitoredServers {
+  readonly environment: string;
+  /** MySQL servers' aliases, the primary first. */
+  readonly mysqlServers: readonly string[];
+  /** Redis nodes' aliases. */
+  readonly redisNodes: readonly string[];
+  /** URL blackbox_exporter probes (the edge's /healthz over HTTPS). */
+  readonly healthUrl: string;
+  /** `host:port` of the backend's /metrics, when the app exposes one. @default none */
+  readonly backend?: string;
+}
+
+/**
+ * The prometheus.yml spec: node_exporter for the host, one mysqld_exporter per MySQL server and
+ * one redis_exporter per Redis node with `instance` = the server's alias (CONVENTIONS), the
+ * blackbox probe of the health URL, and the backend.
+ */
+export function prometheusSpec(servers: MonitoredServers): PrometheusConfigSpec {
+  const at = (host: string, port: number) => `${host}:${port}`;
+  return {
+    environment: servers.environment,
+    ruleFiles: [PROMETHEUS_PATHS.rulesRelative],
+    alertmanagers: [at(MONITORING_ALIASES.alertmanager, MONITORING_PORTS.alertmanager)],
+    node: [{ instance: HOST_INSTANCE, target: at(MONITORING_ALIASES.node, MONITORING_PORTS.node) }],
+    mysql: servers.mysqlServers.map((alias) => ({
+      instance: alias,
+      target: at(mysqldExporterAlias(alias), MONITORING_PORTS.mysqld),
+    })),
+    redis: servers.redisNodes.map((alias) => ({
+      instance: alias,
+      target: at(redisExporterAlias(alias), MONITORING_PORTS.redis),
+    })),
+    probes: {
+      exporter: at(MONITORING_ALIASES.blackbox, MONITORING_PORTS.blackbox),
+      urls: [servers.healthUrl],
+    },
+    ...(servers.backend !== undefined ? { backend: servers.backend } : {}),
+  };
+}
+
+/**
+ * mysqld_exporter's option file without the password: 0.15+ reads `[client] password` from the
+ * MYSQLD_EXPORTER_PASSWORD variable when the file sets none. Writing a generated password into
+ * this file would be unsafe: the exporter parses it with go-ini (`#` and `;` start comments) and
+ * then expands `$NAME` in every value, and MySQL passwords here may contain all three.
+ */
+export function renderMysqldExporterCnf(spec: {
+  readonly host: string;
+  readonly port: number;
+  readonly user: string;
+}): string {
+  if (!/^[A-Za-z0-9][A-Za-z0-9.-]*$/.test(spec.host)) {
+    throw new Error(`mysqldExporter.host must be a host name (got ${JSON.stringify(spec.host)})`);
+  }
+  if (!Number.isInteger(spec.port) || spec.port < 1 || spec.port > 65535) {
+    throw new Error(`mysqldExporter.port must be a port number (got ${spec.port})`);
+  }
+  if (!/^[A-Za-z0-9_]{1,32}$/.test(spec.user)) {
+    throw new Error(
+      `mysqldExporter.user must be a MySQL user name (got ${JSON.stringify(spec.user)})`,
+    );
+  }
+  return [
+    "# mysqld_exporter: the metrics user's login (rendered by webstack). The password comes from",
+    "# MYSQLD_EXPORTER_PASSWORD, set from the mounted secret file when the container starts.",
+    "[client]",
+    `host=${spec.host}`,
+    `port=${spec.port}`,
+    `user=${spec.user}`,
+    "",
+  ].join("\n");
+}
+
+/**
+ * The container entrypoint of mysqld_exporter: read the secret file into the variable the
+ * exporter expects, only in the exporter's own process (never in the container's config, where
+ * `docker inspect` would show it), then exec it. `$(cat)` keeps every character of the password.
+ */
+export function mysqldExporterEntrypoint(spec: {
+  readonly cnfPath: string;
+  readonly passwordFile: string;
+  readonly listenPort: number;
+}): string[] {
+  const script =
+    `MYSQLD_EXPORTER_PASSWORD="$(cat ${spec.passwordFile})" && export MYSQLD_EXPORTER_PASSWORD && ` +
+    `exec /bin/mysqld_exporter --config.my-cnf=${spec.cnfPath} ` +
+    `--web.listen-address=:${spec.listenPort}`;
+  return ["/bin/sh", "-c", script];
+}
+
+/**
+ * redis_exporter's password file: JSON from the node's URI to its AUTH token, the format of
+ * `--redis.password-file`. JSON quoting keeps any token intact.
+ */
+export function renderRedisExporterPasswordFile(
+  host: string,
+  port: number,
+  password: string,
+): string {
+  return `${JSON.stringify({ [`redis://${host}:${port}`]: password })}\n`;
+}

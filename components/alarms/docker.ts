@@ -1,0 +1,373 @@
+// `webstack:ops:Alarms` on Docker (dev, test): Prometheus evaluating the catalog's rules,
+// Alertmanager routing by severity to the stack's receivers, and the exporters the rules read —
+// node_exporter for the host and the backup job's textfile metrics, one mysqld_exporter per MySQL
+// server, one redis_exporter per Redis node, blackbox_exporter probing the edge's /healthz and its
+// certificate. All on an internal monitoring network of the stack; nothing is published except,
+// when asked (dev), the two UIs on 127.0.0.1.
+import * as pulumi from "@pulumi/pulumi";
+import * as docker from "@pulumi/docker";
+import { HEALTHCHECK_TIMINGS, JSON_FILE_LOGS, RESTART_POLICY } from "../container-defaults";
+import {
+  alertmanagerConfigHoldsSecret,
+  alertmanagerSecretFiles,
+  renderAlertmanagerConfig,
+} from "./alertmanager-config";
+import type { AlarmsOutputs } from "./contract";
+import {
+  DockerAlarmsArgs,
+  dockerAlertmanagerSpec,
+  SECRET_FOR_FILE,
+  secretPlaceholderUrl,
+  usedChannels,
+  validateDockerAlarmsArgs,
+} from "./docker-args";
+import {
+  ALERTMANAGER_PATHS,
+  BLACKBOX_PATHS,
+  MONITORING_ALIASES,
+  MONITORING_PORTS,
+  mysqldExporterAlias,
+  mysqldExporterEntrypoint,
+  NODE_EXPORTER_PATHS,
+  PROMETHEUS_PATHS,
+  prometheusSpec,
+  redisExporterAlias,
+  renderMysqldExporterCnf,
+  renderRedisExporterPasswordFile,
+} from "./docker-targets";
+import { renderBlackboxConfig, renderPrometheusConfig } from "./prometheus-config";
+import { renderPrometheusRules } from "./prometheus-rules";
+
+/** uid the prom/* images run as (`nobody`); it must read the secret files. */
+export const PROM_IMAGE_UID = "65534";
+/** uid oliver006/redis_exporter runs as. */
+export const REDIS_EXPORTER_UID = "59000";
+/** How long Prometheus keeps samples on its volume. */
+export const PROMETHEUS_RETENTION = "15d";
+
+const MYSQLD_EXPORTER_CNF = "/etc/mysqld_exporter/my.cnf";
+const MYSQLD_EXPORTER_PASSWORD_FILE = "/etc/mysqld_exporter/password";
+const REDIS_EXPORTER_PASSWORD_FILE = "/etc/redis_exporter/passwords.json";
+
+type Upload = docker.types.input.ContainerUpload;
+type NetworkAttachment = docker.types.input.ContainerNetworksAdvanced;
+
+/** A health check that fetches a local URL with the busybox wget the images ship. */
+function httpHealthcheck(port: number, path: string) {
+  return {
+    tests: ["CMD", "wget", "-q", "-O", "/dev/null", `http://127.0.0.1:${port}${path}`],
+    ...HEALTHCHECK_TIMINGS,
+  };
+}
+
+export class DockerAlarms extends pulumi.ComponentResource implements AlarmsOutputs {
+  readonly destinations: AlarmsOutputs["destinations"];
+  /** Rendered files by path under out/<stack>/ (alertmanager.yml with secret placeholders). */
+  readonly renderedFiles: Readonly<Record<string, pulumi.Output<string>>>;
+  /** The internal network Prometheus and the exporters share. */
+  readonly monitoringNetworkName: pulumi.Output<string>;
+
+  constructor(name: string, args: DockerAlarmsArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("webstack:ops:Alarms", name, {}, opts);
+    validateDockerAlarmsArgs(name, args);
+    const { namePrefix, tier, notify } = args;
+    const secrets = args.secrets ?? {};
+    const parent = { parent: this };
+    const used = usedChannels(notify);
+    // Every channel but `log` reaches something outside the host.
+    const needsEgress = [...used].some((channel) => channel !== "log");
+    const publishUi = args.publishUi ?? false;
+
+    const images = Object.fromEntries(
+      Object.entries(args.images).map(([key, reference]) => [
+        key,
+        new docker.RemoteImage(
+          `${name}-${key}-image`,
+          { name: reference, keepLocally: true },
+          parent,
+        ).name,
+      ]),
+    ) as Record<keyof DockerAlarmsArgs["images"], pulumi.Output<string>>;
+
+    const monitoring = new docker.Network(
+      `${name}-monitoring`,
+      { name: `${namePrefix}-monitoring`, driver: "bridge", internal: true },
+      parent,
+    );
+    // Internal networks have no route out: Alertmanager needs one to deliver, and a published
+    // port needs one too (Docker cannot publish from a container on internal networks only).
+    const egress =
+      needsEgress || publishUi
+        ? new docker.Network(
+            `${name}-egress`,
+            { name: `${namePrefix}-monitoring-egress`, driver: "bridge", internal: false },
+            parent,
+          )
+        : undefined;
+    const onMonitoring = (alias: string): NetworkAttachment => ({
+      name: monitoring.name,
+      aliases: [alias],
+    });
+    const volume = (suffix: string) =>
+      new docker.Volume(
+        `${name}-${suffix}`,
+        { name: `${namePrefix}-${suffix}` },
+        { parent: this, retainOnDelete: true },
+      );
+    const uiPort = (port: number) =>
+      publishUi ? [{ internal: port, external: port, ip: "127.0.0.1", protocol: "tcp" }] : [];
+    const container = (
+      suffix: string,
+      inputs: Omit<docker.ContainerArgs, "name" | "restart" | "logDriver" | "logOpts">,
+    ) =>
+      new docker.Container(
+        `${name}-${suffix}`,
+        { name: `${namePrefix}-${suffix}`, restart: RESTART_POLICY, ...JSON_FILE_LOGS, ...inputs },
+        parent,
+      );
+
+    // Prometheus: the rules and what to scrape.
+    const healthUrl = `https://${args.edge.host}${args.edge.healthPath ?? "/healthz"}`;
+    const rules = renderPrometheusRules({ environment: tier, alarms: args.alarms });
+    const prometheusYml = renderPrometheusConfig(
+      prometheusSpec({
+        environment: tier,
+        mysqlServers: args.mysql.servers,
+        redisNodes: args.redis.nodes,
+        healthUrl,
+        ...(args.backendMetrics !== undefined ? { backend: args.backendMetrics } : {}),
+      }),
+    );
+    container("prometheus", {
+      image: images.prometheus,
+      command: [
+        `--config.file=${PROMETHEUS_PATHS.config}`,
+        `--storage.tsdb.path=${PROMETHEUS_PATHS.data}`,
+        `--storage.tsdb.retention.time=${PROMETHEUS_RETENTION}`,
+      ],
+      uploads: [
+        { file: PROMETHEUS_PATHS.config, content: prometheusYml, permissions: "0644" },
+        { file: PROMETHEUS_PATHS.rules, content: rules, permissions: "0644" },
+      ],
+      volumes: [
+        { volumeName: volume("prometheus-data").name, containerPath: PROMETHEUS_PATHS.data },
+      ],
+      networksAdvanced: [
+        onMonitoring(MONITORING_ALIASES.prometheus),
+        // The backend's /metrics is on the edge network.
+        ...(args.backendMetrics !== undefined ? [{ name: args.edge.networkName }] : []),
+        ...(publishUi && egress ? [{ name: egress.name }] : []),
+      ],
+      ports: uiPort(MONITORING_PORTS.prometheus),
+      healthcheck: httpHealthcheck(MONITORING_PORTS.prometheus, "/-/healthy"),
+    });
+
+    // Alertmanager: receivers per the stack's routes; secrets only ever as files or secret text.
+    const urlSecrets = {
+      alertWebhookUrl: used.has("webhook") ? secrets.alertWebhookUrl : undefined,
+      smsWebhookUrl: used.has("sms") ? secrets.smsWebhookUrl : undefined,
+    };
+    const placeholderSpec = dockerAlertmanagerSpec(tier, notify, {
+      ...(urlSecrets.alertWebhookUrl !== undefined
+        ? { alertWebhookUrl: secretPlaceholderUrl("alertWebhookUrl") }
+        : {}),
+      ...(urlSecrets.smsWebhookUrl !== undefined
+        ? { smsWebhookUrl: secretPlaceholderUrl("smsWebhookUrl") }
+        : {}),
+    });
+    const alertmanagerYml: pulumi.Input<string> = alertmanagerConfigHoldsSecret(placeholderSpec)
+      ? pulumi.secret(
+          pulumi
+            .all([urlSecrets.alertWebhookUrl, urlSecrets.smsWebhookUrl])
+            .apply(([alertWebhookUrl, smsWebhookUrl]) =>
+              renderAlertmanagerConfig(
+                dockerAlertmanagerSpec(tier, notify, {
+                  ...(alertWebhookUrl !== undefined ? { alertWebhookUrl } : {}),
+                  ...(smsWebhookUrl !== undefined ? { smsWebhookUrl } : {}),
+                }),
+              ),
+            ),
+        )
+      : renderAlertmanagerConfig(placeholderSpec);
+    const secretUploads: Upload[] = alertmanagerSecretFiles(placeholderSpec).map((file) => ({
+      file,
+      // Validation guarantees the secret exists for every file the config reads.
+      content: pulumi.secret(secrets[SECRET_FOR_FILE[file.split("/").pop() ?? ""]]!),
+      owner: PROM_IMAGE_UID,
+      group: PROM_IMAGE_UID,
+      permissions: "0400",
+    }));
+    container("alertmanager", {
+      image: images.alertmanager,
+      command: [
+        `--config.file=${ALERTMANAGER_PATHS.config}`,
+        `--storage.path=${ALERTMANAGER_PATHS.data}`,
+        // One instance: no gossip port for a cluster that does not exist.
+        "--cluster.listen-address=",
+      ],
+      uploads: [
+        {
+          file: ALERTMANAGER_PATHS.config,
+          content: alertmanagerYml,
+          owner: PROM_IMAGE_UID,
+          group: PROM_IMAGE_UID,
+          permissions: "0400",
+        },
+        ...secretUploads,
+      ],
+      volumes: [
+        { volumeName: volume("alertmanager-data").name, containerPath: ALERTMANAGER_PATHS.data },
+      ],
+      networksAdvanced: [
+        onMonitoring(MONITORING_ALIASES.alertmanager),
+        ...(egress ? [{ name: egress.name }] : []),
+      ],
+      ports: uiPort(MONITORING_PORTS.alertmanager),
+      healthcheck: httpHealthcheck(MONITORING_PORTS.alertmanager, "/-/healthy"),
+    });
+
+    // node_exporter: the host's CPU, memory and disks through read-only mounts, and the backup
+    // job's textfile metrics. Not on the host network, so its network metrics are its own.
+    container("node-exporter", {
+      image: images.nodeExporter,
+      command: [
+        `--path.procfs=${NODE_EXPORTER_PATHS.proc}`,
+        `--path.sysfs=${NODE_EXPORTER_PATHS.sys}`,
+        `--path.rootfs=${NODE_EXPORTER_PATHS.root}`,
+        `--collector.textfile.directory=${NODE_EXPORTER_PATHS.textfile}`,
+        `--web.listen-address=:${MONITORING_PORTS.node}`,
+      ],
+      mounts: [
+        { type: "bind", source: "/proc", target: NODE_EXPORTER_PATHS.proc, readOnly: true },
+        { type: "bind", source: "/sys", target: NODE_EXPORTER_PATHS.sys, readOnly: true },
+        {
+          type: "bind",
+          source: "/",
+          target: NODE_EXPORTER_PATHS.root,
+          readOnly: true,
+          // Filesystems mounted on the host later still show up.
+          bindOptions: { propagation: "rslave" },
+        },
+      ],
+      volumes:
+        args.textfileVolumeName !== undefined
+          ? [
+              {
+                volumeName: args.textfileVolumeName,
+                containerPath: NODE_EXPORTER_PATHS.textfile,
+                readOnly: true,
+              },
+            ]
+          : [],
+      networksAdvanced: [onMonitoring(MONITORING_ALIASES.node)],
+      healthcheck: httpHealthcheck(MONITORING_PORTS.node, "/"),
+    });
+
+    // One mysqld_exporter per MySQL server, logged in as the metrics user.
+    const mysqlPassword = pulumi.secret(args.mysql.monitorPassword);
+    const files: Record<string, pulumi.Output<string>> = {};
+    for (const server of args.mysql.servers) {
+      const cnf = renderMysqldExporterCnf({
+        host: server,
+        port: args.mysql.port,
+        user: args.mysql.monitorUser,
+      });
+      files[`alarms/mysqld-exporter-${server}.cnf`] = pulumi.output(cnf);
+      container(mysqldExporterAlias(server), {
+        image: images.mysqldExporter,
+        entrypoints: mysqldExporterEntrypoint({
+          cnfPath: MYSQLD_EXPORTER_CNF,
+          passwordFile: MYSQLD_EXPORTER_PASSWORD_FILE,
+          listenPort: MONITORING_PORTS.mysqld,
+        }),
+        uploads: [
+          { file: MYSQLD_EXPORTER_CNF, content: cnf, permissions: "0644" },
+          {
+            file: MYSQLD_EXPORTER_PASSWORD_FILE,
+            content: mysqlPassword,
+            owner: PROM_IMAGE_UID,
+            group: PROM_IMAGE_UID,
+            permissions: "0400",
+          },
+        ],
+        networksAdvanced: [
+          onMonitoring(mysqldExporterAlias(server)),
+          { name: args.mysql.networkName },
+        ],
+        // The landing page: answering it needs no database round trip.
+        healthcheck: httpHealthcheck(MONITORING_PORTS.mysqld, "/"),
+      });
+    }
+
+    // One redis_exporter per Redis node, the AUTH token in its password file.
+    for (const node of args.redis.nodes) {
+      const passwords = pulumi.secret(
+        pulumi
+          .output(args.redis.authToken)
+          .apply((token) => renderRedisExporterPasswordFile(node, args.redis.port, token)),
+      );
+      container(redisExporterAlias(node), {
+        image: images.redisExporter,
+        command: [
+          `--redis.addr=redis://${node}:${args.redis.port}`,
+          `--redis.password-file=${REDIS_EXPORTER_PASSWORD_FILE}`,
+          `--web.listen-address=:${MONITORING_PORTS.redis}`,
+        ],
+        uploads: [
+          {
+            file: REDIS_EXPORTER_PASSWORD_FILE,
+            content: passwords,
+            owner: REDIS_EXPORTER_UID,
+            group: REDIS_EXPORTER_UID,
+            permissions: "0400",
+          },
+        ],
+        networksAdvanced: [
+          onMonitoring(redisExporterAlias(node)),
+          { name: args.redis.networkName },
+        ],
+        // Needs wget in the image: the -alpine variant has it, the scratch one does not.
+        healthcheck: httpHealthcheck(MONITORING_PORTS.redis, "/health"),
+      });
+    }
+
+    // blackbox_exporter: the edge's health URL over HTTPS, verified against the edge's own CA.
+    const blackboxYml = renderBlackboxConfig({
+      caFile: BLACKBOX_PATHS.ca,
+      serverName: args.edge.serverName,
+    });
+    container("blackbox-exporter", {
+      image: images.blackboxExporter,
+      command: [
+        `--config.file=${BLACKBOX_PATHS.config}`,
+        `--web.listen-address=:${MONITORING_PORTS.blackbox}`,
+      ],
+      uploads: [
+        { file: BLACKBOX_PATHS.config, content: blackboxYml, permissions: "0644" },
+        { file: BLACKBOX_PATHS.ca, content: args.edge.caCertificatePem, permissions: "0644" },
+      ],
+      networksAdvanced: [
+        onMonitoring(MONITORING_ALIASES.blackbox),
+        { name: args.edge.networkName },
+      ],
+      healthcheck: httpHealthcheck(MONITORING_PORTS.blackbox, "/-/healthy"),
+    });
+
+    this.destinations = {
+      warning: pulumi.output(notify.routes.warning.join(",")),
+      critical: pulumi.output(notify.routes.critical.join(",")),
+    };
+    this.monitoringNetworkName = monitoring.name;
+    this.renderedFiles = {
+      "alarms/webstack.rules.yml": pulumi.output(rules),
+      "alarms/prometheus.yml": pulumi.output(prometheusYml),
+      "alarms/alertmanager.yml": pulumi.output(renderAlertmanagerConfig(placeholderSpec)),
+      "alarms/blackbox.yml": pulumi.output(blackboxYml),
+      ...files,
+    };
+    this.registerOutputs({
+      destinations: this.destinations,
+      monitoringNetworkName: this.monitoringNetworkName,
+    });
+  }
+}
