@@ -123,20 +123,42 @@ export function parseCron(expression: string, key = "schedule"): CronSchedule {
   return schedule;
 }
 
-function dayMatches(schedule: CronSchedule, date: Date): boolean {
-  if (!schedule.months.includes(date.getUTCMonth() + 1)) return false;
-  const dom = schedule.daysOfMonth.includes(date.getUTCDate());
-  const dow = schedule.daysOfWeek.includes(date.getUTCDay());
-  return schedule.anyDayOfMonth || schedule.anyDayOfWeek ? dom && dow : dom || dow;
-}
-
 const DAY = 86_400;
 /** Eight years from a leap year: long enough for "29 February" schedules to fire twice. */
 const SCAN_DAYS = 8 * 366;
 const SCAN_START = Date.UTC(2024, 0, 1);
 
+interface CalendarDay {
+  readonly month: number;
+  readonly dayOfMonth: number;
+  readonly dayOfWeek: number;
+}
+
+/** The scanned days, built once: schedules are checked many times per synth and policy run. */
+const SCAN_CALENDAR: readonly CalendarDay[] = Array.from({ length: SCAN_DAYS }, (_, day) => {
+  const date = new Date(SCAN_START + day * DAY * 1000);
+  return {
+    month: date.getUTCMonth() + 1,
+    dayOfMonth: date.getUTCDate(),
+    dayOfWeek: date.getUTCDay(),
+  };
+});
+
+function dayMatches(schedule: CronSchedule, day: CalendarDay): boolean {
+  if (!schedule.months.includes(day.month)) return false;
+  const dom = schedule.daysOfMonth.includes(day.dayOfMonth);
+  const dow = schedule.daysOfWeek.includes(day.dayOfWeek);
+  return schedule.anyDayOfMonth || schedule.anyDayOfWeek ? dom && dow : dom || dow;
+}
+
+/** Results by schedule: the same few catalog schedules are measured over and over. */
+const intervalCache = new Map<string, number>();
+
 /** The longest time between two consecutive runs, in seconds (Infinity if it never fires twice). */
 export function longestIntervalSeconds(schedule: CronSchedule): number {
+  const cacheKey = JSON.stringify(schedule);
+  const cached = intervalCache.get(cacheKey);
+  if (cached !== undefined) return cached;
   const timesOfDay = schedule.hours
     .flatMap((h) => schedule.minutes.map((m) => h * 3600 + m * 60))
     .sort((a, b) => a - b);
@@ -147,7 +169,7 @@ export function longestIntervalSeconds(schedule: CronSchedule): number {
   let previousDay: number | undefined;
   let matchingDays = 0;
   for (let day = 0; day < SCAN_DAYS; day++) {
-    if (!dayMatches(schedule, new Date(SCAN_START + day * DAY * 1000))) continue;
+    if (!dayMatches(schedule, SCAN_CALENDAR[day])) continue;
     matchingDays++;
     if (previousDay !== undefined) {
       const gap = (day - previousDay) * DAY - timesOfDay[timesOfDay.length - 1] + timesOfDay[0];
@@ -155,8 +177,9 @@ export function longestIntervalSeconds(schedule: CronSchedule): number {
     }
     previousDay = day;
   }
-  if (matchingDays < 2) return Infinity;
-  return longest;
+  const result = matchingDays < 2 ? Infinity : longest;
+  intervalCache.set(cacheKey, result);
+  return result;
 }
 
 /** Longest interval of an expression; see `longestIntervalSeconds`. */

@@ -42,14 +42,19 @@ async function main(argv: readonly string[]): Promise<number> {
   return failed > 0 ? 1 : 0;
 }
 
+// Exit by setting the code, not process.exit(): tsx writes its compile cache asynchronously, and
+// exiting at once left every cache file empty, so each run compiled the program anew.
 main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
+  (code) => {
+    process.exitCode = code;
+  },
   (error: unknown) => {
     if (error instanceof UsageError) {
       console.error(`policy: ${error.message}\n\n${USAGE}`);
-      process.exit(2);
+      process.exitCode = 2;
+      return;
     }
     console.error(error);
-    process.exit(1);
+    process.exitCode = 1;
   },
 );

@@ -14,10 +14,13 @@ import { resourceTable, writeStackOutput } from "./report";
 
 async function main(argv: readonly string[]): Promise<number> {
   // The Pulumi SDK captures a stack trace for every resource and promise (source positions, leak
-  // reports); with source maps on, as tsx turns them on, each capture is mapped back to
-  // TypeScript, which was a third of synth's time. Synth reports errors by message; set
-  // WEBSTACK_SOURCE_MAPS=1 for TypeScript positions in a program bug's stack trace.
-  if (process.env.WEBSTACK_SOURCE_MAPS !== "1") process.setSourceMapsEnabled(false);
+  // reports) that synth never prints: it reports errors by message. Capturing them, and with
+  // source maps on (as tsx turns them on) mapping each back to TypeScript, was over a third of
+  // synth's time. Set WEBSTACK_STACK_TRACES=1 for full TypeScript stack traces of a program bug.
+  if (process.env.WEBSTACK_STACK_TRACES !== "1") {
+    process.setSourceMapsEnabled(false);
+    Error.stackTraceLimit = 0;
+  }
   if (argv.includes("--help") || argv.includes("-h")) {
     console.log(USAGE);
     return 0;
@@ -53,14 +56,19 @@ async function main(argv: readonly string[]): Promise<number> {
   return failed > 0 ? 1 : 0;
 }
 
+// Exit by setting the code, not process.exit(): tsx writes its compile cache asynchronously, and
+// exiting at once left every cache file empty, so each run compiled the program anew.
 main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
+  (code) => {
+    process.exitCode = code;
+  },
   (error: unknown) => {
     if (error instanceof UsageError) {
       console.error(`synth: ${error.message}\n\n${USAGE}`);
-      process.exit(2);
+      process.exitCode = 2;
+      return;
     }
     console.error(error);
-    process.exit(1);
+    process.exitCode = 1;
   },
 );
