@@ -5,7 +5,9 @@
 // pinned images, on internal networks, publishing nothing but dev's two UIs on 127.0.0.1, with
 // every volume retained and no password readable in what the engine records.
 import * as pulumi from "@pulumi/pulumi";
-import { parse } from "yaml";
+import { parse, stringify } from "yaml";
+import { policies } from "../../policies/policies";
+import { evaluatePolicies } from "../../tools/policy/evaluate";
 import { RecordedResource } from "../../tools/mock-runtime/mocks";
 import { StackRun } from "../../tools/mock-runtime/run-stack";
 import {
@@ -419,6 +421,18 @@ describe.each(STACKS)("%s operations state and secrets", (stack) => {
 });
 
 /** Every string in `value` not under a secret wrapper, with its path. */
+/** The Alertmanager container with every alert routed to a log webhook: no one is e-mailed. */
+function logOnly(alertmanager: RecordedResource): RecordedResource {
+  const config = {
+    route: { receiver: "log" },
+    receivers: [{ name: "log", webhook_configs: [{ url: "http://127.0.0.1:9/log" }] }],
+  };
+  const changed = uploads(alertmanager).map((u) =>
+    u.file.endsWith("/alertmanager.yml") ? { ...u, content: stringify(config) } : u,
+  );
+  return { ...alertmanager, inputs: { ...inputsOf(alertmanager), uploads: changed } };
+}
+
 function plainStrings(value: unknown, path = ""): [string, string][] {
   if (pulumi.runtime.isRpcSecret(value)) return [];
   if (typeof value === "string") return [[path, value]];
@@ -472,6 +486,21 @@ describe("a test stack routing to Slack and an authenticated SMTP relay", () => 
     const config = parse(upload(alertmanager, "/etc/alertmanager/alertmanager.yml").content);
     expect(config.receivers.map((r: { name: string }) => r.name)).toEqual(["email", "slack"]);
     expect(config.global.smtp_auth_password_file).toBe("/etc/alertmanager/secrets/smtp_password");
+  });
+
+  test("the policy pack still reads the secret Alertmanager config, as the engine unwraps secrets for policies", async () => {
+    const delivery = policies.filter((p) => p.name === "webstack-alarms-delivery");
+    const [result] = await evaluatePolicies(delivery, run.resources, {});
+    expect(result.violations).toEqual([]);
+    // The config really was read: the same secret upload routed to a log only is refused.
+    const weakened = run.resources.map((r) =>
+      r.name === "test-alarms-alertmanager" ? logOnly(r) : r,
+    );
+    const [refused] = await evaluatePolicies(delivery, weakened, {});
+    expect(refused.violations.map((v) => v.message)).toEqual([
+      "warning alerts reach webhook but the test floor also needs email.",
+      "critical alerts reach webhook but the test floor also needs email.",
+    ]);
   });
 
   test("neither secret appears in any plain input", () => {
