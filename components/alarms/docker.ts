@@ -244,9 +244,10 @@ export class DockerAlarms extends pulumi.ComponentResource implements AlarmsOutp
           type: "bind",
           source: "/",
           target: NODE_EXPORTER_PATHS.root,
+          // Private propagation (Docker's default): "rslave" would show filesystems mounted
+          // later, but Docker Desktop, rootless Docker and some hosts refuse it, and dev must
+          // start on any Docker. A filesystem mounted later shows up when the container restarts.
           readOnly: true,
-          // Filesystems mounted on the host later still show up.
-          bindOptions: { propagation: "rslave" },
         },
       ],
       volumes:

@@ -67,5 +67,6 @@ export const TARGET_ONLY_KEYS: Readonly<Record<"aws" | "docker", readonly string
     "alerts.email.requireTls",
     "alerts.email.username",
     "alarms.images",
+    "alarms.publishUi",
   ],
 };

@@ -119,8 +119,7 @@ export function buildDockerParts(
       },
       backendMetrics: `${DOCKER_UPSTREAM_HOSTS.backend}:${config.app.backendPort}`,
       textfileVolumeName: backups.metricsVolumeName,
-      // Dev is one developer's machine: its UIs on 127.0.0.1, like its edge.
-      publishUi: config.environment === "dev",
+      publishUi: config.alarms.publishUi,
     },
     { parent },
   );

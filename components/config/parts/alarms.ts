@@ -3,7 +3,7 @@
 // stricter than the catalog floor, a PromQL source, a CloudWatch source on AWS) is checked by the
 // catalog's mergeAlarms in rules.ts, so there is one source for every message.
 import { z } from "zod";
-import { pinnedImage } from "../fields";
+import { boolean, pinnedImage } from "../fields";
 
 const alarmMap = z.record(z.string(), z.unknown(), {
   error: "must be a map of alarm names to settings",
@@ -32,6 +32,10 @@ export const alarmsSchema = z
           .default("prom/mysqld-exporter:v0.15.1")
           .describe("mysqld_exporter, one per MySQL server."),
         redisExporter: pinnedImage()
+          .refine((image) => /:[\w.-]*-alpine(@sha256:[a-f0-9]{64})?$/.test(image), {
+            error:
+              'must be an -alpine tag, e.g. "oliver006/redis_exporter:v1.62.0-alpine": the health check runs wget, which the scratch images lack',
+          })
           .default("oliver006/redis_exporter:v1.62.0-alpine")
           .describe(
             "redis_exporter, one per Redis node; the -alpine variant has the wget its health check runs.",
@@ -42,6 +46,11 @@ export const alarmsSchema = z
       })
       .prefault({})
       .describe("Monitoring container images (docker)."),
+    publishUi: boolean()
+      .default(false)
+      .describe(
+        "Publish the Prometheus (9090) and Alertmanager (9093) UIs on 127.0.0.1 of the Docker host, never wider (docker).",
+      ),
   })
   .prefault({})
   .describe("Alarm rules beyond the catalog (components/catalog/alarms.ts).");

@@ -150,6 +150,12 @@ describe("alarms: tighten, never loosen; values within the metric's range", () =
       'Pulumi.dev.yaml: webstack:alarms.images.prometheus must be an image pinned to a version tag or digest, e.g. "mysql:8.4.4" (never "latest" or no tag) (got "prom/prometheus:latest")',
     ],
     [
+      "a redis_exporter image without wget for its health check",
+      "test",
+      { "webstack:alarms": { images: { redisExporter: "oliver006/redis_exporter:v1.62.0" } } },
+      'Pulumi.test.yaml: webstack:alarms.images.redisExporter must be an -alpine tag, e.g. "oliver006/redis_exporter:v1.62.0-alpine": the health check runs wget, which the scratch images lack (got "oliver006/redis_exporter:v1.62.0")',
+    ],
+    [
       "monitoring images on AWS",
       "prod",
       {
