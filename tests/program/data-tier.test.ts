@@ -9,7 +9,9 @@ import { WebstackMocks, redactSecrets } from "../../tools/mock-runtime/mocks";
 import type { RecordedResource } from "../../tools/mock-runtime/mocks";
 import { runStack, StackRun } from "../../tools/mock-runtime/run-stack";
 import {
+  computedOf,
   configObject,
+  CONTAINER_HOUSE_SETTINGS,
   PROJECT_DIR,
   idOf,
   inputsOf,
@@ -18,7 +20,8 @@ import {
   stackConfig,
   STACKS,
   synth,
-  withConfig,
+  uploadOf,
+  withSection,
 } from "../support/program";
 
 const RDS = "aws:rds/instance:Instance";
@@ -37,21 +40,6 @@ beforeAll(async () => {
 });
 
 type Inputs = Record<string, unknown>;
-interface Upload {
-  file: string;
-  content: string;
-  permissions?: string;
-  owner?: string;
-}
-
-const uploadsOf = (container: RecordedResource) => inputsOf(container).uploads as Upload[];
-const upload = (container: RecordedResource, file: string) => {
-  const found = uploadsOf(container).find((u) => u.file === file);
-  if (!found) throw new Error(`${container.name} has no upload ${file}`);
-  return found;
-};
-const computed = (resource: RecordedResource, attribute: string) =>
-  `<computed:${resource.type}::${resource.name}.${attribute}>`;
 
 function rdsInstances(run: StackRun) {
   const all = ofType(run, RDS);
@@ -105,7 +93,7 @@ describe.each([
     });
     const suffix = named(runs[stack], `${stack}-mysql-final-snapshot-suffix`);
     expect(primary.finalSnapshotIdentifier).toBe(
-      `webstack-${stack}-mysql-primary-final-${computed(suffix, "hex")}`,
+      `webstack-${stack}-mysql-primary-final-${computedOf(suffix, "hex")}`,
     );
   });
 
@@ -127,7 +115,7 @@ describe.each([
       .map(idOf);
     expect(inputsOf(group).subnetIds).toEqual(privateSubnets);
     const { primaries, replicas } = rdsInstances(run);
-    expect(inputsOf(primaries[0]).dbSubnetGroupName).toBe(computed(group, "name"));
+    expect(inputsOf(primaries[0]).dbSubnetGroupName).toBe(computedOf(group, "name"));
     expect(inputsOf(replicas[0]).dbSubnetGroupName).toBeUndefined();
   });
 
@@ -153,7 +141,7 @@ describe.each([
     expect(pool).toBeLessThanOrEqual(memoryGiB * 0.7 * 1024 ** 3);
     expect(pool).toBeGreaterThan(memoryGiB * 0.6 * 1024 ** 3);
     for (const instance of rdsInstances(run).all) {
-      expect(inputsOf(instance).parameterGroupName).toBe(computed(group, "name"));
+      expect(inputsOf(instance).parameterGroupName).toBe(computedOf(group, "name"));
     }
   });
 
@@ -164,7 +152,7 @@ describe.each([
       expect(instance.performanceInsightsEnabled).toBe(expected.deep);
       expect(instance.monitoringInterval).toBe(expected.deep ? 60 : 0);
       expect(instance.monitoringRoleArn).toBe(
-        expected.deep ? computed(roles[0], "arn") : undefined,
+        expected.deep ? computedOf(roles[0], "arn") : undefined,
       );
     }
     expect(roles).toHaveLength(expected.deep ? 1 : 0);
@@ -224,7 +212,7 @@ describe("ElastiCache", () => {
       maintenanceWindow: "sun:05:00-sun:06:00",
     });
     expect(group.protect).toBe(true);
-    expect(runs.prod.outputs.redisEndpoint).toBe(computed(group, "configurationEndpointAddress"));
+    expect(runs.prod.outputs.redisEndpoint).toBe(computedOf(group, "configurationEndpointAddress"));
     expect(runs.prod.outputs.redisTls).toBe(true);
   });
 
@@ -241,7 +229,7 @@ describe("ElastiCache", () => {
       atRestEncryptionEnabled: true,
     });
     expect(group.protect).toBe(true);
-    expect(runs.staging.outputs.redisEndpoint).toBe(computed(group, "primaryEndpointAddress"));
+    expect(runs.staging.outputs.redisEndpoint).toBe(computedOf(group, "primaryEndpointAddress"));
   });
 
   test.each([
@@ -258,7 +246,7 @@ describe("ElastiCache", () => {
         .filter((s) => s.name.includes("-private-"))
         .map(idOf);
       expect(inputsOf(subnets).subnetIds).toEqual(privateSubnets);
-      expect(group.subnetGroupName).toBe(computed(subnets, "name"));
+      expect(group.subnetGroupName).toBe(computedOf(subnets, "name"));
       expect(group.securityGroupIds).toEqual([idOf(named(run, `${stack}-network-cache-sg`))]);
       expect(inputsOf(params).family).toBe("redis7");
       const values = (inputsOf(params).parameters as { name: string; value: string }[]).map((p) => [
@@ -269,7 +257,7 @@ describe("ElastiCache", () => {
         expect.arrayContaining([["maxmemory-policy", "allkeys-lru"], ...extra.map((e) => [...e])]),
       );
       expect(values.some(([name]) => name === "cluster-enabled")).toBe(extra.length > 0);
-      expect(group.parameterGroupName).toBe(computed(params, "name"));
+      expect(group.parameterGroupName).toBe(computedOf(params, "name"));
       const slowLog = ofType(run, LOG_GROUP).find((g) => g.name === `${stack}-redis-slow-log`)!;
       expect(inputsOf(slowLog).retentionInDays).toBe(days);
       expect(group.logDeliveryConfigurations).toEqual([
@@ -339,7 +327,7 @@ describe.each(STACKS)("%s secrets", (stack) => {
     expect(generators.length).toBeGreaterThanOrEqual(2);
     const leaks = redacted.flatMap((r) =>
       generators
-        .map((g) => computed(g, "result"))
+        .map((g) => computedOf(g, "result"))
         .filter((value) => JSON.stringify(r.inputs).includes(value))
         .map((value) => `${r.name} shows ${value}`),
     );
@@ -378,12 +366,7 @@ describe.each(["dev", "test"])("%s Docker data containers", (stack) => {
       const inputs = inputsOf(container);
       const isMysql = String(inputs.name).includes("-mysql-");
       expect(inputs.image).toBe(isMysql ? "mysql:8.4.4" : "redis:7.2.7");
-      expect(inputs).toMatchObject({
-        restart: "unless-stopped",
-        logDriver: "json-file",
-        logOpts: { "max-size": "50m", "max-file": "5" },
-        healthcheck: { interval: "30s", timeout: "10s", retries: 3, startPeriod: "40s" },
-      });
+      expect(inputs).toMatchObject(CONTAINER_HOUSE_SETTINGS);
       const tests = (inputs.healthcheck as { tests: string[] }).tests;
       if (isMysql) expect(tests).toEqual(["CMD", "mysqladmin", "ping", "--silent"]);
       else expect(tests[0]).toBe("CMD-SHELL");
@@ -426,14 +409,14 @@ describe.each(["dev", "test"])("%s Docker data containers", (stack) => {
 
   test("MySQL gets the rendered my.cnf, its first-start script and its secrets as files", () => {
     const primary = named(runs[stack], `${stack}-mysql-primary`);
-    const cnf = upload(primary, "/etc/mysql/conf.d/webstack.cnf");
+    const cnf = uploadOf(primary, "/etc/mysql/conf.d/webstack.cnf");
     expect(cnf.permissions).toBe("0644");
     expect(cnf.content).toBe(runs[stack].files["mysql/primary.cnf"]);
     expect(cnf.content).toMatch(/^server_id = 1$/m);
     // 2 GiB container: the documented 1408 MiB pool.
     expect(cnf.content).toMatch(/^innodb_buffer_pool_size = 1408M$/m);
     expect(inputsOf(primary).memory).toBe(Number(config("webstack:mysql").memoryGb) * 1024);
-    const init = upload(primary, "/docker-entrypoint-initdb.d/50-webstack-primary.sh");
+    const init = uploadOf(primary, "/docker-entrypoint-initdb.d/50-webstack-primary.sh");
     expect(init.permissions).toBe("0755");
     expect(init.content).toContain("CREATE DATABASE IF NOT EXISTS \\`labelmedix\\`");
     expect(inputsOf(primary).envs).toEqual([
@@ -445,7 +428,7 @@ describe.each(["dev", "test"])("%s Docker data containers", (stack) => {
       "WEBSTACK_MONITOR_PASSWORD_FILE=/run/secrets/mysql-monitor-password",
     ]);
     for (const variable of inputsOf(primary).envs as string[]) {
-      const secret = upload(primary, variable.split("=")[1]);
+      const secret = uploadOf(primary, variable.split("=")[1]);
       expect(secret).toMatchObject({ permissions: "0400", owner: "999" });
     }
   });
@@ -454,13 +437,15 @@ describe.each(["dev", "test"])("%s Docker data containers", (stack) => {
     const redis = named(runs[stack], `${stack}-redis-redis`);
     const inputs = inputsOf(redis);
     expect(inputs.command).toEqual(["redis-server", "/usr/local/etc/redis/redis.conf"]);
-    const conf = upload(redis, "/usr/local/etc/redis/redis.conf");
+    const conf = uploadOf(redis, "/usr/local/etc/redis/redis.conf");
     expect(conf.content).toBe(runs[stack].files["redis/redis.conf"]);
     expect(conf.content).toMatch(/^maxmemory 768mb$/m);
     expect(conf.content).toMatch(/^maxmemory-policy allkeys-lru$/m);
     const token = named(runs[stack], `${stack}-redis-auth-token`);
-    expect(conf.content).toContain(`requirepass "${computed(token, "result")}"`);
-    expect(upload(redis, "/run/secrets/redis-password").content).toBe(computed(token, "result"));
+    expect(conf.content).toContain(`requirepass "${computedOf(token, "result")}"`);
+    expect(uploadOf(redis, "/run/secrets/redis-password").content).toBe(
+      computedOf(token, "result"),
+    );
     expect((inputs.healthcheck as { tests: string[] }).tests[1]).toContain(
       "/run/secrets/redis-password",
     );
@@ -477,11 +462,11 @@ test("test: one replica container that follows the primary and cannot write", ()
   const aliases = (c: RecordedResource) =>
     (inputsOf(c).networksAdvanced as { aliases: string[] }[])[0].aliases;
   expect(aliases(primary)).toEqual(["mysql-primary"]);
-  const setup = upload(replica, "/docker-entrypoint-initdb.d/50-webstack-replica.sh").content;
+  const setup = uploadOf(replica, "/docker-entrypoint-initdb.d/50-webstack-replica.sh").content;
   expect(setup).toBe(run.files["mysql/replica-setup.sh"]);
   expect(setup).toContain("SOURCE_HOST=");
   expect(setup).toContain("mysql-primary");
-  const cnf = upload(replica, "/etc/mysql/conf.d/webstack.cnf").content;
+  const cnf = uploadOf(replica, "/etc/mysql/conf.d/webstack.cnf").content;
   expect(cnf).toBe(run.files["mysql/replica-1.cnf"]);
   expect(cnf).toMatch(/^server_id = 2$/m);
   expect(cnf).toMatch(/^read_only = ON$/m);
@@ -497,21 +482,15 @@ test("test: one replica container that follows the primary and cannot write", ()
     "/run/secrets/mysql-root-password",
     "/run/secrets/mysql-replication-password",
   ]) {
-    expect(upload(replica, file).content).toBe(upload(primary, file).content);
+    expect(uploadOf(replica, file).content).toBe(uploadOf(primary, file).content);
   }
 });
 
 describe("Docker cluster layout (redis.layout: cluster)", () => {
   let run: StackRun;
   beforeAll(async () => {
-    const base = stackConfig("dev");
-    const redis = configObject(base, "webstack:redis");
-    run = await synth(
-      "dev",
-      withConfig(base, {
-        "webstack:redis": { ...redis, layout: "cluster", clusterSubnet: "192.168.77.0/24" },
-      }),
-    );
+    const cluster = { layout: "cluster", clusterSubnet: "192.168.77.0/24" };
+    run = await synth("dev", withSection(stackConfig("dev"), "webstack:redis", cluster));
   });
 
   test("six nodes with fixed addresses on an internal network of their own", () => {
@@ -534,7 +513,7 @@ describe("Docker cluster layout (redis.layout: cluster)", () => {
         },
       ]);
       expect(inputs.ports ?? []).toEqual([]);
-      expect(upload(node, "/usr/local/etc/redis/redis.conf").content).toBe(
+      expect(uploadOf(node, "/usr/local/etc/redis/redis.conf").content).toBe(
         run.files[`redis/node-${n}.conf`],
       );
       expect(run.files[`redis/node-${n}.conf`]).toMatch(/^cluster-enabled yes$/m);
@@ -554,7 +533,7 @@ describe("Docker cluster layout (redis.layout: cluster)", () => {
     expect(inputs).toMatchObject({ restart: "no", mustRun: false, image: "redis:7.2.7" });
     expect(inputs.envs ?? []).toEqual([]);
     expect((inputs.command as string[]).join(" ")).toContain("/run/secrets/redis-password");
-    const script = upload(job, "/usr/local/bin/create-cluster.sh").content;
+    const script = uploadOf(job, "/usr/local/bin/create-cluster.sh").content;
     expect(script).toBe(run.files["redis/create-cluster.sh"]);
     expect(script).toContain(
       "redis-cli --cluster create " +
@@ -587,52 +566,55 @@ test.each(STACKS)("%s: the policy pack finds nothing in the data tier", async (s
 });
 
 describe("bad input is a config error naming the key, before anything is registered", () => {
-  const section = (stack: string, key: string, patch: Inputs) => ({
-    [`webstack:${key}`]: { ...configObject(stackConfig(stack), `webstack:${key}`), ...patch },
-  });
-  test.each([
-    ["6 replicas", "prod", section("prod", "mysql", { replicas: 6 }), "webstack:mysql.replicas"],
-    ["0 shards", "prod", section("prod", "redis", { shards: 0 }), "webstack:redis.shards"],
-    ["11 shards", "prod", section("prod", "redis", { shards: 11 }), "webstack:redis.shards"],
+  test.each<[string, string, string, Inputs, string]>([
+    ["6 replicas", "prod", "mysql", { replicas: 6 }, "webstack:mysql.replicas"],
+    ["0 shards", "prod", "redis", { shards: 0 }, "webstack:redis.shards"],
+    ["11 shards", "prod", "redis", { shards: 11 }, "webstack:redis.shards"],
     [
       "an unknown instance class",
       "prod",
-      section("prod", "mysql", { instanceClass: "db.x9.huge" }),
+      "mysql",
+      { instanceClass: "db.x9.huge" },
       "webstack:mysql.instanceClass",
     ],
     [
       "an unknown node type",
       "staging",
-      section("staging", "redis", { nodeType: "cache.q1.tiny" }),
+      "redis",
+      { nodeType: "cache.q1.tiny" },
       "webstack:redis.nodeType",
     ],
     [
       "maxmemory above the node",
       "dev",
-      section("dev", "redis", { memoryMb: 512, maxmemoryMb: 600 }),
+      "redis",
+      { memoryMb: 512, maxmemoryMb: 600 },
       "webstack:redis.maxmemoryMb",
     ],
     [
       "a backup window overlapping maintenance",
       "prod",
-      section("prod", "mysql", { backupWindow: "04:30-05:30" }),
+      "mysql",
+      { backupWindow: "04:30-05:30" },
       "webstack:mysql.backupWindow",
     ],
     [
       "a snapshot window overlapping maintenance",
       "staging",
-      section("staging", "redis", { snapshotWindow: "05:30-06:30" }),
+      "redis",
+      { snapshotWindow: "05:30-06:30" },
       "webstack:redis.snapshotWindow",
     ],
     [
       "a parameter webstack owns",
       "dev",
-      section("dev", "mysql", { parameters: { server_id: 7 } }),
+      "mysql",
+      { parameters: { server_id: 7 } },
       "webstack:mysql.parameters",
     ],
-  ])("%s (%s)", async (_what, stack, changes, key) => {
+  ])("%s (%s)", async (_what, stack, section, patch, key) => {
     const mocks = new WebstackMocks();
-    const config = withConfig(stackConfig(stack), changes);
+    const config = withSection(stackConfig(stack), `webstack:${section}`, patch);
     const failure = runStack(stack, config, undefined, mocks);
     await expect(failure).rejects.toThrow(ConfigError);
     await expect(failure).rejects.toThrow(`Pulumi.${stack}.yaml: ${key} `);

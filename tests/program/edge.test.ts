@@ -22,14 +22,17 @@ import { RecordedResource, redactSecrets, WebstackMocks } from "../../tools/mock
 import { runStack, StackRun } from "../../tools/mock-runtime/run-stack";
 import { violations } from "../support/policy";
 import {
-  configObject,
+  computedOf,
+  CONTAINER_HOUSE_SETTINGS,
   idOf,
   inputsOf,
   named,
   ofType,
   stackConfig,
   synth,
-  withConfig,
+  uploadOf,
+  uploadsOf,
+  withSection,
 } from "../support/program";
 import { children, Directive, only, parseNginxConf } from "../unit/edge-conf-parse";
 
@@ -123,7 +126,7 @@ describe.each(["dev", "test"])("%s on Docker", (stack) => {
     const [ca] = ofType(run, "tls:index/selfSignedCert:SelfSignedCert");
     expect(inputsOf(ca)).toMatchObject({ isCaCertificate: true, maxPathLength: 0 });
     const [server] = ofType(run, "tls:index/locallySignedCert:LocallySignedCert").map(inputsOf);
-    expect(server.caCertPem).toBe(`<computed:${ca.type}::${ca.name}.certPem>`);
+    expect(server.caCertPem).toBe(computedOf(ca, "certPem"));
     expect(server).toMatchObject({
       validityPeriodHours: 365 * 24,
       earlyRenewalHours: 45 * 24,
@@ -135,8 +138,7 @@ describe.each(["dev", "test"])("%s on Docker", (stack) => {
   });
 
   test("nginx gets the rendered nginx.conf: TLS 1.2/1.3 only, HSTS on every location", () => {
-    const uploads = inputsOf(container("nginx")).uploads as Input[];
-    const conf = uploads.find((u) => u.file === NGINX_CONF_PATH)?.content as string;
+    const conf = uploadOf(container("nginx"), NGINX_CONF_PATH).content;
     expect(conf).toBe(runs[stack].files["edge/nginx.conf"]);
     const facts = tlsFacts(conf);
     expect(facts.protocols).toEqual(["TLSv1.2", "TLSv1.3"]);
@@ -149,9 +151,8 @@ describe.each(["dev", "test"])("%s on Docker", (stack) => {
   test("the certificate and key land where nginx.conf reads them; the key only as a secret", () => {
     const conf = runs[stack].files["edge/nginx.conf"];
     const { certificate, key } = tlsFacts(conf);
-    const uploads = inputsOf(container("nginx")).uploads as Input[];
-    const at = (file: string) => uploads.find((u) => u.file === file);
-    expect(at(certificate)?.content).toBe(
+    const at = (file: string) => uploadOf(container("nginx"), file);
+    expect(at(certificate).content).toBe(
       `<computed:tls:index/locallySignedCert:LocallySignedCert::${stack}-edge-tls-server.certPem>`,
     );
     expect(at(key)).toMatchObject({
@@ -171,30 +172,22 @@ describe.each(["dev", "test"])("%s on Docker", (stack) => {
       const inputs = inputsOf(container(role));
       const image = named(run, `${stack}-edge-${role}-image`);
       expect(inputsOf(image).name).toBe(`ghcr.io/labelmedix/${role}:1.0.0`);
-      expect(inputs.image).toBe(`<computed:${image.type}::${image.name}.imageId>`);
-      expect(inputs).toMatchObject({
-        restart: "unless-stopped",
-        logDriver: "json-file",
-        logOpts: { "max-size": "50m", "max-file": "5" },
-        healthcheck: { interval: "30s", timeout: "10s", retries: 3, startPeriod: "40s" },
-      });
+      expect(inputs.image).toBe(computedOf(image, "imageId"));
+      expect(inputs).toMatchObject(CONTAINER_HOUSE_SETTINGS);
       const tests = (inputs.healthcheck as { tests: string[] }).tests;
       expect(tests.slice(0, 3)).toEqual(["CMD", "node", "-e"]);
       expect(tests[3]).toContain(`port:${port},path:"${path}"`);
     }
     const nginx = inputsOf(container("nginx"));
-    expect(nginx).toMatchObject({
-      restart: "unless-stopped",
-      logDriver: "json-file",
-      logOpts: { "max-size": "50m", "max-file": "5" },
-      healthcheck: {
-        tests: ["CMD", "curl", "-fsS", "-o", "/dev/null", "http://127.0.0.1/healthz"],
-        interval: "30s",
-        timeout: "10s",
-        retries: 3,
-        startPeriod: "40s",
-      },
-    });
+    expect(nginx).toMatchObject(CONTAINER_HOUSE_SETTINGS);
+    expect((nginx.healthcheck as { tests: string[] }).tests).toEqual([
+      "CMD",
+      "curl",
+      "-fsS",
+      "-o",
+      "/dev/null",
+      "http://127.0.0.1/healthz",
+    ]);
     expect(inputsOf(named(run, `${stack}-edge-nginx-image`)).name).toBe("nginx:1.27.4");
   });
 
@@ -240,11 +233,9 @@ describe.each(["dev", "staging"])("%s backend wiring", (stack) => {
       "REDIS_AUTH_TOKEN_FILE=/run/secrets/redis_auth_token",
     ];
     if (stack === "dev") {
-      const backend = inputsOf(named(run, "dev-edge-backend"));
-      expect(backend.envs).toEqual(["NODE_ENV=production", "PORT=3001", ...plain]);
-      const files = Object.fromEntries(
-        (backend.uploads as Input[]).map((u) => [u.file, u.content]),
-      );
+      const backend = named(run, "dev-edge-backend");
+      expect(inputsOf(backend).envs).toEqual(["NODE_ENV=production", "PORT=3001", ...plain]);
+      const files = Object.fromEntries(uploadsOf(backend).map((u) => [u.file, u.content]));
       expect(files).toEqual({
         "/run/secrets/database_password": out.databasePassword,
         "/run/secrets/redis_auth_token": out.redisAuthToken,
@@ -304,10 +295,8 @@ describe.each(["staging", "prod"])("%s on AWS", (stack) => {
       port: 443,
       protocol: "HTTPS",
       sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06",
-      certificateArn: `<computed:${certificate.type}::${certificate.name}.arn>`,
-      defaultActions: [
-        { type: "forward", targetGroupArn: `<computed:${targets.type}::${targets.name}.arn>` },
-      ],
+      certificateArn: computedOf(certificate, "arn"),
+      defaultActions: [{ type: "forward", targetGroupArn: computedOf(targets, "arn") }],
     });
   });
 
@@ -357,12 +346,12 @@ describe.each(["staging", "prod"])("%s on AWS", (stack) => {
       minSize: hosts,
       desiredCapacity: hosts,
       vpcZoneIdentifiers: subnets(run, "private"),
-      targetGroupArns: [`<computed:${targets.type}::${targets.name}.arn>`],
+      targetGroupArns: [computedOf(targets, "arn")],
       healthCheckType: "ELB",
       healthCheckGracePeriod: 600,
       launchTemplate: {
         id: idOf(template),
-        version: `<computed:${template.type}::${template.name}.latestVersion>`,
+        version: computedOf(template, "latestVersion"),
       },
       instanceRefresh: { strategy: "Rolling", preferences: { minHealthyPercentage: 100 } },
     });
@@ -405,7 +394,7 @@ describe.each(["staging", "prod"])("%s on AWS", (stack) => {
     const role = named(run, `${stack}-edge-hosts-role`);
     const attached = ofType(run, "aws:iam/rolePolicyAttachment:RolePolicyAttachment")
       .map(inputsOf)
-      .filter((a) => a.role === `<computed:${role.type}::${role.name}.name>`)
+      .filter((a) => a.role === computedOf(role, "name"))
       .map((a) => a.policyArn as string);
     expect(attached.map((arn) => arn.split(":policy/")[1]).sort()).toEqual([
       "AmazonSSMManagedInstanceCore",
@@ -422,11 +411,11 @@ describe.each(["staging", "prod"])("%s on AWS", (stack) => {
     const [statement] = JSON.parse(inline.policy as string).Statement;
     expect(statement).toMatchObject({ Effect: "Allow", Action: "ssm:GetParameter" });
     expect([...statement.Resource].sort()).toEqual(
-      parameters.map((p) => `<computed:${p.type}::${p.name}.arn>`).sort(),
+      parameters.map((p) => computedOf(p, "arn")).sort(),
     );
     const [profile] = ofType(run, "aws:iam/instanceProfile:InstanceProfile");
     expect(inputsOf(named(run, `${stack}-edge-hosts-template`)).iamInstanceProfile).toEqual({
-      arn: `<computed:${profile.type}::${profile.name}.arn>`,
+      arn: computedOf(profile, "arn"),
     });
   });
 
@@ -522,7 +511,7 @@ describe.each(["staging", "prod"])("%s on AWS", (stack) => {
     });
     const [alb] = ofType(run, "aws:lb/loadBalancer:LoadBalancer").map(inputsOf);
     expect(alb.accessLogs).toEqual({
-      bucket: `<computed:${bucket.type}::${bucket.name}.bucket>`,
+      bucket: computedOf(bucket, "bucket"),
       prefix: "alb",
       enabled: true,
     });
@@ -546,11 +535,8 @@ describe.each(["staging", "prod"])("%s on AWS", (stack) => {
 });
 
 test("with a Route 53 zone, ACM's records are created there and the listener waits for issuance", async () => {
-  const edge = {
-    ...configObject(stackConfig("prod"), "webstack:edge"),
-    route53ZoneId: "Z0123456789ABC",
-  };
-  const run = await synth("prod", withConfig(stackConfig("prod"), { "webstack:edge": edge }));
+  const zone = { route53ZoneId: "Z0123456789ABC" };
+  const run = await synth("prod", withSection(stackConfig("prod"), "webstack:edge", zone));
   const records = ofType(run, "aws:route53/record:Record").map(inputsOf);
   expect(records.map((r) => [r.zoneId, r.type, r.ttl])).toEqual([
     ["Z0123456789ABC", "CNAME", 300],
@@ -642,7 +628,7 @@ test("Docker: the backend gets plain settings as variables and secrets only as f
     "DATABASE_PASSWORD_FILE=/run/secrets/database_password",
     "REDIS_AUTH_TOKEN_FILE=/run/secrets/redis_auth_token",
   ]);
-  expect((inputs.uploads as Input[]).map((u) => [u.file, u.content])).toEqual([
+  expect(uploadsOf(backend).map((u) => [u.file, u.content])).toEqual([
     ["/run/secrets/database_password", "Generated-Db-Secret-1"],
     ["/run/secrets/redis_auth_token", "Generated-Redis-Token-2"],
   ]);

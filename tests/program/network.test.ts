@@ -8,15 +8,7 @@ import {
 } from "../../components/tagging";
 import { WebstackMocks } from "../../tools/mock-runtime/mocks";
 import { runStack, StackRun } from "../../tools/mock-runtime/run-stack";
-import {
-  configObject,
-  idOf,
-  inputsOf,
-  ofType,
-  stackConfig,
-  synth,
-  withConfig,
-} from "../support/program";
+import { idOf, inputsOf, ofType, stackConfig, synth, withSection } from "../support/program";
 
 const INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
 const EGRESS = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule";
@@ -167,8 +159,7 @@ describe.each(["dev", "test", "staging", "prod"])("%s tags and labels", (stack) 
 
 test("invalid config registers nothing at all", async () => {
   const mocks = new WebstackMocks();
-  const mysql = configObject(stackConfig("prod"), "webstack:mysql");
-  const config = withConfig(stackConfig("prod"), { "webstack:mysql": { ...mysql, replicas: -1 } });
+  const config = withSection(stackConfig("prod"), "webstack:mysql", { replicas: -1 });
   await expect(runStack("prod", config, undefined, mocks)).rejects.toThrow(ConfigError);
   expect(mocks.resources).toEqual([]);
 });

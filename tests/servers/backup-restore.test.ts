@@ -6,15 +6,16 @@
 // sets the failure metric; and retention keeps exactly the grandfather-father-son set.
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { renderBackupScript, renderRestoreScript } from "../../components/backups/backup-script";
+import { backupJobEnv, installBackupScripts } from "../support/backup-job";
+import { Mariadb, startMariadb } from "../support/mariadb";
 import {
   Daemon,
-  freePorts,
+  freePort,
   requireBinary,
   run,
   RunResult,
   scratchDir,
-  waitFor,
+  startListening,
 } from "../support/servers";
 
 // A password that needs escaping in an option file and in SQL.
@@ -98,30 +99,20 @@ async function nextSecond(): Promise<void> {
 
 describe("backup.sh and restore.sh against a real MariaDB", () => {
   let dir: string;
-  let bin: string;
+  let scripts: { backup: string; restore: string };
+  let db: Mariadb | undefined;
   let socket: string;
-  let mysqlPort: number;
   let redisPort: number;
-  let mariadb: Daemon | undefined;
   let redis: Daemon | undefined;
   let backupDir: string;
   let metricsDir: string;
 
-  function baseEnv(): NodeJS.ProcessEnv {
-    const env: NodeJS.ProcessEnv = {};
-    for (const [key, value] of Object.entries(process.env)) {
-      if (!/^(MYSQL_|REDIS_|BACKUP_|RETENTION_|METRICS_)/.test(key)) env[key] = value;
-    }
-    return env;
-  }
-
   function jobEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-    return {
-      ...baseEnv(),
+    return backupJobEnv({
       BACKUP_DIR: backupDir,
       METRICS_DIR: metricsDir,
       MYSQL_HOST: "127.0.0.1",
-      MYSQL_PORT: String(mysqlPort),
+      MYSQL_PORT: String(db!.port),
       MYSQL_USER: "backup",
       MYSQL_PASSWORD_FILE: path.join(dir, "secrets", "mysql_password"),
       UPLOADS_DIR: path.join(dir, "uploads"),
@@ -130,26 +121,21 @@ describe("backup.sh and restore.sh against a real MariaDB", () => {
       REDIS_PORT: String(redisPort),
       REDIS_PASSWORD_FILE: path.join(dir, "secrets", "redis_password"),
       ...extra,
-    };
+    });
   }
 
   function backup(args: string[], extra: NodeJS.ProcessEnv = {}): RunResult {
-    return run(path.join(bin, "backup.sh"), args, { env: jobEnv(extra), timeoutMs: 60_000 });
+    return run(scripts.backup, args, { env: jobEnv(extra), timeoutMs: 60_000 });
   }
 
   function restore(args: string[]): RunResult {
     // restore.sh reads the password from MYSQL_PASSWORD here, the other supported way.
     const env = { ...jobEnv(), MYSQL_PASSWORD_FILE: "", MYSQL_PASSWORD: BACKUP_PASSWORD };
-    return run(path.join(bin, "restore.sh"), args, { env, timeoutMs: 60_000 });
+    return run(scripts.restore, args, { env, timeoutMs: 60_000 });
   }
 
   function rootSql(sql: string): string {
-    const args = ["-S", socket, "-u", "root", "--default-character-set=utf8mb4", "--batch", "-N"];
-    const result = run("mariadb", args, {
-      input: sql,
-    });
-    if (result.status !== 0) throw new Error(`SQL failed: ${result.stderr}\n${sql}`);
-    return result.stdout.trim();
+    return db!.rootSql(sql);
   }
 
   function state(): string[] {
@@ -162,9 +148,6 @@ describe("backup.sh and restore.sh against a real MariaDB", () => {
 
   beforeAll(async () => {
     for (const [binary, pkg] of [
-      ["mariadbd", "mariadb-server"],
-      ["mariadb-install-db", "mariadb-server"],
-      ["mariadb", "mariadb-client"],
       ["mariadb-dump", "mariadb-client"],
       ["mariadb-binlog", "mariadb-client"],
       ["redis-server", "redis-server"],
@@ -173,70 +156,28 @@ describe("backup.sh and restore.sh against a real MariaDB", () => {
       requireBinary(binary, pkg);
     }
     dir = scratchDir("backup");
-    bin = path.join(dir, "bin");
     backupDir = path.join(dir, "backups");
     metricsDir = path.join(dir, "textfile");
-    socket = path.join(dir, "mysqld.sock");
-    for (const sub of ["bin", "secrets", "binlog", "uploads/2025", "config", "redis"]) {
+    for (const sub of ["secrets", "uploads/2025", "config", "redis"]) {
       fs.mkdirSync(path.join(dir, sub), { recursive: true });
     }
-    fs.writeFileSync(path.join(bin, "backup.sh"), renderBackupScript(), { mode: 0o755 });
-    fs.writeFileSync(path.join(bin, "restore.sh"), renderRestoreScript(), { mode: 0o755 });
+    scripts = installBackupScripts(path.join(dir, "bin"));
     fs.writeFileSync(path.join(dir, "secrets", "mysql_password"), BACKUP_PASSWORD);
     fs.writeFileSync(path.join(dir, "secrets", "redis_password"), "redis-auth-token\n");
     fs.writeFileSync(path.join(dir, "uploads", "2025", "label-1.pdf"), "%PDF-1.7 label one");
     fs.writeFileSync(path.join(dir, "uploads", "logo.png"), Buffer.from([0x89, 0x50, 0x4e, 0x47]));
     fs.writeFileSync(path.join(dir, "config", "app.env"), "NODE_ENV=production\n");
 
-    [mysqlPort, redisPort] = await freePorts(2);
-    const install = run(
-      "mariadb-install-db",
-      [
-        "--no-defaults",
-        "--user=root",
-        `--datadir=${path.join(dir, "data")}`,
-        "--auth-root-authentication-method=socket",
-        "--skip-test-db",
-      ],
-      { timeoutMs: 60_000 },
-    );
-    if (install.status !== 0) throw new Error(`mariadb-install-db failed: ${install.stderr}`);
-    mariadb = new Daemon("mariadbd", "mariadbd", [
-      "--no-defaults",
-      "--user=root",
-      `--datadir=${path.join(dir, "data")}`,
-      `--socket=${socket}`,
-      `--port=${mysqlPort}`,
-      "--bind-address=127.0.0.1",
-      `--pid-file=${path.join(dir, "mysqld.pid")}`,
-      `--log-bin=${path.join(dir, "binlog", "mysql-bin")}`,
-      "--server-id=1",
-      "--binlog-format=ROW",
-      "--skip-name-resolve",
-      "--innodb-buffer-pool-size=64M",
-    ]);
-    redis = new Daemon("redis-server", "redis-server", [
-      "--port",
-      String(redisPort),
-      "--bind",
-      "127.0.0.1",
-      "--requirepass",
-      "redis-auth-token",
-      "--save",
-      "",
-      "--appendonly",
-      "no",
-      "--dir",
-      path.join(dir, "redis"),
+    db = await startMariadb({ dir, extraArgs: ["--binlog-format=ROW"] });
+    socket = db.socket;
+    redisPort = await freePort();
+    // prettier-ignore
+    redis = await startListening("redis-server", "redis-server", [
+      "--port", String(redisPort), "--bind", "127.0.0.1", "--requirepass", "redis-auth-token",
+      "--save", "", "--appendonly", "no", "--dir", path.join(dir, "redis"),
       // Redis waits 5 s for more replicas before a diskless sync; a backup needs no company.
-      "--repl-diskless-sync-delay",
-      "0",
-    ]);
-    await waitFor(
-      "mariadbd to accept connections",
-      () => run("mariadb", ["-S", socket, "-u", "root", "-e", "SELECT 1"]).status === 0,
-      { timeoutMs: 30_000, describe: () => mariadb?.log ?? "" },
-    );
+      "--repl-diskless-sync-delay", "0",
+    ], redisPort);
     const quoted = BACKUP_PASSWORD.replaceAll("\\", "\\\\").replaceAll("'", "''");
     rootSql(
       `CREATE USER 'backup'@'127.0.0.1' IDENTIFIED BY '${quoted}';` +
@@ -246,18 +187,14 @@ describe("backup.sh and restore.sh against a real MariaDB", () => {
   }, 60_000);
 
   afterAll(async () => {
-    await mariadb?.stop();
+    await db?.stop();
     await redis?.stop();
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
   });
 
   test("the rendered scripts are shellcheck-clean", () => {
     requireBinary("shellcheck", "shellcheck");
-    const result = run("shellcheck", [
-      "--severity=style",
-      path.join(bin, "backup.sh"),
-      path.join(bin, "restore.sh"),
-    ]);
+    const result = run("shellcheck", ["--severity=style", scripts.backup, scripts.restore]);
     expect(result.stdout + result.stderr).toBe("");
     expect(result.status).toBe(0);
   });
@@ -388,7 +325,7 @@ describe("backup.sh and restore.sh against a real MariaDB", () => {
     const lastSuccess = metrics(metricsFile).webstack_backup_last_success_timestamp_seconds;
     const goodBefore = goodBackups(path.join(backupDir, "mysql-full"));
     // A dump tool that ends early but exits 0, as a killed or disk-full dump can look.
-    const truncating = path.join(bin, "truncating-dump");
+    const truncating = path.join(dir, "bin", "truncating-dump");
     fs.writeFileSync(truncating, '#!/bin/sh\nmariadb-dump "$@" | head -c 20000\nexit 0\n', {
       mode: 0o755,
     });
@@ -444,8 +381,7 @@ describe("backup.sh retention and locking", () => {
 
   beforeAll(() => {
     dir = scratchDir("retention");
-    bin = path.join(dir, "backup.sh");
-    fs.writeFileSync(bin, renderBackupScript(), { mode: 0o755 });
+    bin = installBackupScripts(dir).backup;
   });
 
   afterAll(() => {

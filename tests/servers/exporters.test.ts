@@ -9,8 +9,6 @@
 import * as fs from "node:fs";
 import * as https from "node:https";
 import * as path from "node:path";
-import { renderBackupScript, renderRestoreScript } from "../../components/backups/backup-script";
-import { BACKUP_TIERS } from "../../components/catalog/backups";
 import { ALARM_CATALOG } from "../../components/catalog/alarms";
 import {
   HOST_INSTANCE,
@@ -22,11 +20,9 @@ import {
   renderPrometheusConfig,
 } from "../../components/alarms/prometheus-config";
 import { renderPrometheusRules } from "../../components/alarms/prometheus-rules";
-import {
-  OPERATIONS_USERS,
-  REPLICATION_ENV,
-  renderPrimaryInitScript,
-} from "../../components/mysql/replication";
+import { OPERATIONS_USERS } from "../../components/mysql/replication";
+import { backupJobEnv, installBackupScripts } from "../support/backup-job";
+import { Mariadb, runPrimaryInit, startMariadb } from "../support/mariadb";
 import {
   Daemon,
   freePorts,
@@ -34,6 +30,7 @@ import {
   requireBinary,
   run,
   scratchDir,
+  startListening,
   waitFor,
 } from "../support/servers";
 
@@ -54,6 +51,7 @@ interface Sample {
 describe("the rendered monitoring config against the real exporters and Prometheus", () => {
   let dir: string;
   const daemons: Daemon[] = [];
+  let db: Mariadb | undefined;
   let tlsServer: https.Server | undefined;
   let ports: Record<
     | "mysql"
@@ -92,8 +90,6 @@ describe("the rendered monitoring config against the real exporters and Promethe
 
   beforeAll(async () => {
     for (const [binary, pkg] of [
-      ["mariadbd", "mariadb-server"],
-      ["mariadb-install-db", "mariadb-server"],
       ["mariadb-dump", "mariadb-client"],
       ["redis-server", "redis-server"],
       ["redis-cli", "redis-tools"],
@@ -112,101 +108,33 @@ describe("the rendered monitoring config against the real exporters and Promethe
     ports = { mysql, redis, node, mysqld, redisExp, blackbox, prometheus, tls, alertmanager };
 
     // MariaDB with the operations users exactly as the primary's first-start script makes them.
-    const socket = path.join(dir, "mysqld.sock");
-    must(
-      "mariadb-install-db",
-      run(
-        "mariadb-install-db",
-        [
-          "--no-defaults",
-          "--user=root",
-          `--datadir=${path.join(dir, "data")}`,
-          "--auth-root-authentication-method=socket",
-          "--skip-test-db",
-        ],
-        { timeoutMs: 60_000 },
-      ),
-    );
-    fs.mkdirSync(path.join(dir, "binlog"));
-    const mariadb = start("mariadbd", "mariadbd", [
-      "--no-defaults",
-      "--user=root",
-      `--datadir=${path.join(dir, "data")}`,
-      `--socket=${socket}`,
-      `--port=${ports.mysql}`,
-      "--bind-address=127.0.0.1",
-      `--pid-file=${path.join(dir, "mysqld.pid")}`,
-      `--log-bin=${path.join(dir, "binlog", "mysql-bin")}`,
-      "--server-id=1",
-      "--skip-name-resolve",
-      "--innodb-buffer-pool-size=32M",
-    ]);
+    db = await startMariadb({ dir, port: ports.mysql, bufferPool: "32M" });
+    const secrets = runPrimaryInit(db, {
+      dir,
+      database: "labelmedix",
+      appUser: "labelmedix_app",
+      passwords: PASSWORDS,
+    });
     // Redis with an AUTH token full of the characters generated tokens use.
-    start("redis-server", "redis-server", [
-      "--port",
-      String(ports.redis),
-      "--bind",
-      "127.0.0.1",
-      "--save",
-      "",
-      "--requirepass",
-      PASSWORDS.redis,
-      "--maxmemory",
-      "64mb",
-    ]);
-    await waitFor(
-      "mariadbd",
-      () => run("mariadb", ["-S", socket, "-u", "root", "-e", "SELECT 1"]).status === 0,
-      { timeoutMs: 30_000, describe: () => mariadb.log },
-    );
-    const secret = (name: string, value: string) => file(`secrets/${name}`, value, 0o600);
-    must(
-      "primary init script",
-      run(
-        file(
-          "init.sh",
-          renderPrimaryInitScript({
-            flavour: "mariadb",
-            socket,
-            database: "labelmedix",
-            appUser: "labelmedix_app",
-            backupUser: OPERATIONS_USERS.backup,
-            monitorUser: OPERATIONS_USERS.monitor,
-          }),
-          0o755,
-        ),
-        [],
-        {
-          env: {
-            PATH: process.env.PATH,
-            [`${REPLICATION_ENV.appPassword}_FILE`]: secret("app", PASSWORDS.app),
-            [`${REPLICATION_ENV.replicationPassword}_FILE`]: secret("repl", PASSWORDS.replication),
-            [`${REPLICATION_ENV.backupPassword}_FILE`]: secret("backup", PASSWORDS.backup),
-            [`${REPLICATION_ENV.monitorPassword}_FILE`]: secret("monitor", PASSWORDS.monitor),
-          },
-        },
-      ),
-    );
+    // prettier-ignore
+    daemons.push(await startListening("redis-server", "redis-server", [
+      "--port", String(ports.redis), "--bind", "127.0.0.1", "--save", "",
+      "--requirepass", PASSWORDS.redis, "--maxmemory", "64mb",
+    ], ports.redis));
 
     // The real backup.sh writes the textfile metrics node_exporter serves.
     const textfile = path.join(dir, "textfile");
-    file("bin/backup.sh", renderBackupScript(BACKUP_TIERS), 0o755);
-    file("bin/restore.sh", renderRestoreScript(), 0o755);
-    const cleanEnv = Object.fromEntries(
-      Object.entries(process.env).filter(([k]) => !/^(MYSQL_|REDIS_|BACKUP_|METRICS_)/.test(k)),
-    );
     must(
       "backup.sh mysql-full",
-      run(path.join(dir, "bin", "backup.sh"), ["mysql-full"], {
-        env: {
-          ...cleanEnv,
+      run(installBackupScripts(path.join(dir, "bin")).backup, ["mysql-full"], {
+        env: backupJobEnv({
           BACKUP_DIR: path.join(dir, "backups"),
           METRICS_DIR: textfile,
           MYSQL_HOST: "127.0.0.1",
           MYSQL_PORT: String(ports.mysql),
           MYSQL_USER: OPERATIONS_USERS.backup,
-          MYSQL_PASSWORD_FILE: path.join(dir, "secrets", "backup"),
-        },
+          MYSQL_PASSWORD_FILE: secrets.backup,
+        }),
         timeoutMs: 60_000,
       }),
     );
@@ -363,6 +291,7 @@ describe("the rendered monitoring config against the real exporters and Promethe
       tlsServer ? tlsServer.close(() => resolve()) : resolve(),
     );
     for (const daemon of daemons.reverse()) await daemon.stop();
+    await db?.stop();
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
   });
 

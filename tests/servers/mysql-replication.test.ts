@@ -13,11 +13,11 @@ import {
 import {
   Daemon,
   freePorts,
-  portAccepts,
   requireBinary,
   run,
   RunResult,
   scratchDir,
+  startListening,
   waitFor,
 } from "../support/servers";
 
@@ -113,14 +113,10 @@ describe("MariaDB primary + replica from the rendered my.cnf and replication scr
   }
 
   async function start(server: Server): Promise<void> {
-    const daemon = new Daemon(server.name, mariadbd, [
-      `--defaults-file=${server.cnfPath}`,
-      "--user=root",
-    ]);
-    server.daemon = daemon;
-    await waitFor(`${server.name} on port ${server.port}`, () => portAccepts(server.port), {
+    const args = [`--defaults-file=${server.cnfPath}`, "--user=root"];
+    server.daemon = await startListening(server.name, mariadbd, args, server.port, {
       timeoutMs: 30_000,
-      describe: () => `${daemon.log}\n${readLog(server)}`,
+      describe: () => readLog(server),
     });
   }
 

@@ -15,11 +15,10 @@ import { defaultSiteSpec, NginxSiteSpec } from "../../components/edge/site-spec"
 import {
   Daemon,
   freePorts,
-  portAccepts,
   requireBinary,
   run,
   scratchDir,
-  waitFor,
+  startListening,
 } from "../support/servers";
 
 const STACK_DOMAINS: Record<string, string[]> = {
@@ -198,23 +197,17 @@ beforeAll(async () => {
   const challenge = path.join(live.paths.acmeChallengeRoot, ".well-known/acme-challenge");
   fs.mkdirSync(challenge, { recursive: true });
   fs.writeFileSync(path.join(challenge, "token-123"), "token-123.thumbprint");
-  nginx = new Daemon("nginx", "nginx", ["-c", conf, "-g", "daemon off;"]);
-  await waitFor("nginx to accept TLS connections", () => portAccepts(httpsPort), {
-    describe: () => nginx?.log ?? "",
-  });
+  nginx = await startListening("nginx", "nginx", ["-c", conf, "-g", "daemon off;"], httpsPort);
 
   // A deliberately permissive TLS server: proves this client CAN speak TLS 1.0/1.1 and offer
   // the forbidden suites, so their failure against Nginx is the server's refusal.
   const tls = path.join(scratch, "prod", "tls");
   // prettier-ignore
-  controlTls = new Daemon("openssl s_server", "openssl", [
+  controlTls = await startListening("openssl s_server", "openssl", [
     "s_server", "-www", "-accept", `127.0.0.1:${controlPort}`,
     "-cert", `${tls}/server.crt`, "-key", `${tls}/server.key`,
     "-cipher", "ALL:eNULL:@SECLEVEL=0", "-min_protocol", "TLSv1", "-max_protocol", "TLSv1.2",
-  ]);
-  await waitFor("the control TLS server", () => portAccepts(controlPort), {
-    describe: () => controlTls?.log ?? "",
-  });
+  ], controlPort);
   agent = new https.Agent({
     keepAlive: true,
     maxSockets: 1,
@@ -235,6 +228,18 @@ interface Reply {
   readonly status: number;
   readonly headers: http.IncomingHttpHeaders;
   readonly body: Buffer;
+}
+
+/** The whole response: status, headers and the body as received (still compressed, if it was). */
+function readReply(res: http.IncomingMessage): Promise<Reply> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    res.on("data", (chunk: Buffer) => chunks.push(chunk));
+    res.on("error", reject);
+    res.on("end", () =>
+      resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }),
+    );
+  });
 }
 
 /** One HTTPS request to Nginx with SNI and certificate verification against the test CA. */
@@ -259,17 +264,7 @@ function request(
         agent,
         headers: { Host: servername, ...options.headers },
       },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on("data", (chunk: Buffer) => chunks.push(chunk));
-        res.on("end", () =>
-          resolve({
-            status: res.statusCode ?? 0,
-            headers: res.headers,
-            body: Buffer.concat(chunks),
-          }),
-        );
-      },
+      (res) => readReply(res).then(resolve, reject),
     );
     req.on("error", reject);
     req.end(options.body);
@@ -280,17 +275,7 @@ function plainRequest(urlPath: string, host = HOST): Promise<Reply> {
   return new Promise((resolve, reject) => {
     const req = http.request(
       { host: "127.0.0.1", port: httpPort, path: urlPath, headers: { Host: host }, agent: false },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on("data", (chunk: Buffer) => chunks.push(chunk));
-        res.on("end", () =>
-          resolve({
-            status: res.statusCode ?? 0,
-            headers: res.headers,
-            body: Buffer.concat(chunks),
-          }),
-        );
-      },
+      (res) => readReply(res).then(resolve, reject),
     );
     req.on("error", reject);
     req.end();

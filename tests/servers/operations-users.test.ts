@@ -4,22 +4,10 @@
 // what mysqld_exporter reads — while neither can touch the application's data.
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { renderBackupScript, renderRestoreScript } from "../../components/backups/backup-script";
-import {
-  MONITOR_MAX_CONNECTIONS,
-  OPERATIONS_USERS,
-  REPLICATION_ENV,
-  renderPrimaryInitScript,
-} from "../../components/mysql/replication";
-import {
-  Daemon,
-  freePort,
-  requireBinary,
-  run,
-  RunResult,
-  scratchDir,
-  waitFor,
-} from "../support/servers";
+import { MONITOR_MAX_CONNECTIONS, OPERATIONS_USERS } from "../../components/mysql/replication";
+import { backupJobEnv, installBackupScripts } from "../support/backup-job";
+import { Mariadb, runPrimaryInit, startMariadb } from "../support/mariadb";
+import { requireBinary, run, RunResult, scratchDir } from "../support/servers";
 
 const DATABASE = "shop";
 const PASSWORDS = {
@@ -31,122 +19,42 @@ const PASSWORDS = {
 
 describe("operations users on a real MariaDB", () => {
   let dir: string;
-  let socket: string;
-  let port: number;
-  let mariadb: Daemon | undefined;
+  let db: Mariadb | undefined;
+  let backupScript: string;
+  let backupPasswordFile: string;
 
-  function secretFile(name: string, value: string): string {
-    const file = path.join(dir, "secrets", name);
-    fs.writeFileSync(file, value, { mode: 0o600 });
-    return file;
-  }
-
-  function rootSql(sql: string): string {
-    const result = run("mariadb", ["-S", socket, "-u", "root", "--batch", "-N"], { input: sql });
-    if (result.status !== 0) throw new Error(`SQL failed: ${result.stderr}\n${sql}`);
-    return result.stdout.trim();
-  }
+  const rootSql = (sql: string) => db!.rootSql(sql);
 
   /** One statement over TCP as `user`, the way the exporter and the backup job connect. */
   function as(user: keyof typeof OPERATIONS_USERS, sql: string): RunResult {
-    return run(
-      "mariadb",
-      ["--no-defaults", "--protocol=tcp", "-h", "127.0.0.1", "-P", String(port)].concat([
-        "-u",
-        OPERATIONS_USERS[user],
-        "--batch",
-        "-N",
-        "-e",
-        sql,
-      ]),
-      { env: { ...process.env, MYSQL_PWD: PASSWORDS[user] } },
-    );
+    return db!.as(OPERATIONS_USERS[user], PASSWORDS[user], sql);
   }
 
   function backup(kind: string): RunResult {
-    const env: NodeJS.ProcessEnv = {};
-    for (const [key, value] of Object.entries(process.env)) {
-      if (!/^(MYSQL_|REDIS_|BACKUP_|RETENTION_|METRICS_)/.test(key)) env[key] = value;
-    }
-    return run(path.join(dir, "bin", "backup.sh"), [kind], {
-      env: {
-        ...env,
+    return run(backupScript, [kind], {
+      env: backupJobEnv({
         BACKUP_DIR: path.join(dir, "backups"),
         MYSQL_HOST: "127.0.0.1",
-        MYSQL_PORT: String(port),
+        MYSQL_PORT: String(db!.port),
         MYSQL_USER: OPERATIONS_USERS.backup,
-        MYSQL_PASSWORD_FILE: path.join(dir, "secrets", "backup"),
-      },
+        MYSQL_PASSWORD_FILE: backupPasswordFile,
+      }),
       timeoutMs: 60_000,
     });
   }
 
   beforeAll(async () => {
-    requireBinary("mariadbd", "mariadb-server");
-    requireBinary("mariadb-install-db", "mariadb-server");
-    requireBinary("mariadb", "mariadb-client");
     requireBinary("mariadb-dump", "mariadb-client");
     requireBinary("mariadb-binlog", "mariadb-client");
     dir = scratchDir("operations-users");
-    socket = path.join(dir, "mysqld.sock");
-    for (const sub of ["bin", "secrets", "binlog"]) fs.mkdirSync(path.join(dir, sub));
-    fs.writeFileSync(path.join(dir, "bin", "backup.sh"), renderBackupScript(), { mode: 0o755 });
-    fs.writeFileSync(path.join(dir, "bin", "restore.sh"), renderRestoreScript(), { mode: 0o755 });
-    port = await freePort();
-    const install = run(
-      "mariadb-install-db",
-      [
-        "--no-defaults",
-        "--user=root",
-        `--datadir=${path.join(dir, "data")}`,
-        "--auth-root-authentication-method=socket",
-        "--skip-test-db",
-      ],
-      { timeoutMs: 60_000 },
-    );
-    if (install.status !== 0) throw new Error(`mariadb-install-db failed: ${install.stderr}`);
-    mariadb = new Daemon("mariadbd", "mariadbd", [
-      "--no-defaults",
-      "--user=root",
-      `--datadir=${path.join(dir, "data")}`,
-      `--socket=${socket}`,
-      `--port=${port}`,
-      "--bind-address=127.0.0.1",
-      `--pid-file=${path.join(dir, "mysqld.pid")}`,
-      `--log-bin=${path.join(dir, "binlog", "mysql-bin")}`,
-      "--server-id=1",
-      "--skip-name-resolve",
-      "--innodb-buffer-pool-size=64M",
-    ]);
-    await waitFor(
-      "mariadbd to accept connections",
-      () => run("mariadb", ["-S", socket, "-u", "root", "-e", "SELECT 1"]).status === 0,
-      { timeoutMs: 30_000, describe: () => mariadb?.log ?? "" },
-    );
-
-    const script = path.join(dir, "50-webstack-primary.sh");
-    fs.writeFileSync(
-      script,
-      renderPrimaryInitScript({
-        flavour: "mariadb",
-        socket,
-        database: DATABASE,
-        appUser: "shop_app",
-        backupUser: OPERATIONS_USERS.backup,
-        monitorUser: OPERATIONS_USERS.monitor,
-      }),
-      { mode: 0o755 },
-    );
-    const init = run(script, [], {
-      env: {
-        PATH: process.env.PATH,
-        [`${REPLICATION_ENV.appPassword}_FILE`]: secretFile("app", PASSWORDS.app),
-        [`${REPLICATION_ENV.replicationPassword}_FILE`]: secretFile("repl", PASSWORDS.replication),
-        [`${REPLICATION_ENV.backupPassword}_FILE`]: secretFile("backup", PASSWORDS.backup),
-        [`${REPLICATION_ENV.monitorPassword}_FILE`]: secretFile("monitor", PASSWORDS.monitor),
-      },
-    });
-    if (init.status !== 0) throw new Error(`init script: ${init.stderr}`);
+    backupScript = installBackupScripts(path.join(dir, "bin")).backup;
+    db = await startMariadb({ dir });
+    backupPasswordFile = runPrimaryInit(db, {
+      dir,
+      database: DATABASE,
+      appUser: "shop_app",
+      passwords: PASSWORDS,
+    }).backup;
     rootSql(
       `CREATE TABLE ${DATABASE}.orders (id INT PRIMARY KEY AUTO_INCREMENT, amount DECIMAL(10,2));` +
         `INSERT INTO ${DATABASE}.orders (amount) VALUES (10.50), (20.25), (30.00);` +
@@ -155,7 +63,7 @@ describe("operations users on a real MariaDB", () => {
   }, 60_000);
 
   afterAll(async () => {
-    await mariadb?.stop();
+    await db?.stop();
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
   });
 

@@ -13,11 +13,10 @@ import { MIB, renderRedisConf } from "../../components/redis/redis-conf";
 import {
   Daemon,
   freePort,
-  portAccepts,
   requireBinary,
   run,
   scratchDir,
-  waitFor,
+  startListening,
 } from "../support/servers";
 import { RespConnection } from "./resp-client";
 
@@ -59,11 +58,7 @@ describe("Redis health check and create wrapper against a real node", () => {
     fs.writeFileSync(confPath, conf, { mode: 0o600 });
     passwordFile = path.join(dir, "redis-password");
     fs.writeFileSync(passwordFile, PASSWORD, { mode: 0o400 });
-    const server = new Daemon("redis-server", redisServer, [confPath]);
-    daemon = server;
-    await waitFor(`redis-server on port ${port}`, () => portAccepts(port), {
-      describe: () => server.log,
-    });
+    daemon = await startListening("redis-server", redisServer, [confPath], port);
   });
 
   afterAll(async () => {

@@ -4,14 +4,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { MIB, renderRedisConf } from "../../components/redis/redis-conf";
-import {
-  Daemon,
-  freePort,
-  portAccepts,
-  requireBinary,
-  scratchDir,
-  waitFor,
-} from "../support/servers";
+import { Daemon, freePort, requireBinary, scratchDir, startListening } from "../support/servers";
 import { RespConnection, RespError, infoFields } from "./resp-client";
 
 const PASSWORD = "Dev-Redis-Secret-0123456789";
@@ -25,11 +18,7 @@ describe("single Redis node from the rendered redis.conf", () => {
   const connections: RespConnection[] = [];
 
   async function start(): Promise<void> {
-    const server = new Daemon("redis-server", redisServer, [confPath]);
-    daemon = server;
-    await waitFor(`redis-server on port ${port}`, () => portAccepts(port), {
-      describe: () => server.log,
-    });
+    daemon = await startListening("redis-server", redisServer, [confPath], port);
   }
 
   async function open(): Promise<RespConnection> {

@@ -53,7 +53,54 @@ export function inputsOf(resource: RecordedResource): Record<string, unknown> {
   return unwrapSecrets(resource.inputs) as Record<string, unknown>;
 }
 
+/** The placeholder the mock gives a resource's output `attribute`, which others reference. */
+export function computedOf(resource: RecordedResource, attribute: string): string {
+  return `<computed:${resource.type}::${resource.name}.${attribute}>`;
+}
+
 /** The id placeholder the mock gives a resource, which other resources reference. */
 export function idOf(resource: RecordedResource): string {
-  return `<computed:${resource.type}::${resource.name}.id>`;
+  return computedOf(resource, "id");
 }
+
+/** A file a Docker container is given at creation (docker.Container `uploads`). */
+export interface Upload {
+  file: string;
+  content: string;
+  permissions?: string;
+  owner?: string;
+}
+
+/** A container's uploads, secret wrappers removed. */
+export function uploadsOf(container: RecordedResource): Upload[] {
+  return (inputsOf(container).uploads as Upload[] | undefined) ?? [];
+}
+
+/** The upload at `file`; throws naming the container when it has none there. */
+export function uploadOf(container: RecordedResource, file: string): Upload {
+  const found = uploadsOf(container).find((u) => u.file === file);
+  if (!found) throw new Error(`${container.name} has no upload ${file}`);
+  return found;
+}
+
+/** `config` with the object at `key` (e.g. "webstack:redis") shallow-merged with `patch`. */
+export function withSection(
+  config: StackFileConfig,
+  key: string,
+  patch: Record<string, unknown>,
+): StackFileConfig {
+  return withConfig(config, { [key]: { ...configObject(config, key), ...patch } });
+}
+
+/**
+ * What every long-running container on Docker is registered with (REQUIREMENTS §7): restarted
+ * unless stopped, json-file logs kept as 5 files of 50 MB so none can fill the host's disk, and
+ * a health check on the house timings. Written out here, not imported, so that a changed default fails the tests.
+ * Match with toMatchObject; each test adds the check's own `tests`.
+ */
+export const CONTAINER_HOUSE_SETTINGS = {
+  restart: "unless-stopped",
+  logDriver: "json-file",
+  logOpts: { "max-size": "50m", "max-file": "5" },
+  healthcheck: { interval: "30s", timeout: "10s", retries: 3, startPeriod: "40s" },
+} as const;

@@ -147,3 +147,29 @@ export function portAccepts(port: number): Promise<boolean> {
     socket.once("error", () => resolve(false));
   });
 }
+
+/**
+ * Starts a daemon and resolves once it accepts TCP connections on 127.0.0.1:port. If it never
+ * does, the daemon is stopped before the error is thrown, so a failed start leaves no process.
+ * @param options.timeoutMs how long to wait for the port @default 15_000
+ * @param options.describe extra text for the failure message (e.g. an error log file) @default none
+ */
+export async function startListening(
+  label: string,
+  command: string,
+  args: readonly string[],
+  port: number,
+  options: { env?: NodeJS.ProcessEnv; timeoutMs?: number; describe?: () => string } = {},
+): Promise<Daemon> {
+  const daemon = new Daemon(label, command, args, options.env ? { env: options.env } : {});
+  try {
+    await waitFor(`${label} on port ${port}`, () => portAccepts(port), {
+      timeoutMs: options.timeoutMs,
+      describe: () => [daemon.log, options.describe?.() ?? ""].join("\n"),
+    });
+  } catch (error) {
+    await daemon.stop();
+    throw error;
+  }
+  return daemon;
+}
