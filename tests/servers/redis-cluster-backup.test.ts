@@ -1,11 +1,16 @@
 // The rendered backup.sh against a real six-node Redis Cluster from the rendered layout: one key
 // in each of the 16,384 slots, one verified RDB per current primary with cluster-slots.tsv naming
 // its slots, every key back when the RDBs are loaded, a manual failover followed (the primary the
-// run asks is the promoted replica), and a dead primary failing the run by name with status 0.
+// run asks is the promoted replica), the documented restore into the cluster after every key is
+// lost, and a dead primary failing the run by name with status 0.
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { renderBackupScript } from "../../components/backups/backup-script";
-import { CLUSTER_NODE_COUNT, redisClusterLayout } from "../../components/redis/cluster-layout";
+import {
+  CLUSTER_NODE_COUNT,
+  RedisClusterLayout,
+  redisClusterLayout,
+} from "../../components/redis/cluster-layout";
 import { MIB } from "../../components/redis/redis-conf";
 import {
   Daemon,
@@ -99,6 +104,7 @@ describe("backup.sh redis against a real Redis Cluster", () => {
   let script: string;
   let passwordFile: string;
   let redisServer: string;
+  let layout: RedisClusterLayout;
   const ports: number[] = [];
   const daemons = new Map<number, Daemon>();
   const keys = oneKeyPerSlot();
@@ -154,6 +160,21 @@ describe("backup.sh redis against a real Redis Cluster", () => {
     });
   }
 
+  function startNode(node: RedisClusterLayout["nodes"][number]): Daemon {
+    const daemon = new Daemon(node.name, redisServer, [path.join(node.dataDir, "redis.conf")]);
+    daemons.set(node.port, daemon);
+    return daemon;
+  }
+
+  async function clusterOk(): Promise<void> {
+    await waitFor("cluster_state:ok on all six nodes", async () => {
+      const infos = await Promise.all(
+        ports.map(async (p) => infoFields(await command(p, "CLUSTER", "INFO"))),
+      );
+      return infos.every((i) => i.get("cluster_state") === "ok");
+    });
+  }
+
   beforeAll(async () => {
     redisServer = requireBinary("redis-server", "redis-server");
     requireBinary("redis-cli", "redis-tools");
@@ -167,7 +188,7 @@ describe("backup.sh redis against a real Redis Cluster", () => {
 
     const free = await freePorts(CLUSTER_NODE_COUNT * 2);
     ports.push(...free.slice(0, CLUSTER_NODE_COUNT));
-    const layout = redisClusterLayout({
+    layout = redisClusterLayout({
       nodeMemoryBytes: 128 * MIB,
       password: PASSWORD,
       bind: ["127.0.0.1"],
@@ -183,7 +204,7 @@ describe("backup.sh redis against a real Redis Cluster", () => {
       fs.mkdirSync(node.dataDir, { recursive: true });
       const confPath = path.join(node.dataDir, "redis.conf");
       fs.writeFileSync(confPath, node.conf, { mode: 0o600 });
-      daemons.set(node.port, new Daemon(node.name, redisServer, [confPath]));
+      startNode(node);
     }
     for (const node of layout.nodes) {
       await waitFor(`${node.name} on port ${node.port}`, () => portAccepts(node.port), {
@@ -197,12 +218,7 @@ describe("backup.sh redis against a real Redis Cluster", () => {
       timeoutMs: 30_000,
     });
     if (created.status !== 0) throw new Error(`create failed: ${created.stdout}${created.stderr}`);
-    await waitFor("cluster_state:ok on all six nodes", async () => {
-      const infos = await Promise.all(
-        ports.map(async (p) => infoFields(await command(p, "CLUSTER", "INFO"))),
-      );
-      return infos.every((i) => i.get("cluster_state") === "ok");
-    });
+    await clusterOk();
 
     const current = await owners(ports[0]);
     for (const owner of current) {
@@ -338,6 +354,66 @@ describe("backup.sh redis against a real Redis Cluster", () => {
       (r) => r.slots === oldPrimary.slots,
     );
     expect(row?.primary).toBe(`127.0.0.1:${replicaPort}`);
+  });
+
+  test("the RDBs restored into the cluster by the documented steps bring every key back", async () => {
+    const stamps = goodBackups(path.join(backupDir, "redis"));
+    const dir = path.join(backupDir, "redis", stamps[stamps.length - 1]);
+    const current = await owners(ports[0]);
+    // docs/operations-docker.md: stop every node; remove every node's data (here that is also
+    // the loss: from now on the keys exist only in the backup); each RDB to the node serving its
+    // slots now, as dump.rdb; nodes.conf kept.
+    await Promise.all([...daemons.values()].map((daemon) => daemon.stop()));
+    for (const node of layout.nodes) {
+      fs.rmSync(path.join(node.dataDir, "appendonlydir"), { recursive: true, force: true });
+      fs.rmSync(path.join(node.dataDir, "dump.rdb"), { force: true });
+    }
+    const primaries = readManifest(dir).map((row) => {
+      const owner = current.find((o) => o.slots === row.slots)!;
+      const node = layout.nodes.find((n) => n.port === owner.port)!;
+      fs.copyFileSync(path.join(dir, row.file), path.join(node.dataDir, "dump.rdb"));
+      return node;
+    });
+    // With AOF on and no AOF files Redis starts empty, so a one-off server with AOF off loads
+    // the RDB and writes the AOF from it; then the node starts as deployed.
+    const [oneOffPort] = await freePorts(1);
+    for (const node of primaries) {
+      const oneOff = new Daemon("one-off", redisServer, [
+        ...["--port", String(oneOffPort), "--bind", "127.0.0.1", "--dir", node.dataDir],
+        ...["--appendonly", "no", "--save", ""],
+      ]);
+      try {
+        await waitFor("the one-off server", () => portAccepts(oneOffPort));
+        const connection = await RespConnection.connect(oneOffPort);
+        try {
+          expect(await connection.command("CONFIG", "SET", "appendonly", "yes")).toBe("OK");
+          await waitFor("the AOF written", async () => {
+            const info = infoFields(await connection.command("INFO", "persistence"));
+            return (
+              info.get("aof_enabled") === "1" &&
+              info.get("aof_rewrite_in_progress") === "0" &&
+              info.get("aof_rewrite_scheduled") === "0"
+            );
+          });
+        } finally {
+          connection.close();
+        }
+      } finally {
+        await oneOff.stop();
+      }
+    }
+    for (const node of layout.nodes) startNode(node);
+    for (const node of layout.nodes) await waitFor(node.name, () => portAccepts(node.port));
+    await clusterOk();
+
+    let total = 0;
+    for (const owner of await owners(ports[0])) {
+      total += (await command(owner.port, "DBSIZE")) as number;
+    }
+    expect(total).toBe(SLOTS);
+    const probe = keys[SLOTS - 1];
+    const owner = (await owners(ports[0])).find((o) => inRanges(keySlot(probe), o.slots))!;
+    expect(await command(owner.port, "GET", probe)).toBe(`v:${probe}`);
   });
 
   test("a dead primary fails the run, naming it, and reports status 0", async () => {
