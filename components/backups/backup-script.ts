@@ -27,8 +27,11 @@ export const BACKUP_JOB_ENVIRONMENT: Readonly<Record<string, string>> = {
   MYSQL_PASSWORD_FILE: "file holding the backup user's password (a mounted secret)",
   UPLOADS_DIR: "read-only mount of the uploads volume",
   CONFIG_DIR: "read-only mount of the configuration to keep",
-  REDIS_HOST: "Redis host name",
-  REDIS_PORT: "Redis port (default 6379)",
+  REDIS_HOST:
+    "Redis host name; with REDIS_CLUSTER=1 the seed nodes, space-separated, each host or host:port",
+  REDIS_PORT: "Redis port, and the seeds' port where they name none (default 6379)",
+  REDIS_CLUSTER:
+    "1 for a Redis Cluster: one RDB per current primary (found with CLUSTER NODES) and cluster-slots.tsv (default 0, one node)",
   REDIS_PASSWORD_FILE: "file holding the Redis AUTH token (a mounted secret)",
   ...Object.fromEntries(
     BACKUP_KINDS.map((kind) => [

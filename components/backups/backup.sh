@@ -15,6 +15,9 @@
 #   MYSQL_DATABASES   databases to dump, space-separated (default: all but the system schemas)
 #   UPLOADS_DIR       uploaded files (files kind); CONFIG_DIR: configuration (config kind)
 #   REDIS_HOST, REDIS_PORT (6379), and REDIS_PASSWORD or REDIS_PASSWORD_FILE (redis kind)
+#   REDIS_CLUSTER=1   Redis Cluster: REDIS_HOST lists seed nodes ("host" or "host:port", space-
+#                     separated); one RDB per current primary, with cluster-slots.tsv naming the
+#                     slots each holds (default 0: REDIS_HOST is the one node holding everything)
 #   RESTORE_SCRIPT    restore.sh for restore-test (default: beside this script)
 #   RESTORE_TEST_PREFIX  scratch database prefix (default: webstack_restore_test)
 #   MYSQL_CLIENT, MYSQL_DUMP, MYSQL_BINLOG  override the detected MariaDB/MySQL client tools
@@ -35,6 +38,7 @@ KINDS="mysql-full mysql-binlog files config redis"
 # @@COMMON@@
 
 KIND=""
+REDIS_AUTH=""
 REPORT=1
 WORK_DIR=""
 LOCK_DIR=""
@@ -288,29 +292,147 @@ run_config() {
   archive "${CONFIG_DIR:-}" CONFIG_DIR
 }
 
-run_redis() {
-  local password="" port=${REDIS_PORT:-6379} signature
-  command -v redis-cli >/dev/null 2>&1 || die "redis-cli not found (install redis-tools)"
-  [ -n "${REDIS_HOST:-}" ] || die "REDIS_HOST is not set"
+# Reads the AUTH token into REDIS_AUTH. It reaches redis-cli as REDISCLI_AUTH, in the
+# environment, never on a command line where `ps` shows it.
+read_redis_password() {
   if [ -n "${REDIS_PASSWORD_FILE:-}" ]; then
     [ -r "$REDIS_PASSWORD_FILE" ] || die "REDIS_PASSWORD_FILE $REDIS_PASSWORD_FILE is not readable"
-    password=$(cat "$REDIS_PASSWORD_FILE")
+    REDIS_AUTH=$(cat "$REDIS_PASSWORD_FILE")
   else
-    password=${REDIS_PASSWORD:-}
+    REDIS_AUTH=${REDIS_PASSWORD:-}
+  fi
+}
+
+# redis_cli host port args...
+redis_cli() {
+  REDISCLI_AUTH=$REDIS_AUTH redis-cli -h "$1" -p "$2" --no-auth-warning "${@:3}"
+}
+
+# An RDB is whole when it starts with the RDB signature and, where the tool is installed,
+# redis-check-rdb reads it to the end. Prints the reason when it is not.
+check_rdb_file() {
+  local file=$1 signature
+  signature=$(head -c 5 "$file")
+  if [ "$signature" != REDIS ]; then
+    printf '%s has no RDB signature\n' "${file##*/}"
+    return 1
+  fi
+  if command -v redis-check-rdb >/dev/null 2>&1 &&
+    ! redis-check-rdb "$file" >"$WORK_DIR/check.out" 2>&1; then
+    printf '%s: %s\n' "${file##*/}" "$(tail -n 3 "$WORK_DIR/check.out")"
+    return 1
+  fi
+}
+
+run_redis() {
+  local port=${REDIS_PORT:-6379} error info
+  command -v redis-cli >/dev/null 2>&1 || die "redis-cli not found (install redis-tools)"
+  [ -n "${REDIS_HOST:-}" ] || die "REDIS_HOST is not set"
+  read_redis_password
+  case "${REDIS_CLUSTER:-0}" in
+    1)
+      run_redis_cluster
+      return
+      ;;
+    0) ;;
+    *) die "REDIS_CLUSTER must be 1 (a Redis Cluster) or 0 (one node) (got '${REDIS_CLUSTER}')" ;;
+  esac
+  [[ $REDIS_HOST =~ ^[^[:space:]]+$ ]] ||
+    die "REDIS_HOST must name one node unless REDIS_CLUSTER=1 (got '$REDIS_HOST')"
+  # A cluster node's RDB holds only its own slots: backing it up as the whole data set would
+  # look like success and restore a fraction of the keys.
+  info=$(redis_cli "$REDIS_HOST" "$port" INFO cluster 2>/dev/null || true)
+  if [[ $info == *cluster_enabled:1* ]]; then
+    die "$REDIS_HOST:$port is a Redis Cluster node, whose RDB holds only its own slots: set REDIS_CLUSTER=1"
   fi
   begin_backup
-  # REDISCLI_AUTH keeps the password off the command line.
-  if ! REDISCLI_AUTH=$password redis-cli -h "$REDIS_HOST" -p "$port" --no-auth-warning \
-    --rdb "$PARTIAL/dump.rdb" >"$WORK_DIR/redis.out" 2>&1; then
+  if ! redis_cli "$REDIS_HOST" "$port" --rdb "$PARTIAL/dump.rdb" >"$WORK_DIR/redis.out" 2>&1; then
     fail_backup "redis-cli --rdb from $REDIS_HOST:$port failed: $(tail -n 3 "$WORK_DIR/redis.out")"
   fi
-  signature=$(head -c 5 "$PARTIAL/dump.rdb")
-  [ "$signature" = REDIS ] || fail_backup "integrity check failed: dump.rdb has no RDB signature"
-  if command -v redis-check-rdb >/dev/null 2>&1; then
-    redis-check-rdb "$PARTIAL/dump.rdb" >"$WORK_DIR/check.out" 2>&1 ||
-      fail_backup "integrity check failed: $(tail -n 3 "$WORK_DIR/check.out")"
-  fi
+  error=$(check_rdb_file "$PARTIAL/dump.rdb") || fail_backup "integrity check failed: $error"
   finish_backup "redis=$REDIS_HOST:$port"
+}
+
+# Redis Cluster: asks the seeds (REDIS_HOST, "host" or "host:port" entries) for CLUSTER NODES and
+# takes one RDB from every primary that serves slots at that moment — never the deployed layout,
+# since a failover promotes a replica. The RDBs are taken in parallel, so the shards' snapshots
+# are seconds apart rather than one after the other; cluster-slots.tsv records which slots each
+# file holds, which is what a restore needs to place it.
+run_redis_cluster() {
+  local seed host port nodes="" tried="" asked="" line address flags slot slots range
+  local file covered=0 failed="" error index
+  local -a seeds fields ranges files=() addresses=() ids=() slot_lists=() pids=()
+  read -r -a seeds <<<"$REDIS_HOST"
+  for seed in "${seeds[@]}"; do
+    host=${seed%:*}
+    port=${REDIS_PORT:-6379}
+    if [ "$host" != "$seed" ]; then port=${seed##*:}; fi
+    if nodes=$(redis_cli "$host" "$port" CLUSTER NODES 2>&1) && [[ $nodes == *myself* ]]; then
+      asked="$host:$port"
+      break
+    fi
+    tried+=" $host:$port ($(tail -n 1 <<<"$nodes"))"
+    nodes=""
+  done
+  [ -n "$nodes" ] || die "no seed node answered CLUSTER NODES:$tried"
+
+  # <id> <ip:port@bus[,hostname]> <flags> <primary> <ping> <pong> <epoch> <link> <slot>...
+  while read -r line; do
+    [ -n "$line" ] || continue
+    read -r -a fields <<<"$line"
+    flags=",${fields[2]},"
+    [[ $flags == *,master,* ]] || continue
+    ranges=()
+    for slot in "${fields[@]:8}"; do
+      # "[slot->-id]" and "[slot-<-id]" are migrations in progress, owned by the range listed.
+      if [[ $slot =~ ^[0-9]+(-[0-9]+)?$ ]]; then ranges+=("$slot"); fi
+    done
+    [ "${#ranges[@]}" -gt 0 ] || continue
+    address=${fields[1]%%@*}
+    for range in "${ranges[@]}"; do
+      if [[ $range == *-* ]]; then
+        covered=$((covered + ${range#*-} - ${range%-*} + 1))
+      else
+        covered=$((covered + 1))
+      fi
+    done
+    ids+=("${fields[0]}")
+    addresses+=("$address")
+    slots="${ranges[*]}"
+    slot_lists+=("${slots// /,}")
+    files+=("slots-${ranges[0]}.rdb")
+  done <<<"$nodes"
+  [ "${#files[@]}" -gt 0 ] || die "$asked knows no primary serving slots"
+  # 16384 hash slots: fewer means some keys have no primary to back them up from.
+  [ "$covered" = 16384 ] ||
+    die "the primaries $asked knows serve $covered of 16384 slots: the cluster is incomplete"
+
+  begin_backup
+  for index in "${!files[@]}"; do
+    address=${addresses[index]}
+    # "|| exit": a failure is this job's exit status for wait below, not the ERR trap's.
+    redis_cli "${address%:*}" "${address##*:}" --rdb "$PARTIAL/${files[index]}" \
+      >"$WORK_DIR/redis-$index.out" 2>&1 || exit 1 &
+    pids+=("$!")
+  done
+  for index in "${!files[@]}"; do
+    file="$PARTIAL/${files[index]}"
+    if ! wait "${pids[index]}"; then
+      failed+="; primary ${addresses[index]} (node ${ids[index]}, slots ${slot_lists[index]}): redis-cli --rdb failed: $(tail -n 1 "$WORK_DIR/redis-$index.out")"
+    elif ! error=$(check_rdb_file "$file"); then
+      failed+="; primary ${addresses[index]} (node ${ids[index]}, slots ${slot_lists[index]}): integrity check failed: $error"
+    fi
+  done
+  [ -z "$failed" ] || fail_backup "cluster backup incomplete: ${failed#; }"
+  {
+    printf '# One RDB per primary, as CLUSTER NODES on %s listed them. Tab-separated.\n' "$asked"
+    printf '# file\tslots\tnode_id\tprimary\n'
+    for index in "${!files[@]}"; do
+      printf '%s\t%s\t%s\t%s\n' "${files[index]}" "${slot_lists[index]}" "${ids[index]}" \
+        "${addresses[index]}"
+    done
+  } >"$PARTIAL/cluster-slots.tsv"
+  finish_backup "redis=cluster primaries=${#files[@]} seed=$asked"
 }
 
 # Restores each dump of the newest full backup into a scratch database with restore.sh, checks

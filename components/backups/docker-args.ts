@@ -43,13 +43,26 @@ export interface DockerBackupsArgs {
     readonly engineVersion: string;
   };
   /**
-   * The Redis node to snapshot, on the MySQL network. @default none (no redis tier: the cluster
-   * layout's shards each hold part of the data, which one node's RDB does not cover)
+   * The Redis to snapshot: one node (`layout: "single"`), or a Redis Cluster whose current
+   * primaries the job finds from seed nodes at every run and backs up one RDB each.
+   * @default none (no redis tier)
    */
   readonly redis?: {
-    readonly host: string;
+    /**
+     * Network aliases: the node, or with the cluster layout the seed nodes (every node, so a run
+     * still finds the cluster while some are down).
+     */
+    readonly hosts: readonly string[];
     readonly port: number;
+    /** @default "single" */
+    readonly layout?: "single" | "cluster";
     readonly authToken: pulumi.Input<string>;
+    /**
+     * Network the nodes are on when it is not the MySQL one (the cluster layout has its own, and
+     * its nodes announce addresses there); the job joins it too.
+     * @default mysql.networkName
+     */
+    readonly networkName?: pulumi.Input<string>;
   };
   /** The uploads volume, mounted read-only. @default none (no files tier) */
   readonly uploadsVolumeName?: pulumi.Input<string>;
@@ -72,7 +85,20 @@ export function validateDockerBackupsArgs(owner: string, args: DockerBackupsArgs
     );
   }
   const hosts: [string, string][] = [["mysql.host", args.mysql.host]];
-  if (args.redis) hosts.push(["redis.host", args.redis.host]);
+  if (args.redis) {
+    const { layout = "single", hosts: redisHosts } = args.redis;
+    if (layout !== "single" && layout !== "cluster") {
+      throw new Error(
+        `${owner}: redis.layout must be "single" or "cluster" (got "${String(layout)}")`,
+      );
+    }
+    if (layout === "single" ? redisHosts.length !== 1 : redisHosts.length === 0) {
+      throw new Error(
+        `${owner}: redis.hosts must name ${layout === "single" ? "exactly one node in the single layout" : "at least one seed node in the cluster layout"} (got ${redisHosts.length})`,
+      );
+    }
+    redisHosts.forEach((host, i) => hosts.push([`redis.hosts[${i}]`, host]));
+  }
   for (const [field, host] of hosts) {
     if (!HOST.test(host)) throw new Error(`${owner}: ${field} must be a host name (got "${host}")`);
   }
@@ -147,9 +173,11 @@ export function jobEnvironment(args: DockerBackupsArgs): Record<string, string> 
     ...(kinds.includes("config") ? { CONFIG_DIR: JOB_PATHS.config } : {}),
     ...(args.redis
       ? {
-          REDIS_HOST: args.redis.host,
+          // backup.sh reads several seeds from one space-separated REDIS_HOST.
+          REDIS_HOST: args.redis.hosts.join(" "),
           REDIS_PORT: String(args.redis.port),
           REDIS_PASSWORD_FILE: JOB_SECRET_FILES.redisPassword,
+          ...(args.redis.layout === "cluster" ? { REDIS_CLUSTER: "1" } : {}),
         }
       : {}),
     ...retentionEnvironment(args.tiers),

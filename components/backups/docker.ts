@@ -1,7 +1,8 @@
 // `webstack:ops:Backups` on Docker (dev, test): a job container running the rendered crontab with
-// supercronic — full dumps, binary logs, uploaded files, configuration and the Redis snapshot on
-// the catalog's schedules, each checked and pruned by backup.sh, and the weekly restore test —
-// writing to a backup volume and reporting to the textfile volume node_exporter reads. Its image
+// supercronic — full dumps, binary logs, uploaded files, configuration and the Redis snapshot (one
+// RDB per primary in the cluster layout) on the catalog's schedules, each checked and pruned by
+// backup.sh, and the weekly restore test — writing to a backup volume and reporting to the
+// textfile volume node_exporter reads. Its image
 // is built by `pulumi up` from job-image/; the volumes outlive every container and `destroy`.
 import * as crypto from "node:crypto";
 import * as fs from "node:fs";
@@ -136,7 +137,10 @@ export class DockerBackups extends pulumi.ComponentResource implements BackupsOu
               ]
             : []),
         ],
-        networksAdvanced: [{ name: args.mysql.networkName }],
+        networksAdvanced: [
+          { name: args.mysql.networkName },
+          ...(args.redis?.networkName !== undefined ? [{ name: args.redis.networkName }] : []),
+        ],
         // Healthy while the crontab parses and the backup volume is writable; whether backups
         // succeed is what BackupFailed and BackupStale watch.
         healthcheck: {

@@ -69,16 +69,15 @@ export function buildDockerParts(
         flavour: config.mysql.flavour,
         engineVersion: config.mysql.engineVersion,
       },
-      // One node's RDB is the whole data set only in the single layout.
-      ...(config.redis.layout === "single"
-        ? {
-            redis: {
-              host: data.redis.nodeAliases[0],
-              port: DEFAULT_REDIS_PORT,
-              authToken: data.redis.authToken,
-            },
-          }
-        : {}),
+      // In the cluster layout every node is a seed: the job finds the current primaries itself.
+      redis: {
+        hosts: data.redis.nodeAliases,
+        port: DEFAULT_REDIS_PORT,
+        layout: config.redis.layout,
+        authToken: data.redis.authToken,
+        // The single node is on the data network the job already joins.
+        ...(config.redis.layout === "cluster" ? { networkName: data.redis.networkName } : {}),
+      },
       uploadsVolumeName: uploads.name,
       // What was deployed and holds no secret (redis.conf carries the AUTH token).
       configFiles: {

@@ -8,6 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { parse, stringify } from "yaml";
 import { policies } from "../../policies/policies";
 import { evaluatePolicies } from "../../tools/policy/evaluate";
+import { readPackConfig } from "../../tools/policy/report";
 import { RecordedResource } from "../../tools/mock-runtime/mocks";
 import { StackRun } from "../../tools/mock-runtime/run-stack";
 import {
@@ -15,6 +16,7 @@ import {
   inputsOf,
   named,
   ofType,
+  PROJECT_DIR,
   stackConfig,
   synth,
   withConfig,
@@ -510,5 +512,59 @@ describe("a test stack routing to Slack and an authenticated SMTP relay", () => 
         .map(([where]) => `${r.name}.${where}`),
     );
     expect(leaks).toEqual([]);
+  });
+});
+
+describe("dev backups in the Redis cluster layout", () => {
+  let run: StackRun;
+  beforeAll(async () => {
+    const base = stackConfig("dev");
+    run = await synth(
+      "dev",
+      withConfig(base, {
+        "webstack:redis": {
+          ...configObject(base, "webstack:redis"),
+          layout: "cluster",
+          clusterSubnet: "192.168.77.0/24",
+        },
+      }),
+    );
+  }, 60_000);
+
+  test("the job is given every node as a seed, REDIS_CLUSTER=1 and the token as a file", () => {
+    const job = named(run, "dev-backups-job");
+    expect(envOf(job)).toMatchObject({
+      REDIS_HOST: "redis-0 redis-1 redis-2 redis-3 redis-4 redis-5",
+      REDIS_PORT: "6379",
+      REDIS_CLUSTER: "1",
+      REDIS_PASSWORD_FILE: "/run/secrets/webstack/redis-password",
+    });
+    expect(upload(job, "/run/secrets/webstack/redis-password")).toMatchObject({
+      content: "<computed:random:index/randomPassword:RandomPassword::dev-redis-auth-token.result>",
+      owner: "10001",
+      permissions: "0400",
+    });
+    expect(Object.keys(envOf(job)).filter((k) => /PASSWORD$|AUTH/.test(k))).toEqual([]);
+  });
+
+  test("the job joins the cluster network, where the nodes announce their addresses", () => {
+    const job = inputsOf(named(run, "dev-backups-job"));
+    expect((job.networksAdvanced as Attachment[]).map((n) => n.name)).toEqual([
+      "webstack-dev-data",
+      "webstack-dev-redis-cluster",
+    ]);
+  });
+
+  test("the crontab runs the redis tier daily and the policy pack finds nothing", async () => {
+    const crontab = upload(named(run, "dev-backups-job"), "/etc/webstack/crontab").content;
+    expect(crontab).toContain("30 2 * * * /usr/local/bin/backup.sh redis\n");
+    const results = await evaluatePolicies(
+      policies,
+      run.resources,
+      readPackConfig(PROJECT_DIR, "dev"),
+    );
+    expect(results.flatMap((r) => r.violations.map((v) => `${r.policy}: ${v.message}`))).toEqual(
+      [],
+    );
   });
 });

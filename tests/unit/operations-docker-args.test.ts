@@ -250,8 +250,28 @@ describe("DockerBackups arguments", () => {
     ],
     [
       "redis port",
-      { redis: { host: "redis", port: 0, authToken: "t" } },
+      { redis: { hosts: ["redis"], port: 0, authToken: "t" } },
       "b: redis.port must be a port from 1 to 65535 (got 0)",
+    ],
+    [
+      "redis layout",
+      { redis: { hosts: ["redis"], port: 6379, layout: "sentinel" as "single", authToken: "t" } },
+      'b: redis.layout must be "single" or "cluster" (got "sentinel")',
+    ],
+    [
+      "two hosts in the single layout",
+      { redis: { hosts: ["redis-0", "redis-1"], port: 6379, authToken: "t" } },
+      "b: redis.hosts must name exactly one node in the single layout (got 2)",
+    ],
+    [
+      "a cluster without seeds",
+      { redis: { hosts: [], port: 6379, layout: "cluster", authToken: "t" } },
+      "b: redis.hosts must name at least one seed node in the cluster layout (got 0)",
+    ],
+    [
+      "a seed that is no host name",
+      { redis: { hosts: ["redis-0", "redis-1 x"], port: 6379, layout: "cluster", authToken: "t" } },
+      'b: redis.hosts[1] must be a host name (got "redis-1 x")',
     ],
     [
       "config path",
@@ -276,11 +296,35 @@ describe("DockerBackups arguments", () => {
     expect(
       jobKinds({
         ...backups,
-        redis: { host: "redis", port: 6379, authToken: "t" },
+        redis: { hosts: ["redis"], port: 6379, authToken: "t" },
         uploadsVolumeName: "u",
         configFiles: { "edge/nginx.conf": "x" },
       }),
     ).toEqual(["mysql-full", "mysql-binlog", "files", "config", "redis"]);
+  });
+
+  test("the cluster layout hands the job every node as a seed and switches on REDIS_CLUSTER", () => {
+    const env = jobEnvironment({
+      ...backups,
+      redis: {
+        hosts: ["redis-0", "redis-1", "redis-2"],
+        port: 6379,
+        layout: "cluster",
+        authToken: "t",
+      },
+    });
+    expect(env).toMatchObject({
+      REDIS_HOST: "redis-0 redis-1 redis-2",
+      REDIS_PORT: "6379",
+      REDIS_CLUSTER: "1",
+      REDIS_PASSWORD_FILE: "/run/secrets/webstack/redis-password",
+    });
+    const single = jobEnvironment({
+      ...backups,
+      redis: { hosts: ["redis"], port: 6379, authToken: "t" },
+    });
+    expect(single.REDIS_HOST).toBe("redis");
+    expect(single.REDIS_CLUSTER).toBeUndefined();
   });
 
   test("a stack that keeps full dumps longer passes its retention to the job", () => {
