@@ -1,9 +1,10 @@
 // `webstack:ops:Backups` on AWS: the backup tiers of REQUIREMENTS §5 as AWS Backup — a vault
 // encrypted with its own customer-managed key (locked in tiers whose floor says so), the
 // databases' plan (daily, weekly, monthly snapshots and continuous backup for point-in-time
-// recovery) selecting every RDS primary by tag, the uploads bucket under its own plan at the files
-// tier, and a weekly restore test of the newest RDS snapshot. Redis snapshots are ElastiCache's
-// own (snapshotRetentionLimit on the replication group), so nothing here duplicates them.
+// recovery) selecting every RDS primary by tag, the uploads bucket (components/storage/aws.ts)
+// by ARN under its own plan at the files tier, and a weekly restore test of the newest RDS
+// snapshot. Redis snapshots are ElastiCache's own (snapshotRetentionLimit on the replication
+// group), so nothing here duplicates them.
 import * as pulumi from "@pulumi/pulumi";
 import { getPartitionOutput } from "@pulumi/aws/getPartition";
 import { Plan } from "@pulumi/aws/backup/plan";
@@ -26,7 +27,6 @@ import {
   VAULT_LOCK_MIN_CHANGEABLE_DAYS,
   vaultLockRetention,
 } from "./aws-plan";
-import { AwsUploadsStore } from "./aws-uploads";
 import type { BackupsArgs, BackupsOutputs } from "./contract";
 
 export interface AwsBackupsArgs extends Pick<BackupsArgs, "tier"> {
@@ -40,6 +40,11 @@ export interface AwsBackupsArgs extends Pick<BackupsArgs, "tier"> {
    * @default governance mode (no grace period; see the comment at the lock)
    */
   readonly vaultLockChangeableForDays?: number;
+  /**
+   * The uploads bucket (components/storage/aws.ts), selected by ARN under its own plan at the
+   * files tier. Its ARN must resolve only once versioning is on. No default.
+   */
+  readonly uploadsBucketArn: pulumi.Input<string>;
 }
 
 /** Managed policies the AWS Backup role needs: RDS backup and restore, S3 backup and restore. */
@@ -68,8 +73,6 @@ export class AwsBackups extends pulumi.ComponentResource implements BackupsOutpu
   /** The vault's name. */
   readonly destination: pulumi.Output<string>;
   readonly vaultArn: pulumi.Output<string>;
-  /** The bucket uploaded files belong in (the app must write them there). */
-  readonly uploadsBucketName: pulumi.Output<string>;
   /** Value of the `webstack-backup` tag that puts an RDS primary under the databases' plan. */
   readonly databaseBackupTag: string;
 
@@ -186,11 +189,6 @@ export class AwsBackups extends pulumi.ComponentResource implements BackupsOutpu
 
     // A selection covers every rule of its plan: uploads get their own plan so they are kept
     // at the files tier and never under the databases' rules.
-    const uploads = new AwsUploadsStore(
-      `${name}-uploads`,
-      { noncurrentVersionDays: uploadsRule.deleteAfterDays, protect: floor.protectData },
-      parent,
-    );
     const uploadsPlan = new Plan(
       `${name}-uploads`,
       { name: names.uploadsPlan, rules: planRules([uploadsRule], vault.name) },
@@ -202,7 +200,7 @@ export class AwsBackups extends pulumi.ComponentResource implements BackupsOutpu
         name: names.uploadsPlan,
         planId: uploadsPlan.id,
         iamRoleArn: roleArn,
-        resources: [uploads.bucketArn],
+        resources: [args.uploadsBucketArn],
       },
       parent,
     );
@@ -244,12 +242,10 @@ export class AwsBackups extends pulumi.ComponentResource implements BackupsOutpu
 
     this.destination = vault.name;
     this.vaultArn = vault.arn;
-    this.uploadsBucketName = uploads.bucketName;
     this.databaseBackupTag = names.databasePlan;
     this.registerOutputs({
       destination: this.destination,
       vaultArn: this.vaultArn,
-      uploadsBucketName: this.uploadsBucketName,
     });
   }
 }

@@ -24,7 +24,10 @@ export interface SecretFileSpec {
   readonly mode: "0600" | "0444";
 }
 
-/** One app container on the host, published on loopback for Nginx only. */
+/**
+ * One app container on the host: on Docker's bridge network, published on loopback for Nginx
+ * only — or, when it must act as the instance role, on the host's network.
+ */
 export interface HostContainerSpec {
   readonly role: AppRole;
   /** Pinned image. */
@@ -35,6 +38,14 @@ export interface HostContainerSpec {
   readonly envFile: string;
   /** Host directory mounted read-only at /run/secrets; absent when the app has no secrets. */
   readonly secretsDir?: string;
+  /**
+   * Run on the host's network so the AWS SDK in the container reaches the instance metadata
+   * service, and with it the instance role. The launch template's IMDSv2 hop limit of 1 keeps
+   * every bridged container (one hop further) away from the role; only a container that needs
+   * the role's permissions (the backend: the uploads bucket) gets this.
+   * @default false (bridge network, loopback publish)
+   */
+  readonly hostNetwork?: boolean;
 }
 
 export interface BootScriptSpec {
@@ -120,8 +131,12 @@ function dockerRun(container: HostContainerSpec): string[] {
     `--health-timeout ${HEALTH_CHECK.timeout}`,
     `--health-retries ${HEALTH_CHECK.retries}`,
     `--health-start-period ${HEALTH_CHECK.startPeriod}`,
-    // Loopback only: Nginx is the one way in, and the security group admits nothing else.
-    `--publish 127.0.0.1:${container.port}:${container.port}`,
+    // Loopback only: Nginx is the one way in. On the host's network nothing is published: the
+    // app listens on the host itself, where the app security group admits only 443 from the
+    // load balancer, so its port is still unreachable from outside.
+    container.hostNetwork === true
+      ? "--network host"
+      : `--publish 127.0.0.1:${container.port}:${container.port}`,
     `--env-file ${shellQuote(container.envFile)}`,
     ...(container.secretsDir
       ? [`--volume ${shellQuote(`${container.secretsDir}:${SECRETS_DIR}:ro`)}`]

@@ -1,17 +1,14 @@
-// `webstack:edge:AccessLogBucket`: the S3 bucket the ALB writes its access logs to — encrypted
-// with S3-managed keys (the only encryption ALB log delivery supports), public access blocked,
-// ACLs disabled, objects expiring after the tier's retention, writable by ELB log delivery only
-// under the ALB's prefix, and unusable without TLS.
+// `webstack:edge:AccessLogBucket`: the S3 bucket the ALB writes its access logs to — private as
+// every bucket of ours is (components/storage/private-bucket.ts: SSE-S3, the only encryption ALB
+// log delivery supports; public access blocked; ACLs disabled; TLS only), objects expiring after
+// the tier's retention, and writable by ELB log delivery only under the ALB's prefix.
 import * as pulumi from "@pulumi/pulumi";
 import { getCallerIdentityOutput } from "@pulumi/aws/getCallerIdentity";
 import { getRegionOutput } from "@pulumi/aws/getRegion";
 import { getServiceAccountOutput } from "@pulumi/aws/elb/getServiceAccount";
 import { Bucket } from "@pulumi/aws/s3/bucket";
 import { BucketLifecycleConfiguration } from "@pulumi/aws/s3/bucketLifecycleConfiguration";
-import { BucketOwnershipControls } from "@pulumi/aws/s3/bucketOwnershipControls";
-import { BucketPolicy } from "@pulumi/aws/s3/bucketPolicy";
-import { BucketPublicAccessBlock } from "@pulumi/aws/s3/bucketPublicAccessBlock";
-import { BucketServerSideEncryptionConfiguration } from "@pulumi/aws/s3/bucketServerSideEncryptionConfiguration";
+import { makeBucketPrivate } from "../storage/private-bucket";
 import { LEGACY_ELB_LOG_REGIONS, logDeliveryPolicy } from "./elb-log-delivery";
 
 export interface AccessLogBucketArgs {
@@ -46,30 +43,6 @@ export class AccessLogBucket extends pulumi.ComponentResource {
       { forceDestroy: !args.protect },
       { parent: this, protect: args.protect === true },
     );
-    new BucketServerSideEncryptionConfiguration(
-      `${name}-encryption`,
-      {
-        bucket: bucket.id,
-        rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }],
-      },
-      parent,
-    );
-    new BucketPublicAccessBlock(
-      `${name}-public-access`,
-      {
-        bucket: bucket.id,
-        blockPublicAcls: true,
-        blockPublicPolicy: true,
-        ignorePublicAcls: true,
-        restrictPublicBuckets: true,
-      },
-      parent,
-    );
-    new BucketOwnershipControls(
-      `${name}-ownership`,
-      { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } },
-      parent,
-    );
     new BucketLifecycleConfiguration(
       `${name}-expiry`,
       {
@@ -92,24 +65,22 @@ export class AccessLogBucket extends pulumi.ComponentResource {
       LEGACY_ELB_LOG_REGIONS.includes(r) ? getServiceAccountOutput({}, parent).arn : undefined,
     );
     const accountId = getCallerIdentityOutput({}, parent).accountId;
-    const policy = new BucketPolicy(
-      `${name}-policy`,
-      {
-        bucket: bucket.id,
-        policy: pulumi
-          .all([bucket.arn, accountId, legacyElbAccountArn])
-          .apply(([bucketArn, account, legacy]) =>
-            JSON.stringify(
-              logDeliveryPolicy({
-                bucketArn,
-                prefix,
-                accountId: account,
-                legacyElbAccountArn: legacy,
-              }),
-            ),
+    const policy = makeBucketPrivate(
+      name,
+      bucket,
+      pulumi
+        .all([bucket.arn, accountId, legacyElbAccountArn])
+        .apply(([bucketArn, account, legacy]) =>
+          JSON.stringify(
+            logDeliveryPolicy({
+              bucketArn,
+              prefix,
+              accountId: account,
+              legacyElbAccountArn: legacy,
+            }),
           ),
-      },
-      parent,
+        ),
+      this,
     );
 
     this.bucketName = pulumi

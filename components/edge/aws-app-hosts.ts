@@ -2,7 +2,9 @@
 // instances in the private subnets, from a launch template whose cloud-init installs Nginx with
 // the rendered config and runs the app containers. No key pair and no SSH: operators use SSM
 // Session Manager through the instance role. Secrets (Nginx's private key, the backend's
-// passwords) are SSM SecureString parameters the hosts fetch at boot, never user data.
+// passwords) are SSM SecureString parameters the hosts fetch at boot, never user data. The role
+// may also use the uploads bucket (and nothing else in S3); the backend runs on the host's network
+// to act as that role.
 import * as pulumi from "@pulumi/pulumi";
 import { Group } from "@pulumi/aws/autoscaling/group";
 import { getAmiOutput } from "@pulumi/aws/ec2/getAmi";
@@ -17,6 +19,7 @@ import { AppRole, containerEnvironment, validateSettingNames } from "./app-conta
 import { HostContainerSpec, SecretFileSpec } from "./app-host-boot";
 import { envFilePath, renderCloudInit } from "./cloud-init";
 import type { BackendSettings } from "./contract";
+import { uploadsAccessPolicy } from "./uploads-access";
 
 /** Canonical's AWS account, owner of the official Ubuntu images. */
 export const CANONICAL_OWNER_ID = "099720109477";
@@ -66,6 +69,8 @@ export interface AppHostsArgs {
   readonly backendPort: number;
   /** @default none */
   readonly backend?: BackendSettings;
+  /** ARN of the uploads bucket the role may list, read, write and delete objects in. */
+  readonly uploadsBucketArn: pulumi.Input<string>;
 }
 
 export class AppHosts extends pulumi.ComponentResource {
@@ -127,7 +132,7 @@ export class AppHosts extends pulumi.ComponentResource {
     const role = new Role(
       `${name}-role`,
       {
-        description: `${args.namePrefix} app hosts: SSM sessions, CloudWatch agent, boot secrets`,
+        description: `${args.namePrefix} app hosts: SSM sessions, CloudWatch agent, boot secrets, uploads`,
         assumeRolePolicy: JSON.stringify({
           Version: "2012-10-17",
           Statement: [
@@ -171,6 +176,18 @@ export class AppHosts extends pulumi.ComponentResource {
       },
       parent,
     );
+    // The backend stores uploaded files here (components/edge/uploads-access.ts says why these
+    // actions and no more).
+    const uploadsAccess = new RolePolicy(
+      `${name}-uploads`,
+      {
+        role: role.id,
+        policy: pulumi
+          .output(args.uploadsBucketArn)
+          .apply((arn) => JSON.stringify(uploadsAccessPolicy(arn))),
+      },
+      parent,
+    );
     const profile = new InstanceProfile(`${name}-profile`, { role: role.name }, parent);
 
     const image = getAmiOutput(
@@ -200,6 +217,8 @@ export class AppHosts extends pulumi.ComponentResource {
         port: args.backendPort,
         envFile: envFilePath("backend"),
         ...(backendSecrets.length > 0 ? { secretsDir: BACKEND_SECRETS_DIR } : {}),
+        // The AWS SDK in the backend uses the instance role for the uploads bucket.
+        hostNetwork: true,
       },
     ];
     const secretNames = Object.keys(secretSettings);
@@ -251,8 +270,9 @@ export class AppHosts extends pulumi.ComponentResource {
         userData: this.cloudInit.apply((text) => Buffer.from(text, "utf8").toString("base64")),
         updateDefaultVersion: true,
       },
-      // A new template version rolls the hosts; their secrets must be in place first.
-      { parent: this, dependsOn: parameters.map((p) => p.parameter) },
+      // A new template version rolls the hosts; their secrets and the role's permission on the
+      // uploads bucket must be in place first.
+      { parent: this, dependsOn: [...parameters.map((p) => p.parameter), uploadsAccess] },
     );
 
     const group = new Group(

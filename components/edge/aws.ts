@@ -3,6 +3,7 @@
 // internet-facing ALB in the public subnets with access logs in S3, an HTTPS listener on a
 // TLS 1.2/1.3 policy forwarding to Nginx on the app hosts over HTTPS, and a plain-HTTP listener
 // that only redirects. Nginx on the hosts serves an internal certificate from the stack's CA.
+// The app hosts may use the uploads bucket, and the backend is told its name and region.
 import * as pulumi from "@pulumi/pulumi";
 import { Certificate } from "@pulumi/aws/acm/certificate";
 import { CertificateValidation } from "@pulumi/aws/acm/certificateValidation";
@@ -14,6 +15,7 @@ import { TIER_FLOORS } from "../catalog/tiers";
 import { checkAppImages } from "./app-containers";
 import { AccessLogBucket } from "./aws-access-logs";
 import { AppHosts } from "./aws-app-hosts";
+import { uploadsBucketSettings } from "./backend-settings";
 import { AwsEdgeOutputs, AwsEdgePlacement, EdgeArgs, ValidationRecord } from "./contract";
 import { directoriesNginxNeeds, filesNginxReads, renderNginxConf } from "./nginx-conf";
 import { awsSiteSpec } from "./stack-site";
@@ -224,7 +226,16 @@ export class AwsEdge extends pulumi.ComponentResource implements AwsEdgeOutputs 
         backendImage: args.backendImage,
         frontendPort: args.site.frontendPort,
         backendPort: args.site.backendPort,
-        backend: args.backend,
+        // The same arg names the bucket to the backend and grants the role on it, so the
+        // backend is never told of a bucket it may not use.
+        backend: {
+          ...args.backend,
+          environment: {
+            ...args.backend?.environment,
+            ...uploadsBucketSettings(args.uploadsBucket),
+          },
+        },
+        uploadsBucketArn: args.uploadsBucket.bucketArn,
       },
       parent,
     );

@@ -78,6 +78,16 @@ export interface AwsEdgePlacement {
   readonly os: "ubuntu-22.04" | "ubuntu-24.04";
   /** Create the ACM validation records in this Route 53 zone. @default none (records are outputs) */
   readonly route53ZoneId?: string;
+  /**
+   * The uploads bucket (components/storage/aws.ts): the app hosts' role may list it and read,
+   * write and delete its objects, and the backend is told its name (`UPLOADS_BUCKET`) and region
+   * (`AWS_REGION`). No default: uploads on the hosts' disks would never be backed up.
+   */
+  readonly uploadsBucket: {
+    readonly bucketName: pulumi.Input<string>;
+    readonly bucketArn: pulumi.Input<string>;
+    readonly region: pulumi.Input<string>;
+  };
 }
 
 /** One DNS record ACM needs to see before it issues the certificate. */

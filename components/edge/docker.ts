@@ -17,6 +17,7 @@ import {
   secretFilePath,
   validateSettingNames,
 } from "./app-containers";
+import { uploadsDirSettings } from "./backend-settings";
 import { DockerEdgeOutputs, DockerEdgePlacement, EdgeArgs } from "./contract";
 import { filesNginxReads, HEALTHZ_PATH, renderNginxConf } from "./nginx-conf";
 import { DOCKER_UPSTREAM_HOSTS, dockerSiteSpec } from "./stack-site";
@@ -53,7 +54,7 @@ export class DockerEdge extends pulumi.ComponentResource implements DockerEdgeOu
     }
     const plainSettings = {
       ...(args.backend?.environment ?? {}),
-      ...(args.uploadsVolumeName !== undefined ? { UPLOADS_DIR: UPLOADS_PATH } : {}),
+      ...(args.uploadsVolumeName !== undefined ? uploadsDirSettings(UPLOADS_PATH) : {}),
     };
     const secretSettings = args.backend?.secrets ?? {};
     validateSettingNames(Object.keys(plainSettings), Object.keys(secretSettings));

@@ -2,7 +2,8 @@
 // `<prefix>/AWSLogs/<account>/` and nothing else, and nobody may use the bucket without TLS.
 // Regions opened before December 2021 (Jakarta) deliver logs as a regional ELB account, later
 // ones as the log-delivery service principal; the policy grants the one the region uses.
-// Pure: no Pulumi import.
+// Pure: no Pulumi resources.
+import { PolicyStatement, privateBucketPolicy } from "../storage/private-bucket";
 
 /** The service principal ELB delivers access logs as (every region opened since Jakarta). */
 export const ELB_LOG_DELIVERY_SERVICE = "logdelivery.elasticloadbalancing.amazonaws.com";
@@ -55,7 +56,7 @@ export function logDeliveryPolicy(spec: LogDeliveryPolicySpec): Record<string, u
     );
   }
   const logObjects = `${spec.bucketArn}/${spec.prefix}/AWSLogs/${spec.accountId}/*`;
-  const writers: Record<string, unknown>[] = [
+  const writers: PolicyStatement[] = [
     {
       Sid: "ElbLogDelivery",
       Effect: "Allow",
@@ -73,18 +74,5 @@ export function logDeliveryPolicy(spec: LogDeliveryPolicySpec): Record<string, u
       Resource: logObjects,
     });
   }
-  return {
-    Version: "2012-10-17",
-    Statement: [
-      ...writers,
-      {
-        Sid: "DenyWithoutTls",
-        Effect: "Deny",
-        Principal: "*",
-        Action: "s3:*",
-        Resource: [spec.bucketArn, `${spec.bucketArn}/*`],
-        Condition: { Bool: { "aws:SecureTransport": "false" } },
-      },
-    ],
-  };
+  return privateBucketPolicy(spec.bucketArn, writers);
 }

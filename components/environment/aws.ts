@@ -1,8 +1,10 @@
 // The AWS target (staging, prod): every part as managed services in one VPC, in dependency
-// order: network, data tier, edge, backups, alarms.
+// order: network, data tier, uploads bucket, edge, backups, alarms.
 import * as pulumi from "@pulumi/pulumi";
 import { AwsAlarms } from "../alarms/aws";
 import { AwsBackups } from "../backups/aws";
+import { uploadsBackupRule } from "../backups/aws-plan";
+import { TIER_FLOORS } from "../catalog/tiers";
 import type { WebstackConfig } from "../config";
 import { AwsEdge } from "../edge/aws";
 import { backendSettingsFrom } from "../edge/backend-settings";
@@ -11,6 +13,7 @@ import { readCloudInitFiles } from "../edge/cloud-init";
 import { siteSettingsFromConfig } from "../edge/stack-site";
 import { AwsNetwork } from "../network/aws";
 import { stackAlarms, stackBackupTiers } from "../operations/stack-catalog";
+import { AwsUploadsBucket } from "../storage/aws";
 import { buildAwsData } from "./data";
 import { publicUrls } from "./outputs";
 import type { BuiltParts } from "./parts";
@@ -30,6 +33,32 @@ export function buildAwsParts(
     { parent },
   );
   const data = buildAwsData(name, config, network, parent);
+  const backupTiers = stackBackupTiers(config);
+
+  const uploads = new AwsUploadsBucket(
+    `${name}-uploads`,
+    {
+      // Old versions stay as long as the files tier keeps its backups.
+      noncurrentVersionDays: uploadsBackupRule(backupTiers).deleteAfterDays,
+      protect: TIER_FLOORS[config.environment].protectData,
+    },
+    {
+      parent,
+      // The bucket holds user data and used to be `webstack:ops:UploadsStore`
+      // "<name>-backups-uploads", a child of the backups component. This alias keeps an existing
+      // stack from replacing it: the engine maps the component to its old URN and, because each
+      // child's name starts with the component's, each child "<name>-uploads-x" to its old
+      // "<name>-backups-uploads-x" (the bucket, its versioning, lifecycle, encryption, public
+      // access block, ownership controls and policy). Remove it once every stack has run `up`.
+      aliases: [
+        {
+          name: `${name}-backups-uploads`,
+          type: "webstack:ops:UploadsStore",
+          parent: pulumi.createUrn(`${name}-backups`, "webstack:ops:Backups", parent),
+        },
+      ],
+    },
+  );
 
   if (config.app.instanceType === undefined) {
     // Config validation requires it for target aws; this keeps the type honest.
@@ -55,6 +84,7 @@ export function buildAwsParts(
       diskGb: config.app.diskGb,
       os: config.app.os,
       route53ZoneId: config.edge.route53ZoneId,
+      uploadsBucket: uploads,
       backend: backendSettingsFrom({ mysql: data.mysql, redis: data.redis }),
     },
     { parent },
@@ -63,7 +93,12 @@ export function buildAwsParts(
   const namePrefix = `${config.project}-${config.stack}`;
   const backups = new AwsBackups(
     `${name}-backups`,
-    { tier: config.environment, namePrefix, tiers: stackBackupTiers(config) },
+    {
+      tier: config.environment,
+      namePrefix,
+      tiers: backupTiers,
+      uploadsBucketArn: uploads.bucketArn,
+    },
     { parent },
   );
   if (backups.databaseBackupTag !== data.mysql.backupTag) {
@@ -108,7 +143,7 @@ export function buildAwsParts(
       loadBalancerDnsName: edge.loadBalancerDnsName,
       alarmDestinations: pulumi.output(alarms.destinations),
       backupDestination: backups.destination,
-      uploadsBucketName: backups.uploadsBucketName,
+      uploadsBucketName: uploads.bucketName,
     },
     files: {
       ...data.files,

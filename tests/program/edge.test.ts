@@ -227,8 +227,14 @@ describe.each(["dev", "staging"])("%s backend wiring", (stack) => {
       `REDIS_HOST=${out.redisEndpoint}`,
       `REDIS_PORT=${out.redisPort}`,
       `REDIS_TLS=${out.redisTls}`,
-      // Docker mounts the uploads volume there; AWS has no uploads volume on the hosts yet.
-      ...(stack === "dev" ? ["UPLOADS_DIR=/var/lib/webstack/uploads"] : []),
+      // One uploads contract: Docker mounts the uploads volume there; AWS names the bucket the
+      // stack exports, and the bucket's own region for the SDK.
+      ...(stack === "dev"
+        ? ["UPLOADS_DIR=/var/lib/webstack/uploads"]
+        : [
+            `UPLOADS_BUCKET=${out.uploadsBucketName}`,
+            `AWS_REGION=<computed:aws:s3/bucket:Bucket::${stack}-uploads-bucket.region>`,
+          ]),
       "DATABASE_PASSWORD_FILE=/run/secrets/database_password",
       "REDIS_AUTH_TOKEN_FILE=/run/secrets/redis_auth_token",
     ];
@@ -400,7 +406,12 @@ describe.each(["staging", "prod"])("%s on AWS", (stack) => {
       "AmazonSSMManagedInstanceCore",
       "CloudWatchAgentServerPolicy",
     ]);
-    const [inline] = edgeOfType(run, "aws:iam/rolePolicy:RolePolicy").map(inputsOf);
+    const inline = edgeOfType(run, "aws:iam/rolePolicy:RolePolicy");
+    expect(inline.map((p) => p.name).sort()).toEqual([
+      `${stack}-edge-hosts-boot-secrets`,
+      `${stack}-edge-hosts-uploads`,
+    ]);
+    for (const p of inline) expect(inputsOf(p).role).toBe(idOf(role));
     const parameters = edgeOfType(run, "aws:ssm/parameter:Parameter");
     // Nginx's key and the data tier's two secrets, nothing else.
     expect(parameters.map((p) => inputsOf(p).name).sort()).toEqual([
@@ -408,7 +419,8 @@ describe.each(["staging", "prod"])("%s on AWS", (stack) => {
       `/webstack-${stack}/edge/backend/redis_auth_token`,
       `/webstack-${stack}/edge/tls-key`,
     ]);
-    const [statement] = JSON.parse(inline.policy as string).Statement;
+    const bootSecrets = inputsOf(named(run, `${stack}-edge-hosts-boot-secrets`));
+    const [statement] = JSON.parse(bootSecrets.policy as string).Statement;
     expect(statement).toMatchObject({ Effect: "Allow", Action: "ssm:GetParameter" });
     expect([...statement.Resource].sort()).toEqual(
       parameters.map((p) => computedOf(p, "arn")).sort(),
@@ -417,6 +429,48 @@ describe.each(["staging", "prod"])("%s on AWS", (stack) => {
     expect(inputsOf(named(run, `${stack}-edge-hosts-template`)).iamInstanceProfile).toEqual({
       arn: computedOf(profile, "arn"),
     });
+  });
+
+  test("the app hosts' role may list the uploads bucket and get, put and delete its objects: nothing more", () => {
+    const run = runs[stack];
+    const bucket = named(run, `${stack}-uploads-bucket`);
+    const arn = `<computed:${bucket.type}::${bucket.name}.arn>`;
+    const policy = named(run, `${stack}-edge-hosts-uploads`);
+    expect(JSON.parse(inputsOf(policy).policy as string)).toEqual({
+      Version: "2012-10-17",
+      Statement: [
+        { Sid: "ListUploads", Effect: "Allow", Action: "s3:ListBucket", Resource: arn },
+        {
+          Sid: "ReadWriteUploads",
+          Effect: "Allow",
+          Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
+          Resource: `${arn}/*`,
+        },
+      ],
+    });
+    // The ARN is the uploads bucket's own (once versioning is on), not a string someone typed.
+    expect([...policy.propertyDependencies.policy].sort()).toEqual(
+      [bucket.urn, named(run, `${stack}-uploads-versioning`).urn].sort(),
+    );
+    // No other policy of the edge mentions S3 (the access-log bucket is written by ELB only).
+    const others = edgeOfType(run, "aws:iam/rolePolicy:RolePolicy").filter((p) => p !== policy);
+    expect(others.map((p) => String(inputsOf(p).policy))).not.toContainEqual(
+      expect.stringContaining("s3:"),
+    );
+  });
+
+  test("the backend runs on the host's network (IMDS hop limit 1 keeps bridged containers off the role)", () => {
+    const script = readCloudInitFiles(userDataOf(runs[stack]))[BOOT_SCRIPT_PATH];
+    const dockerRuns = script.split("docker run ").slice(1);
+    const runOf = (role: string) => {
+      const found = dockerRuns.filter((r) => r.includes(`--name ${role} `));
+      expect(found).toHaveLength(1);
+      return found[0];
+    };
+    expect(runOf("backend")).toContain("--network host");
+    expect(runOf("backend")).not.toContain("--publish");
+    expect(runOf("frontend")).toContain("--publish 127.0.0.1:3000:3000");
+    expect(runOf("frontend")).not.toContain("--network");
   });
 
   test("user data is a cloud-config under 16 KiB whose nginx.conf is the rendered one", () => {
@@ -567,6 +621,12 @@ describe.each(["dev", "test", "staging", "prod"])("%s secrets", (stack) => {
   });
 });
 
+const UPLOADS_BUCKET = {
+  bucketName: "webstack-prod-uploads-1a2b3c",
+  bucketArn: "arn:aws:s3:::webstack-prod-uploads-1a2b3c",
+  region: "ap-southeast-1",
+};
+
 /** Builds only the edge of a stack, with backend settings, under the mock runtime. */
 async function edgeWithBackend(stack: "dev" | "prod"): Promise<StackRun> {
   const backend = {
@@ -607,6 +667,7 @@ async function edgeWithBackend(stack: "dev" | "prod"): Promise<StackRun> {
         instanceType: "t3.medium",
         diskGb: 50,
         os: "ubuntu-22.04",
+        uploadsBucket: UPLOADS_BUCKET,
       });
     }
     return { stackOutputs: {}, renderedFiles: {} } as unknown as Environment;
@@ -650,6 +711,7 @@ test("AWS: backend secrets are SecureString parameters fetched at boot, never in
   const files = readCloudInitFiles(userData);
   expect(files["/etc/webstack/backend.env"]).toBe(
     "NODE_ENV=production\nPORT=3001\nDATABASE_HOST=mysql-primary\nREDIS_PORT=6379\n" +
+      "UPLOADS_BUCKET=webstack-prod-uploads-1a2b3c\nAWS_REGION=ap-southeast-1\n" +
       "DATABASE_PASSWORD_FILE=/run/secrets/database_password\n" +
       "REDIS_AUTH_TOKEN_FILE=/run/secrets/redis_auth_token\n",
   );

@@ -51,8 +51,12 @@ const only = (resources: RecordedResource[], what: string) => {
   if (resources.length !== 1) throw new Error(`expected one ${what}, found ${resources.length}`);
   return resources[0];
 };
-const inOps = (run: StackRun, type: string) =>
-  ofType(run, type).filter((r) => r.urn.includes("webstack:ops:"));
+/** The one bucket of the storage part: the uploads bucket. */
+const uploadsBucket = (run: StackRun) =>
+  only(
+    ofType(run, BUCKET).filter((r) => r.urn.includes("webstack:storage:UploadsBucket$")),
+    "uploads bucket",
+  );
 
 /** The alarms of one catalog alarm on one target, e.g. ("HostCpuHigh", "rds"). */
 function alarms(run: StackRun, alarm: string, target: string): RecordedResource[] {
@@ -396,7 +400,7 @@ describe.each(STACKS)("%s alarms", (stack) => {
         critical: computed(topic(run(), "critical"), "arn"),
       },
       backupDestination: `webstack-${stack}-backups`,
-      uploadsBucketName: computed(only(inOps(run(), BUCKET), "uploads bucket"), "bucket"),
+      uploadsBucketName: computed(uploadsBucket(run()), "bucket"),
     });
   });
 });
@@ -449,19 +453,88 @@ describe.each(STACKS)("%s backups", (stack) => {
     expect(inputsOf(planOf(selection)).name).toBe(`webstack-${stack}-databases`);
   });
 
-  test("uploaded files: a versioned, private, encrypted bucket under its own plan, daily 03:00 kept 90 days", () => {
-    const bucket = only(inOps(run(), BUCKET), "uploads bucket");
-    const versioning = only(ofType(run(), VERSIONING), "versioning");
-    expect(inputsOf(versioning)).toMatchObject({
-      bucket: computed(bucket, "id"),
-      versioningConfiguration: { status: "Enabled" },
-    });
-    expect(inputsOf(named(run(), `${stack}-backups-uploads-public-access`))).toMatchObject({
+  test("uploaded files: one versioned, private, encrypted, TLS-only bucket", () => {
+    const bucket = uploadsBucket(run());
+    // The access-log bucket and this one: the uploads bucket is created once, not per part.
+    expect(
+      ofType(run(), BUCKET)
+        .map((b) => b.name)
+        .sort(),
+    ).toEqual([`${stack}-edge-access-logs`, `${stack}-uploads-bucket`].sort());
+    const child = (type: string) => {
+      const found = ofType(run(), type).filter((r) => r.parent === `${stack}-uploads`);
+      expect(found.map((r) => inputsOf(r).bucket)).toEqual([computed(bucket, "id")]);
+      return inputsOf(found[0]);
+    };
+    expect(child(VERSIONING).versioningConfiguration).toEqual({ status: "Enabled" });
+    expect(child("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock")).toMatchObject({
       blockPublicAcls: true,
       blockPublicPolicy: true,
       ignorePublicAcls: true,
       restrictPublicBuckets: true,
     });
+    expect(child("aws:s3/bucketOwnershipControls:BucketOwnershipControls").rule).toEqual({
+      objectOwnership: "BucketOwnerEnforced",
+    });
+    expect(
+      child(
+        "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+      ).rules,
+    ).toEqual([{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }]);
+    // The bucket policy grants nobody anything; it only refuses requests without TLS.
+    const arn = computed(bucket, "arn");
+    expect(JSON.parse(child("aws:s3/bucketPolicy:BucketPolicy").policy as string)).toEqual({
+      Version: "2012-10-17",
+      Statement: [
+        {
+          Sid: "DenyWithoutTls",
+          Effect: "Deny",
+          Principal: "*",
+          Action: "s3:*",
+          Resource: [arn, `${arn}/*`],
+          Condition: { Bool: { "aws:SecureTransport": "false" } },
+        },
+      ],
+    });
+    expect(child("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration").rules).toEqual(
+      [
+        expect.objectContaining({
+          status: "Enabled",
+          noncurrentVersionExpiration: { noncurrentDays: 90 },
+        }),
+      ],
+    );
+  });
+
+  test("an existing stack keeps its uploads bucket: the component is aliased to where it was", () => {
+    const component = named(run(), `${stack}-uploads`);
+    expect(component.type).toBe("webstack:storage:UploadsBucket");
+    const environment = named(run(), stack);
+    // Before, the bucket was `webstack:ops:UploadsStore` "<stack>-backups-uploads" inside the
+    // backups component; its children carried that name as prefix, as they carry this one now.
+    expect(component.aliases).toEqual([
+      {
+        name: `${stack}-backups-uploads`,
+        type: "webstack:ops:UploadsStore",
+        // The engine names a child after its parent's URN: "<parent urn minus ::name>$type::name".
+        parentUrn: `${environment.urn.slice(0, environment.urn.lastIndexOf("::"))}$webstack:ops:Backups::${stack}-backups`,
+      },
+    ]);
+    const children = run().resources.filter((r) => r.parent === `${stack}-uploads`);
+    expect(children.map((r) => r.name.replace(`${stack}-uploads-`, "")).sort()).toEqual([
+      "bucket",
+      "encryption",
+      "ownership",
+      "policy",
+      "public-access",
+      "versioning",
+      "versions",
+    ]);
+  });
+
+  test("uploaded files are backed up under their own plan, daily 03:00 kept 90 days", () => {
+    const bucket = uploadsBucket(run());
+    const versioning = only(ofType(run(), VERSIONING), "versioning");
     const selection = only(
       ofType(run(), SELECTION).filter((s) => inputsOf(s).resources !== undefined),
       "uploads selection",
@@ -513,14 +586,14 @@ describe.each(STACKS)("%s backups", (stack) => {
     const kept = [
       vault,
       ...ofType(run(), KEY).filter((k) => k.urn === vault.propertyDependencies.kmsKeyArn[0]),
-      only(inOps(run(), BUCKET), "uploads bucket"),
+      uploadsBucket(run()),
       ...ofType(run(), LOCK),
     ];
     expect(kept).toHaveLength(stack === "prod" ? 4 : 3);
     for (const r of kept) {
       expect([r.name, r.retainOnDelete, r.protect]).toEqual([r.name, true, true]);
     }
-    expect(inputsOf(only(inOps(run(), BUCKET), "uploads bucket")).forceDestroy).toBe(false);
+    expect(inputsOf(uploadsBucket(run())).forceDestroy).toBe(false);
   });
 
   test("a weekly restore test restores the newest RDS snapshot from the vault", () => {

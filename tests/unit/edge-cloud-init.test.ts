@@ -88,6 +88,7 @@ const cloudInitSpec: CloudInitSpec = {
         port: 3001,
         envFile: envFilePath("backend"),
         secretsDir: "/etc/webstack/secrets/backend",
+        hostNetwork: true,
       },
     ],
   },
@@ -326,16 +327,19 @@ describe("boot script", () => {
   });
 
   test.each([
-    ["frontend", 3000, "/health", []],
+    ["frontend", 3000, "/health", [], ["127.0.0.1:3000:3000"], []],
     [
       "backend",
       3001,
       "/health/ready",
       ["--volume", "/etc/webstack/secrets/backend:/run/secrets:ro"],
+      // On the host's network, to reach the instance role (uploads bucket): nothing to publish.
+      [],
+      ["host"],
     ],
   ])(
-    "runs the %s container on loopback :%d with health on %s, rotated logs and restart",
-    (role, port, healthPath, extra) => {
+    "runs the %s container on :%d with health on %s, rotated logs and restart",
+    (role, port, healthPath, extra, publish, network) => {
       const calls = runBootScript(script);
       const started = calls.findIndex((c) => c.join(" ") === "systemctl enable --now docker");
       const runIndex = calls.findIndex(
@@ -354,7 +358,9 @@ describe("boot script", () => {
       expect(option("--health-retries")).toEqual(["3"]);
       expect(option("--health-start-period")).toEqual(["40s"]);
       expect(option("--health-cmd")[0]).toContain(`path:"${healthPath}"`);
-      expect(option("--publish")).toEqual([`127.0.0.1:${port}:${port}`]);
+      expect(option("--publish")).toEqual(publish);
+      expect(option("--network")).toEqual(network);
+      expect(option("--health-cmd")[0]).toContain(`port:${port}`);
       expect(option("--env-file")).toEqual([envFilePath(role as "frontend" | "backend")]);
       expect(option("--volume")).toEqual(extra.slice(1));
       expect(args.at(-1)).toBe(`ghcr.io/labelmedix/${role}:1.0.0`);

@@ -1,17 +1,19 @@
 // The small rules the edge components follow: when certificates renew (before the 30-day
 // expiry warning, never on every deployment), which backend settings may be plain variables,
-// and what the access-log bucket lets ELB write.
+// and what the access-log bucket lets ELB write and the uploads bucket lets the app hosts do.
 import {
   checkAppImages,
   containerEnvironment,
   isPinnedImage,
   validateSettingNames,
 } from "../../components/edge/app-containers";
+import { uploadsBucketSettings, uploadsDirSettings } from "../../components/edge/backend-settings";
 import { CA_LIFETIME, serverCertificateLifetime } from "../../components/edge/certificate-lifetime";
 import {
   ELB_LOG_DELIVERY_SERVICE,
   logDeliveryPolicy,
 } from "../../components/edge/elb-log-delivery";
+import { uploadsAccessPolicy } from "../../components/edge/uploads-access";
 
 describe("server certificate lifetime", () => {
   test.each([
@@ -173,5 +175,38 @@ describe("access-log bucket policy", () => {
     ).toThrow(
       `access log prefix must be lower-case letters, digits, '/', '_' or '-' without "AWSLogs" (got "AWSLogs")`,
     );
+  });
+});
+
+describe("the app hosts' access to the uploads bucket", () => {
+  const bucketArn = "arn:aws:s3:::webstack-prod-uploads-bucket-1a2b3c";
+
+  test("list on the bucket; get, put and delete on its objects; on that bucket only", () => {
+    expect(uploadsAccessPolicy(bucketArn)).toEqual({
+      Version: "2012-10-17",
+      Statement: [
+        { Sid: "ListUploads", Effect: "Allow", Action: "s3:ListBucket", Resource: bucketArn },
+        {
+          Sid: "ReadWriteUploads",
+          Effect: "Allow",
+          Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
+          Resource: `${bucketArn}/*`,
+        },
+      ],
+    });
+  });
+
+  test("the backend is told the bucket and its region on AWS, the volume's path on Docker", () => {
+    expect(uploadsBucketSettings({ bucketName: "b-1", region: "ap-southeast-1" })).toEqual({
+      UPLOADS_BUCKET: "b-1",
+      AWS_REGION: "ap-southeast-1",
+    });
+    expect(uploadsDirSettings("/var/lib/webstack/uploads")).toEqual({
+      UPLOADS_DIR: "/var/lib/webstack/uploads",
+    });
+    // Plain settings, not secrets: the backend's settings check lets them through as variables.
+    expect(() =>
+      validateSettingNames(["UPLOADS_BUCKET", "AWS_REGION", "UPLOADS_DIR"], []),
+    ).not.toThrow();
   });
 });

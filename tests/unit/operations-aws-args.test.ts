@@ -26,7 +26,7 @@ import {
   vaultLockRetention,
 } from "../../components/backups/aws-plan";
 import { AwsBackups } from "../../components/backups/aws";
-import { AwsUploadsStore } from "../../components/backups/aws-uploads";
+import { AwsUploadsBucket } from "../../components/storage/aws";
 import { rdsMaxConnections } from "../../components/mysql/max-connections";
 import { rdsParameters } from "../../components/mysql/my-cnf";
 import { withRdsOverrides } from "../../components/mysql/overrides";
@@ -362,8 +362,8 @@ describe("components refuse bad args before creating anything", () => {
     expect(await registered()).toEqual(["webstack:ops:Backups"]);
   });
 
-  test("AwsUploadsStore: old versions must be kept at least a day", () => {
-    expect(() => new AwsUploadsStore("uploads", { noncurrentVersionDays: 0 })).toThrow(
+  test("AwsUploadsBucket: old versions must be kept at least a day", () => {
+    expect(() => new AwsUploadsBucket("uploads", { noncurrentVersionDays: 0 })).toThrow(
       "uploads: noncurrentVersionDays must be a whole number of days, at least 1 (got 0)",
     );
   });

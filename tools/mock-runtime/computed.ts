@@ -37,7 +37,7 @@ export const COMPUTED_ATTRIBUTES: Readonly<Record<string, readonly string[]>> = 
   "aws:route53/healthCheck:HealthCheck": ["arn"],
   "aws:chatbot/slackChannelConfiguration:SlackChannelConfiguration": ["chatConfigurationArn"],
   "aws:s3/bucketV2:BucketV2": ["arn", "bucketRegionalDomainName"],
-  "aws:s3/bucket:Bucket": ["arn", "bucket", "bucketRegionalDomainName"],
+  "aws:s3/bucket:Bucket": ["arn", "bucket", "bucketRegionalDomainName", "region"],
   "aws:ssm/parameter:Parameter": ["arn"],
   "aws:route53/record:Record": ["fqdn"],
   "aws:ec2/launchTemplate:LaunchTemplate": ["arn", "latestVersion"],

@@ -20,6 +20,16 @@ export interface RecordedResource {
   readonly retainOnDelete: boolean;
   /** Input name → URNs of the resources its value came from. */
   readonly propertyDependencies: Readonly<Record<string, readonly string[]>>;
+  /** The resource's own `aliases` option as sent to the engine (parents' are not repeated). */
+  readonly aliases?: readonly RecordedAlias[];
+}
+
+/** One alias of a registration: a URN, or a spec whose empty fields the engine fills in. */
+export interface RecordedAlias {
+  readonly urn?: string;
+  readonly name?: string;
+  readonly type?: string;
+  readonly parentUrn?: string;
 }
 
 /** What the monitor knows about a registration that the mocks are not told. */
@@ -28,6 +38,7 @@ export interface RegistrationDetails {
   readonly protect: boolean;
   readonly retainOnDelete: boolean;
   readonly propertyDependencies: Record<string, string[]>;
+  readonly aliases?: readonly RecordedAlias[];
 }
 
 interface Registration {
@@ -75,6 +86,7 @@ export class WebstackMocks implements pulumi.runtime.Mocks {
         protect: details?.protect ?? false,
         retainOnDelete: details?.retainOnDelete ?? false,
         propertyDependencies: details?.propertyDependencies ?? {},
+        aliases: details?.aliases ?? [],
       };
     });
   }

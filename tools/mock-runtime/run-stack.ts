@@ -5,7 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { loadConfig, WebstackConfig } from "../../components/config";
 import type { Environment } from "../../components/environment";
 import { defineStack } from "../../components/program";
-import { RecordedResource, WebstackMocks } from "./mocks";
+import { RecordedAlias, RecordedResource, WebstackMocks } from "./mocks";
 import type { StackFileConfig } from "./stack-file";
 
 export const PROJECT = "webstack";
@@ -38,6 +38,10 @@ interface RegisterRequest {
   getPropertydependenciesMap(): {
     forEach(visit: (deps: { getUrnsList(): string[] }, key: string) => void): void;
   };
+  getAliasesList(): {
+    getUrn(): string;
+    getSpec(): { getName(): string; getType(): string; getParenturn(): string } | undefined;
+  }[];
 }
 type RegisterCallback = (error: unknown, response?: { getUrn(): string }) => void;
 
@@ -60,6 +64,16 @@ function captureRegistrations(mocks: WebstackMocks): void {
       protect: req.getProtect() === true,
       retainOnDelete: req.getRetainondelete() === true,
       propertyDependencies,
+      aliases: req.getAliasesList().map((alias): RecordedAlias => {
+        const spec = alias.getSpec();
+        if (!spec) return { urn: alias.getUrn() };
+        const fields = {
+          name: spec.getName(),
+          type: spec.getType(),
+          parentUrn: spec.getParenturn(),
+        };
+        return Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== ""));
+      }),
     });
     return register(req, (error, response) => {
       if (response) mocks.noteUrn(req.getType(), req.getName(), response.getUrn());
