@@ -42,6 +42,10 @@ export class AwsUploadsBucket extends pulumi.ComponentResource implements Upload
       );
     }
     const parent = { parent: this };
+    // Its settings stay with it: deleting BucketVersioning would suspend versioning, and deleting
+    // the privacy resources would lift the public access block and the TLS-only policy on a
+    // bucket that outlived the stack.
+    const settings = { parent: this, retainOnDelete: true };
 
     // Uploaded files are data: the bucket outlives `pulumi destroy` (retainOnDelete) and is
     // never emptied by the provider (forceDestroy off).
@@ -53,13 +57,14 @@ export class AwsUploadsBucket extends pulumi.ComponentResource implements Upload
     const versioning = new BucketVersioning(
       `${name}-versioning`,
       { bucket: bucket.id, versioningConfiguration: { status: "Enabled" } },
-      parent,
+      settings,
     );
     makeBucketPrivate(
       name,
       bucket,
       bucket.arn.apply((arn) => JSON.stringify(privateBucketPolicy(arn))),
       this,
+      true,
     );
     new BucketLifecycleConfiguration(
       `${name}-versions`,

@@ -46,8 +46,10 @@ export function makeBucketPrivate(
   bucket: Bucket,
   policy: pulumi.Input<string>,
   parent: pulumi.Resource,
+  /** Keep these settings on the bucket when they leave the program (a bucket that is retained). */
+  retainOnDelete = false,
 ): BucketPolicy {
-  const opts = { parent };
+  const opts = { parent, retainOnDelete };
   new BucketServerSideEncryptionConfiguration(
     `${name}-encryption`,
     {

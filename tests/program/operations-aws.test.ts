@@ -596,6 +596,21 @@ describe.each(STACKS)("%s backups", (stack) => {
     expect(inputsOf(uploadsBucket(run())).forceDestroy).toBe(false);
   });
 
+  test("the uploads bucket keeps its versioning and privacy when it outlives the stack", () => {
+    const bucket = uploadsBucket(run());
+    const settings = run().resources.filter(
+      (r) => r.parent === bucket.parent && r.urn !== bucket.urn && r.type.startsWith("aws:s3/"),
+    );
+    const retained = settings.filter((r) => r.retainOnDelete).map((r) => r.type.split(":").pop());
+    expect(retained.sort()).toEqual([
+      "BucketOwnershipControls",
+      "BucketPolicy",
+      "BucketPublicAccessBlock",
+      "BucketServerSideEncryptionConfiguration",
+      "BucketVersioning",
+    ]);
+  });
+
   test("a weekly restore test restores the newest RDS snapshot from the vault", () => {
     const testing = only(ofType(run(), TESTING_PLAN), "restore testing plan");
     expect(inputsOf(testing)).toMatchObject({
