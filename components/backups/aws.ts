@@ -45,6 +45,16 @@ export interface AwsBackupsArgs extends Pick<BackupsArgs, "tier"> {
    * files tier. Its ARN must resolve only once versioning is on. No default.
    */
   readonly uploadsBucketArn: pulumi.Input<string>;
+  /**
+   * Where the weekly restore test brings up its scratch RDS instance: the databases' own private
+   * subnet group and security group. Without it AWS Backup restores into the account's default
+   * VPC, which may not exist (the test then fails every week) or may have public subnets.
+   * No default.
+   */
+  readonly restoreTestPlacement: {
+    readonly subnetGroupName: pulumi.Input<string>;
+    readonly securityGroupIds: pulumi.Input<string>[];
+  };
 }
 
 /** Managed policies the AWS Backup role needs: RDS backup and restore, S3 backup and restore. */
@@ -232,6 +242,17 @@ export class AwsBackups extends pulumi.ComponentResource implements BackupsOutpu
           protectedResourceConditions: {
             stringEquals: [{ key: `aws:ResourceTag/${BACKUP_TAG_KEY}`, value: names.databasePlan }],
           },
+          // Keys are AWS Backup's restore metadata for RDS instances (case-insensitive); the
+          // security groups as the JSON list the restore metadata uses.
+          restoreMetadataOverrides: pulumi
+            .all([
+              args.restoreTestPlacement.subnetGroupName,
+              pulumi.all(args.restoreTestPlacement.securityGroupIds),
+            ])
+            .apply(([subnetGroupName, securityGroupIds]) => ({
+              dbsubnetgroupname: subnetGroupName,
+              vpcsecuritygroupids: JSON.stringify(securityGroupIds),
+            })),
           // A restore that comes up is the test; keep the scratch instance one hour, then AWS
           // Backup deletes it.
           validationWindowHours: 1,

@@ -98,6 +98,10 @@ export function buildAwsParts(
       namePrefix,
       tiers: backupTiers,
       uploadsBucketArn: uploads.bucketArn,
+      restoreTestPlacement: {
+        subnetGroupName: data.mysql.subnetGroupName,
+        securityGroupIds: [network.databaseSecurityGroupId],
+      },
     },
     { parent },
   );

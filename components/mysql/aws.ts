@@ -43,6 +43,8 @@ export class AwsMysqlCluster extends pulumi.ComponentResource implements MysqlCl
   readonly identifiers: pulumi.Output<string>[];
   /** The primary's ARN, for AWS Backup selections. */
   readonly primaryArn: pulumi.Output<string>;
+  /** The private DB subnet group, where restores (the weekly restore test) must land too. */
+  readonly subnetGroupName: pulumi.Output<string>;
   /** Every instance with its role, the primary first: what per-instance alarms watch. */
   readonly instances: readonly RdsInstanceRef[];
   /** `max_connections` every instance runs with (one parameter group), for connection alarms. */
@@ -213,6 +215,7 @@ export class AwsMysqlCluster extends pulumi.ComponentResource implements MysqlCl
 
     this.identifiers = [primary.identifier, ...replicas.map((r) => r.identifier)];
     this.primaryArn = primary.arn;
+    this.subnetGroupName = subnetGroup.name;
     this.instances = [
       { resource: "primary", role: "primary", identifier: primary.identifier },
       ...replicas.map((r, i): RdsInstanceRef => ({

@@ -633,6 +633,13 @@ describe.each(STACKS)("%s backups", (stack) => {
       },
     });
     expect(selection.propertyDependencies.restoreTestingPlanName).toEqual([testing.urn]);
+    // The scratch instance lands in the databases' private subnets behind their security group,
+    // not in a default VPC that may be missing or public.
+    const overrides = inputsOf(selection).restoreMetadataOverrides as Record<string, string>;
+    expect(overrides).toEqual({
+      dbsubnetgroupname: computed(named(run(), `${stack}-mysql-subnets`), "name"),
+      vpcsecuritygroupids: JSON.stringify([computed(named(run(), `${stack}-network-db-sg`), "id")]),
+    });
   });
 
   test("the backup role may back up and restore RDS and S3", () => {
