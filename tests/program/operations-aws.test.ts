@@ -179,12 +179,12 @@ describe.each(STACKS)("%s alarms", (stack) => {
     const { replicas } = rdsIdentifiers(run());
     const found = alarms(run(), alarm, "rds");
     expect(found.map((r) => tags(r).watches)).toEqual(replicas);
-    for (const r of found) {
+    for (const [i, r] of found.entries()) {
       expect(tags(r).severity).toBe(severity);
       expect(inputsOf(r)).toMatchObject({
         namespace: "AWS/RDS",
         metricName: "ReplicaLag",
-        dimensions: { DBInstanceIdentifier: replicas[0] },
+        dimensions: { DBInstanceIdentifier: replicas[i] },
         threshold,
         period: 60,
         evaluationPeriods: 5,
@@ -227,6 +227,7 @@ describe.each(STACKS)("%s alarms", (stack) => {
       const inputs = inputsOf(alarm);
       const expected = topic(run(), tags(alarm).severity, inputs.region as string | undefined);
       const arn = computed(expected, "arn");
+      // The name labels a failure with the alarm it is about.
       expect([inputs.name, inputs.alarmActions, inputs.okActions]).toEqual([
         inputs.name,
         [arn],
