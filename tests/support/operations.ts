@@ -9,7 +9,13 @@ import {
   Severity,
   SEVERITIES,
 } from "../../components/catalog/alarms";
-import { awsBackupRules, BACKUP_TAG_KEY, BACKUP_TIERS } from "../../components/catalog/backups";
+import {
+  AwsBackupRule,
+  awsBackupRules,
+  BACKUP_TAG_KEY,
+  BACKUP_TIERS,
+} from "../../components/catalog/backups";
+import { uploadsBackupRule } from "../../components/backups/aws-plan";
 import {
   AlarmBinding,
   bindCloudWatchAlarm,
@@ -37,6 +43,7 @@ export const KMS_KEY = "aws:kms/key:Key";
 export const VAULT_LOCK = "aws:backup/vaultLockConfiguration:VaultLockConfiguration";
 export const PLAN = "aws:backup/plan:Plan";
 export const SELECTION = "aws:backup/selection:Selection";
+export const BUCKET = "aws:s3/bucket:Bucket";
 export const RESTORE_PLAN = "aws:backup/restoreTestingPlan:RestoreTestingPlan";
 export const RESTORE_SELECTION = "aws:backup/restoreTestingSelection:RestoreTestingSelection";
 export const CONTAINER = "docker:index/container:Container";
@@ -239,10 +246,26 @@ export function awsDatabases(tier: string): FakeResource[] {
   ];
 }
 
-/** AWS Backup for the stack: key, vault (locked where asked), plan, selection, restore test. */
+/** Plan rules as components/backups/aws.ts writes them from catalog rules. */
+export function planRules(rules: readonly AwsBackupRule[], vaultName: string) {
+  return rules.map((rule) => ({
+    ruleName: rule.ruleName,
+    schedule: rule.schedule,
+    enableContinuousBackup: rule.enableContinuousBackup,
+    lifecycle: { deleteAfter: rule.deleteAfterDays },
+    targetVaultName: vaultName,
+  }));
+}
+
+/**
+ * AWS Backup for the stack: key, vault (locked where asked), the databases' plan and tag
+ * selection, the uploads bucket under its own files-tier plan, and the weekly restore test of
+ * the vault's RDS recovery points.
+ */
 export function awsBackupResources(tier: string, options: { lock: boolean }): FakeResource[] {
   const tags = tagsFor(tier);
   const vaultName = `webstack-${tier}-backups`;
+  const vaultArn = `arn:aws:backup:eu-central-1:${ACCOUNT}:backup-vault:${vaultName}`;
   const resources: FakeResource[] = [
     { type: KMS_KEY, name: "backup-key", props: { enableKeyRotation: true, tags } },
     {
@@ -260,13 +283,7 @@ export function awsBackupResources(tier: string, options: { lock: boolean }): Fa
       name: "backup-plan",
       props: {
         name: `webstack-${tier}`,
-        rules: awsBackupRules(BACKUP_TIERS).map((rule) => ({
-          ruleName: rule.ruleName,
-          schedule: rule.schedule,
-          enableContinuousBackup: rule.enableContinuousBackup,
-          lifecycle: { deleteAfter: rule.deleteAfterDays },
-          targetVaultName: vaultName,
-        })),
+        rules: planRules(awsBackupRules(BACKUP_TIERS), vaultName),
         tags,
       },
       dependsOn: { rules: ["backup-vault"] },
@@ -281,15 +298,42 @@ export function awsBackupResources(tier: string, options: { lock: boolean }): Fa
       },
       dependsOn: { planId: ["backup-plan"] },
     },
+    { type: BUCKET, name: "uploads-bucket", props: { forceDestroy: false, tags } },
+    {
+      type: PLAN,
+      name: "uploads-plan",
+      props: {
+        name: `webstack-${tier}-uploads`,
+        rules: planRules([uploadsBackupRule(BACKUP_TIERS)], vaultName),
+        tags,
+      },
+      dependsOn: { rules: ["backup-vault"] },
+    },
+    {
+      type: SELECTION,
+      name: "uploads-selection",
+      props: {
+        planId: "<uploads plan id>",
+        iamRoleArn: `arn:aws:iam::${ACCOUNT}:role/backup`,
+        resources: [`arn:aws:s3:::webstack-${tier}-uploads`],
+      },
+      dependsOn: { planId: ["uploads-plan"], resources: ["uploads-bucket"] },
+    },
     {
       type: RESTORE_PLAN,
       name: "restore-test",
       props: {
         name: `webstack_${tier}_restore_test`,
         scheduleExpression: "cron(0 5 ? * SUN *)",
-        recoveryPointSelection: { algorithm: "LATEST_WITHIN_WINDOW", includeVaults: ["*"] },
+        recoveryPointSelection: {
+          algorithm: "LATEST_WITHIN_WINDOW",
+          includeVaults: [vaultArn],
+          recoveryPointTypes: ["SNAPSHOT"],
+          selectionWindowDays: 7,
+        },
         tags,
       },
+      dependsOn: { recoveryPointSelection: ["backup-vault"] },
     },
     {
       type: RESTORE_SELECTION,
@@ -298,6 +342,10 @@ export function awsBackupResources(tier: string, options: { lock: boolean }): Fa
         name: "rds",
         restoreTestingPlanName: `webstack_${tier}_restore_test`,
         protectedResourceType: "RDS",
+        protectedResourceArns: ["*"],
+        protectedResourceConditions: {
+          stringEquals: [{ key: `aws:ResourceTag/${BACKUP_TAG_KEY}`, value: `webstack-${tier}` }],
+        },
         iamRoleArn: `arn:aws:iam::${ACCOUNT}:role/restore-test`,
       },
       dependsOn: { restoreTestingPlanName: ["restore-test"] },
