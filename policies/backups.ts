@@ -32,6 +32,7 @@ import {
   isRedisNode,
   listing,
   ofType,
+  peek,
   PreviewGaps,
   shippedFiles,
   stackTargets,
@@ -459,24 +460,38 @@ function includedVaultProblem(
   vaults: readonly PolicyResource[],
   gaps: PreviewGaps,
 ): string | undefined {
-  const include = gaps.read(() => {
-    const selection = plan.props.recoveryPointSelection as Props | undefined;
-    return isStringArray(selection?.includeVaults) ? selection.includeVaults : [];
-  });
-  if (include === UNKNOWN) return undefined;
+  const linked = dependencies(plan, "recoveryPointSelection", VAULT).length > 0;
   const what = `Restore testing plan ${plan.name}`;
+  const includeVaults = () =>
+    (plan.props.recoveryPointSelection as Props | undefined)?.includeVaults;
+  let include: (string | undefined)[];
+  if (linked) {
+    // The input came from a Vault of the stack: a value unknown in preview is that vault's ARN,
+    // so only known values are read (undefined marks an unknown one).
+    const list = peek(() => includeVaults() ?? null);
+    if (list === undefined) return undefined;
+    include = Array.isArray(list)
+      ? Array.from({ length: list.length }, (_, i) => peek(() => String(list[i])))
+      : [];
+  } else {
+    const read = gaps.read(() => {
+      const list = includeVaults();
+      return isStringArray(list) ? list : [];
+    });
+    if (read === UNKNOWN) return undefined;
+    include = read;
+  }
   if (include.length === 0) {
     return `${what} includes no vault (recoveryPointSelection.includeVaults), so it tests no recovery point.`;
   }
-  const listed = include.filter((v) => v !== "*");
-  if (listed.length === 0) {
+  const listed = include.filter((v): v is string => v !== undefined && v !== "*");
+  if (listed.length === 0 && !include.includes(undefined)) {
     return `${what} picks recovery points from every vault ("*"), so a passing test does not show this stack's vault restores; list the vault's ARN in includeVaults.`;
   }
   const names = vaults.flatMap((v) => {
     const name = gaps.read(() => v.props.name);
     return typeof name === "string" ? [name] : [];
   });
-  const linked = dependencies(plan, "recoveryPointSelection", VAULT).length > 0;
   const named = listed.some((arn) => names.some((n) => arn.endsWith(`:backup-vault:${n}`)));
   if (linked || named) return undefined;
   return `${what} includes ${listing(listed)}, which is no backup vault of this stack.`;

@@ -528,6 +528,21 @@ describe("values unknown during preview", () => {
     }
   });
 
+  test("a vault ARN unknown in preview passes when it comes from the stack's Vault, else it is a note", async () => {
+    const unknownArn = { ...recoveryPoints, includeVaults: [unknownStringValue] };
+    const fromVault = changed(prod, "restore-test", {
+      props: { recoveryPointSelection: unknownArn },
+    });
+    expect(await resultOf(RESTORE, fromVault)).toMatchObject({ violations: [], notes: [] });
+    const orphan = changed(prod, "restore-test", {
+      props: { recoveryPointSelection: unknownArn },
+      dependsOn: {},
+    });
+    const result = await resultOf(RESTORE, orphan);
+    expect(result.violations).toEqual([]);
+    expect(result.notes).toEqual([expect.stringContaining("can't run during preview")]);
+  });
+
   test("unknown uploads plan rules are a note while a known database gap is still reported", async () => {
     const stack = changed(
       withRule(prod, "daily", { lifecycle: { deleteAfter: 7 } }),
