@@ -7,18 +7,22 @@ import {
   CatalogAlarm,
   Comparison,
   describeDuration,
+  MetricKind,
   SEVERITIES,
   UNIT_SYMBOLS,
 } from "../components/catalog/alarms";
+import { METRIC_SERIES } from "../components/alarms/prometheus-rules";
 import type { Tier } from "../components/catalog/tiers";
 import { asNumber } from "./define";
 import {
   alertingRules,
+  comparedValue,
   parseYamlDocument,
   PrometheusRule,
+  readsSeries,
   trailingComparison,
 } from "./prometheus-text";
-import { ofType, PreviewGaps, shippedFiles, tag, UNKNOWN } from "./stack-reading";
+import { listing, ofType, PreviewGaps, shippedFiles, tag, UNKNOWN } from "./stack-reading";
 import { Props } from "./tier";
 
 export const METRIC_ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm";
@@ -44,7 +48,21 @@ export interface ObservedAlarm {
   readonly unreadable?: string;
   /** An EventBridge rule matching failure events: it has no threshold or duration to judge. */
   readonly onEvents?: boolean;
+  /** Problems reported besides the floor comparison (missing-data handling, what a rule matches). */
+  readonly problems?: readonly string[];
 }
+
+/**
+ * Metric kinds whose CloudWatch alarm must treat missing data as breaching: no health-check,
+ * availability or completed-backup data point means nothing answered or nothing ran, and with
+ * `missing`/`notBreaching` the alarm would stay OK (or go to INSUFFICIENT_DATA, which notifies
+ * no one) exactly when it matters.
+ */
+export const MISSING_DATA_BREACHES: readonly MetricKind[] = [
+  "serviceHealthyPercent",
+  "availabilityPercent",
+  "backupAgeHours",
+];
 
 const HOUR = 3600;
 
@@ -85,8 +103,18 @@ function cloudWatchAlarm(
   const period = periodOf(props);
   const periods = asNumber(props.evaluationPeriods);
   const duration = period !== undefined && periods !== undefined ? period * periods : undefined;
-  const common = { name, who, resource, severity: tag(props, "severity") };
-  if (floorOf(name)?.metric === "backupAgeHours") {
+  const metric = floorOf(name)?.metric;
+  const problems: string[] = [];
+  if (metric !== undefined && MISSING_DATA_BREACHES.includes(metric)) {
+    const missing = props.treatMissingData;
+    if (missing !== "breaching") {
+      problems.push(
+        `${who} treats missing data as ${typeof missing === "string" ? missing : "missing (the default)"}, so it stays quiet when no data arrives; set treatMissingData to breaching.`,
+      );
+    }
+  }
+  const common = { name, who, resource, severity: tag(props, "severity"), problems };
+  if (metric === "backupAgeHours") {
     const countsMissingJobs =
       (operator === "LessThanThreshold" && threshold !== undefined && threshold >= 1) ||
       (operator === "LessThanOrEqualToThreshold" && threshold !== undefined && threshold >= 0);
@@ -144,6 +172,7 @@ export function cloudWatchAlarms(
     }));
     if (read === UNKNOWN) complete = false;
     if (read === UNKNOWN || read.name === undefined) continue;
+    const problems = gaps.read(() => eventRuleProblems(resource, read.name as string));
     eventRules.push({
       name: read.name,
       who: read.name,
@@ -152,13 +181,69 @@ export function cloudWatchAlarms(
       firstEvaluation: true,
       durationSeconds: 0,
       onEvents: true,
+      problems: problems === UNKNOWN ? [] : problems,
     });
   }
   return { alarms, eventRules, unjudged, complete };
 }
 
-function prometheusAlarm(rule: PrometheusRule, resource: PolicyResource): ObservedAlarm {
+/** The failed states of AWS Backup job events: `detail.state` (backup and copy jobs) or
+ * `detail.status` (restore jobs) must match FAILED for a BackupFailed rule to fire on failures. */
+const FAILED = "FAILED";
+
+/**
+ * Why an EventBridge alarm rule would not fire on failed AWS Backup jobs: a disabled rule, or a
+ * pattern that does not match source aws.backup with FAILED in detail.state or detail.status.
+ */
+function eventRuleProblems(resource: PolicyResource, name: string): string[] {
+  const props = resource.props;
+  const rule = `${name}'s EventBridge rule ${resource.name}`;
+  const problems: string[] = [];
+  const state = props.state;
+  if ((state !== undefined && state !== "ENABLED") || props.isEnabled === false) {
+    problems.push(
+      `${rule} is ${typeof state === "string" ? state : "disabled"}, so it never fires; leave state unset or ENABLED.`,
+    );
+  }
+  // Read outside the try: an unknown pattern must reach PreviewGaps, not read as unparseable.
+  const text = String(props.eventPattern ?? "");
+  let pattern: unknown;
+  try {
+    pattern = JSON.parse(text);
+  } catch {
+    pattern = undefined;
+  }
+  const values = (value: unknown): unknown[] => (Array.isArray(value) ? value : [value]);
+  const isMap = (value: unknown): value is Props =>
+    typeof value === "object" && value !== null && !Array.isArray(value);
+  if (!isMap(pattern)) {
+    problems.push(`${rule} has no readable eventPattern, so it matches no failed backup job.`);
+    return problems;
+  }
+  if (!values(pattern.source).includes("aws.backup")) {
+    problems.push(
+      `${rule} does not match source aws.backup, so it never sees a failed backup job.`,
+    );
+  }
+  const detail = isMap(pattern.detail) ? pattern.detail : {};
+  if (![detail.state, detail.status].some((v) => v !== undefined && values(v).includes(FAILED))) {
+    problems.push(
+      `${rule} does not match ${FAILED} in detail.state or detail.status, so it does not fire on a failed backup job.`,
+    );
+  }
+  return problems;
+}
+
+function prometheusAlarm(
+  rule: PrometheusRule,
+  resource: PolicyResource,
+  floorOf: (name: string) => CatalogAlarm | undefined,
+): ObservedAlarm {
   const compared = trailingComparison(rule.expr);
+  const metric = floorOf(rule.alert)?.metric;
+  const value = comparedValue(rule.expr);
+  const unread =
+    metric === undefined ? [] : METRIC_SERIES[metric].filter((s) => !readsSeries(value, s));
   return {
     name: rule.alert,
     who: rule.alert,
@@ -168,6 +253,12 @@ function prometheusAlarm(rule: PrometheusRule, resource: PolicyResource): Observ
     durationSeconds: rule.forSeconds,
     firstEvaluation: rule.forSeconds === 0,
     severity: rule.severity,
+    problems:
+      unread.length === 0
+        ? []
+        : [
+            `${rule.alert} compares ${value}, which does not read ${listing(unread)}; ${metric} is computed from ${listing(METRIC_SERIES[metric as MetricKind])}.`,
+          ],
   };
 }
 
@@ -177,6 +268,7 @@ function prometheusAlarm(rule: PrometheusRule, resource: PolicyResource): Observ
  */
 export function prometheusAlarms(
   resources: readonly PolicyResource[],
+  floorOf: (name: string) => CatalogAlarm | undefined,
   gaps: PreviewGaps,
 ): { alarms: ObservedAlarm[]; files: number; complete: boolean; problems: string[] } {
   const alarms: ObservedAlarm[] = [];
@@ -186,7 +278,7 @@ export function prometheusAlarms(
     if (text === UNKNOWN) continue;
     try {
       const rules = alertingRules(parseYamlDocument(text));
-      alarms.push(...rules.map((rule) => prometheusAlarm(rule, container)));
+      alarms.push(...rules.map((rule) => prometheusAlarm(rule, container, floorOf)));
     } catch (error) {
       problems.push(`The shipped rule file ${file} does not parse: ${(error as Error).message}`);
     }
@@ -208,7 +300,7 @@ const RANK = (severity: unknown) => SEVERITIES.indexOf(severity as (typeof SEVER
 /** Where a shipped alarm is weaker than its floor, as full sentences. */
 export function judgeAlarm(observed: ObservedAlarm, floor: CatalogAlarm, tier: Tier): string[] {
   const { who } = observed;
-  const problems: string[] = [];
+  const problems: string[] = [...(observed.problems ?? [])];
   const wanted = `${floor.comparison} ${amount(floor, floor.threshold)}`;
   if (observed.onEvents) {
     // Fires on each failure event: nothing to compare but the severity.

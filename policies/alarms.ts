@@ -51,6 +51,16 @@ import { Props } from "./tier";
 
 const TOPIC = "aws:sns/topic:Topic";
 const EVENT_TARGET = "aws:cloudwatch/eventTarget:EventTarget";
+const SUBSCRIPTION = "aws:sns/topicSubscription:TopicSubscription";
+const SLACK_CHANNEL = "aws:chatbot/slackChannelConfiguration:SlackChannelConfiguration";
+
+/** The channel an SNS subscription protocol delivers to (as components/alarms/aws-topics.ts
+ * subscribes them); other protocols (sqs, lambda, http, …) reach no person on the floor's list. */
+const PROTOCOL_CHANNELS: Readonly<Record<string, Channel>> = {
+  email: "email",
+  sms: "sms",
+  https: "webhook",
+};
 const PROMETHEUS_YML = "/prometheus.yml";
 const ALERTMANAGER_YML = "/alertmanager.yml";
 
@@ -130,7 +140,12 @@ function catalogOnDocker(
   gaps: PreviewGaps,
   report: ReportViolation,
 ): void {
-  const { alarms, files, complete, problems } = prometheusAlarms(resources, gaps);
+  const byName = new Map(floor.map((a) => [a.name, a]));
+  const { alarms, files, complete, problems } = prometheusAlarms(
+    resources,
+    (n) => byName.get(n),
+    gaps,
+  );
   reportAll(report, problems);
   if (files === 0) {
     report(
@@ -171,19 +186,86 @@ function actionProblems(
     );
 }
 
-function deliveryOnAws(
+/**
+ * The channels one SNS topic reaches: its e-mail, SMS and HTTPS subscriptions (linked through the
+ * `topic` input) and the AWS Chatbot Slack channels whose `snsTopicArns` come from it. `complete`
+ * is false when a subscription's protocol or endpoint is unknown during preview.
+ */
+function topicChannels(
+  topic: PolicyResource,
   resources: readonly PolicyResource[],
+  gaps: PreviewGaps,
+): { channels: Set<Channel>; complete: boolean } {
+  const fromTopic = (r: PolicyResource, key: string) =>
+    dependencies(r, key, TOPIC).some((t) => t.urn === topic.urn);
+  const channels = new Set<Channel>();
+  let complete = true;
+  for (const subscription of ofType(resources, SUBSCRIPTION).filter((s) => fromTopic(s, "topic"))) {
+    const read = gaps.read(() => ({
+      protocol: subscription.props.protocol,
+      endpoint: subscription.props.endpoint,
+    }));
+    if (read === UNKNOWN) {
+      complete = false;
+      continue;
+    }
+    const channel = PROTOCOL_CHANNELS[String(read.protocol)];
+    // A subscription without an endpoint delivers to no one.
+    if (channel && typeof read.endpoint === "string" && read.endpoint.trim() !== "") {
+      channels.add(channel);
+    }
+  }
+  if (ofType(resources, SLACK_CHANNEL).some((c) => fromTopic(c, "snsTopicArns"))) {
+    channels.add("slack");
+  }
+  return { channels, complete };
+}
+
+/** Each severity topic reaches the channels its severity's floor requires. */
+function topicRouting(
+  resources: readonly PolicyResource[],
+  required: Readonly<Record<Severity, readonly Channel[]>>,
+  tier: Tier,
   gaps: PreviewGaps,
   report: ReportViolation,
 ): void {
+  for (const topic of ofType(resources, TOPIC)) {
+    const severity = gaps.read(() => tag(topic.props, "severity"));
+    if (severity === UNKNOWN || !(SEVERITIES as readonly unknown[]).includes(severity)) continue;
+    const { channels, complete } = topicChannels(topic, resources, gaps);
+    const missing = required[severity as Severity].filter((c) => !channels.has(c));
+    if (missing.length === 0 || !complete) continue;
+    report(
+      channels.size === 0
+        ? `${severity} topic ${topic.name} reaches no one but the ${tier} floor needs ${listing(missing)}.`
+        : `${severity} topic ${topic.name} reaches ${listing([...channels])} but the ${tier} floor also needs ${listing(missing)}.`,
+      topic.urn,
+    );
+  }
+}
+
+function deliveryOnAws(
+  resources: readonly PolicyResource[],
+  required: Readonly<Record<Severity, readonly Channel[]>>,
+  tier: Tier,
+  gaps: PreviewGaps,
+  report: ReportViolation,
+): void {
+  topicRouting(resources, required, tier, gaps, report);
   for (const alarm of ofType(resources, METRIC_ALARM)) {
     const read = gaps.read(() => ({
       name: tag(alarm.props, "alarm") ?? alarm.name,
       watches: tag(alarm.props, "watches"),
       severity: tag(alarm.props, "severity"),
+      actionsEnabled: alarm.props.actionsEnabled,
     }));
     if (read === UNKNOWN) continue;
     const who = read.watches ? `${read.name} (watching ${read.watches})` : read.name;
+    if (read.actionsEnabled === false) {
+      // CloudWatch still changes state but runs none of the actions: nobody hears of it.
+      report(`${who} has actionsEnabled false, so its alarm reaches no one.`, alarm.urn);
+      continue;
+    }
     if (!(SEVERITIES as readonly unknown[]).includes(read.severity)) {
       report(
         `${who} has no severity tag (warning or critical), so its topic cannot be checked.`,
@@ -443,7 +525,7 @@ export const alarmPolicies = [
     {
       name: "webstack-alarms-delivery",
       description:
-        "Every alarm notifies people of its severity: on AWS its alarm and OK actions go to the SNS topic tagged with its severity; on Docker, Alertmanager routes each severity to receivers covering the tier's notification floor.",
+        "Every alarm notifies people of its severity: on AWS its actions are enabled and its alarm and OK actions go to the SNS topic tagged with its severity, whose subscriptions and AWS Chatbot Slack channel cover the tier's notification floor; on Docker, Alertmanager routes each severity to receivers covering the tier's notification floor.",
       severity: "high",
       configSchema: { properties: { channels: tierChannelsSchema } },
     },
@@ -460,7 +542,7 @@ export const alarmPolicies = [
         ]),
       ) as Record<Severity, Channel[]>;
       const targets = stackTargets(args.resources);
-      if (targets.aws) deliveryOnAws(args.resources, gaps, report);
+      if (targets.aws) deliveryOnAws(args.resources, required, tier, gaps, report);
       if (targets.docker) deliveryOnDocker(args.resources, required, tier, gaps, report);
       gaps.rethrow();
     },

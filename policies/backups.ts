@@ -15,6 +15,7 @@ import {
   BackupTier,
 } from "../components/catalog/backups";
 import { awsScheduleIntervalSeconds, cronIntervalSeconds } from "../components/catalog/cron";
+import { uploadsBackupRule } from "../components/backups/aws-plan";
 import type { Tier } from "../components/catalog/tiers";
 import { crontabJobs, CrontabJob, retentionVariable, scriptDefaults } from "./backup-job-text";
 import { stackPolicy } from "./define";
@@ -26,10 +27,12 @@ import {
   dependencies,
   describeInterval,
   isBackupJob,
+  isStringArray,
   isMysqlServer,
   isRedisNode,
   listing,
   ofType,
+  peek,
   PreviewGaps,
   shippedFiles,
   stackTargets,
@@ -46,6 +49,9 @@ const VAULT_LOCK = "aws:backup/vaultLockConfiguration:VaultLockConfiguration";
 const KMS_KEY = "aws:kms/key:Key";
 const RESTORE_PLAN = "aws:backup/restoreTestingPlan:RestoreTestingPlan";
 const RESTORE_SELECTION = "aws:backup/restoreTestingSelection:RestoreTestingSelection";
+const BUCKETS = ["aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"];
+/** The component that owns the application's uploads bucket (components/backups/aws-uploads.ts). */
+const UPLOADS_STORE = "webstack:ops:UploadsStore";
 const CUSTOMER_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/;
 const DAY = 86_400;
 
@@ -84,6 +90,8 @@ export function floorTiers(
 
 const days = (n: number) => (n === Infinity ? "forever" : `${n} day${n === 1 ? "" : "s"}`);
 const DATABASE_KINDS: readonly BackupKind[] = ["mysql-full", "mysql-binlog"];
+/** Tiers every Docker backup job runs whatever databases the stack has (REQUIREMENTS §5). */
+const FILE_KINDS: readonly BackupKind[] = ["files", "config"];
 
 // ---- webstack-backups-coverage on AWS
 
@@ -175,6 +183,57 @@ function selectionPicks(
       (t) => t.type === "STRINGEQUALS" && t.key === BACKUP_TAG_KEY && t.value === tagValue,
     ) || dependencies(selection, "resources").some((d) => d.urn === primary.urn)
   );
+}
+
+/**
+ * The application's uploads bucket: a bucket whose URN says an UploadsStore component owns it
+ * (the engine writes the parent types into every child's URN).
+ */
+function isUploadsBucket(resource: PolicyResource): boolean {
+  return BUCKETS.includes(resource.type) && resource.urn.includes(`${UPLOADS_STORE}$`);
+}
+
+/**
+ * Buckets are backed up as the files tier: the uploads bucket must be picked by a backup
+ * selection, and every bucket a selection picks (by its `resources`) must be under a plan that
+ * meets the files tier (components/backups/aws-plan.ts uploadsBackupRule).
+ */
+function bucketCoverage(
+  resources: readonly PolicyResource[],
+  filesRule: AwsBackupRule,
+  gaps: PreviewGaps,
+  report: ReportViolation,
+): void {
+  const selections = ofType(resources, SELECTION);
+  const plans = new Map<string, PolicyResource>();
+  for (const bucket of resources.filter((r) => BUCKETS.includes(r.type))) {
+    const picking = selections.filter((s) =>
+      dependencies(s, "resources").some((d) => d.urn === bucket.urn),
+    );
+    if (picking.length === 0) {
+      if (isUploadsBucket(bucket)) {
+        report(
+          `No backup selection picks the uploads bucket ${bucket.name}, so uploaded files are never backed up.`,
+          bucket.urn,
+        );
+      }
+      continue;
+    }
+    for (const selection of picking) {
+      const own = dependencies(selection, "planId", PLAN);
+      if (own.length === 0) {
+        report(
+          `Backup selection ${selection.name} picks bucket ${bucket.name} but its plan is not a backup plan of this stack, so its rules cannot be checked.`,
+          selection.urn,
+        );
+      }
+      own.forEach((plan) => plans.set(plan.urn, plan));
+    }
+  }
+  for (const plan of plans.values()) {
+    const problems = gaps.read(() => planProblems(plan, [filesRule]));
+    if (problems !== UNKNOWN) problems.forEach((p) => report(p, plan.urn));
+  }
 }
 
 function coverageOnAws(
@@ -375,6 +434,7 @@ function coverageOnDocker(
   if (mysql.length === 0 && redis.length === 0) return;
   const required: BackupKind[] = [
     ...(mysql.length > 0 ? DATABASE_KINDS : []),
+    ...FILE_KINDS,
     ...(redis.length > 0 ? (["redis"] as const) : []),
   ];
   const jobs = backupJobs(resources, gaps);
@@ -387,6 +447,94 @@ function coverageOnDocker(
 }
 
 // ---- webstack-backups-restore-test
+
+/**
+ * Why a restore testing plan does not test this stack's vault. A wildcard `*` is refused: it lets
+ * the test pick the newest recovery point of any vault in the account (another stack's, a copy
+ * elsewhere), so a passing test would not show that this vault's backups restore. The vault must
+ * be listed, by an ARN taken from the Vault resource (the input's recorded dependency) or a
+ * literal ARN ending in the vault's name.
+ */
+function includedVaultProblem(
+  plan: PolicyResource,
+  vaults: readonly PolicyResource[],
+  gaps: PreviewGaps,
+): string | undefined {
+  const linked = dependencies(plan, "recoveryPointSelection", VAULT).length > 0;
+  const what = `Restore testing plan ${plan.name}`;
+  const includeVaults = () =>
+    (plan.props.recoveryPointSelection as Props | undefined)?.includeVaults;
+  let include: (string | undefined)[];
+  if (linked) {
+    // The input came from a Vault of the stack: a value unknown in preview is that vault's ARN,
+    // so only known values are read (undefined marks an unknown one).
+    const list = peek(() => includeVaults() ?? null);
+    if (list === undefined) return undefined;
+    include = Array.isArray(list)
+      ? Array.from({ length: list.length }, (_, i) => peek(() => String(list[i])))
+      : [];
+  } else {
+    const read = gaps.read(() => {
+      const list = includeVaults();
+      return isStringArray(list) ? list : [];
+    });
+    if (read === UNKNOWN) return undefined;
+    include = read;
+  }
+  if (include.length === 0) {
+    return `${what} includes no vault (recoveryPointSelection.includeVaults), so it tests no recovery point.`;
+  }
+  const listed = include.filter((v): v is string => v !== undefined && v !== "*");
+  if (listed.length === 0 && !include.includes(undefined)) {
+    return `${what} picks recovery points from every vault ("*"), so a passing test does not show this stack's vault restores; list the vault's ARN in includeVaults.`;
+  }
+  const names = vaults.flatMap((v) => {
+    const name = gaps.read(() => v.props.name);
+    return typeof name === "string" ? [name] : [];
+  });
+  const named = listed.some((arn) => names.some((n) => arn.endsWith(`:backup-vault:${n}`)));
+  if (linked || named) return undefined;
+  return `${what} includes ${listing(listed)}, which is no backup vault of this stack.`;
+}
+
+/** Why a restore testing selection picks no RDS primary of the stack (nothing to restore). */
+function restoreTargetProblem(
+  selection: PolicyResource,
+  primaries: readonly PolicyResource[],
+  gaps: PreviewGaps,
+): string | undefined {
+  const read = gaps.read(() => {
+    const conditions = (selection.props.protectedResourceConditions ?? {}) as Props;
+    const pairs = (value: unknown) =>
+      (Array.isArray(value) ? (value as Props[]) : []).map((c) => ({
+        key: String(c.key),
+        value: String(c.value),
+      }));
+    return {
+      arns: isStringArray(selection.props.protectedResourceArns)
+        ? selection.props.protectedResourceArns
+        : [],
+      equals: pairs(conditions.stringEquals),
+      notEquals: pairs(conditions.stringNotEquals),
+    };
+  });
+  if (read === UNKNOWN) return undefined;
+  const what = `Restore testing selection ${selection.name}`;
+  if (read.arns.length === 0 && read.equals.length === 0 && read.notEquals.length === 0) {
+    return `${what} targets nothing: protectedResourceArns and protectedResourceConditions are empty.`;
+  }
+  // Tag conditions must hold for some RDS primary of the stack, or the test restores nothing.
+  const tagConditions = read.equals.filter((c) => c.key.startsWith("aws:ResourceTag/"));
+  if (tagConditions.length === 0) return undefined;
+  const matches = primaries.some((primary) =>
+    tagConditions.every(
+      (c) =>
+        gaps.read(() => tag(primary.props, c.key.slice("aws:ResourceTag/".length))) === c.value,
+    ),
+  );
+  if (matches) return undefined;
+  return `${what} matches no RDS primary of this stack (${tagConditions.map((c) => `${c.key}=${c.value}`).join(", ")}).`;
+}
 
 function restoreTestOnAws(
   resources: readonly PolicyResource[],
@@ -403,7 +551,13 @@ function restoreTestOnAws(
     return;
   }
   const selections = ofType(resources, RESTORE_SELECTION);
+  const vaults = ofType(resources, VAULT);
+  const primaries = ofType(resources, RDS_INSTANCE).filter(
+    (r) => gaps.read(() => !r.props.replicateSourceDb) === true,
+  );
   for (const plan of plans) {
+    const vaultProblem = includedVaultProblem(plan, vaults, gaps);
+    if (vaultProblem) report(vaultProblem, plan.urn);
     const interval = gaps.read(() => {
       try {
         return awsScheduleIntervalSeconds(String(plan.props.scheduleExpression));
@@ -419,12 +573,16 @@ function restoreTestOnAws(
         plan.urn,
       );
     }
-    const testsRds = selections.some(
+    const rdsSelections = selections.filter(
       (s) =>
         dependencies(s, "restoreTestingPlanName").some((d) => d.urn === plan.urn) &&
         gaps.read(() => s.props.protectedResourceType) === "RDS",
     );
-    if (!testsRds && !gaps.any) {
+    const targetProblems = rdsSelections.map((s) => restoreTargetProblem(s, primaries, gaps));
+    rdsSelections.forEach((s, i) => {
+      if (targetProblems[i]) report(targetProblems[i], s.urn);
+    });
+    if (rdsSelections.length === 0 && !gaps.any) {
       report(
         `Restore testing plan ${plan.name} tests no RDS database: no restore testing selection of type RDS belongs to it.`,
         plan.urn,
@@ -526,7 +684,7 @@ export const backupPolicies = [
     {
       name: "webstack-backups-coverage",
       description:
-        "Every database is backed up at least as often and kept at least as long as the backup catalog says: on AWS each RDS primary is tagged for and picked by a backup selection whose plan meets the catalog's rules (continuous backup included); on Docker the backup job's crontab schedules each database tier, its retention is not lowered, and it dumps a MySQL server of the stack.",
+        "Every database is backed up at least as often and kept at least as long as the backup catalog says: on AWS each RDS primary is tagged for and picked by a backup selection whose plan meets the catalog's rules (continuous backup included), and the uploads bucket is picked by a plan meeting the files tier; on Docker the backup job's crontab schedules each database tier, the files and config tiers, its retention is not lowered, and it dumps a MySQL server of the stack.",
       severity: "critical",
       configSchema: {
         properties: {
@@ -544,7 +702,10 @@ export const backupPolicies = [
       const { tighten } = args.getConfig<{ tighten?: Record<string, TierTightening> }>();
       const tiers = floorTiers(tighten);
       const targets = stackTargets(args.resources);
-      if (targets.aws) coverageOnAws(args.resources, awsBackupRules(tiers), gaps, report);
+      if (targets.aws) {
+        coverageOnAws(args.resources, awsBackupRules(tiers), gaps, report);
+        bucketCoverage(args.resources, uploadsBackupRule(tiers), gaps, report);
+      }
       if (targets.docker) coverageOnDocker(args.resources, tiers, gaps, report);
       gaps.rethrow();
     },
@@ -553,7 +714,7 @@ export const backupPolicies = [
     {
       name: "webstack-backups-restore-test",
       description:
-        "Backups are test-restored at least weekly: on AWS, in tiers whose floor requires it (staging, prod), by a restore testing plan with an RDS selection; on Docker, in every tier, by the backup job's restore-test crontab line (REQUIREMENTS §5: the same verification as AWS, and it costs nothing there).",
+        "Backups are test-restored at least weekly: on AWS, in tiers whose floor requires it (staging, prod), by a restore testing plan that includes the stack's vault (not the wildcard) with an RDS selection that targets the stack's databases; on Docker, in every tier, by the backup job's restore-test crontab line (REQUIREMENTS §5: the same verification as AWS, and it costs nothing there).",
       severity: "high",
       configSchema: {
         properties: {

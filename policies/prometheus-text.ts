@@ -69,6 +69,22 @@ export function trailingComparison(
   return { comparison: match[1].startsWith(">") ? "above" : "below", threshold: Number(match[2]) };
 }
 
+/** An expression without its trailing comparison (`<value> > 80` → `<value>`). */
+export function comparedValue(expr: string): string {
+  return expr.replace(/\s(>=|<=|>|<)\s*(bool\s+)?[-+]?[\d.]+(?:e[-+]?\d+)?\s*$/i, "").trim();
+}
+
+/**
+ * Whether a PromQL expression reads the series `name`: the metric name appears as a word outside
+ * string literals and label matchers (so `{job="node_cpu_seconds_total"}` does not count).
+ */
+export function readsSeries(expr: string, name: string): boolean {
+  const bare = expr
+    .replace(/"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|`[^`]*`/g, '""')
+    .replace(/\{[^}]*\}/g, "{}");
+  return new RegExp(`(^|[^A-Za-z0-9_:])${name}($|[^A-Za-z0-9_:])`).test(bare);
+}
+
 // ---- alertmanager.yml
 
 const MATCHER = /^\s*([A-Za-z_][A-Za-z0-9_]*)\s*(=~|!~|!=|=)\s*"?(.*?)"?\s*$/;

@@ -1,8 +1,11 @@
 // Alarm stack policies: compliant AWS (staging, prod) and Docker (dev, test) stacks built from the
 // real catalog and renderers, then one property changed at a time with the exact message.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { unknownStringValue, unknownNumberValue } = require("@pulumi/policy/proxy");
-import { ALARM_FLOORS, AlarmRule } from "../../components/catalog/alarms";
+const proxy = require("@pulumi/policy/proxy");
+const { unknownStringValue, unknownNumberValue, unknownBooleanValue } = proxy;
+import { ALARM_FLOORS, AlarmRule, METRICS, MetricKind } from "../../components/catalog/alarms";
+import { alarmValueExpression, METRIC_SERIES } from "../../components/alarms/prometheus-rules";
+import { readsSeries } from "../../policies/prometheus-text";
 import { FakeResource, resultOf, violations } from "../support/policy";
 import {
   awsStack,
@@ -12,6 +15,8 @@ import {
   METRIC_ALARM,
   RDS,
   renderedPrometheusYml,
+  SLACK_CHANNEL,
+  SUBSCRIPTION,
   without,
 } from "../support/operations";
 
@@ -25,6 +30,8 @@ const CPU = "webstack-prod-HostCpuHigh-app-hosts";
 const PRIMARY_DISK = "webstack-prod-DiskSpaceCritical-rds-primary";
 const alarmProps = (name: string) =>
   (prod.find((r) => r.name === name) as FakeResource).props as Record<string, unknown>;
+const eventPattern = (rule: string) =>
+  JSON.parse(alarmProps(rule).eventPattern as string) as Record<string, unknown>;
 
 /** The Docker stack with one catalog alarm changed before the rule file is rendered. */
 const dockerWith = (tier: "dev" | "test", name: string, change: Partial<AlarmRule>) =>
@@ -45,6 +52,23 @@ describe("compliant stacks pass", () => {
       expect(await violations(policy, stack)).toEqual([]);
     },
   );
+
+  test("the prod fixture routes every topic, us-east-1's included, to the prod floor", () => {
+    const subscribed = (topic: string) =>
+      prod
+        .filter((r) => r.type === SUBSCRIPTION && r.dependsOn?.topic?.includes(topic))
+        .map((r) => r.props.protocol)
+        .sort();
+    expect(subscribed("alerts-warning")).toEqual(["email"]);
+    expect(subscribed("alerts-critical")).toEqual(["email", "sms"]);
+    expect(subscribed("alerts-us-east-1-critical")).toEqual(["email", "sms"]);
+    const slack = prod.find((r) => r.type === SLACK_CHANNEL) as FakeResource;
+    expect(slack.dependsOn?.snsTopicArns).toEqual([
+      "alerts-warning",
+      "alerts-critical",
+      "alerts-us-east-1-critical",
+    ]);
+  });
 
   test("the prod fixture has every catalog alarm, per RDS instance and per Redis node group", () => {
     const tagged = prod.filter((r) => r.type === METRIC_ALARM);
@@ -131,6 +155,75 @@ describe(`${CATALOG} on AWS`, () => {
       }),
       [
         "DiskSpaceCritical (watching webstack-prod-mysql-primary) is warning but the prod floor makes it critical.",
+      ],
+    ],
+    [
+      "ServiceDown treating missing data as missing",
+      changed(prod, "webstack-prod-ServiceDown-load-balancer", {
+        props: { treatMissingData: "missing" },
+      }),
+      [
+        "ServiceDown treats missing data as missing, so it stays quiet when no data arrives; set treatMissingData to breaching.",
+      ],
+    ],
+    [
+      "AvailabilityLow leaving treatMissingData at its default",
+      changed(prod, "webstack-prod-AvailabilityLow-health-check", {
+        props: { treatMissingData: undefined },
+      }),
+      [
+        "AvailabilityLow treats missing data as missing (the default), so it stays quiet when no data arrives; set treatMissingData to breaching.",
+      ],
+    ],
+    [
+      "BackupStale treating missing data as not breaching",
+      changed(prod, "webstack-prod-BackupStale-backup-vault", {
+        props: { treatMissingData: "notBreaching" },
+      }),
+      [
+        "BackupStale treats missing data as notBreaching, so it stays quiet when no data arrives; set treatMissingData to breaching.",
+      ],
+    ],
+    [
+      "the backup-job BackupFailed rule disabled",
+      changed(prod, "backup-failed-backup-jobs", { props: { state: "DISABLED" } }),
+      [
+        "BackupFailed's EventBridge rule backup-failed-backup-jobs is DISABLED, so it never fires; leave state unset or ENABLED.",
+      ],
+    ],
+    [
+      "the backup-job BackupFailed rule listening to another source",
+      changed(prod, "backup-failed-backup-jobs", {
+        props: {
+          eventPattern: JSON.stringify({
+            ...eventPattern("backup-failed-backup-jobs"),
+            source: ["aws.rds"],
+          }),
+        },
+      }),
+      [
+        "BackupFailed's EventBridge rule backup-failed-backup-jobs does not match source aws.backup, so it never sees a failed backup job.",
+      ],
+    ],
+    [
+      "the restore-job BackupFailed rule matching only aborted jobs",
+      changed(prod, "backup-failed-restore-jobs", {
+        props: {
+          eventPattern: JSON.stringify({
+            ...eventPattern("backup-failed-restore-jobs"),
+            detail: { status: ["ABORTED"] },
+          }),
+        },
+      }),
+      [
+        "BackupFailed's EventBridge rule backup-failed-restore-jobs does not match FAILED in detail.state or detail.status, so it does not fire on a failed backup job.",
+      ],
+    ],
+    [
+      "the backup-job BackupFailed rule without a pattern",
+      changed(prod, "backup-failed-backup-jobs", { props: { eventPattern: undefined } }),
+      [
+        "BackupFailed's EventBridge rule backup-failed-backup-jobs has no readable eventPattern, so it matches no failed backup job.",
       ],
     ],
     [
@@ -253,6 +346,36 @@ describe(`${CATALOG} on Docker`, () => {
     ]);
   });
 
+  test("a constant in place of the metric is refused: the rule must read the renderer's series", async () => {
+    const text = rulesText(dockerStack("dev")).replace(
+      /expr: 100 \* sum by \(instance\) .* > 80\n/,
+      "expr: vector(0) > 80\n",
+    );
+    expect(await violations(CATALOG, withRulesText(text))).toEqual([
+      "HostCpuHigh compares vector(0), which does not read node_cpu_seconds_total; hostCpuPercent is computed from node_cpu_seconds_total.",
+    ]);
+  });
+
+  test("a series named only in a label matcher is not read", async () => {
+    const text = rulesText(dockerStack("dev")).replace(
+      /expr: 100 \* redis_memory_used_bytes .* > 85\n/,
+      'expr: 100 * redis_memory_used_bytes / max(up{job="redis_memory_max_bytes"}) > 85\n',
+    );
+    expect(await violations(CATALOG, withRulesText(text))).toEqual([
+      'RedisMemoryHigh compares 100 * redis_memory_used_bytes / max(up{job="redis_memory_max_bytes"}), which does not read redis_memory_max_bytes; redisMemoryPercent is computed from redis_memory_used_bytes and redis_memory_max_bytes.',
+    ]);
+  });
+
+  test("the series table matches the renderer: each kind's expression reads every listed series", () => {
+    const kinds = Object.keys(METRICS) as MetricKind[];
+    for (const kind of kinds) {
+      const alarm = ALARM_FLOORS.dev.find((a) => a.metric === kind) as AlarmRule;
+      const expression = alarmValueExpression(alarm);
+      expect(METRIC_SERIES[kind].filter((s) => !readsSeries(expression, s))).toEqual([]);
+    }
+    expect(Object.keys(METRIC_SERIES).sort()).toEqual([...kinds].sort());
+  });
+
   test("a rule file that does not parse is reported, not skipped", async () => {
     const [message] = await violations(CATALOG, withRulesText("groups: [\n"));
     expect(message).toMatch(
@@ -301,6 +424,59 @@ describe(`${DELIVERY}`, () => {
       ],
     ],
     [
+      "the CPU alarm's actions disabled",
+      changed(prod, CPU, { props: { actionsEnabled: false } }),
+      ["HostCpuHigh has actionsEnabled false, so its alarm reaches no one."],
+    ],
+    [
+      "prod's critical topic without its SMS subscription",
+      without(prod, (r) => r.name === "alerts-critical-sms-0"),
+      ["critical topic alerts-critical reaches email and slack but the prod floor also needs sms."],
+    ],
+    [
+      "the us-east-1 critical topic (Route 53's) without subscriptions",
+      without(prod, (r) => r.type === SUBSCRIPTION && r.name.startsWith("alerts-us-east-1-")),
+      [
+        "critical topic alerts-us-east-1-critical reaches slack but the prod floor also needs email and sms.",
+      ],
+    ],
+    [
+      "the warning e-mail subscription turned into an SQS queue",
+      changed(prod, "alerts-warning-email-0", {
+        props: { protocol: "sqs", endpoint: "arn:aws:sqs:eu-central-1:123456789012:q" },
+      }),
+      ["warning topic alerts-warning reaches slack but the prod floor also needs email."],
+    ],
+    [
+      "the warning e-mail subscription with no address",
+      changed(prod, "alerts-warning-email-0", { props: { endpoint: "" } }),
+      ["warning topic alerts-warning reaches slack but the prod floor also needs email."],
+    ],
+    [
+      "the warning subscription linked to no topic of the stack",
+      changed(prod, "alerts-warning-email-0", { dependsOn: {} }),
+      ["warning topic alerts-warning reaches slack but the prod floor also needs email."],
+    ],
+    [
+      "Chatbot not listening to the warning topic",
+      changed(prod, "alerts-slack", {
+        dependsOn: { snsTopicArns: ["alerts-critical", "alerts-us-east-1-critical"] },
+      }),
+      ["warning topic alerts-warning reaches email but the prod floor also needs slack."],
+    ],
+    [
+      "no Chatbot configuration and no subscription on staging's warning topic",
+      without(
+        awsStack("staging"),
+        (r) => r.type === SLACK_CHANNEL || r.name === "alerts-warning-email-0",
+      ),
+      [
+        "warning topic alerts-warning reaches no one but the staging floor needs email and slack.",
+        "critical topic alerts-critical reaches email but the staging floor also needs slack.",
+        "critical topic alerts-us-east-1-critical reaches email but the staging floor also needs slack.",
+      ],
+    ],
+    [
       "test's critical alerts only logged",
       dockerStack("test", { routes: { warning: ["email"], critical: ["log"] } }),
       ["critical alerts reach log but the test floor also needs email."],
@@ -327,6 +503,14 @@ describe(`${DELIVERY}`, () => {
     const config = { [DELIVERY]: { channels: { dev: { critical: ["email"] } } } };
     expect(await violations(DELIVERY, dockerStack("dev"), config)).toEqual([
       "critical alerts reach log but the dev floor also needs email.",
+    ]);
+  });
+
+  test("pack config may add channels to an AWS tier's floor: staging's critical topics need SMS", async () => {
+    const config = { [DELIVERY]: { channels: { staging: { critical: ["sms"] } } } };
+    expect(await violations(DELIVERY, awsStack("staging"), config)).toEqual([
+      "critical topic alerts-critical reaches email and slack but the staging floor also needs sms.",
+      "critical topic alerts-us-east-1-critical reaches email and slack but the staging floor also needs sms.",
     ]);
   });
 
@@ -439,6 +623,31 @@ describe("values unknown during preview", () => {
     expect((await resultOf(CATALOG, stack)).notes).toEqual([
       expect.stringContaining("can't run during preview"),
     ]);
+  });
+
+  test("an unknown subscription protocol is a note, while a known routing gap is still reported", async () => {
+    const stack = without(
+      changed(prod, "alerts-critical-sms-0", { props: { protocol: unknownStringValue } }),
+      (r) => r.name === "alerts-warning-email-0",
+    );
+    const result = await resultOf(DELIVERY, stack);
+    expect(result.violations.map((v) => v.message)).toEqual([
+      "warning topic alerts-warning reaches slack but the prod floor also needs email.",
+    ]);
+    expect(result.notes).toEqual([expect.stringContaining("can't run during preview")]);
+  });
+
+  test("an unknown event pattern or actionsEnabled is a note, not a pass and not a crash", async () => {
+    const pattern = changed(prod, "backup-failed-backup-jobs", {
+      props: { eventPattern: unknownStringValue },
+    });
+    const catalog = await resultOf(CATALOG, pattern);
+    expect(catalog.violations).toEqual([]);
+    expect(catalog.notes).toEqual([expect.stringContaining("can't run during preview")]);
+    const actions = changed(prod, CPU, { props: { actionsEnabled: unknownBooleanValue } });
+    const delivery = await resultOf(DELIVERY, actions);
+    expect(delivery.violations).toEqual([]);
+    expect(delivery.notes).toEqual([expect.stringContaining("can't run during preview")]);
   });
 
   test("an unknown alertmanager.yml (a secret-bearing file) is a note, not a pass", async () => {

@@ -4,13 +4,18 @@
 const { unknownStringValue, unknownArrayValue } = require("@pulumi/policy/proxy");
 import { awsBackupRules, BACKUP_TIERS } from "../../components/catalog/backups";
 import { renderBackupScript, renderCrontab } from "../../components/backups/backup-script";
+import { uploadsBackupRule } from "../../components/backups/aws-plan";
+import { policies } from "../../policies/policies";
+import { evaluatePolicies } from "../../tools/policy/evaluate";
 import { FakeResource, resultOf, tagsFor, violations } from "../support/policy";
+import { synth } from "../support/program";
 import {
   awsDatabases,
   awsStack,
   BACKUP_SCRIPT_PATH,
   changed,
   dockerStack,
+  planRules,
   RESTORE_PLAN,
   RESTORE_SELECTION,
   SELECTION,
@@ -47,6 +52,10 @@ function withRule(
     },
   });
 }
+
+const filesRule = uploadsBackupRule(BACKUP_TIERS);
+const recoveryPoints = (prod.find((r) => r.name === "restore-test") as FakeResource).props
+  .recoveryPointSelection as Record<string, unknown>;
 
 const crontabWithout = (job: string) =>
   renderCrontab()
@@ -133,6 +142,34 @@ describe(`${COVERAGE} on AWS`, () => {
       ["Backup plan backup-plan keeps point-in-time recovery 3 days but the floor is 7 days."],
     ],
     [
+      "uploaded files kept 30 days",
+      changed(prod, "uploads-plan", {
+        props: {
+          rules: planRules([{ ...filesRule, deleteAfterDays: 30 }], "webstack-prod-backups"),
+        },
+      }),
+      ['Backup plan uploads-plan rule "files" keeps backups 30 days but the floor is 90 days.'],
+    ],
+    [
+      "uploaded files backed up weekly",
+      changed(prod, "uploads-plan", {
+        props: {
+          rules: planRules(
+            [{ ...filesRule, schedule: "cron(0 3 ? * SUN *)" }],
+            "webstack-prod-backups",
+          ),
+        },
+      }),
+      ['Backup plan uploads-plan rule "files" runs every 7 days but the floor is every 1 day.'],
+    ],
+    [
+      "the uploads selection's plan outside the stack",
+      changed(prod, "uploads-selection", { dependsOn: { resources: ["uploads-bucket"] } }),
+      [
+        "Backup selection uploads-selection picks bucket uploads-bucket but its plan is not a backup plan of this stack, so its rules cannot be checked.",
+      ],
+    ],
+    [
       "a schedule AWS would refuse",
       withRule(prod, "weekly", { schedule: "cron(0 2 1 * SUN *)" }),
       [
@@ -167,6 +204,25 @@ describe(`${COVERAGE} on AWS`, () => {
     ]);
   });
 
+  test("the real prod program's uploads bucket, left out of every selection, is refused", async () => {
+    // Only the engine's URN says which bucket is the uploads store's (its parent type is in it),
+    // so this runs the real program rather than a hand-made stack.
+    const run = await synth("prod");
+    const bucket = run.resources.find((r) => r.urn.includes("webstack:ops:UploadsStore$"));
+    expect(bucket?.type).toBe("aws:s3/bucket:Bucket");
+    const unselected = run.resources.filter(
+      (r) => !(r.type === SELECTION && r.propertyDependencies.resources?.includes(bucket!.urn)),
+    );
+    expect(unselected).toHaveLength(run.resources.length - 1);
+    const coverage = policies.filter((p) => p.name === COVERAGE);
+    const [before] = await evaluatePolicies(coverage, run.resources);
+    const [after] = await evaluatePolicies(coverage, unselected);
+    expect(before.violations).toEqual([]);
+    expect(after.violations.map((v) => v.message)).toEqual([
+      `No backup selection picks the uploads bucket ${bucket!.name}, so uploaded files are never backed up.`,
+    ]);
+  }, 60_000);
+
   test("a replica needs no backup tag of its own", async () => {
     const replica = awsDatabases("prod").find((r) => r.name === "mysql-replica-1")!;
     expect(replica.props.tags).not.toHaveProperty("webstack-backup");
@@ -185,6 +241,23 @@ describe(`${COVERAGE} on Docker`, () => {
       "the Redis line missing while Redis runs",
       dockerStack("test", { crontab: crontabWithout("redis") }),
       ["The backup job's crontab has no redis line; the floor backs it up every 1 day."],
+    ],
+    [
+      "the files (uploads) line missing from the crontab",
+      dockerStack("dev", { crontab: crontabWithout("files") }),
+      ["The backup job's crontab has no files line; the floor backs it up every 1 day."],
+    ],
+    [
+      "the config line missing from the crontab",
+      dockerStack("test", { crontab: crontabWithout("config") }),
+      ["The backup job's crontab has no config line; the floor backs it up every 7 days."],
+    ],
+    [
+      "uploaded files kept 30 days by the environment",
+      dockerStack("dev", { backupEnv: ["RETENTION_DAYS_FILES=30"] }),
+      [
+        "The backup job keeps files backups 30 days (RETENTION_DAYS_FILES=30 in its environment) but the floor is 90 days.",
+      ],
     ],
     [
       "the full dump every other day",
@@ -256,7 +329,7 @@ describe(`${COVERAGE} on Docker`, () => {
       "no backup job",
       without(dockerStack("dev"), (r) => r.name === "backup"),
       [
-        "No backup job container ships a crontab, so mysql-full, mysql-binlog and redis are never backed up.",
+        "No backup job container ships a crontab, so mysql-full, mysql-binlog, files, config and redis are never backed up.",
       ],
     ],
   ])("%s", async (_, stack, expected) => {
@@ -284,6 +357,63 @@ describe(`${RESTORE}`, () => {
       ],
     ],
     [
+      "prod's restore test picking recovery points from every vault",
+      changed(prod, "restore-test", {
+        props: { recoveryPointSelection: { ...recoveryPoints, includeVaults: ["*"] } },
+        dependsOn: {},
+      }),
+      [
+        "Restore testing plan restore-test picks recovery points from every vault (\"*\"), so a passing test does not show this stack's vault restores; list the vault's ARN in includeVaults.",
+      ],
+    ],
+    [
+      "staging's restore test including another stack's vault",
+      changed(staging, "restore-test", {
+        props: {
+          recoveryPointSelection: {
+            ...recoveryPoints,
+            includeVaults: ["arn:aws:backup:eu-central-1:123456789012:backup-vault:other"],
+          },
+        },
+        dependsOn: {},
+      }),
+      [
+        "Restore testing plan restore-test includes arn:aws:backup:eu-central-1:123456789012:backup-vault:other, which is no backup vault of this stack.",
+      ],
+    ],
+    [
+      "prod's restore test including no vault",
+      changed(prod, "restore-test", {
+        props: { recoveryPointSelection: { ...recoveryPoints, includeVaults: [] } },
+        dependsOn: {},
+      }),
+      [
+        "Restore testing plan restore-test includes no vault (recoveryPointSelection.includeVaults), so it tests no recovery point.",
+      ],
+    ],
+    [
+      "prod's restore selection targeting nothing",
+      changed(prod, "restore-test-rds", {
+        props: { protectedResourceArns: [], protectedResourceConditions: undefined },
+      }),
+      [
+        "Restore testing selection restore-test-rds targets nothing: protectedResourceArns and protectedResourceConditions are empty.",
+      ],
+    ],
+    [
+      "prod's restore selection matching a tag no database carries",
+      changed(prod, "restore-test-rds", {
+        props: {
+          protectedResourceConditions: {
+            stringEquals: [{ key: "aws:ResourceTag/webstack-backup", value: "other" }],
+          },
+        },
+      }),
+      [
+        "Restore testing selection restore-test-rds matches no RDS primary of this stack (aws:ResourceTag/webstack-backup=other).",
+      ],
+    ],
+    [
       "dev on Docker without the restore-test line",
       dockerStack("dev", { crontab: crontabWithout("restore-test") }),
       ["The backup job's crontab has no restore-test line, so backups are never test-restored."],
@@ -305,6 +435,10 @@ describe(`${RESTORE}`, () => {
     expect(await violations(RESTORE, dev, { [RESTORE]: { required: { dev: true } } })).toEqual([
       "dev requires a restore test at least every 7 days, but no restore testing plan exists.",
     ]);
+  });
+
+  test("a literal ARN of the stack's vault is as good as one taken from the Vault resource", async () => {
+    expect(await violations(RESTORE, changed(prod, "restore-test", { dependsOn: {} }))).toEqual([]);
   });
 
   test("pack config may shorten the interval, never lengthen it", async () => {
@@ -347,6 +481,7 @@ describe(`${VAULT_POLICY}`, () => {
       [
         "No AWS Backup vault exists to hold this stack's database backups.",
         "Backup plan backup-plan stores its backups in no backup vault of this stack.",
+        "Backup plan uploads-plan stores its backups in no backup vault of this stack.",
       ],
     ],
   ])("%s", async (_, stack, expected) => {
@@ -375,6 +510,49 @@ describe("values unknown during preview", () => {
     const stack = changed(prod, "backup-plan", { props: { rules: unknownArrayValue } });
     const result = await resultOf(COVERAGE, stack);
     expect(result.violations).toEqual([]);
+    expect(result.notes).toEqual([expect.stringContaining("can't run during preview")]);
+  });
+
+  test("unknown includeVaults or restore targets are a note, not a pass and not a crash", async () => {
+    const vaults = changed(prod, "restore-test", {
+      props: { recoveryPointSelection: { ...recoveryPoints, includeVaults: unknownArrayValue } },
+      dependsOn: {},
+    });
+    const targets = changed(prod, "restore-test-rds", {
+      props: { protectedResourceArns: unknownArrayValue },
+    });
+    for (const stack of [vaults, targets]) {
+      const result = await resultOf(RESTORE, stack);
+      expect(result.violations).toEqual([]);
+      expect(result.notes).toEqual([expect.stringContaining("can't run during preview")]);
+    }
+  });
+
+  test("a vault ARN unknown in preview passes when it comes from the stack's Vault, else it is a note", async () => {
+    const unknownArn = { ...recoveryPoints, includeVaults: [unknownStringValue] };
+    const fromVault = changed(prod, "restore-test", {
+      props: { recoveryPointSelection: unknownArn },
+    });
+    expect(await resultOf(RESTORE, fromVault)).toMatchObject({ violations: [], notes: [] });
+    const orphan = changed(prod, "restore-test", {
+      props: { recoveryPointSelection: unknownArn },
+      dependsOn: {},
+    });
+    const result = await resultOf(RESTORE, orphan);
+    expect(result.violations).toEqual([]);
+    expect(result.notes).toEqual([expect.stringContaining("can't run during preview")]);
+  });
+
+  test("unknown uploads plan rules are a note while a known database gap is still reported", async () => {
+    const stack = changed(
+      withRule(prod, "daily", { lifecycle: { deleteAfter: 7 } }),
+      "uploads-plan",
+      { props: { rules: unknownArrayValue } },
+    );
+    const result = await resultOf(COVERAGE, stack);
+    expect(result.violations.map((v) => v.message)).toEqual([
+      'Backup plan backup-plan rule "daily" keeps backups 7 days but the floor is 30 days.',
+    ]);
     expect(result.notes).toEqual([expect.stringContaining("can't run during preview")]);
   });
 

@@ -9,7 +9,13 @@ import {
   Severity,
   SEVERITIES,
 } from "../../components/catalog/alarms";
-import { awsBackupRules, BACKUP_TAG_KEY, BACKUP_TIERS } from "../../components/catalog/backups";
+import {
+  AwsBackupRule,
+  awsBackupRules,
+  BACKUP_TAG_KEY,
+  BACKUP_TIERS,
+} from "../../components/catalog/backups";
+import { uploadsBackupRule } from "../../components/backups/aws-plan";
 import {
   AlarmBinding,
   bindCloudWatchAlarm,
@@ -18,6 +24,7 @@ import {
   Placeholder,
 } from "../../components/alarms/cloudwatch-specs";
 import { renderAlertmanagerConfig } from "../../components/alarms/alertmanager-config";
+import { plannedSubscriptions, slackSeverities } from "../../components/alarms/aws-delivery";
 import { renderPrometheusConfig } from "../../components/alarms/prometheus-config";
 import { renderPrometheusRules } from "../../components/alarms/prometheus-rules";
 import { renderBackupScript, renderCrontab } from "../../components/backups/backup-script";
@@ -25,6 +32,8 @@ import { FakeResource, tagsFor } from "./policy";
 
 export const METRIC_ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm";
 export const TOPIC = "aws:sns/topic:Topic";
+export const SUBSCRIPTION = "aws:sns/topicSubscription:TopicSubscription";
+export const SLACK_CHANNEL = "aws:chatbot/slackChannelConfiguration:SlackChannelConfiguration";
 export const EVENT_RULE = "aws:cloudwatch/eventRule:EventRule";
 export const EVENT_TARGET = "aws:cloudwatch/eventTarget:EventTarget";
 export const RDS = "aws:rds/instance:Instance";
@@ -34,12 +43,21 @@ export const KMS_KEY = "aws:kms/key:Key";
 export const VAULT_LOCK = "aws:backup/vaultLockConfiguration:VaultLockConfiguration";
 export const PLAN = "aws:backup/plan:Plan";
 export const SELECTION = "aws:backup/selection:Selection";
+export const BUCKET = "aws:s3/bucket:Bucket";
 export const RESTORE_PLAN = "aws:backup/restoreTestingPlan:RestoreTestingPlan";
 export const RESTORE_SELECTION = "aws:backup/restoreTestingSelection:RestoreTestingSelection";
 export const CONTAINER = "docker:index/container:Container";
 
 const ACCOUNT = "123456789012";
-const topicName = (severity: Severity) => `alerts-${severity}`;
+/** Topic resource name: one per severity in the stack's region, plus us-east-1's for Route 53. */
+const topicName = (severity: Severity, region?: string) =>
+  region ? `alerts-${region}-${severity}` : `alerts-${severity}`;
+
+/** Routes per AWS tier, as the stack files set them (staging: no SMS; prod: SMS for critical). */
+export const AWS_ROUTES: Readonly<Record<string, Record<Severity, Channel[]>>> = {
+  staging: { warning: ["email", "slack"], critical: ["email", "slack"] },
+  prod: { warning: ["email", "slack"], critical: ["email", "slack", "sms"] },
+};
 
 /** Identifiers of the AWS stack's databases, named as the program names them. */
 export function awsIds(tier: string) {
@@ -65,11 +83,60 @@ const PLACEHOLDERS: Partial<Record<Placeholder, string>> = {
 export function awsAlarmResources(tier: "staging" | "prod"): FakeResource[] {
   const ids = awsIds(tier);
   const tags = tagsFor(tier);
-  const resources: FakeResource[] = SEVERITIES.map((severity) => ({
-    type: TOPIC,
-    name: topicName(severity),
-    props: { tags: { ...tags, severity } },
-  }));
+  const resources: FakeResource[] = [];
+  const specs = cloudWatchAlarmSpecs(ALARM_FLOORS[tier]);
+  // As components/alarms/aws-topics.ts: a topic per severity and region the alarms need, each
+  // subscribed as the stack's routes ask; Chatbot listens to every Slack-routed topic.
+  const recipients = {
+    routes: AWS_ROUTES[tier],
+    emails: ["ops@example.com"],
+    smsNumbers: ["+15555550100"],
+  };
+  const topics: { severity: Severity; region?: string }[] = [
+    ...SEVERITIES.map((severity) => ({ severity })),
+    ...[...new Set(specs.flatMap((s) => (s.region ? [s.region] : [])))].map((region) => ({
+      severity: "critical" as const,
+      region,
+    })),
+  ];
+  for (const { severity, region } of topics) {
+    const name = topicName(severity, region);
+    resources.push({
+      type: TOPIC,
+      name,
+      props: { name, ...(region ? { region } : {}), tags: { ...tags, severity } },
+    });
+    for (const planned of plannedSubscriptions(severity, recipients)) {
+      resources.push({
+        type: SUBSCRIPTION,
+        name: `${name}-${planned.key}`,
+        props: {
+          ...(region ? { region } : {}),
+          topic: `arn:aws:sns:${region ?? "eu-central-1"}:${ACCOUNT}:${name}`,
+          protocol: planned.protocol,
+          endpoint: planned.endpoint,
+        },
+        dependsOn: { topic: [name] },
+      });
+    }
+  }
+  const slackTopics = topics.filter((t) => slackSeverities(recipients).includes(t.severity));
+  resources.push({
+    type: SLACK_CHANNEL,
+    name: "alerts-slack",
+    props: {
+      region: "us-west-2",
+      configurationName: `webstack-${tier}-alarms`,
+      slackTeamId: "T0EXAMPLE",
+      slackChannelId: "C0EXAMPLE",
+      snsTopicArns: slackTopics.map(
+        (t) =>
+          `arn:aws:sns:${t.region ?? "eu-central-1"}:${ACCOUNT}:${topicName(t.severity, t.region)}`,
+      ),
+      tags,
+    },
+    dependsOn: { snsTopicArns: slackTopics.map((t) => topicName(t.severity, t.region)) },
+  });
   const alarm = (
     spec: ReturnType<typeof cloudWatchAlarmSpecs>[number],
     resource?: string,
@@ -77,7 +144,7 @@ export function awsAlarmResources(tier: "staging" | "prod"): FakeResource[] {
     binding: AlarmBinding<string> = { stack: tier },
   ): FakeResource => {
     const { topic, ...bound } = bindCloudWatchAlarm(spec, { ...binding, stack: tier, resource });
-    const topicArn = `arn:aws:sns:eu-central-1:${ACCOUNT}:${topicName(topic)}`;
+    const topicArn = `arn:aws:sns:${bound.region ?? "eu-central-1"}:${ACCOUNT}:${topicName(topic, bound.region)}`;
     return {
       type: METRIC_ALARM,
       name: bound.name,
@@ -92,11 +159,14 @@ export function awsAlarmResources(tier: "staging" | "prod"): FakeResource[] {
           ...(watches ? { watches } : {}),
         },
       },
-      dependsOn: { alarmActions: [topicName(topic)], okActions: [topicName(topic)] },
+      dependsOn: {
+        alarmActions: [topicName(topic, bound.region)],
+        okActions: [topicName(topic, bound.region)],
+      },
     };
   };
   const constants = { allocatedStorageBytes: 100 * 2 ** 30, maxConnections: 1000 };
-  for (const spec of cloudWatchAlarmSpecs(ALARM_FLOORS[tier])) {
+  for (const spec of specs) {
     const rds = (id: string, suffix: string) =>
       alarm(spec, suffix, id, {
         stack: tier,
@@ -176,10 +246,26 @@ export function awsDatabases(tier: string): FakeResource[] {
   ];
 }
 
-/** AWS Backup for the stack: key, vault (locked where asked), plan, selection, restore test. */
+/** Plan rules as components/backups/aws.ts writes them from catalog rules. */
+export function planRules(rules: readonly AwsBackupRule[], vaultName: string) {
+  return rules.map((rule) => ({
+    ruleName: rule.ruleName,
+    schedule: rule.schedule,
+    enableContinuousBackup: rule.enableContinuousBackup,
+    lifecycle: { deleteAfter: rule.deleteAfterDays },
+    targetVaultName: vaultName,
+  }));
+}
+
+/**
+ * AWS Backup for the stack: key, vault (locked where asked), the databases' plan and tag
+ * selection, the uploads bucket under its own files-tier plan, and the weekly restore test of
+ * the vault's RDS recovery points.
+ */
 export function awsBackupResources(tier: string, options: { lock: boolean }): FakeResource[] {
   const tags = tagsFor(tier);
   const vaultName = `webstack-${tier}-backups`;
+  const vaultArn = `arn:aws:backup:eu-central-1:${ACCOUNT}:backup-vault:${vaultName}`;
   const resources: FakeResource[] = [
     { type: KMS_KEY, name: "backup-key", props: { enableKeyRotation: true, tags } },
     {
@@ -197,13 +283,7 @@ export function awsBackupResources(tier: string, options: { lock: boolean }): Fa
       name: "backup-plan",
       props: {
         name: `webstack-${tier}`,
-        rules: awsBackupRules(BACKUP_TIERS).map((rule) => ({
-          ruleName: rule.ruleName,
-          schedule: rule.schedule,
-          enableContinuousBackup: rule.enableContinuousBackup,
-          lifecycle: { deleteAfter: rule.deleteAfterDays },
-          targetVaultName: vaultName,
-        })),
+        rules: planRules(awsBackupRules(BACKUP_TIERS), vaultName),
         tags,
       },
       dependsOn: { rules: ["backup-vault"] },
@@ -218,15 +298,42 @@ export function awsBackupResources(tier: string, options: { lock: boolean }): Fa
       },
       dependsOn: { planId: ["backup-plan"] },
     },
+    { type: BUCKET, name: "uploads-bucket", props: { forceDestroy: false, tags } },
+    {
+      type: PLAN,
+      name: "uploads-plan",
+      props: {
+        name: `webstack-${tier}-uploads`,
+        rules: planRules([uploadsBackupRule(BACKUP_TIERS)], vaultName),
+        tags,
+      },
+      dependsOn: { rules: ["backup-vault"] },
+    },
+    {
+      type: SELECTION,
+      name: "uploads-selection",
+      props: {
+        planId: "<uploads plan id>",
+        iamRoleArn: `arn:aws:iam::${ACCOUNT}:role/backup`,
+        resources: [`arn:aws:s3:::webstack-${tier}-uploads`],
+      },
+      dependsOn: { planId: ["uploads-plan"], resources: ["uploads-bucket"] },
+    },
     {
       type: RESTORE_PLAN,
       name: "restore-test",
       props: {
         name: `webstack_${tier}_restore_test`,
         scheduleExpression: "cron(0 5 ? * SUN *)",
-        recoveryPointSelection: { algorithm: "LATEST_WITHIN_WINDOW", includeVaults: ["*"] },
+        recoveryPointSelection: {
+          algorithm: "LATEST_WITHIN_WINDOW",
+          includeVaults: [vaultArn],
+          recoveryPointTypes: ["SNAPSHOT"],
+          selectionWindowDays: 7,
+        },
         tags,
       },
+      dependsOn: { recoveryPointSelection: ["backup-vault"] },
     },
     {
       type: RESTORE_SELECTION,
@@ -235,6 +342,10 @@ export function awsBackupResources(tier: string, options: { lock: boolean }): Fa
         name: "rds",
         restoreTestingPlanName: `webstack_${tier}_restore_test`,
         protectedResourceType: "RDS",
+        protectedResourceArns: ["*"],
+        protectedResourceConditions: {
+          stringEquals: [{ key: `aws:ResourceTag/${BACKUP_TAG_KEY}`, value: `webstack-${tier}` }],
+        },
         iamRoleArn: `arn:aws:iam::${ACCOUNT}:role/restore-test`,
       },
       dependsOn: { restoreTestingPlanName: ["restore-test"] },
