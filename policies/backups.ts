@@ -50,8 +50,8 @@ const KMS_KEY = "aws:kms/key:Key";
 const RESTORE_PLAN = "aws:backup/restoreTestingPlan:RestoreTestingPlan";
 const RESTORE_SELECTION = "aws:backup/restoreTestingSelection:RestoreTestingSelection";
 const BUCKETS = ["aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"];
-/** The component that owns the application's uploads bucket (components/backups/aws-uploads.ts). */
-const UPLOADS_STORE = "webstack:ops:UploadsStore";
+/** The component that owns the application's uploads bucket (components/storage/aws.ts). */
+const UPLOADS_STORE = "webstack:storage:UploadsBucket";
 const CUSTOMER_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/;
 const DAY = 86_400;
 
@@ -186,7 +186,7 @@ function selectionPicks(
 }
 
 /**
- * The application's uploads bucket: a bucket whose URN says an UploadsStore component owns it
+ * The application's uploads bucket: a bucket whose URN says an UploadsBucket component owns it
  * (the engine writes the parent types into every child's URN).
  */
 function isUploadsBucket(resource: PolicyResource): boolean {

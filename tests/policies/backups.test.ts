@@ -205,10 +205,10 @@ describe(`${COVERAGE} on AWS`, () => {
   });
 
   test("the real prod program's uploads bucket, left out of every selection, is refused", async () => {
-    // Only the engine's URN says which bucket is the uploads store's (its parent type is in it),
+    // Only the engine's URN says which bucket is the uploads bucket (its parent type is in it),
     // so this runs the real program rather than a hand-made stack.
     const run = await synth("prod");
-    const bucket = run.resources.find((r) => r.urn.includes("webstack:ops:UploadsStore$"));
+    const bucket = run.resources.find((r) => r.urn.includes("webstack:storage:UploadsBucket$"));
     expect(bucket?.type).toBe("aws:s3/bucket:Bucket");
     const unselected = run.resources.filter(
       (r) => !(r.type === SELECTION && r.propertyDependencies.resources?.includes(bucket!.urn)),
