@@ -23,6 +23,7 @@ export const AWS_TAGGABLE_TYPES: ReadonlySet<string> = new Set([
   "aws:ec2/securityGroup:SecurityGroup",
   "aws:ec2/subnet:Subnet",
   "aws:ec2/vpc:Vpc",
+  "aws:ec2/vpcEndpoint:VpcEndpoint",
   "aws:ec2/flowLog:FlowLog",
   "aws:elasticache/parameterGroup:ParameterGroup",
   "aws:elasticache/replicationGroup:ReplicationGroup",

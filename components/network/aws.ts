@@ -1,11 +1,13 @@
 // AWS network: a VPC across 2–3 AZs with public subnets (load balancer, NAT) and private subnets
 // (app hosts, databases), and one security group per tier wired so that only 80/443 is open to the
 // internet and each inner tier accepts traffic only from the tier in front of it. No SSH anywhere:
-// hosts are reached through SSM.
+// hosts are reached through SSM. S3 traffic from the private subnets stays on AWS's network through
+// a gateway endpoint instead of the NAT gateways.
 import * as pulumi from "@pulumi/pulumi";
 // One module per resource: the ec2 and vpc barrels pull in hundreds of declaration files and
 // would double the project's type-check time (see bench/foundation.sh).
 import { getAvailabilityZonesOutput } from "@pulumi/aws/getAvailabilityZones";
+import { getRegionOutput } from "@pulumi/aws/getRegion";
 import { DefaultSecurityGroup } from "@pulumi/aws/ec2/defaultSecurityGroup";
 import { Eip } from "@pulumi/aws/ec2/eip";
 import { InternetGateway } from "@pulumi/aws/ec2/internetGateway";
@@ -16,6 +18,7 @@ import { RouteTableAssociation } from "@pulumi/aws/ec2/routeTableAssociation";
 import { SecurityGroup } from "@pulumi/aws/ec2/securityGroup";
 import { Subnet } from "@pulumi/aws/ec2/subnet";
 import { Vpc } from "@pulumi/aws/ec2/vpc";
+import { VpcEndpoint } from "@pulumi/aws/ec2/vpcEndpoint";
 import { SecurityGroupEgressRule } from "@pulumi/aws/vpc/securityGroupEgressRule";
 import { SecurityGroupIngressRule } from "@pulumi/aws/vpc/securityGroupIngressRule";
 import { planSubnets } from "./cidr";
@@ -120,7 +123,7 @@ export class AwsNetwork extends pulumi.ComponentResource implements AwsNetworkOu
       );
     });
 
-    const privateSubnets = plan.privateCidrs.map((cidrBlock, i) => {
+    const privateZones = plan.privateCidrs.map((cidrBlock, i) => {
       const subnet = new Subnet(
         `${name}-private-${i}`,
         {
@@ -151,8 +154,31 @@ export class AwsNetwork extends pulumi.ComponentResource implements AwsNetworkOu
         { subnetId: subnet.id, routeTableId: routes.id },
         parent,
       );
-      return subnet;
+      return { subnet, routes };
     });
+
+    // The app hosts read and write the uploads bucket, and their agents fetch from S3 (the
+    // CloudWatch agent package, image layers when the app images live in ECR, possibly the apt
+    // mirrors). Through the NAT gateways every one of those bytes is billed as NAT data processing;
+    // a gateway endpoint costs nothing, keeps the traffic on AWS's network and needs no security
+    // group change (the hosts still connect to S3's public addresses on 443, now routed through
+    // the region's S3 prefix list). Only the private route tables get it: nothing in the public
+    // subnets talks to S3 itself (ELB delivers the ALB's access logs from outside the VPC).
+    // No endpoint policy, on purpose: once this route exists same-region S3 traffic has no other
+    // path, so a policy limited to the account's buckets (aws:ResourceAccount) would break the
+    // CloudWatch agent download and ECR pulls at boot, which come from AWS-owned buckets. Who may
+    // use our buckets is the instance role's IAM policy and the buckets' own policies' business.
+    new VpcEndpoint(
+      `${name}-s3`,
+      {
+        vpcId: network.id,
+        vpcEndpointType: "Gateway",
+        serviceName: pulumi.interpolate`com.amazonaws.${getRegionOutput({}, parent).region}.s3`,
+        routeTableIds: privateZones.map(({ routes }) => routes.id),
+        tags: { Name: `${name}-s3` },
+      },
+      parent,
+    );
 
     // Groups are created empty (the provider removes AWS's allow-all egress) and every permitted
     // flow is one rule resource below, so the whole security model reads top to bottom.
@@ -256,7 +282,7 @@ export class AwsNetwork extends pulumi.ComponentResource implements AwsNetworkOu
 
     this.vpcId = network.id;
     this.publicSubnetIds = publicSubnets.map((s) => s.id);
-    this.privateSubnetIds = privateSubnets.map((s) => s.id);
+    this.privateSubnetIds = privateZones.map(({ subnet }) => subnet.id);
     this.loadBalancerSecurityGroupId = loadBalancer.id;
     this.appSecurityGroupId = app.id;
     this.databaseSecurityGroupId = database.id;

@@ -13,6 +13,7 @@ import { idOf, inputsOf, ofType, stackConfig, synth, withSection } from "../supp
 const INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
 const EGRESS = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule";
 const SG = "aws:ec2/securityGroup:SecurityGroup";
+const ENDPOINT = "aws:ec2/vpcEndpoint:VpcEndpoint";
 
 const runs: Record<string, StackRun> = {};
 beforeAll(async () => {
@@ -69,6 +70,59 @@ describe.each(["staging", "prod"])("%s AWS network", (stack) => {
     for (const nat of nats) expect(publicSubnetIds).toContain(inputsOf(nat).subnetId);
   });
 
+  test("the network component registers exactly these resources", () => {
+    const counts: Record<string, number> = {};
+    for (const r of runs[stack].resources.filter((r) => r.parent === `${stack}-network`)) {
+      counts[r.type] = (counts[r.type] ?? 0) + 1;
+    }
+    const nats = stack === "prod" ? 3 : 1;
+    expect(counts).toEqual({
+      "aws:ec2/vpc:Vpc": 1,
+      "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup": 1,
+      "aws:ec2/internetGateway:InternetGateway": 1,
+      "aws:ec2/subnet:Subnet": 2 * azs,
+      "aws:ec2/routeTable:RouteTable": 1 + azs,
+      "aws:ec2/route:Route": 1 + azs,
+      "aws:ec2/routeTableAssociation:RouteTableAssociation": 2 * azs,
+      "aws:ec2/eip:Eip": nats,
+      "aws:ec2/natGateway:NatGateway": nats,
+      [ENDPOINT]: 1,
+      [SG]: 4,
+      [INGRESS]: 5,
+      [EGRESS]: 5,
+    });
+  });
+
+  test("S3 bypasses NAT: a gateway endpoint on exactly the private subnets' route tables", () => {
+    const run = runs[stack];
+    const privateSubnetIds = new Set(
+      ofType(run, "aws:ec2/subnet:Subnet")
+        .filter((subnet) => (inputsOf(subnet).tags as Record<string, string>).tier === "private")
+        .map(idOf),
+    );
+    const privateTables = ofType(run, "aws:ec2/routeTableAssociation:RouteTableAssociation")
+      .map(inputsOf)
+      .filter((a) => privateSubnetIds.has(a.subnetId as string))
+      .map((a) => a.routeTableId as string);
+    const [publicTable] = ofType(run, "aws:ec2/route:Route")
+      .map(inputsOf)
+      .filter((r) => r.gatewayId !== undefined)
+      .map((r) => r.routeTableId as string);
+
+    const endpoints = ofType(run, ENDPOINT);
+    expect(endpoints).toHaveLength(1);
+    const endpoint = inputsOf(endpoints[0]);
+    expect(endpoint.vpcEndpointType).toBe("Gateway");
+    // The provider's region, as getRegion reports it.
+    expect(endpoint.serviceName).toBe("com.amazonaws.<computed:aws:index/getRegion.region>.s3");
+    expect(endpoint.vpcId).toBe(idOf(ofType(run, "aws:ec2/vpc:Vpc")[0]));
+    expect(privateTables).toHaveLength(azs);
+    expect([...(endpoint.routeTableIds as string[])].sort()).toEqual([...privateTables].sort());
+    expect(endpoint.routeTableIds).not.toContain(publicTable);
+    // Full access on purpose: AWS-owned buckets (the CloudWatch agent download) must stay reachable.
+    expect(endpoint.policy).toBeUndefined();
+  });
+
   test("ingress: only the load balancer is open to the internet, on 80 and 443", () => {
     expect(flows(runs[stack], INGRESS)).toEqual([
       "app tcp/443 lb",
@@ -107,6 +161,10 @@ describe.each(["dev", "test"])("%s Docker network", (stack) => {
       [`webstack-${stack}-data`, true],
       [`webstack-${stack}-edge`, false],
     ]);
+  });
+
+  test("no VPC endpoint: the Docker target has no VPC", () => {
+    expect(ofType(runs[stack], ENDPOINT)).toEqual([]);
   });
 });
 
