@@ -1,8 +1,8 @@
 // AWS network: a VPC across 2–3 AZs with public subnets (load balancer, NAT) and private subnets
 // (app hosts, databases), and one security group per tier wired so that only 80/443 is open to the
 // internet and each inner tier accepts traffic only from the tier in front of it. No SSH anywhere:
-// hosts are reached through SSM. S3 traffic from the private subnets stays on AWS's network through
-// a gateway endpoint instead of the NAT gateways.
+// hosts are reached through SSM. S3 traffic from the private subnets takes a gateway endpoint, not
+// the NAT gateways.
 import * as pulumi from "@pulumi/pulumi";
 // One module per resource: the ec2 and vpc barrels pull in hundreds of declaration files and
 // would double the project's type-check time (see bench/foundation.sh).
@@ -160,10 +160,11 @@ export class AwsNetwork extends pulumi.ComponentResource implements AwsNetworkOu
     // The app hosts read and write the uploads bucket, and their agents fetch from S3 (the
     // CloudWatch agent package, image layers when the app images live in ECR, possibly the apt
     // mirrors). Through the NAT gateways every one of those bytes is billed as NAT data processing;
-    // a gateway endpoint costs nothing, keeps the traffic on AWS's network and needs no security
-    // group change (the hosts still connect to S3's public addresses on 443, now routed through
-    // the region's S3 prefix list). Only the private route tables get it: nothing in the public
-    // subnets talks to S3 itself (ELB delivers the ALB's access logs from outside the VPC).
+    // a gateway endpoint costs nothing, takes the NAT gateway (and, with one NAT, its AZ) out of
+    // the path, and needs no security group change (the hosts still connect to S3's public
+    // addresses on 443, now routed through the region's S3 prefix list). Only the private route
+    // tables get it: nothing in the public subnets talks to S3 itself (ELB delivers the ALB's
+    // access logs from outside the VPC).
     // No endpoint policy, on purpose: once this route exists same-region S3 traffic has no other
     // path, so a policy limited to the account's buckets (aws:ResourceAccount) would break the
     // CloudWatch agent download and ECR pulls at boot, which come from AWS-owned buckets. Who may

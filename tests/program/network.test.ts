@@ -119,7 +119,7 @@ describe.each(["staging", "prod"])("%s AWS network", (stack) => {
     expect(privateTables).toHaveLength(azs);
     expect([...(endpoint.routeTableIds as string[])].sort()).toEqual([...privateTables].sort());
     expect(endpoint.routeTableIds).not.toContain(publicTable);
-    // Full access on purpose: AWS-owned buckets (the CloudWatch agent download) must stay reachable.
+    // Full access on purpose: AWS-owned buckets (the CloudWatch agent package) stay reachable.
     expect(endpoint.policy).toBeUndefined();
   });
 
