@@ -4,9 +4,17 @@
 // Alertmanager 0.25 reads `smtp_auth_password_file`, slack `api_url_file` and `http_config.
 // authorization.credentials_file`. It has no `url_file` for webhooks (0.26+): a webhook or SMS
 // gateway URL that is itself the secret is written into the text, and the caller must then treat
-// the whole file as a secret (`alertmanagerConfigHoldsSecret`).
+// the whole file as a secret (`alertmanagerConfigHoldsSecret`). The always-firing Watchdog of the
+// rule file goes to a receiver without integrations, so it proves the pipeline without paging.
 import { stringify } from "yaml";
 import { Channel, CHANNELS, Severity, SEVERITIES } from "../catalog/alarms";
+import { WATCHDOG_ALERT } from "./monitoring-rules";
+
+/**
+ * The receiver the Watchdog alert reaches: no integration, so it notifies no one but stays listed
+ * in Alertmanager's UI and API. Not a channel name, so no severity route can pick it.
+ */
+export const WATCHDOG_RECEIVER = "watchdog";
 
 /** Where the container finds each secret file, relative to `secretsDir`. */
 export const ALERTMANAGER_SECRET_FILES = {
@@ -307,7 +315,14 @@ export function renderAlertmanagerConfig(spec: AlertmanagerSpec): string {
       group_wait: seconds(timing.groupWaitSeconds),
       group_interval: seconds(timing.groupIntervalSeconds),
       repeat_interval: seconds(timing.repeatIntervalSeconds),
-      routes: [severityRoute("critical"), severityRoute("warning")],
+      routes: [
+        // First, and without `continue`: the always-firing alert must never reach a channel.
+        // A dead man's switch (a heartbeat URL that pages when the alert stops arriving) would be
+        // a webhook on this route with a repeat_interval shorter than its timeout.
+        { matchers: [`alertname="${WATCHDOG_ALERT}"`], receiver: WATCHDOG_RECEIVER },
+        severityRoute("critical"),
+        severityRoute("warning"),
+      ],
     },
     // A critical alert on the same thing silences its warning twin (replica lag, certificates).
     inhibit_rules: [
@@ -317,7 +332,10 @@ export function renderAlertmanagerConfig(spec: AlertmanagerSpec): string {
         equal: ["environment", "watches", "instance"],
       },
     ],
-    receivers: used.map((channel) => receiverFor(channel, spec, dir)),
+    receivers: [
+      ...used.map((channel) => receiverFor(channel, spec, dir)),
+      { name: WATCHDOG_RECEIVER },
+    ],
   };
   return (
     `# Rendered by webstack for ${spec.environment}. Secrets are read from files under ${dir},\n` +

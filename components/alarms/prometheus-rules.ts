@@ -2,11 +2,13 @@
 // catalog, on the standard exporters' metric names (node, mysqld, redis, blackbox), the app's
 // HTTP metrics and the backup job's textfile metrics. Every rule carries the labels `severity`,
 // `environment` and `watches` (the catalog metric kind, which Alertmanager's inhibition uses) and
-// the annotations `summary` and `runbook`.
+// the annotations `summary` and `runbook`. The Docker target's self-health rules (monitoring-
+// rules.ts: a scrape target down, the always-firing Watchdog) follow in their own group.
 import { stringify } from "yaml";
-import { alarmSummary, AlarmRule, MetricKind } from "../catalog/alarms";
+import { alarmSummary, AlarmRule, describeDuration, MetricKind } from "../catalog/alarms";
 import { BACKUP_KINDS, BACKUP_TIERS } from "../catalog/backups";
 import { cronIntervalSeconds } from "../catalog/cron";
+import { MONITORING_RULES } from "./monitoring-rules";
 
 export interface PrometheusRulesSpec {
   /** Environment name, written into every alert's `environment` label. */
@@ -154,7 +156,14 @@ export function renderPrometheusRules(spec: PrometheusRulesSpec): string {
   }
   const ctx = { backendJob: spec.backendJob, staleBackupKinds: spec.staleBackupKinds };
   const groups = new Map<string, object[]>();
+  const selfHealth = new Set(MONITORING_RULES.map((rule) => rule.alert));
   for (const alarm of spec.alarms) {
+    // Two rules of one name would share a runbook and be told apart by nobody.
+    if (selfHealth.has(alarm.name)) {
+      throw new Error(
+        `alarm ${alarm.name} is named like a monitoring self-health rule; use a name other than ${[...selfHealth].join(", ")}`,
+      );
+    }
     const group = `webstack-${spec.environment}-${GROUPS[alarm.metric]}`;
     const rule = {
       alert: alarm.name,
@@ -172,10 +181,24 @@ export function renderPrometheusRules(spec: PrometheusRulesSpec): string {
     };
     groups.set(group, [...(groups.get(group) ?? []), rule]);
   }
+  groups.set(
+    `webstack-${spec.environment}-monitoring`,
+    MONITORING_RULES.map((rule) => ({
+      alert: rule.alert,
+      expr: rule.expr,
+      ...(rule.forSeconds > 0 ? { for: promDuration(rule.forSeconds) } : {}),
+      // `watches` is the rule's own name, as for app alarms: no other alert inhibits it.
+      labels: { severity: rule.severity, environment: spec.environment, watches: rule.alert },
+      annotations: {
+        summary: rule.summary.replaceAll("{for}", describeDuration(rule.forSeconds)),
+        runbook: `${spec.runbookBaseUrl ?? ""}${rule.runbook}`,
+      },
+    })),
+  );
   const document = { groups: [...groups].map(([name, rules]) => ({ name, rules })) };
   return (
-    "# Rendered by webstack from components/catalog/alarms.ts; change the catalog or the stack\n" +
-    "# config, not this file.\n" +
+    "# Rendered by webstack from components/catalog/alarms.ts and components/alarms/monitoring-\n" +
+    "# rules.ts; change those or the stack config, not this file.\n" +
     stringify(document, { lineWidth: 0 })
   );
 }

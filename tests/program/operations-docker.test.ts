@@ -135,8 +135,19 @@ describe.each(STACKS)("%s alarms on Docker", (stack) => {
     expect(rule!.labels).toMatchObject({ severity, environment: stack });
   });
 
-  test("the rule file holds exactly the catalog's sixteen alarms", () => {
-    expect(rulesOf(stack).size).toBe(16);
+  test("the rule file holds exactly the catalog's sixteen alarms and the two self-health rules", () => {
+    expect(rulesOf(stack).size).toBe(18);
+    // Monitoring self-health, beside the catalog: any scrape target down for 5 minutes warns, and
+    // the Watchdog always fires (Alertmanager routes it to no one).
+    expect(rulesOf(stack).get("ScrapeTargetDown")).toMatchObject({
+      expr: "up == 0",
+      for: "5m",
+      labels: { severity: "warning", environment: stack },
+    });
+    expect(rulesOf(stack).get("Watchdog")).toMatchObject({
+      expr: "vector(1)",
+      labels: { severity: "none", environment: stack },
+    });
     expect(prometheusYml(stack).rule_files).toEqual(["rules/webstack.rules.yml"]);
   });
 
@@ -190,17 +201,23 @@ describe.each(STACKS)("%s alarms on Docker", (stack) => {
     expect(networks).toEqual([`${prefix}-monitoring`, `${prefix}-edge`]);
   });
 
-  test("Alertmanager has exactly the stack's receivers, one route per severity", () => {
+  test("Alertmanager has exactly the stack's receivers, one route per severity, the Watchdog's first", () => {
     const alertmanager = container(stack, "alarms-alertmanager");
     const config = parse(upload(alertmanager, "/etc/alertmanager/alertmanager.yml").content);
     const receiver = stack === "dev" ? "log" : "email";
-    expect(config.receivers.map((r: { name: string }) => r.name)).toEqual([receiver]);
+    expect(config.receivers).toEqual([
+      expect.objectContaining({ name: receiver }),
+      { name: "watchdog" },
+    ]);
     expect(
-      config.route.routes.map((r: { matchers: string[]; routes: { receiver: string }[] }) => [
-        r.matchers,
-        r.routes.map((x) => x.receiver),
-      ]),
+      config.route.routes.map(
+        (r: { matchers: string[]; receiver?: string; routes?: { receiver: string }[] }) => [
+          r.matchers,
+          r.routes ? r.routes.map((x) => x.receiver) : [r.receiver],
+        ],
+      ),
     ).toEqual([
+      [['alertname="Watchdog"'], ["watchdog"]],
       [['severity="critical"'], [receiver]],
       [['severity="warning"'], [receiver]],
     ]);
@@ -486,7 +503,11 @@ describe("a test stack routing to Slack and an authenticated SMTP relay", () => 
       ],
     ]);
     const config = parse(upload(alertmanager, "/etc/alertmanager/alertmanager.yml").content);
-    expect(config.receivers.map((r: { name: string }) => r.name)).toEqual(["email", "slack"]);
+    expect(config.receivers.map((r: { name: string }) => r.name)).toEqual([
+      "email",
+      "slack",
+      "watchdog",
+    ]);
     expect(config.global.smtp_auth_password_file).toBe("/etc/alertmanager/secrets/smtp_password");
   });
 

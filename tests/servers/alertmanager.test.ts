@@ -2,7 +2,7 @@
 // accepts it, `amtool config routes test` shows each severity reaching exactly the receivers of
 // REQUIREMENTS §1/§6, and a real Alertmanager delivers to local email, Slack and SMS sinks using
 // secrets it read from files (SMTP password, Slack URL, SMS token), with critical alerts
-// silencing their warning twins.
+// silencing their warning twins and the always-firing Watchdog reaching no one.
 import * as fs from "node:fs";
 import * as http from "node:http";
 import * as net from "node:net";
@@ -99,10 +99,25 @@ describe("Alertmanager config under amtool", () => {
       "routes",
       "test",
       `--config.file=${path.join(dir, "prod.yml")}`,
-      "alertname=Watchdog",
+      "alertname=Example",
       "severity=info",
     ]);
     expect(result.stdout.trim()).toBe("email");
+  });
+
+  test.each(TIERS)("%s: the Watchdog reaches only its receiver without integrations", (tier) => {
+    const result = run(amtool, [
+      "config",
+      "routes",
+      "test",
+      `--config.file=${path.join(dir, `${tier}.yml`)}`,
+      "--verify.receivers=watchdog",
+      "alertname=Watchdog",
+      "severity=none",
+      `environment=${tier}`,
+    ]);
+    expect(result.stdout.trim()).toBe("watchdog");
+    expect(result.status).toBe(0);
   });
 
   test("secrets are file references the container must mount, never values", () => {
@@ -278,6 +293,7 @@ describe("a real Alertmanager with the prod config", () => {
         alert("HostCpuHigh", "warning", "hostCpuPercent"),
         alert("ReplicaLagCritical", "critical", "replicaLagSeconds"),
         alert("ReplicaLagWarning", "warning", "replicaLagSeconds"),
+        alert("Watchdog", "none", "Watchdog"),
       ]),
     });
     expect(response.ok).toBe(true);
@@ -289,13 +305,17 @@ describe("a real Alertmanager with the prod config", () => {
       () => slack().length >= 3 && sms().length >= 2 && smtp.messages.length >= 3,
       { timeoutMs: 20_000, describe: () => alertmanager?.log ?? "" },
     );
-    // Give a stray warning time to arrive if routing or inhibition were wrong.
+    // Give a stray warning or Watchdog time to arrive if routing or inhibition were wrong.
     await new Promise((resolve) => setTimeout(resolve, 2500));
 
     const names = (bodies: string[]) =>
-      ["DiskSpaceCritical", "HostCpuHigh", "ReplicaLagCritical", "ReplicaLagWarning"].filter((n) =>
-        bodies.some((b) => b.includes(n)),
-      );
+      [
+        "DiskSpaceCritical",
+        "HostCpuHigh",
+        "ReplicaLagCritical",
+        "ReplicaLagWarning",
+        "Watchdog",
+      ].filter((n) => bodies.some((b) => b.includes(n)));
     expect(names(slack().map((r) => r.body))).toEqual([
       "DiskSpaceCritical",
       "HostCpuHigh",

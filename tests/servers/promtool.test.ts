@@ -1,10 +1,13 @@
 // The Prometheus rule file each Docker-or-AWS environment would ship, checked by the real promtool:
 // `promtool check rules` accepts it, and `promtool test rules` proves for EVERY alert that it fires
 // just past its threshold only once its duration has elapsed, stays quiet just inside the
-// threshold, and carries the right severity, environment and annotations.
+// threshold, and carries the right severity, environment and annotations. The Docker target's
+// self-health rules get their own cases: ScrapeTargetDown fires for a target whose `up` is 0 only
+// after 5 minutes and never for one that is up; Watchdog fires from the first evaluation.
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { stringify } from "yaml";
+import { MONITORING_RULES } from "../../components/alarms/monitoring-rules";
 import { renderPrometheusRules } from "../../components/alarms/prometheus-rules";
 import {
   ALARM_CATALOG,
@@ -249,6 +252,63 @@ function unitTests(alarms: readonly AlarmRule[], environment: string): object[] 
   });
 }
 
+/** Two scraped targets: node_exporter `app-1` down from the start, redis_exporter `redis` up. */
+function selfHealthTests(environment: string): object[] {
+  const down = { instance: "app-1", job: "node" };
+  const up = { instance: "redis", job: "redis" };
+  const targetDown = {
+    exp_labels: { ...down, severity: "warning", environment, watches: "ScrapeTargetDown" },
+    exp_annotations: {
+      summary:
+        "Prometheus cannot scrape node target app-1 for 5 minutes: the alarms on its metrics are blind",
+      runbook: "docs/operations.md#scrapetargetdown",
+    },
+  };
+  return [
+    {
+      name: "ScrapeTargetDown fires for the target that is down, only after 5 minutes",
+      interval: "1m",
+      input_series: [gauge("up", down, 0), gauge("up", up, 1)],
+      alert_rule_test: [
+        { eval_time: "4m", alertname: "ScrapeTargetDown", exp_alerts: [] },
+        { eval_time: "5m", alertname: "ScrapeTargetDown", exp_alerts: [targetDown] },
+      ],
+    },
+    {
+      name: "ScrapeTargetDown never fires for a target that is up, and clears when one returns",
+      interval: "1m",
+      // app-1 is down for 10 minutes (minutes 0-9), then scraped again.
+      input_series: [gauge("up", up, 1), { series: selector("up", down), values: "0x9 1x20" }],
+      alert_rule_test: [
+        { eval_time: "9m", alertname: "ScrapeTargetDown", exp_alerts: [targetDown] },
+        { eval_time: "10m", alertname: "ScrapeTargetDown", exp_alerts: [] },
+        { eval_time: "30m", alertname: "ScrapeTargetDown", exp_alerts: [] },
+      ],
+    },
+    {
+      name: "Watchdog fires from the first evaluation, on no series at all",
+      interval: "1m",
+      input_series: [],
+      alert_rule_test: [
+        {
+          eval_time: "0m",
+          alertname: "Watchdog",
+          exp_alerts: [
+            {
+              exp_labels: { severity: "none", environment, watches: "Watchdog" },
+              exp_annotations: {
+                summary:
+                  "Always firing: proves Prometheus evaluates rules and reaches Alertmanager",
+                runbook: "docs/operations.md#watchdog",
+              },
+            },
+          ],
+        },
+      ],
+    },
+  ];
+}
+
 function stackAlarms(tier: Tier): readonly AlarmRule[] {
   return mergeAlarms(ALARM_CATALOG, {}, tier === "prod" ? SEED_PDF_ALARMS : {});
 }
@@ -259,7 +319,7 @@ function writeRuleTests(dir: string, environment: string, alarms: readonly Alarm
   const document = {
     rule_files: ["rules.yml"],
     evaluation_interval: "1m",
-    tests: unitTests(alarms, environment),
+    tests: [...unitTests(alarms, environment), ...selfHealthTests(environment)],
   };
   fs.writeFileSync(testFile, stringify(document, { lineWidth: 0 }));
   return testFile;
@@ -284,7 +344,8 @@ describe("Prometheus rules under promtool", () => {
     const file = path.join(envDir, "rules.yml");
     fs.writeFileSync(file, renderPrometheusRules({ environment: tier, alarms }));
     const result = run(promtool, ["check", "rules", file]);
-    expect(result.stderr + result.stdout).toContain(`SUCCESS: ${alarms.length} rules found`);
+    const rules = alarms.length + MONITORING_RULES.length;
+    expect(result.stderr + result.stdout).toContain(`SUCCESS: ${rules} rules found`);
     expect(result.status).toBe(0);
   });
 

@@ -2,6 +2,7 @@
 // those tables in step with the catalogs, so a changed number cannot leave the docs behind.
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { MONITORING_RULES } from "../../components/alarms/monitoring-rules";
 import { ALARM_CATALOG, describeDuration, Unit } from "../../components/catalog/alarms";
 import { BACKUP_KINDS, BACKUP_TIERS } from "../../components/catalog/backups";
 
@@ -40,6 +41,16 @@ describe("docs/operations-catalog.md", () => {
       a.channels.join(", "),
     ]);
   });
+
+  test.each(MONITORING_RULES.map((r) => [r.alert, r] as const))(
+    "shows the self-health rule %s as shipped",
+    (_, r) => {
+      const row = rows.find((cells) => cells[0] === r.alert);
+      const duration = r.forSeconds > 0 ? describeDuration(r.forSeconds) : "—";
+      const severity = r.severity === "none" ? "`none`" : r.severity;
+      expect(row?.slice(1, 4)).toEqual([`\`${r.expr}\``, duration, severity]);
+    },
+  );
 
   test.each(BACKUP_KINDS.map((kind) => [kind]))("shows the %s backup tier as shipped", (kind) => {
     const tier = BACKUP_TIERS[kind];

@@ -1,5 +1,6 @@
 // The Prometheus rule renderer as a plain function: the labels and annotations every rule must
-// carry, the exporter metrics each alarm reads, and how stack tightening and app alarms appear.
+// carry, the exporter metrics each alarm reads, how stack tightening and app alarms appear, and the
+// Docker target's self-health rules rendered beside them.
 // (tests/servers/promtool.test.ts proves the rules' behaviour with the real promtool.)
 import { parse } from "yaml";
 import {
@@ -17,9 +18,21 @@ interface Rule {
   annotations: Record<string, string>;
 }
 
+type Group = { name: string; rules: Rule[] };
+
+function groups(text: string): Group[] {
+  return (parse(text) as { groups: Group[] }).groups;
+}
+
+/** The catalog's and the stack's alarms: every group but the self-health one. */
 function rules(text: string): Rule[] {
-  const doc = parse(text) as { groups: Array<{ name: string; rules: Rule[] }> };
-  return doc.groups.flatMap((g) => g.rules);
+  return groups(text)
+    .filter((g) => !g.name.endsWith("-monitoring"))
+    .flatMap((g) => g.rules);
+}
+
+function monitoring(text: string): Rule[] {
+  return groups(text).find((g) => g.name.endsWith("-monitoring"))?.rules ?? [];
 }
 
 function rule(all: Rule[], name: string): Rule {
@@ -29,12 +42,11 @@ function rule(all: Rule[], name: string): Rule {
 }
 
 describe("renderPrometheusRules", () => {
-  const prod = rules(
-    renderPrometheusRules({
-      environment: "prod",
-      alarms: mergeAlarms(ALARM_CATALOG, {}, SEED_PDF_ALARMS),
-    }),
-  );
+  const prodText = renderPrometheusRules({
+    environment: "prod",
+    alarms: mergeAlarms(ALARM_CATALOG, {}, SEED_PDF_ALARMS),
+  });
+  const prod = rules(prodText);
 
   test("every rule carries severity, environment, summary and runbook", () => {
     expect(prod).toHaveLength(ALARM_CATALOG.length + 3);
@@ -128,6 +140,68 @@ describe("renderPrometheusRules", () => {
     expect(slow.expr).toContain('{job="api"}');
     expect(slow.annotations.runbook).toBe(
       "https://github.com/labelmedix/webstack/blob/main/docs/operations.md#backendslow",
+    );
+  });
+
+  test("the self-health rules follow in their own group, named after the environment", () => {
+    expect(groups(prodText).map((g) => g.name)).toEqual([
+      "webstack-prod-host",
+      "webstack-prod-availability",
+      "webstack-prod-http",
+      "webstack-prod-mysql",
+      "webstack-prod-redis",
+      "webstack-prod-tls",
+      "webstack-prod-backup",
+      "webstack-prod-application",
+      "webstack-prod-monitoring",
+    ]);
+    expect(monitoring(prodText).map((r) => r.alert)).toEqual(["ScrapeTargetDown", "Watchdog"]);
+  });
+
+  test("ScrapeTargetDown: any target Prometheus cannot scrape for 5 minutes, a warning", () => {
+    const down = rule(monitoring(prodText), "ScrapeTargetDown");
+    expect(down).toEqual({
+      alert: "ScrapeTargetDown",
+      expr: "up == 0",
+      for: "5m",
+      labels: { severity: "warning", environment: "prod", watches: "ScrapeTargetDown" },
+      annotations: {
+        summary:
+          "Prometheus cannot scrape {{ $labels.job }} target {{ $labels.instance }} for 5 minutes: the alarms on its metrics are blind",
+        runbook: "docs/operations.md#scrapetargetdown",
+      },
+    });
+  });
+
+  test("Watchdog always fires at once, with a severity no severity route matches", () => {
+    const watchdog = rule(monitoring(prodText), "Watchdog");
+    expect(watchdog.expr).toBe("vector(1)");
+    expect(watchdog.for).toBeUndefined();
+    expect(watchdog.labels).toEqual({ severity: "none", environment: "prod", watches: "Watchdog" });
+    expect(watchdog.annotations.runbook).toBe("docs/operations.md#watchdog");
+  });
+
+  test("the self-health rules take the runbook base too", () => {
+    const text = renderPrometheusRules({
+      environment: "dev",
+      alarms: ALARM_CATALOG,
+      runbookBaseUrl: "https://github.com/labelmedix/webstack/blob/main/",
+    });
+    expect(monitoring(text).map((r) => [r.labels.environment, r.annotations.runbook])).toEqual([
+      [
+        "dev",
+        "https://github.com/labelmedix/webstack/blob/main/docs/operations.md#scrapetargetdown",
+      ],
+      ["dev", "https://github.com/labelmedix/webstack/blob/main/docs/operations.md#watchdog"],
+    ]);
+  });
+
+  test("refuses an app alarm named like a self-health rule", () => {
+    const [pdf] = mergeAlarms([], {}, SEED_PDF_ALARMS);
+    expect(() =>
+      renderPrometheusRules({ environment: "dev", alarms: [{ ...pdf, name: "Watchdog" }] }),
+    ).toThrow(
+      "alarm Watchdog is named like a monitoring self-health rule; use a name other than ScrapeTargetDown, Watchdog",
     );
   });
 

@@ -4,18 +4,26 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
+import { MONITORING_RULES } from "../../components/alarms/monitoring-rules";
 import { ALARM_CATALOG } from "../../components/catalog/alarms";
 import { BACKUP_VERIFICATION } from "../../components/catalog/backups";
 
 const ROOT = path.resolve(__dirname, "../..");
 const DOC = fs.readFileSync(path.join(ROOT, "docs/operations.md"), "utf8");
 
-// Every catalog alarm and every application alarm a stack file declares links to its section.
+// Every catalog alarm, every Docker self-health rule and every application alarm a stack file
+// declares links to its section.
 const STACK_ALARMS = ["dev", "test", "staging", "prod"].flatMap((stack) => {
   const file = parse(fs.readFileSync(path.join(ROOT, `Pulumi.${stack}.yaml`), "utf8"));
   return Object.keys(file?.config?.["webstack:alarms"]?.extra ?? {});
 });
-const ALARMS = [...new Set([...ALARM_CATALOG.map((alarm) => alarm.name), ...STACK_ALARMS])];
+const ALARMS = [
+  ...new Set([
+    ...ALARM_CATALOG.map((alarm) => alarm.name),
+    ...MONITORING_RULES.map((rule) => rule.alert),
+    ...STACK_ALARMS,
+  ]),
+];
 
 test("the stack files declare the seeds' PDF alarms", () => {
   expect(STACK_ALARMS).toEqual(
