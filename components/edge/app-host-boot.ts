@@ -137,6 +137,11 @@ function dockerRun(container: HostContainerSpec): string[] {
     container.hostNetwork === true
       ? "--network host"
       : `--publish 127.0.0.1:${container.port}:${container.port}`,
+    // On the host's network a container with raw sockets could capture loopback, where Nginx
+    // talks plain HTTP to the frontend; and nothing in it may gain privileges later.
+    ...(container.hostNetwork === true
+      ? ["--cap-drop NET_RAW", "--security-opt no-new-privileges"]
+      : []),
     `--env-file ${shellQuote(container.envFile)}`,
     ...(container.secretsDir
       ? [`--volume ${shellQuote(`${container.secretsDir}:${SECRETS_DIR}:ro`)}`]

@@ -30,6 +30,14 @@ export const UBUNTU_AMI_NAMES: Readonly<Record<"ubuntu-22.04" | "ubuntu-24.04", 
   "ubuntu-24.04": "ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-amd64-server-*",
 };
 
+/** Every SSM action that returns a parameter's value. */
+export const PARAMETER_READ_ACTIONS = [
+  "ssm:GetParameter",
+  "ssm:GetParameters",
+  "ssm:GetParametersByPath",
+  "ssm:GetParameterHistory",
+];
+
 /** AWS-managed policies the instance role needs: SSM sessions and the CloudWatch agent. */
 export const MANAGED_POLICIES = ["AmazonSSMManagedInstanceCore", "CloudWatchAgentServerPolicy"];
 
@@ -158,7 +166,11 @@ export class AppHosts extends pulumi.ComponentResource {
       );
     }
     // The aws/ssm key's own policy lets the account's principals decrypt through SSM, so
-    // ssm:GetParameter on exactly these parameters is all the role needs.
+    // ssm:GetParameter on exactly these parameters is all the role needs. The deny matters
+    // because AmazonSSMManagedInstanceCore allows reading every parameter ("*"), and the
+    // backend, on the host's network, acts as this role: it must not read other stacks'
+    // secrets. (It can still read this stack's own, the TLS key among them: see docs/edge.md.)
+    const bootParameterArns = parameters.map((p) => p.parameter.arn);
     new RolePolicy(
       `${name}-boot-secrets`,
       {
@@ -169,7 +181,13 @@ export class AppHosts extends pulumi.ComponentResource {
             {
               Effect: "Allow",
               Action: "ssm:GetParameter",
-              Resource: parameters.map((p) => p.parameter.arn),
+              Resource: bootParameterArns,
+            },
+            {
+              Sid: "NoOtherParameters",
+              Effect: "Deny",
+              Action: PARAMETER_READ_ACTIONS,
+              NotResource: bootParameterArns,
             },
           ],
         }),

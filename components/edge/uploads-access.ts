@@ -5,8 +5,17 @@
 // recoverable, because the bucket keeps old versions and AWS Backup copies it daily into a vault
 // this role cannot touch. Pure: no Pulumi import.
 
-/** Object actions the backend needs for uploads; version-specific actions are left out on purpose. */
-export const UPLOADS_OBJECT_ACTIONS = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"] as const;
+/**
+ * Object actions the backend needs for uploads; version-specific actions are left out on purpose.
+ * AbortMultipartUpload: the SDKs' multipart upload aborts a failed upload, which is its own
+ * permission (without it the parts linger until the bucket's lifecycle rule removes them).
+ */
+export const UPLOADS_OBJECT_ACTIONS = [
+  "s3:GetObject",
+  "s3:PutObject",
+  "s3:DeleteObject",
+  "s3:AbortMultipartUpload",
+] as const;
 
 /** The inline policy document for the app hosts' role, on the bucket `bucketArn` only. */
 export function uploadsAccessPolicy(bucketArn: string): Record<string, unknown> {

@@ -8,7 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { Bucket } from "@pulumi/aws/s3/bucket";
 import { BucketLifecycleConfiguration } from "@pulumi/aws/s3/bucketLifecycleConfiguration";
 import { BucketVersioning } from "@pulumi/aws/s3/bucketVersioning";
-import { makeBucketPrivate, privateBucketPolicy } from "./private-bucket";
+import { denyCustomerKeys, makeBucketPrivate, privateBucketPolicy } from "./private-bucket";
 
 export interface UploadsBucketArgs {
   /**
@@ -62,7 +62,7 @@ export class AwsUploadsBucket extends pulumi.ComponentResource implements Upload
     makeBucketPrivate(
       name,
       bucket,
-      bucket.arn.apply((arn) => JSON.stringify(privateBucketPolicy(arn))),
+      bucket.arn.apply((arn) => JSON.stringify(privateBucketPolicy(arn, [denyCustomerKeys(arn)]))),
       this,
       true,
     );

@@ -24,6 +24,21 @@ export function denyInsecureTransport(bucketArn: string): PolicyStatement {
   };
 }
 
+/**
+ * Refuses writes encrypted with a customer-provided key (SSE-C): whoever holds write access could
+ * otherwise re-encrypt every object under a key only they know and ask a ransom for it.
+ */
+export function denyCustomerKeys(bucketArn: string): PolicyStatement {
+  return {
+    Sid: "DenyCustomerProvidedKeys",
+    Effect: "Deny",
+    Principal: "*",
+    Action: "s3:PutObject",
+    Resource: `${bucketArn}/*`,
+    Condition: { Null: { "s3:x-amz-server-side-encryption-customer-algorithm": "false" } },
+  };
+}
+
 /** A bucket policy document: the given statements, then the TLS-only deny. */
 export function privateBucketPolicy(
   bucketArn: string,

@@ -420,18 +420,30 @@ describe.each(["staging", "prod"])("%s on AWS", (stack) => {
       `/webstack-${stack}/edge/tls-key`,
     ]);
     const bootSecrets = inputsOf(named(run, `${stack}-edge-hosts-boot-secrets`));
-    const [statement] = JSON.parse(bootSecrets.policy as string).Statement;
+    const [statement, deny] = JSON.parse(bootSecrets.policy as string).Statement;
     expect(statement).toMatchObject({ Effect: "Allow", Action: "ssm:GetParameter" });
     expect([...statement.Resource].sort()).toEqual(
       parameters.map((p) => computedOf(p, "arn")).sort(),
     );
+    // The SSM managed policy allows reading every parameter; this role may read only its own.
+    expect(deny).toEqual({
+      Sid: "NoOtherParameters",
+      Effect: "Deny",
+      Action: [
+        "ssm:GetParameter",
+        "ssm:GetParameters",
+        "ssm:GetParametersByPath",
+        "ssm:GetParameterHistory",
+      ],
+      NotResource: statement.Resource,
+    });
     const [profile] = ofType(run, "aws:iam/instanceProfile:InstanceProfile");
     expect(inputsOf(named(run, `${stack}-edge-hosts-template`)).iamInstanceProfile).toEqual({
       arn: computedOf(profile, "arn"),
     });
   });
 
-  test("the app hosts' role may list the uploads bucket and get, put and delete its objects: nothing more", () => {
+  test("the app hosts' role may list the uploads bucket and get, put, delete and abort uploads of its objects: nothing more", () => {
     const run = runs[stack];
     const bucket = named(run, `${stack}-uploads-bucket`);
     const arn = `<computed:${bucket.type}::${bucket.name}.arn>`;
@@ -443,7 +455,7 @@ describe.each(["staging", "prod"])("%s on AWS", (stack) => {
         {
           Sid: "ReadWriteUploads",
           Effect: "Allow",
-          Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
+          Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"],
           Resource: `${arn}/*`,
         },
       ],
@@ -469,6 +481,9 @@ describe.each(["staging", "prod"])("%s on AWS", (stack) => {
     };
     expect(runOf("backend")).toContain("--network host");
     expect(runOf("backend")).not.toContain("--publish");
+    // No raw sockets to capture loopback (Nginx to frontend is plain HTTP there).
+    expect(runOf("backend")).toContain("--cap-drop NET_RAW");
+    expect(runOf("backend")).toContain("--security-opt no-new-privileges");
     expect(runOf("frontend")).toContain("--publish 127.0.0.1:3000:3000");
     expect(runOf("frontend")).not.toContain("--network");
   });

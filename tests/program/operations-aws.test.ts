@@ -482,11 +482,20 @@ describe.each(STACKS)("%s backups", (stack) => {
         "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
       ).rules,
     ).toEqual([{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }]);
-    // The bucket policy grants nobody anything; it only refuses requests without TLS.
+    // The bucket policy grants nobody anything; it refuses writes under a customer's own key
+    // (re-encryption for ransom) and any request without TLS.
     const arn = computed(bucket, "arn");
     expect(JSON.parse(child("aws:s3/bucketPolicy:BucketPolicy").policy as string)).toEqual({
       Version: "2012-10-17",
       Statement: [
+        {
+          Sid: "DenyCustomerProvidedKeys",
+          Effect: "Deny",
+          Principal: "*",
+          Action: "s3:PutObject",
+          Resource: `${arn}/*`,
+          Condition: { Null: { "s3:x-amz-server-side-encryption-customer-algorithm": "false" } },
+        },
         {
           Sid: "DenyWithoutTls",
           Effect: "Deny",

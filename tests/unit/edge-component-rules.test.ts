@@ -181,7 +181,7 @@ describe("access-log bucket policy", () => {
 describe("the app hosts' access to the uploads bucket", () => {
   const bucketArn = "arn:aws:s3:::webstack-prod-uploads-bucket-1a2b3c";
 
-  test("list on the bucket; get, put and delete on its objects; on that bucket only", () => {
+  test("list on the bucket; get, put, delete and abort uploads on its objects; on that bucket only", () => {
     expect(uploadsAccessPolicy(bucketArn)).toEqual({
       Version: "2012-10-17",
       Statement: [
@@ -189,7 +189,7 @@ describe("the app hosts' access to the uploads bucket", () => {
         {
           Sid: "ReadWriteUploads",
           Effect: "Allow",
-          Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
+          Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"],
           Resource: `${bucketArn}/*`,
         },
       ],
