@@ -48,7 +48,9 @@ async function main(argv: readonly string[]): Promise<number> {
       if (hasMandatoryViolations(results)) failed++;
     } catch (error) {
       failed++;
-      const message = error instanceof ConfigError ? error.message : String(error);
+      const traced = process.env.WEBSTACK_STACK_TRACES === "1" && error instanceof Error;
+      const message =
+        error instanceof ConfigError ? error.message : traced ? String(error.stack) : String(error);
       console.error(`Stack ${stack} failed:\n${message}\n`);
     }
   }
