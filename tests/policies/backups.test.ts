@@ -57,6 +57,23 @@ const filesRule = uploadsBackupRule(BACKUP_TIERS);
 const recoveryPoints = (prod.find((r) => r.name === "restore-test") as FakeResource).props
   .recoveryPointSelection as Record<string, unknown>;
 
+const VAULT_ARN = (recoveryPoints.includeVaults as string[])[0];
+const OTHER_VAULT = "arn:aws:backup:eu-central-1:123456789012:backup-vault:other";
+const rdsArn = (id: string) => `arn:aws:rds:eu-central-1:123456789012:db:${id}`;
+const BACKUP_TAG = "aws:ResourceTag/webstack-backup";
+/** Prod's restore test with recoveryPointSelection changed (its Vault dependency kept). */
+const withRecoveryPoints = (change: Record<string, unknown>) =>
+  changed(prod, "restore-test", {
+    props: { recoveryPointSelection: { ...recoveryPoints, ...change } },
+  });
+/** Prod's RDS restore selection targeting `arns` under `conditions`. */
+const restoring = (arns: unknown, conditions?: Record<string, unknown>) =>
+  changed(prod, "restore-test-rds", {
+    props: { protectedResourceArns: arns, protectedResourceConditions: conditions },
+  });
+const NOT_PRIMARY = (arn: string) =>
+  `Restore testing selection restore-test-rds targets ${arn}, which is no RDS primary of this stack.`;
+
 const crontabWithout = (job: string) =>
   renderCrontab()
     .split("\n")
@@ -414,6 +431,73 @@ describe(`${RESTORE}`, () => {
       ],
     ],
     [
+      "prod's restore test listing the vault and the wildcard",
+      withRecoveryPoints({ includeVaults: [VAULT_ARN, "*"] }),
+      [
+        "Restore testing plan restore-test picks recovery points from every vault (\"*\"), so a passing test does not show this stack's vault restores; list the vault's ARN in includeVaults.",
+      ],
+    ],
+    [
+      "prod's restore test excluding its own vault again",
+      withRecoveryPoints({ excludeVaults: [VAULT_ARN] }),
+      [
+        `Restore testing plan restore-test excludes ${VAULT_ARN} (recoveryPointSelection.excludeVaults), which takes out this stack's vault, so it tests none of its recovery points.`,
+      ],
+    ],
+    [
+      "prod's restore test excluding every vault",
+      withRecoveryPoints({ excludeVaults: ["*"] }),
+      [
+        "Restore testing plan restore-test excludes * (recoveryPointSelection.excludeVaults), which takes out this stack's vault, so it tests none of its recovery points.",
+      ],
+    ],
+    [
+      "prod's restore selection listing another stack's database",
+      restoring([rdsArn("webstack-staging-mysql-primary")]),
+      [NOT_PRIMARY(rdsArn("webstack-staging-mysql-primary"))],
+    ],
+    [
+      "prod's restore selection listing the replica, which AWS Backup never backs up",
+      restoring([rdsArn("webstack-prod-mysql-replica-1")]),
+      [NOT_PRIMARY(rdsArn("webstack-prod-mysql-replica-1"))],
+    ],
+    [
+      "prod's restore selection listing its primary and a stranger",
+      restoring([rdsArn("webstack-prod-mysql-primary"), "db-of-someone-else"]),
+      [NOT_PRIMARY("db-of-someone-else")],
+    ],
+    [
+      "prod's restore selection taking every RDS database without a condition",
+      restoring(["*"]),
+      [
+        'Restore testing selection restore-test-rds targets every RDS database of the account ("*") with no stringEquals tag condition, so a passing test does not show this stack\'s database restores; match its primaries with aws:ResourceTag/webstack-backup.',
+      ],
+    ],
+    [
+      "prod's restore selection narrowing the wildcard only by a not-equals condition",
+      restoring(["*"], { stringNotEquals: [{ key: BACKUP_TAG, value: "webstack-staging" }] }),
+      [
+        'Restore testing selection restore-test-rds narrows "*" only by stringNotEquals, which still leaves every other RDS database of the account in; match this stack\'s primaries with a stringEquals condition on aws:ResourceTag/webstack-backup.',
+      ],
+    ],
+    [
+      "prod's restore selection whose not-equals condition takes its own primary out again",
+      restoring(["*"], {
+        stringEquals: [{ key: BACKUP_TAG, value: "webstack-prod" }],
+        stringNotEquals: [{ key: BACKUP_TAG, value: "webstack-prod" }],
+      }),
+      [
+        "Restore testing selection restore-test-rds matches no RDS primary of this stack (aws:ResourceTag/webstack-backup=webstack-prod, aws:ResourceTag/webstack-backup!=webstack-prod).",
+      ],
+    ],
+    [
+      "prod's restore selection with conditions but no ARN for them to narrow",
+      restoring([], { stringEquals: [{ key: BACKUP_TAG, value: "webstack-prod" }] }),
+      [
+        'Restore testing selection restore-test-rds targets nothing: protectedResourceArns is empty, and its conditions only narrow "*".',
+      ],
+    ],
+    [
       "dev on Docker without the restore-test line",
       dockerStack("dev", { crontab: crontabWithout("restore-test") }),
       ["The backup job's crontab has no restore-test line, so backups are never test-restored."],
@@ -439,6 +523,42 @@ describe(`${RESTORE}`, () => {
 
   test("a literal ARN of the stack's vault is as good as one taken from the Vault resource", async () => {
     expect(await violations(RESTORE, changed(prod, "restore-test", { dependsOn: {} }))).toEqual([]);
+  });
+
+  test("excluding another vault, or listing the primary's ARN, still tests this stack", async () => {
+    expect(await violations(RESTORE, withRecoveryPoints({ excludeVaults: [OTHER_VAULT] }))).toEqual(
+      [],
+    );
+    expect(await violations(RESTORE, restoring([rdsArn("webstack-prod-mysql-primary")]))).toEqual(
+      [],
+    );
+  });
+
+  test("a primary's ARN unknown in preview passes when it comes from the primary, else it is a note", async () => {
+    const fromPrimary = changed(prod, "restore-test-rds", {
+      props: {
+        protectedResourceArns: [unknownStringValue],
+        protectedResourceConditions: undefined,
+      },
+      dependsOn: {
+        restoreTestingPlanName: ["restore-test"],
+        protectedResourceArns: ["mysql-primary"],
+      },
+    });
+    expect(await resultOf(RESTORE, fromPrimary)).toMatchObject({ violations: [], notes: [] });
+    const orphan = restoring([unknownStringValue]);
+    const result = await resultOf(RESTORE, orphan);
+    expect(result.violations).toEqual([]);
+    expect(result.notes).toEqual([expect.stringContaining("can't run during preview")]);
+  });
+
+  test("an excludeVaults entry unknown in preview is a note: it may be this stack's vault", async () => {
+    const result = await resultOf(
+      RESTORE,
+      withRecoveryPoints({ excludeVaults: [unknownStringValue] }),
+    );
+    expect(result.violations).toEqual([]);
+    expect(result.notes).toEqual([expect.stringContaining("can't run during preview")]);
   });
 
   test("pack config may shorten the interval, never lengthen it", async () => {
