@@ -194,7 +194,8 @@ function isUploadsBucket(resource: PolicyResource): boolean {
 }
 
 /**
- * Buckets are backed up as the files tier: the uploads bucket must be picked by a backup
+ * Buckets are backed up as the files tier: an AWS stack with databases serves the application,
+ * which keeps uploaded files in exactly one uploads bucket; that bucket must be picked by a backup
  * selection, and every bucket a selection picks (by its `resources`) must be under a plan that
  * meets the files tier (components/backups/aws-plan.ts uploadsBackupRule).
  */
@@ -204,6 +205,16 @@ function bucketCoverage(
   gaps: PreviewGaps,
   report: ReportViolation,
 ): void {
+  const uploads = resources.filter(isUploadsBucket);
+  if (uploads.length === 0 && ofType(resources, RDS_INSTANCE).length > 0) {
+    report(
+      `No bucket belongs to a ${UPLOADS_STORE} component, so uploaded files are not stored anywhere backed up.`,
+    );
+  } else if (uploads.length > 1) {
+    report(
+      `Buckets ${listing(uploads.map((b) => b.name))} all belong to ${UPLOADS_STORE} components; the stack keeps uploaded files in exactly one, the one its backups must select.`,
+    );
+  }
   const selections = ofType(resources, SELECTION);
   const plans = new Map<string, PolicyResource>();
   for (const bucket of resources.filter((r) => BUCKETS.includes(r.type))) {

@@ -16,6 +16,7 @@ import {
   changed,
   dockerStack,
   planRules,
+  RDS,
   RESTORE_PLAN,
   RESTORE_SELECTION,
   SELECTION,
@@ -54,6 +55,9 @@ function withRule(
 }
 
 const filesRule = uploadsBackupRule(BACKUP_TIERS);
+const uploadsBucket = prod.find((r) => r.name === "uploads-bucket") as FakeResource;
+const NO_UPLOADS_BUCKET =
+  "No bucket belongs to a webstack:storage:UploadsBucket component, so uploaded files are not stored anywhere backed up.";
 const recoveryPoints = (prod.find((r) => r.name === "restore-test") as FakeResource).props
   .recoveryPointSelection as Record<string, unknown>;
 
@@ -109,6 +113,7 @@ describe(`${COVERAGE} on AWS`, () => {
       without(prod, (r) => r.type === SELECTION),
       [
         "No backup selection picks RDS primary webstack-prod-mysql-primary (tag webstack-backup=webstack-prod).",
+        "No backup selection picks the uploads bucket uploads-bucket, so uploaded files are never backed up.",
       ],
     ],
     [
@@ -187,6 +192,31 @@ describe(`${COVERAGE} on AWS`, () => {
       ],
     ],
     [
+      "no uploads bucket at all",
+      without(prod, (r) => r.name === "uploads-bucket"),
+      [NO_UPLOADS_BUCKET],
+    ],
+    [
+      "the only bucket owned by no UploadsBucket component",
+      changed(prod, "uploads-bucket", { parentTypes: [] }),
+      [NO_UPLOADS_BUCKET],
+    ],
+    [
+      "a second uploads bucket",
+      [...prod, { ...uploadsBucket, name: "uploads-bucket-2" }],
+      [
+        "Buckets uploads-bucket and uploads-bucket-2 all belong to webstack:storage:UploadsBucket components; the stack keeps uploaded files in exactly one, the one its backups must select.",
+        "No backup selection picks the uploads bucket uploads-bucket-2, so uploaded files are never backed up.",
+      ],
+    ],
+    [
+      "the uploads selection removed",
+      without(prod, (r) => r.name === "uploads-selection"),
+      [
+        "No backup selection picks the uploads bucket uploads-bucket, so uploaded files are never backed up.",
+      ],
+    ],
+    [
       "a schedule AWS would refuse",
       withRule(prod, "weekly", { schedule: "cron(0 2 1 * SUN *)" }),
       [
@@ -239,6 +269,11 @@ describe(`${COVERAGE} on AWS`, () => {
       `No backup selection picks the uploads bucket ${bucket!.name}, so uploaded files are never backed up.`,
     ]);
   }, 60_000);
+
+  test("an AWS stack without databases serves no application and needs no uploads bucket", async () => {
+    const bare = without(prod, (r) => r.type === RDS || r.name === "uploads-bucket");
+    expect(await violations(COVERAGE, bare)).toEqual([]);
+  });
 
   test("a replica needs no backup tag of its own", async () => {
     const replica = awsDatabases("prod").find((r) => r.name === "mysql-replica-1")!;
