@@ -13,6 +13,7 @@ import {
 } from "../components/catalog/alarms";
 import { METRIC_SERIES } from "../components/alarms/prometheus-rules";
 import type { Tier } from "../components/catalog/tiers";
+import { ENABLED_STATES, parsedPattern } from "./backup-failed-events";
 import { asNumber } from "./define";
 import {
   alertingRules,
@@ -187,48 +188,31 @@ export function cloudWatchAlarms(
   return { alarms, eventRules, unjudged, complete };
 }
 
-/** The failed states of AWS Backup job events: `detail.state` (backup and copy jobs) or
- * `detail.status` (restore jobs) must match FAILED for a BackupFailed rule to fire on failures. */
-const FAILED = "FAILED";
-
 /**
- * Why an EventBridge alarm rule would not fire on failed AWS Backup jobs: a disabled rule, or a
- * pattern that does not match source aws.backup with FAILED in detail.state or detail.status.
+ * Why one EventBridge alarm rule cannot fire on AWS Backup jobs at all: it is disabled, has no
+ * readable pattern, or listens to another source. Whether the rules together match every failed
+ * backup and restore job is judged over all of them (policies/backup-failed-events.ts).
  */
 function eventRuleProblems(resource: PolicyResource, name: string): string[] {
   const props = resource.props;
   const rule = `${name}'s EventBridge rule ${resource.name}`;
   const problems: string[] = [];
   const state = props.state;
-  if ((state !== undefined && state !== "ENABLED") || props.isEnabled === false) {
-    problems.push(
-      `${rule} is ${typeof state === "string" ? state : "disabled"}, so it never fires; leave state unset or ENABLED.`,
-    );
+  if (props.isEnabled === false) {
+    problems.push(`${rule} has isEnabled false, so it never fires; leave it unset.`);
+  } else if (!ENABLED_STATES.includes(state)) {
+    problems.push(`${rule} is ${String(state)}, so it never fires; leave state unset or ENABLED.`);
   }
-  // Read outside the try: an unknown pattern must reach PreviewGaps, not read as unparseable.
-  const text = String(props.eventPattern ?? "");
-  let pattern: unknown;
-  try {
-    pattern = JSON.parse(text);
-  } catch {
-    pattern = undefined;
-  }
-  const values = (value: unknown): unknown[] => (Array.isArray(value) ? value : [value]);
-  const isMap = (value: unknown): value is Props =>
-    typeof value === "object" && value !== null && !Array.isArray(value);
-  if (!isMap(pattern)) {
+  // Read outside parsedPattern: an unknown pattern must reach PreviewGaps, not read as unparseable.
+  const pattern = parsedPattern(String(props.eventPattern ?? ""));
+  if (pattern === undefined) {
     problems.push(`${rule} has no readable eventPattern, so it matches no failed backup job.`);
     return problems;
   }
-  if (!values(pattern.source).includes("aws.backup")) {
+  const source = pattern.source;
+  if (!Array.isArray(source) || !source.includes("aws.backup")) {
     problems.push(
       `${rule} does not match source aws.backup, so it never sees a failed backup job.`,
-    );
-  }
-  const detail = isMap(pattern.detail) ? pattern.detail : {};
-  if (![detail.state, detail.status].some((v) => v !== undefined && values(v).includes(FAILED))) {
-    problems.push(
-      `${rule} does not match ${FAILED} in detail.state or detail.status, so it does not fire on a failed backup job.`,
     );
   }
   return problems;

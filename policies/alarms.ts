@@ -23,6 +23,7 @@ import {
   prometheusAlarms,
   RULE_FILE_SUFFIX,
 } from "./alarm-observations";
+import { uncoveredFailures } from "./backup-failed-events";
 import { stackPolicy } from "./define";
 import {
   alertmanagerHosts,
@@ -129,6 +130,12 @@ function catalogOnAws(
     }
     for (const observed of found) {
       reportAll(report, judgeAlarm(observed, alarm, tier), observed.resource.urn);
+    }
+    if (alarm.metric === "backupLastStatus" && found.length > 0) {
+      // One rule per job kind: present is not enough, together they must cover every failure.
+      const rules = found.map((f) => f.resource);
+      const gap = uncoveredFailures(resources, rules, alarm.name, alarm.severity, gaps);
+      if (gap && complete) report(gap);
     }
   }
 }

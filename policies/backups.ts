@@ -194,7 +194,8 @@ function isUploadsBucket(resource: PolicyResource): boolean {
 }
 
 /**
- * Buckets are backed up as the files tier: the uploads bucket must be picked by a backup
+ * Buckets are backed up as the files tier: an AWS stack with databases serves the application,
+ * which keeps uploaded files in exactly one uploads bucket; that bucket must be picked by a backup
  * selection, and every bucket a selection picks (by its `resources`) must be under a plan that
  * meets the files tier (components/backups/aws-plan.ts uploadsBackupRule).
  */
@@ -204,6 +205,16 @@ function bucketCoverage(
   gaps: PreviewGaps,
   report: ReportViolation,
 ): void {
+  const uploads = resources.filter(isUploadsBucket);
+  if (uploads.length === 0 && ofType(resources, RDS_INSTANCE).length > 0) {
+    report(
+      `No bucket belongs to a ${UPLOADS_STORE} component, so uploaded files are not stored anywhere backed up.`,
+    );
+  } else if (uploads.length > 1) {
+    report(
+      `Buckets ${listing(uploads.map((b) => b.name))} all belong to ${UPLOADS_STORE} components; the stack keeps uploaded files in exactly one, the one its backups must select.`,
+    );
+  }
   const selections = ofType(resources, SELECTION);
   const plans = new Map<string, PolicyResource>();
   for (const bucket of resources.filter((r) => BUCKETS.includes(r.type))) {
@@ -449,33 +460,46 @@ function coverageOnDocker(
 // ---- webstack-backups-restore-test
 
 /**
- * Why a restore testing plan does not test this stack's vault. A wildcard `*` is refused: it lets
- * the test pick the newest recovery point of any vault in the account (another stack's, a copy
- * elsewhere), so a passing test would not show that this vault's backups restore. The vault must
- * be listed, by an ARN taken from the Vault resource (the input's recorded dependency) or a
- * literal ARN ending in the vault's name.
+ * Why a restore testing plan does not test this stack's vault. A wildcard `*` anywhere in
+ * includeVaults is refused: it lets the test pick the newest recovery point of any vault in the
+ * account (another stack's, a copy elsewhere), so a passing test would not show that this vault's
+ * backups restore. The vault must be listed, by an ARN taken from the Vault resource (the input's
+ * recorded dependency) or a literal ARN ending in the vault's name, and not taken out again by
+ * excludeVaults.
  */
 function includedVaultProblem(
   plan: PolicyResource,
   vaults: readonly PolicyResource[],
   gaps: PreviewGaps,
 ): string | undefined {
-  const linked = dependencies(plan, "recoveryPointSelection", VAULT).length > 0;
   const what = `Restore testing plan ${plan.name}`;
-  const includeVaults = () =>
-    (plan.props.recoveryPointSelection as Props | undefined)?.includeVaults;
+  const selection = () => (plan.props.recoveryPointSelection ?? {}) as Props;
+  // Every exclusion is read: one unknown during preview may be this stack's vault.
+  const exclude = gaps.read(() => {
+    const list = selection().excludeVaults;
+    return isStringArray(list) ? list : [];
+  });
+  const names = gaps.read(() =>
+    vaults.flatMap((v) => (typeof v.props.name === "string" ? [v.props.name] : [])),
+  );
+  if (exclude === UNKNOWN || names === UNKNOWN) return undefined;
+  const isOwnVault = (arn: string) => names.some((n) => arn.endsWith(`:backup-vault:${n}`));
+  // The recorded dependency says the vault's ARN went into includeVaults only when nothing else in
+  // recoveryPointSelection could have carried it (both lists share the one dependency record).
+  const linked =
+    dependencies(plan, "recoveryPointSelection", VAULT).length > 0 && exclude.length === 0;
   let include: (string | undefined)[];
   if (linked) {
-    // The input came from a Vault of the stack: a value unknown in preview is that vault's ARN,
-    // so only known values are read (undefined marks an unknown one).
-    const list = peek(() => includeVaults() ?? null);
+    // A value unknown in preview is that vault's ARN, so only known values are read (undefined
+    // marks an unknown one).
+    const list = peek(() => selection().includeVaults ?? null);
     if (list === undefined) return undefined;
     include = Array.isArray(list)
       ? Array.from({ length: list.length }, (_, i) => peek(() => String(list[i])))
       : [];
   } else {
     const read = gaps.read(() => {
-      const list = includeVaults();
+      const list = selection().includeVaults;
       return isStringArray(list) ? list : [];
     });
     if (read === UNKNOWN) return undefined;
@@ -484,56 +508,111 @@ function includedVaultProblem(
   if (include.length === 0) {
     return `${what} includes no vault (recoveryPointSelection.includeVaults), so it tests no recovery point.`;
   }
-  const listed = include.filter((v): v is string => v !== undefined && v !== "*");
-  if (listed.length === 0 && !include.includes(undefined)) {
+  if (include.includes("*")) {
     return `${what} picks recovery points from every vault ("*"), so a passing test does not show this stack's vault restores; list the vault's ARN in includeVaults.`;
   }
-  const names = vaults.flatMap((v) => {
-    const name = gaps.read(() => v.props.name);
-    return typeof name === "string" ? [name] : [];
-  });
-  const named = listed.some((arn) => names.some((n) => arn.endsWith(`:backup-vault:${n}`)));
-  if (linked || named) return undefined;
+  const excluded = exclude.filter((arn) => arn === "*" || isOwnVault(arn));
+  if (excluded.length > 0) {
+    return `${what} excludes ${listing(excluded)} (recoveryPointSelection.excludeVaults), which takes out this stack's vault, so it tests none of its recovery points.`;
+  }
+  const listed = include.filter((v): v is string => v !== undefined);
+  if (linked || listed.some(isOwnVault)) return undefined;
   return `${what} includes ${listing(listed)}, which is no backup vault of this stack.`;
 }
 
-/** Why a restore testing selection picks no RDS primary of the stack (nothing to restore). */
+const RESOURCE_TAG = "aws:ResourceTag/";
+/** An RDS DB instance ARN; the capture is the instance identifier. */
+const RDS_INSTANCE_ARN = /^arn:aws[a-z-]*:rds:[a-z0-9-]*:\d*:db:(.+)$/;
+
+interface TagCondition {
+  readonly key: string;
+  readonly value: string;
+}
+
+/** The primary's tags meet every stringEquals and every stringNotEquals condition. */
+function meetsConditions(
+  primary: PolicyResource,
+  equals: readonly TagCondition[],
+  notEquals: readonly TagCondition[],
+): boolean {
+  const tagOf = (c: TagCondition) => tag(primary.props, c.key.slice(RESOURCE_TAG.length));
+  return equals.every((c) => tagOf(c) === c.value) && notEquals.every((c) => tagOf(c) !== c.value);
+}
+
+/**
+ * Why a restore testing selection does not provably test-restore an RDS primary of this stack.
+ * Listed ARNs must be primaries of the stack (taken from them, or naming their identifier). `*`
+ * means every RDS database of the account: only a stringEquals tag condition that a primary of the
+ * stack meets narrows it to ours; stringNotEquals alone leaves every other stack's databases in.
+ */
 function restoreTargetProblem(
   selection: PolicyResource,
   primaries: readonly PolicyResource[],
   gaps: PreviewGaps,
 ): string | undefined {
+  const what = `Restore testing selection ${selection.name}`;
+  const primaryUrns = new Set(primaries.map((p) => p.urn));
+  const fromPrimaries = dependencies(selection, "protectedResourceArns");
+  const linked = fromPrimaries.length > 0 && fromPrimaries.every((d) => primaryUrns.has(d.urn));
+  let arns: (string | undefined)[];
+  if (linked) {
+    // Values unknown in preview came from the stack's primaries: their ARNs.
+    const list = peek(() => selection.props.protectedResourceArns ?? null);
+    if (list === undefined) return undefined;
+    arns = Array.isArray(list)
+      ? Array.from({ length: list.length }, (_, i) => peek(() => String(list[i])))
+      : [];
+  } else {
+    const read = gaps.read(() => {
+      const list = selection.props.protectedResourceArns;
+      return isStringArray(list) ? list : [];
+    });
+    if (read === UNKNOWN) return undefined;
+    arns = read;
+  }
   const read = gaps.read(() => {
     const conditions = (selection.props.protectedResourceConditions ?? {}) as Props;
-    const pairs = (value: unknown) =>
+    const pairs = (value: unknown): TagCondition[] =>
       (Array.isArray(value) ? (value as Props[]) : []).map((c) => ({
         key: String(c.key),
         value: String(c.value),
       }));
-    return {
-      arns: isStringArray(selection.props.protectedResourceArns)
-        ? selection.props.protectedResourceArns
-        : [],
-      equals: pairs(conditions.stringEquals),
-      notEquals: pairs(conditions.stringNotEquals),
-    };
+    return { equals: pairs(conditions.stringEquals), notEquals: pairs(conditions.stringNotEquals) };
   });
-  if (read === UNKNOWN) return undefined;
-  const what = `Restore testing selection ${selection.name}`;
-  if (read.arns.length === 0 && read.equals.length === 0 && read.notEquals.length === 0) {
-    return `${what} targets nothing: protectedResourceArns and protectedResourceConditions are empty.`;
-  }
-  // Tag conditions must hold for some RDS primary of the stack, or the test restores nothing.
-  const tagConditions = read.equals.filter((c) => c.key.startsWith("aws:ResourceTag/"));
-  if (tagConditions.length === 0) return undefined;
-  const matches = primaries.some((primary) =>
-    tagConditions.every(
-      (c) =>
-        gaps.read(() => tag(primary.props, c.key.slice("aws:ResourceTag/".length))) === c.value,
-    ),
+  const ids = gaps.read(() =>
+    primaries.flatMap((p) => (typeof p.props.identifier === "string" ? [p.props.identifier] : [])),
   );
-  if (matches) return undefined;
-  return `${what} matches no RDS primary of this stack (${tagConditions.map((c) => `${c.key}=${c.value}`).join(", ")}).`;
+  if (read === UNKNOWN || ids === UNKNOWN) return undefined;
+  const { equals, notEquals } = read;
+  if (arns.length === 0) {
+    return equals.length === 0 && notEquals.length === 0
+      ? `${what} targets nothing: protectedResourceArns and protectedResourceConditions are empty.`
+      : `${what} targets nothing: protectedResourceArns is empty, and its conditions only narrow "*".`;
+  }
+  if (!arns.includes("*")) {
+    const foreign = arns.filter((arn): arn is string => {
+      if (arn === undefined) return false;
+      const id = RDS_INSTANCE_ARN.exec(arn)?.[1];
+      return id === undefined ? !linked : !ids.includes(id);
+    });
+    if (foreign.length === 0) return undefined;
+    return `${what} targets ${listing(foreign)}, which is no RDS primary of this stack.`;
+  }
+  const tagEquals = equals.filter((c) => c.key.startsWith(RESOURCE_TAG));
+  const tagNotEquals = notEquals.filter((c) => c.key.startsWith(RESOURCE_TAG));
+  if (tagEquals.length === 0) {
+    return tagNotEquals.length === 0
+      ? `${what} targets every RDS database of the account ("*") with no stringEquals tag condition, so a passing test does not show this stack's database restores; match its primaries with aws:ResourceTag/${BACKUP_TAG_KEY}.`
+      : `${what} narrows "*" only by stringNotEquals, which still leaves every other RDS database of the account in; match this stack's primaries with a stringEquals condition on aws:ResourceTag/${BACKUP_TAG_KEY}.`;
+  }
+  const meets = primaries.map((p) => gaps.read(() => meetsConditions(p, tagEquals, tagNotEquals)));
+  // A primary whose tags are unknown in preview may be the match: the gap is noted, not judged.
+  if (meets.some((m) => m === true || m === UNKNOWN)) return undefined;
+  const shown = [
+    ...tagEquals.map((c) => `${c.key}=${c.value}`),
+    ...tagNotEquals.map((c) => `${c.key}!=${c.value}`),
+  ];
+  return `${what} matches no RDS primary of this stack (${shown.join(", ")}).`;
 }
 
 function restoreTestOnAws(

@@ -33,6 +33,18 @@ const alarmProps = (name: string) =>
 const eventPattern = (rule: string) =>
   JSON.parse(alarmProps(rule).eventPattern as string) as Record<string, unknown>;
 
+const BACKUP_RULE = "backup-failed-backup-jobs";
+const RESTORE_RULE = "backup-failed-restore-jobs";
+/** The prod stack with one BackupFailed rule's event pattern changed at the top level. */
+const withPattern = (rule: string, change: Record<string, unknown>) =>
+  changed(prod, rule, {
+    props: { eventPattern: JSON.stringify({ ...eventPattern(rule), ...change }) },
+  });
+const MISSES_BACKUP_JOBS =
+  'BackupFailed misses failed backup jobs ("Backup Job State Change" with detail.state FAILED): no enabled EventBridge rule tagged alarm=BackupFailed matches them and targets a critical SNS topic.';
+const MISSES_RESTORE_JOBS =
+  'BackupFailed misses failed restore jobs ("Restore Job State Change" with detail.status FAILED): no enabled EventBridge rule tagged alarm=BackupFailed matches them and targets a critical SNS topic.';
+
 /** The Docker stack with one catalog alarm changed before the rule file is rendered. */
 const dockerWith = (tier: "dev" | "test", name: string, change: Partial<AlarmRule>) =>
   dockerStack(tier, {
@@ -186,44 +198,86 @@ describe(`${CATALOG} on AWS`, () => {
     ],
     [
       "the backup-job BackupFailed rule disabled",
-      changed(prod, "backup-failed-backup-jobs", { props: { state: "DISABLED" } }),
+      changed(prod, BACKUP_RULE, { props: { state: "DISABLED" } }),
       [
         "BackupFailed's EventBridge rule backup-failed-backup-jobs is DISABLED, so it never fires; leave state unset or ENABLED.",
+        MISSES_BACKUP_JOBS,
+      ],
+    ],
+    [
+      "the backup-job BackupFailed rule switched off through isEnabled",
+      changed(prod, BACKUP_RULE, { props: { isEnabled: false } }),
+      [
+        "BackupFailed's EventBridge rule backup-failed-backup-jobs has isEnabled false, so it never fires; leave it unset.",
+        MISSES_BACKUP_JOBS,
       ],
     ],
     [
       "the backup-job BackupFailed rule listening to another source",
-      changed(prod, "backup-failed-backup-jobs", {
-        props: {
-          eventPattern: JSON.stringify({
-            ...eventPattern("backup-failed-backup-jobs"),
-            source: ["aws.rds"],
-          }),
-        },
-      }),
+      withPattern(BACKUP_RULE, { source: ["aws.rds"] }),
       [
         "BackupFailed's EventBridge rule backup-failed-backup-jobs does not match source aws.backup, so it never sees a failed backup job.",
+        MISSES_BACKUP_JOBS,
       ],
     ],
     [
-      "the restore-job BackupFailed rule matching only aborted jobs",
-      changed(prod, "backup-failed-restore-jobs", {
-        props: {
-          eventPattern: JSON.stringify({
-            ...eventPattern("backup-failed-restore-jobs"),
-            detail: { status: ["ABORTED"] },
-          }),
-        },
+      "the backup-job BackupFailed rule removed, the restore-job rule left",
+      without(prod, (r) => r.name.startsWith(BACKUP_RULE)),
+      [MISSES_BACKUP_JOBS],
+    ],
+    [
+      "the backup-job BackupFailed rule narrowed to copy jobs",
+      withPattern(BACKUP_RULE, { "detail-type": ["Copy Job State Change"] }),
+      [MISSES_BACKUP_JOBS],
+    ],
+    [
+      "the backup-job BackupFailed rule narrowed to EFS backups",
+      withPattern(BACKUP_RULE, {
+        detail: { state: ["FAILED"], resourceType: ["EFS"] },
       }),
+      [MISSES_BACKUP_JOBS],
+    ],
+    [
+      "the restore-job BackupFailed rule matching only aborted jobs",
+      withPattern(RESTORE_RULE, { detail: { status: ["ABORTED"] } }),
+      [MISSES_RESTORE_JOBS],
+    ],
+    [
+      "the restore-job BackupFailed rule reading state, which restore events do not carry",
+      withPattern(RESTORE_RULE, { detail: { state: ["FAILED"] } }),
+      [MISSES_RESTORE_JOBS],
+    ],
+    [
+      "the restore-job BackupFailed rule without a target",
+      without(prod, (r) => r.type === EVENT_TARGET && r.name.includes("restore-jobs")),
+      [MISSES_RESTORE_JOBS],
+    ],
+    [
+      "the restore-job BackupFailed rule sent to the warning topic",
+      changed(prod, `${RESTORE_RULE}-target`, {
+        dependsOn: { rule: [RESTORE_RULE], arn: ["alerts-warning"] },
+      }),
+      [MISSES_RESTORE_JOBS],
+    ],
+    [
+      "one rule for both kinds asking for state and status at once",
+      without(
+        withPattern(BACKUP_RULE, {
+          "detail-type": ["Backup Job State Change", "Restore Job State Change"],
+          detail: { state: ["FAILED"], status: ["FAILED"] },
+        }),
+        (r) => r.name.startsWith(RESTORE_RULE),
+      ),
       [
-        "BackupFailed's EventBridge rule backup-failed-restore-jobs does not match FAILED in detail.state or detail.status, so it does not fire on a failed backup job.",
+        'BackupFailed misses failed backup jobs ("Backup Job State Change" with detail.state FAILED) and failed restore jobs ("Restore Job State Change" with detail.status FAILED): no enabled EventBridge rule tagged alarm=BackupFailed matches them and targets a critical SNS topic.',
       ],
     ],
     [
       "the backup-job BackupFailed rule without a pattern",
-      changed(prod, "backup-failed-backup-jobs", { props: { eventPattern: undefined } }),
+      changed(prod, BACKUP_RULE, { props: { eventPattern: undefined } }),
       [
         "BackupFailed's EventBridge rule backup-failed-backup-jobs has no readable eventPattern, so it matches no failed backup job.",
+        MISSES_BACKUP_JOBS,
       ],
     ],
     [
@@ -261,6 +315,25 @@ describe(`${CATALOG} on AWS`, () => {
     expect(await violations(CATALOG, at90, looser)).toEqual([
       "HostMemoryHigh fires above 90 % but the prod floor is 85 %.",
     ]);
+  });
+
+  test("a rule enabled for CloudTrail management events too is enabled", async () => {
+    const stack = changed(prod, BACKUP_RULE, {
+      props: { state: "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS" },
+    });
+    expect(await violations(CATALOG, stack)).toEqual([]);
+  });
+
+  test("one rule matching every backup and restore job event covers both failures", async () => {
+    // Noisier (it also fires on completed jobs) but no failure goes unheard.
+    const one = without(
+      withPattern(BACKUP_RULE, {
+        "detail-type": ["Backup Job State Change", "Restore Job State Change"],
+        detail: undefined,
+      }),
+      (r) => r.name.startsWith(RESTORE_RULE),
+    );
+    expect(await violations(CATALOG, one)).toEqual([]);
   });
 
   test("the tier comes from the environment tag: the same alarms judged as staging say staging", async () => {
@@ -637,13 +710,18 @@ describe("values unknown during preview", () => {
     expect(result.notes).toEqual([expect.stringContaining("can't run during preview")]);
   });
 
-  test("an unknown event pattern or actionsEnabled is a note, not a pass and not a crash", async () => {
+  test("an unknown event pattern, rule state or actionsEnabled is a note, not a pass and not a crash", async () => {
     const pattern = changed(prod, "backup-failed-backup-jobs", {
       props: { eventPattern: unknownStringValue },
     });
     const catalog = await resultOf(CATALOG, pattern);
     expect(catalog.violations).toEqual([]);
     expect(catalog.notes).toEqual([expect.stringContaining("can't run during preview")]);
+    const state = changed(prod, RESTORE_RULE, { props: { state: unknownStringValue } });
+    expect(await resultOf(CATALOG, state)).toMatchObject({
+      violations: [],
+      notes: [expect.stringContaining("can't run during preview")],
+    });
     const actions = changed(prod, CPU, { props: { actionsEnabled: unknownBooleanValue } });
     const delivery = await resultOf(DELIVERY, actions);
     expect(delivery.violations).toEqual([]);

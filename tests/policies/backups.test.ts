@@ -16,6 +16,7 @@ import {
   changed,
   dockerStack,
   planRules,
+  RDS,
   RESTORE_PLAN,
   RESTORE_SELECTION,
   SELECTION,
@@ -54,8 +55,28 @@ function withRule(
 }
 
 const filesRule = uploadsBackupRule(BACKUP_TIERS);
+const uploadsBucket = prod.find((r) => r.name === "uploads-bucket") as FakeResource;
+const NO_UPLOADS_BUCKET =
+  "No bucket belongs to a webstack:storage:UploadsBucket component, so uploaded files are not stored anywhere backed up.";
 const recoveryPoints = (prod.find((r) => r.name === "restore-test") as FakeResource).props
   .recoveryPointSelection as Record<string, unknown>;
+
+const VAULT_ARN = (recoveryPoints.includeVaults as string[])[0];
+const OTHER_VAULT = "arn:aws:backup:eu-central-1:123456789012:backup-vault:other";
+const rdsArn = (id: string) => `arn:aws:rds:eu-central-1:123456789012:db:${id}`;
+const BACKUP_TAG = "aws:ResourceTag/webstack-backup";
+/** Prod's restore test with recoveryPointSelection changed (its Vault dependency kept). */
+const withRecoveryPoints = (change: Record<string, unknown>) =>
+  changed(prod, "restore-test", {
+    props: { recoveryPointSelection: { ...recoveryPoints, ...change } },
+  });
+/** Prod's RDS restore selection targeting `arns` under `conditions`. */
+const restoring = (arns: unknown, conditions?: Record<string, unknown>) =>
+  changed(prod, "restore-test-rds", {
+    props: { protectedResourceArns: arns, protectedResourceConditions: conditions },
+  });
+const NOT_PRIMARY = (arn: string) =>
+  `Restore testing selection restore-test-rds targets ${arn}, which is no RDS primary of this stack.`;
 
 const crontabWithout = (job: string) =>
   renderCrontab()
@@ -92,6 +113,7 @@ describe(`${COVERAGE} on AWS`, () => {
       without(prod, (r) => r.type === SELECTION),
       [
         "No backup selection picks RDS primary webstack-prod-mysql-primary (tag webstack-backup=webstack-prod).",
+        "No backup selection picks the uploads bucket uploads-bucket, so uploaded files are never backed up.",
       ],
     ],
     [
@@ -170,6 +192,31 @@ describe(`${COVERAGE} on AWS`, () => {
       ],
     ],
     [
+      "no uploads bucket at all",
+      without(prod, (r) => r.name === "uploads-bucket"),
+      [NO_UPLOADS_BUCKET],
+    ],
+    [
+      "the only bucket owned by no UploadsBucket component",
+      changed(prod, "uploads-bucket", { parentTypes: [] }),
+      [NO_UPLOADS_BUCKET],
+    ],
+    [
+      "a second uploads bucket",
+      [...prod, { ...uploadsBucket, name: "uploads-bucket-2" }],
+      [
+        "Buckets uploads-bucket and uploads-bucket-2 all belong to webstack:storage:UploadsBucket components; the stack keeps uploaded files in exactly one, the one its backups must select.",
+        "No backup selection picks the uploads bucket uploads-bucket-2, so uploaded files are never backed up.",
+      ],
+    ],
+    [
+      "the uploads selection removed",
+      without(prod, (r) => r.name === "uploads-selection"),
+      [
+        "No backup selection picks the uploads bucket uploads-bucket, so uploaded files are never backed up.",
+      ],
+    ],
+    [
       "a schedule AWS would refuse",
       withRule(prod, "weekly", { schedule: "cron(0 2 1 * SUN *)" }),
       [
@@ -222,6 +269,11 @@ describe(`${COVERAGE} on AWS`, () => {
       `No backup selection picks the uploads bucket ${bucket!.name}, so uploaded files are never backed up.`,
     ]);
   }, 60_000);
+
+  test("an AWS stack without databases serves no application and needs no uploads bucket", async () => {
+    const bare = without(prod, (r) => r.type === RDS || r.name === "uploads-bucket");
+    expect(await violations(COVERAGE, bare)).toEqual([]);
+  });
 
   test("a replica needs no backup tag of its own", async () => {
     const replica = awsDatabases("prod").find((r) => r.name === "mysql-replica-1")!;
@@ -414,6 +466,73 @@ describe(`${RESTORE}`, () => {
       ],
     ],
     [
+      "prod's restore test listing the vault and the wildcard",
+      withRecoveryPoints({ includeVaults: [VAULT_ARN, "*"] }),
+      [
+        "Restore testing plan restore-test picks recovery points from every vault (\"*\"), so a passing test does not show this stack's vault restores; list the vault's ARN in includeVaults.",
+      ],
+    ],
+    [
+      "prod's restore test excluding its own vault again",
+      withRecoveryPoints({ excludeVaults: [VAULT_ARN] }),
+      [
+        `Restore testing plan restore-test excludes ${VAULT_ARN} (recoveryPointSelection.excludeVaults), which takes out this stack's vault, so it tests none of its recovery points.`,
+      ],
+    ],
+    [
+      "prod's restore test excluding every vault",
+      withRecoveryPoints({ excludeVaults: ["*"] }),
+      [
+        "Restore testing plan restore-test excludes * (recoveryPointSelection.excludeVaults), which takes out this stack's vault, so it tests none of its recovery points.",
+      ],
+    ],
+    [
+      "prod's restore selection listing another stack's database",
+      restoring([rdsArn("webstack-staging-mysql-primary")]),
+      [NOT_PRIMARY(rdsArn("webstack-staging-mysql-primary"))],
+    ],
+    [
+      "prod's restore selection listing the replica, which AWS Backup never backs up",
+      restoring([rdsArn("webstack-prod-mysql-replica-1")]),
+      [NOT_PRIMARY(rdsArn("webstack-prod-mysql-replica-1"))],
+    ],
+    [
+      "prod's restore selection listing its primary and a stranger",
+      restoring([rdsArn("webstack-prod-mysql-primary"), "db-of-someone-else"]),
+      [NOT_PRIMARY("db-of-someone-else")],
+    ],
+    [
+      "prod's restore selection taking every RDS database without a condition",
+      restoring(["*"]),
+      [
+        'Restore testing selection restore-test-rds targets every RDS database of the account ("*") with no stringEquals tag condition, so a passing test does not show this stack\'s database restores; match its primaries with aws:ResourceTag/webstack-backup.',
+      ],
+    ],
+    [
+      "prod's restore selection narrowing the wildcard only by a not-equals condition",
+      restoring(["*"], { stringNotEquals: [{ key: BACKUP_TAG, value: "webstack-staging" }] }),
+      [
+        'Restore testing selection restore-test-rds narrows "*" only by stringNotEquals, which still leaves every other RDS database of the account in; match this stack\'s primaries with a stringEquals condition on aws:ResourceTag/webstack-backup.',
+      ],
+    ],
+    [
+      "prod's restore selection whose not-equals condition takes its own primary out again",
+      restoring(["*"], {
+        stringEquals: [{ key: BACKUP_TAG, value: "webstack-prod" }],
+        stringNotEquals: [{ key: BACKUP_TAG, value: "webstack-prod" }],
+      }),
+      [
+        "Restore testing selection restore-test-rds matches no RDS primary of this stack (aws:ResourceTag/webstack-backup=webstack-prod, aws:ResourceTag/webstack-backup!=webstack-prod).",
+      ],
+    ],
+    [
+      "prod's restore selection with conditions but no ARN for them to narrow",
+      restoring([], { stringEquals: [{ key: BACKUP_TAG, value: "webstack-prod" }] }),
+      [
+        'Restore testing selection restore-test-rds targets nothing: protectedResourceArns is empty, and its conditions only narrow "*".',
+      ],
+    ],
+    [
       "dev on Docker without the restore-test line",
       dockerStack("dev", { crontab: crontabWithout("restore-test") }),
       ["The backup job's crontab has no restore-test line, so backups are never test-restored."],
@@ -439,6 +558,42 @@ describe(`${RESTORE}`, () => {
 
   test("a literal ARN of the stack's vault is as good as one taken from the Vault resource", async () => {
     expect(await violations(RESTORE, changed(prod, "restore-test", { dependsOn: {} }))).toEqual([]);
+  });
+
+  test("excluding another vault, or listing the primary's ARN, still tests this stack", async () => {
+    expect(await violations(RESTORE, withRecoveryPoints({ excludeVaults: [OTHER_VAULT] }))).toEqual(
+      [],
+    );
+    expect(await violations(RESTORE, restoring([rdsArn("webstack-prod-mysql-primary")]))).toEqual(
+      [],
+    );
+  });
+
+  test("a primary's ARN unknown in preview passes when it comes from the primary, else it is a note", async () => {
+    const fromPrimary = changed(prod, "restore-test-rds", {
+      props: {
+        protectedResourceArns: [unknownStringValue],
+        protectedResourceConditions: undefined,
+      },
+      dependsOn: {
+        restoreTestingPlanName: ["restore-test"],
+        protectedResourceArns: ["mysql-primary"],
+      },
+    });
+    expect(await resultOf(RESTORE, fromPrimary)).toMatchObject({ violations: [], notes: [] });
+    const orphan = restoring([unknownStringValue]);
+    const result = await resultOf(RESTORE, orphan);
+    expect(result.violations).toEqual([]);
+    expect(result.notes).toEqual([expect.stringContaining("can't run during preview")]);
+  });
+
+  test("an excludeVaults entry unknown in preview is a note: it may be this stack's vault", async () => {
+    const result = await resultOf(
+      RESTORE,
+      withRecoveryPoints({ excludeVaults: [unknownStringValue] }),
+    );
+    expect(result.violations).toEqual([]);
+    expect(result.notes).toEqual([expect.stringContaining("can't run during preview")]);
   });
 
   test("pack config may shorten the interval, never lengthen it", async () => {

@@ -47,6 +47,8 @@ export const BUCKET = "aws:s3/bucket:Bucket";
 export const RESTORE_PLAN = "aws:backup/restoreTestingPlan:RestoreTestingPlan";
 export const RESTORE_SELECTION = "aws:backup/restoreTestingSelection:RestoreTestingSelection";
 export const CONTAINER = "docker:index/container:Container";
+/** The component owning the application's uploads bucket (components/storage/aws.ts). */
+export const UPLOADS_BUCKET_COMPONENT = "webstack:storage:UploadsBucket";
 
 const ACCOUNT = "123456789012";
 /** Topic resource name: one per severity in the stack's region, plus us-east-1's for Route 53. */
@@ -298,7 +300,12 @@ export function awsBackupResources(tier: string, options: { lock: boolean }): Fa
       },
       dependsOn: { planId: ["backup-plan"] },
     },
-    { type: BUCKET, name: "uploads-bucket", props: { forceDestroy: false, tags } },
+    {
+      type: BUCKET,
+      name: "uploads-bucket",
+      props: { forceDestroy: false, tags },
+      parentTypes: [UPLOADS_BUCKET_COMPONENT],
+    },
     {
       type: PLAN,
       name: "uploads-plan",

@@ -9,11 +9,14 @@ export interface FakeResource {
   readonly name: string;
   readonly props: Record<string, unknown>;
   readonly protect?: boolean;
+  /** Component types of its ancestors, outermost first: the engine writes them into the URN. */
+  readonly parentTypes?: readonly string[];
   /** Input name → names of the resources its value came from (those absent from the list are dropped). */
   readonly dependsOn?: Record<string, string[]>;
 }
 
-const urnOf = (r: FakeResource) => `urn:pulumi:test::webstack::${r.type}::${r.name}`;
+const urnOf = (r: FakeResource) =>
+  `urn:pulumi:test::webstack::${[...(r.parentTypes ?? []), r.type].join("$")}::${r.name}`;
 
 function recorded(resources: readonly FakeResource[]): RecordedResource[] {
   const byName = new Map(resources.map((r) => [r.name, r]));
