@@ -12,9 +12,27 @@ import {
   BackupTier,
   validateBackupTier,
 } from "../catalog/backups";
-import { parseCron } from "../catalog/cron";
+import { cronIntervalSeconds, parseCron } from "../catalog/cron";
 
 type Tiers = Readonly<Record<BackupKind, BackupTier>>;
+
+/**
+ * How long backup.sh lets one call to a server run before it stops it and fails the run, naming
+ * the server. A server that accepts connections but never answers (a stopped container, a hung
+ * disk) would otherwise hold the run and its lock forever, and every later run would be skipped
+ * quietly until BackupStale fired a day or more later. Generous: a slow but working server must
+ * not fail; the limits are there for the one that will never answer.
+ */
+export const BACKUP_TIMEOUTS = {
+  /** One redis-cli command: INFO, CLUSTER NODES (each seed in turn), ROLE. */
+  REDIS_QUERY_TIMEOUT_SECONDS: 60,
+  /** One RDB transfer (`redis-cli --rdb`): the node forks, writes and sends its whole data set. */
+  REDIS_TIMEOUT_SECONDS: 1800,
+  /** One SQL statement (connection check, listing databases, FLUSH BINARY LOGS …). */
+  MYSQL_QUERY_TIMEOUT_SECONDS: 600,
+  /** One database's dump, one binary log's copy, one restore-test restore: 4 hours. */
+  MYSQL_TIMEOUT_SECONDS: 14400,
+} as const;
 
 /** Environment the backup job container passes to backup.sh (and restore.sh). */
 export const BACKUP_JOB_ENVIRONMENT: Readonly<Record<string, string>> = {
@@ -33,6 +51,10 @@ export const BACKUP_JOB_ENVIRONMENT: Readonly<Record<string, string>> = {
   REDIS_CLUSTER:
     "1 for a Redis Cluster: one RDB per current primary (found with CLUSTER NODES) and cluster-slots.tsv (default 0, one node)",
   REDIS_PASSWORD_FILE: "file holding the Redis AUTH token (a mounted secret)",
+  REDIS_QUERY_TIMEOUT_SECONDS: `seconds one redis-cli command (INFO, CLUSTER NODES, ROLE) may take before the run fails naming the node (default ${BACKUP_TIMEOUTS.REDIS_QUERY_TIMEOUT_SECONDS})`,
+  REDIS_TIMEOUT_SECONDS: `seconds one RDB transfer (redis-cli --rdb) may take before the run fails naming the node (default ${BACKUP_TIMEOUTS.REDIS_TIMEOUT_SECONDS})`,
+  MYSQL_QUERY_TIMEOUT_SECONDS: `seconds one SQL statement may take before the run fails (default ${BACKUP_TIMEOUTS.MYSQL_QUERY_TIMEOUT_SECONDS})`,
+  MYSQL_TIMEOUT_SECONDS: `seconds one database dump, binary log copy or restore-test restore may take before the run fails (default ${BACKUP_TIMEOUTS.MYSQL_TIMEOUT_SECONDS})`,
   ...Object.fromEntries(
     BACKUP_KINDS.map((kind) => [
       `RETENTION_DAYS_${envName(kind)}`,
@@ -43,6 +65,12 @@ export const BACKUP_JOB_ENVIRONMENT: Readonly<Record<string, string>> = {
   WEEKLY_RETENTION_DAYS_MYSQL_FULL: "days weekly full dumps are kept",
   MONTHLY_DAY_MYSQL_FULL: "day of the month whose full dump is kept as the monthly one",
   MONTHLY_RETENTION_DAYS_MYSQL_FULL: "days monthly full dumps are kept",
+  ...Object.fromEntries(
+    [...BACKUP_KINDS, "restore-test" as const].map((kind) => [
+      `LOCK_MAX_AGE_SECONDS_${envName(kind)}`,
+      `seconds a ${kind} run may hold its lock before the next run reports it stuck, with status 0 (default: the longest gap between its scheduled runs)`,
+    ]),
+  ),
 };
 
 function template(name: string): string {
@@ -53,10 +81,11 @@ function inline(text: string, marker: string, replacement: string): string {
   const line = `# @@${marker}@@\n`;
   if (text.split(line).length !== 2)
     throw new Error(`template marker ${line.trim()} must occur once`);
-  return text.replace(line, replacement);
+  // A function, so "$'" or "$&" in the shell are not read as replacement patterns.
+  return text.replace(line, () => replacement);
 }
 
-function envName(kind: BackupKind): string {
+function envName(kind: BackupKind | "restore-test"): string {
   return kind.replaceAll("-", "_").toUpperCase();
 }
 
@@ -80,9 +109,35 @@ export function retentionEnvironment(tiers: Tiers = BACKUP_TIERS): Record<string
   return environment;
 }
 
+/**
+ * LOCK_MAX_AGE_SECONDS_<KIND>: the longest gap between a kind's scheduled runs (the restore
+ * test's too). A run finding its kind's lock held longer than that reports the holder stuck.
+ */
+export function lockAgeEnvironment(tiers: Tiers = BACKUP_TIERS): Record<string, string> {
+  validate(tiers);
+  const schedules: [string, string][] = [
+    ...BACKUP_KINDS.map((kind): [string, string] => [envName(kind), tiers[kind].schedule]),
+    ["RESTORE_TEST", BACKUP_VERIFICATION.restoreTestSchedule],
+  ];
+  return Object.fromEntries(
+    schedules.map(([name, schedule]) => [
+      `LOCK_MAX_AGE_SECONDS_${name}`,
+      String(cronIntervalSeconds(schedule)),
+    ]),
+  );
+}
+
 function defaultsBlock(tiers: Tiers): string {
-  const lines = ["# Retention from components/catalog/backups.ts; the environment may override."];
-  for (const [name, value] of Object.entries(retentionEnvironment(tiers))) {
+  const lines = [
+    "# Retention and lock ages from components/catalog/backups.ts, time limits from",
+    "# components/backups/backup-script.ts; the environment may override.",
+  ];
+  const defaults = {
+    ...retentionEnvironment(tiers),
+    ...lockAgeEnvironment(tiers),
+    ...Object.fromEntries(Object.entries(BACKUP_TIMEOUTS).map(([k, v]) => [k, String(v)])),
+  };
+  for (const [name, value] of Object.entries(defaults)) {
     lines.push(`: "\${${name}:=${value}}"`);
   }
   return `${lines.join("\n")}\n`;

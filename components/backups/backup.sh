@@ -22,10 +22,18 @@
 #   RESTORE_TEST_PREFIX  scratch database prefix (default: webstack_restore_test)
 #   MYSQL_CLIENT, MYSQL_DUMP, MYSQL_BINLOG  override the detected MariaDB/MySQL client tools
 #   RETENTION_DAYS_<KIND>, WEEKLY_*/MONTHLY_*_MYSQL_FULL  retention (defaults below)
+#   REDIS_QUERY_TIMEOUT_SECONDS, REDIS_TIMEOUT_SECONDS  seconds one redis-cli command (INFO,
+#                     CLUSTER NODES, ROLE) and one RDB transfer may take (defaults below)
+#   MYSQL_QUERY_TIMEOUT_SECONDS, MYSQL_TIMEOUT_SECONDS  seconds one SQL statement and one
+#                     database dump, binary log copy or restore-test restore may take
+#   LOCK_MAX_AGE_SECONDS_<KIND>  a run still holding its lock after this long (the longest gap
+#                     between the kind's scheduled runs, below) is reported as stuck
 #
 # Every failure exits non-zero with the reason on stderr. Each run writes
 # webstack_backup_last_status{kind} (1 ok, 0 failed) and, after a success,
-# webstack_backup_last_success_timestamp_seconds{kind} to METRICS_DIR, atomically.
+# webstack_backup_last_success_timestamp_seconds{kind} to METRICS_DIR, atomically. A run that
+# finds another run of its kind under way exits 1 without a metric, unless that run has held
+# the lock longer than LOCK_MAX_AGE_SECONDS_<KIND>: then it reports the kind failed (status 0).
 set -Eeuo pipefail
 umask 077
 export TZ=UTC
@@ -95,13 +103,25 @@ write_metrics() {
   mv -f "$tmp" "$file"
 }
 
-# One run of a kind at a time; a lock left by a dead run is taken over.
+# One run of a kind at a time; a lock left by a dead run is taken over. A run still under way
+# is normally not a failure (it reports for itself), but one that has held the lock past the
+# next scheduled run is stuck where no time limit reaches (a hung disk, or limits longer than
+# the schedule): reporting the kind failed now raises BackupFailed within minutes, where staying
+# quiet would leave it to BackupStale a day or more later.
 take_lock() {
-  local lock="$BACKUP_DIR/.lock-$KIND" pid
+  local lock="$BACKUP_DIR/.lock-$KIND" pid since now age limit setting
   if ! mkdir "$lock" 2>/dev/null; then
     pid=$(cat "$lock/pid" 2>/dev/null || true)
     if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
-      # Not a failed backup: the running one reports for itself, and BackupStale notices a hang.
+      setting=LOCK_MAX_AGE_SECONDS_${KIND//-/_}
+      setting=${setting^^}
+      seconds_setting limit "$setting"
+      since=$(stat -c %Y "$lock/pid" 2>/dev/null || true)
+      printf -v now '%(%s)T' -1
+      age=$((now - ${since:-$now}))
+      if [ "$REPORT" = 1 ] && [ "$age" -gt "$limit" ]; then
+        die "another $KIND run (pid $pid) has held $lock for $age s, longer than $setting ($limit s, the longest gap between scheduled runs): it is stuck; stop it (kill $pid) and look at its log; this run is skipped"
+      fi
       REPORT=0
       die "another $KIND run (pid $pid) holds $lock; this run is skipped"
     fi
@@ -148,6 +168,13 @@ days_setting() {
   printf -v "$1" '%s' "$value"
 }
 
+# Like days_setting, for a time limit in seconds: a whole number above 0.
+seconds_setting() {
+  local value=${!2:-}
+  [[ $value =~ ^[1-9][0-9]*$ ]] || die "$2 must be a whole number of seconds above 0 (got '${value}')"
+  printf -v "$1" '%s' "$value"
+}
+
 is_backup_name() {
   [[ $1 =~ ^[0-9]{8}T[0-9]{6}Z$ ]]
 }
@@ -189,7 +216,7 @@ finish_backup() {
 }
 
 run_mysql_full() {
-  local list db file error help
+  local list db file error help status
   local -a databases flags
   detect_mysql_tools
   [ -n "$MYSQL_DUMP" ] || die "no dump tool found (mariadb-dump or mysqldump, or set MYSQL_DUMP)"
@@ -220,9 +247,12 @@ run_mysql_full() {
   for db in "${databases[@]}"; do
     [[ $db =~ ^[A-Za-z0-9_-]{1,64}$ ]] || fail_backup "refusing the unusual database name '$db'"
     file="$PARTIAL/$db.sql.gz"
-    if ! "$MYSQL_DUMP" --defaults-extra-file="$CLIENT_OPTIONS" "${flags[@]}" "$db" \
-      2>"$WORK_DIR/dump.err" | gzip -c >"$file"; then
-      fail_backup "dump of $db failed: $(tail -n 3 "$WORK_DIR/dump.err")"
+    status=0
+    bounded "$MYSQL_TIMEOUT_SECONDS" "$MYSQL_DUMP" --defaults-extra-file="$CLIENT_OPTIONS" \
+      "${flags[@]}" "$db" 2>"$WORK_DIR/dump.err" | gzip -c >"$file" || status=$?
+    if [ "$status" != 0 ]; then
+      fail_backup "dump of $db from $MYSQL_HOST:${MYSQL_PORT:-3306} failed: $(why_failed "$status" \
+        "$MYSQL_TIMEOUT_SECONDS" MYSQL_TIMEOUT_SECONDS "$WORK_DIR/dump.err")"
     fi
     error=$(check_dump_file "$file") || fail_backup "integrity check failed: $error"
   done
@@ -230,7 +260,7 @@ run_mysql_full() {
 }
 
 run_mysql_binlog() {
-  local list state last name expected got
+  local list state last name expected got status
   local -a logs copy
   detect_mysql_tools
   [ -n "$MYSQL_BINLOG" ] || die "no binlog tool found (mariadb-binlog or mysqlbinlog, or set MYSQL_BINLOG)"
@@ -258,9 +288,16 @@ run_mysql_binlog() {
   fi
   begin_backup
   for name in "${copy[@]}"; do
-    "$MYSQL_BINLOG" --defaults-extra-file="$CLIENT_OPTIONS" --read-from-remote-server --raw \
-      --result-file="$PARTIAL/" "$name" 2>"$WORK_DIR/binlog.err" ||
+    status=0
+    bounded "$MYSQL_TIMEOUT_SECONDS" "$MYSQL_BINLOG" --defaults-extra-file="$CLIENT_OPTIONS" \
+      --read-from-remote-server --raw --result-file="$PARTIAL/" "$name" \
+      2>"$WORK_DIR/binlog.err" || status=$?
+    if [ "$status" = 124 ] || [ "$status" = 137 ]; then
+      fail_backup "copying $name from $MYSQL_HOST:${MYSQL_PORT:-3306} failed: $(why_failed \
+        "$status" "$MYSQL_TIMEOUT_SECONDS" MYSQL_TIMEOUT_SECONDS "$WORK_DIR/binlog.err")"
+    elif [ "$status" != 0 ]; then
       fail_backup "copying $name failed (the backup user needs REPLICATION SLAVE): $(tail -n 3 "$WORK_DIR/binlog.err")"
+    fi
     "$MYSQL_BINLOG" "$PARTIAL/$name" >/dev/null 2>"$WORK_DIR/binlog.err" ||
       fail_backup "integrity check failed: $name does not parse: $(tail -n 2 "$WORK_DIR/binlog.err")"
   done
@@ -303,9 +340,9 @@ read_redis_password() {
   fi
 }
 
-# redis_cli host port args...
+# redis_cli seconds host port args...: one redis-cli command, stopped after <seconds>.
 redis_cli() {
-  REDISCLI_AUTH=$REDIS_AUTH redis-cli -h "$1" -p "$2" --no-auth-warning "${@:3}"
+  REDISCLI_AUTH=$REDIS_AUTH bounded "$1" redis-cli -h "$2" -p "$3" --no-auth-warning "${@:4}"
 }
 
 # An RDB is whole when it starts with the RDB signature and, where the tool is installed,
@@ -325,7 +362,7 @@ check_rdb_file() {
 }
 
 run_redis() {
-  local port=${REDIS_PORT:-6379} error info
+  local port=${REDIS_PORT:-6379} error info status=0
   command -v redis-cli >/dev/null 2>&1 || die "redis-cli not found (install redis-tools)"
   [ -n "${REDIS_HOST:-}" ] || die "REDIS_HOST is not set"
   read_redis_password
@@ -340,17 +377,54 @@ run_redis() {
   [[ $REDIS_HOST =~ ^[^[:space:]]+$ ]] ||
     die "REDIS_HOST must name one node unless REDIS_CLUSTER=1 (got '$REDIS_HOST')"
   # A cluster node's RDB holds only its own slots: backing it up as the whole data set would
-  # look like success and restore a fraction of the keys.
-  info=$(redis_cli "$REDIS_HOST" "$port" INFO cluster 2>/dev/null || true)
+  # look like success and restore a fraction of the keys. Any other failure is --rdb's to report.
+  info=$(redis_cli "$REDIS_QUERY_TIMEOUT_SECONDS" "$REDIS_HOST" "$port" INFO cluster 2>&1) ||
+    status=$?
+  if [ "$status" = 124 ] || [ "$status" = 137 ]; then
+    die "Redis $REDIS_HOST:$port: INFO cluster got no answer within $REDIS_QUERY_TIMEOUT_SECONDS s (REDIS_QUERY_TIMEOUT_SECONDS), stopped"
+  fi
   if [[ $info == *cluster_enabled:1* ]]; then
     die "$REDIS_HOST:$port is a Redis Cluster node, whose RDB holds only its own slots: set REDIS_CLUSTER=1"
   fi
   begin_backup
-  if ! redis_cli "$REDIS_HOST" "$port" --rdb "$PARTIAL/dump.rdb" >"$WORK_DIR/redis.out" 2>&1; then
-    fail_backup "redis-cli --rdb from $REDIS_HOST:$port failed: $(tail -n 3 "$WORK_DIR/redis.out")"
+  status=0
+  redis_cli "$REDIS_TIMEOUT_SECONDS" "$REDIS_HOST" "$port" --rdb "$PARTIAL/dump.rdb" \
+    >"$WORK_DIR/redis.out" 2>&1 || status=$?
+  if [ "$status" != 0 ]; then
+    fail_backup "redis-cli --rdb from $REDIS_HOST:$port failed: $(why_failed "$status" \
+      "$REDIS_TIMEOUT_SECONDS" REDIS_TIMEOUT_SECONDS "$WORK_DIR/redis.out")"
   fi
   error=$(check_rdb_file "$PARTIAL/dump.rdb") || fail_backup "integrity check failed: $error"
   finish_backup "redis=$REDIS_HOST:$port"
+}
+
+# One primary's RDB, run in the background by run_redis_cluster with its output in a file of its
+# own. The seed's CLUSTER NODES may be stale (a failover it has not heard of yet), so the node is
+# asked with ROLE first: a demoted node fails the run rather than back up whatever it holds now;
+# the next run asks the cluster again. Everything here is guarded: the ERR trap's die is for the
+# run, not for this subshell.
+snapshot_primary() {
+  local host=$1 port=$2 file=$3 role output status=0
+  role=$(redis_cli "$REDIS_QUERY_TIMEOUT_SECONDS" "$host" "$port" ROLE 2>&1) || status=$?
+  if [ "$status" = 124 ] || [ "$status" = 137 ]; then
+    printf 'ROLE got no answer within %s s (REDIS_QUERY_TIMEOUT_SECONDS), stopped\n' \
+      "$REDIS_QUERY_TIMEOUT_SECONDS"
+    return 1
+  elif [ "$status" != 0 ]; then
+    printf 'ROLE failed: %s\n' "$(tail -n 1 <<<"$role")"
+    return 1
+  elif [ "${role%%$'\n'*}" != master ]; then
+    printf 'no longer a primary (ROLE says %s): the seed'"'"'s view was stale\n' "${role%%$'\n'*}"
+    return 1
+  fi
+  output=$(redis_cli "$REDIS_TIMEOUT_SECONDS" "$host" "$port" --rdb "$file" 2>&1) || status=$?
+  if [ "$status" = 124 ] || [ "$status" = 137 ]; then
+    output="no answer within $REDIS_TIMEOUT_SECONDS s (REDIS_TIMEOUT_SECONDS), stopped"
+  fi
+  if [ "$status" != 0 ]; then
+    printf 'redis-cli --rdb failed: %s\n' "$(tail -n 1 <<<"$output")"
+    return 1
+  fi
 }
 
 # Redis Cluster: asks the seeds (REDIS_HOST, "host" or "host:port" entries) for CLUSTER NODES and
@@ -359,17 +433,24 @@ run_redis() {
 # are seconds apart rather than one after the other; cluster-slots.tsv records which slots each
 # file holds, which is what a restore needs to place it.
 run_redis_cluster() {
-  local seed host port nodes="" tried="" asked="" line address flags slot slots range
-  local file covered=0 failed="" error index
+  local seed host port nodes="" tried="" asked="" asked_host="" line address flags slot slots
+  local range file covered=0 failed="" error index status
   local -a seeds fields ranges files=() addresses=() ids=() slot_lists=() pids=()
   read -r -a seeds <<<"$REDIS_HOST"
   for seed in "${seeds[@]}"; do
     host=${seed%:*}
     port=${REDIS_PORT:-6379}
     if [ "$host" != "$seed" ]; then port=${seed##*:}; fi
-    if nodes=$(redis_cli "$host" "$port" CLUSTER NODES 2>&1) && [[ $nodes == *myself* ]]; then
+    status=0
+    nodes=$(redis_cli "$REDIS_QUERY_TIMEOUT_SECONDS" "$host" "$port" CLUSTER NODES 2>&1) ||
+      status=$?
+    if [ "$status" = 0 ] && [[ $nodes == *myself* ]]; then
       asked="$host:$port"
+      asked_host=$host
       break
+    fi
+    if [ "$status" = 124 ] || [ "$status" = 137 ]; then
+      nodes="no answer within $REDIS_QUERY_TIMEOUT_SECONDS s (REDIS_QUERY_TIMEOUT_SECONDS)"
     fi
     tried+=" $host:$port ($(tail -n 1 <<<"$nodes"))"
     nodes=""
@@ -389,6 +470,12 @@ run_redis_cluster() {
     done
     [ "${#ranges[@]}" -gt 0 ] || continue
     address=${fields[1]%%@*}
+    if [ -z "${address%:*}" ]; then
+      # A node that has not learnt its own IP yet lists itself as ":port": it is the seed asked.
+      [[ $flags == *,myself,* ]] ||
+        die "$asked lists primary ${fields[0]} without an address (${fields[1]})"
+      address="$asked_host:${address##*:}"
+    fi
     for range in "${ranges[@]}"; do
       if [[ $range == *-* ]]; then
         covered=$((covered + ${range#*-} - ${range%-*} + 1))
@@ -411,14 +498,14 @@ run_redis_cluster() {
   for index in "${!files[@]}"; do
     address=${addresses[index]}
     # "|| exit": a failure is this job's exit status for wait below, not the ERR trap's.
-    redis_cli "${address%:*}" "${address##*:}" --rdb "$PARTIAL/${files[index]}" \
+    snapshot_primary "${address%:*}" "${address##*:}" "$PARTIAL/${files[index]}" \
       >"$WORK_DIR/redis-$index.out" 2>&1 || exit 1 &
     pids+=("$!")
   done
   for index in "${!files[@]}"; do
     file="$PARTIAL/${files[index]}"
     if ! wait "${pids[index]}"; then
-      failed+="; primary ${addresses[index]} (node ${ids[index]}, slots ${slot_lists[index]}): redis-cli --rdb failed: $(tail -n 1 "$WORK_DIR/redis-$index.out")"
+      failed+="; primary ${addresses[index]} (node ${ids[index]}, slots ${slot_lists[index]}): $(tail -n 1 "$WORK_DIR/redis-$index.out")"
     elif ! error=$(check_rdb_file "$file"); then
       failed+="; primary ${addresses[index]} (node ${ids[index]}, slots ${slot_lists[index]}): integrity check failed: $error"
     fi
@@ -440,7 +527,7 @@ run_redis_cluster() {
 # events are restored owned by the backup user (--no-definers): recreating them for their real
 # definer would need SET USER / SET_ANY_DEFINER, a privilege as strong as root.
 run_restore_test() {
-  local restore newest dump db scratch output expected got
+  local restore newest dump db scratch output expected got status
   restore=${RESTORE_SCRIPT:-$(dirname "$0")/restore.sh}
   [ -x "$restore" ] || die "restore script $restore is not executable"
   detect_mysql_tools
@@ -454,9 +541,15 @@ run_restore_test() {
     scratch="${RESTORE_TEST_PREFIX}_${db}"
     scratch=${scratch:0:64}
     sql "DROP DATABASE IF EXISTS \`$scratch\`"
-    if ! output=$("$restore" --no-definers "$dump" "$scratch" 2>&1); then
+    status=0
+    output=$(bounded "$MYSQL_TIMEOUT_SECONDS" "$restore" --no-definers "$dump" "$scratch" 2>&1) ||
+      status=$?
+    if [ "$status" != 0 ]; then
       sql "DROP DATABASE IF EXISTS \`$scratch\`" || true
-      die "restore test of $dump failed: $(tail -n 3 <<<"$output")"
+      if [ "$status" = 124 ] || [ "$status" = 137 ]; then
+        output="no answer within $MYSQL_TIMEOUT_SECONDS s (MYSQL_TIMEOUT_SECONDS), stopped"
+      fi
+      die "restore test of $dump into $MYSQL_HOST:${MYSQL_PORT:-3306} failed: $(tail -n 3 <<<"$output")"
     fi
     expected=$(gzip -dc "$dump" | grep -c '^CREATE TABLE' || true)
     got=$(sql "SELECT COUNT(*) FROM information_schema.tables
@@ -522,6 +615,7 @@ prune() {
 }
 
 main() {
+  local setting
   [ "$#" -ge 1 ] || usage
   case "$1" in
     prune)
@@ -539,6 +633,10 @@ main() {
   [ -n "${BACKUP_DIR:-}" ] || die "BACKUP_DIR is not set"
   [[ $RESTORE_TEST_PREFIX =~ ^[A-Za-z0-9_]{1,40}$ ]] ||
     die "RESTORE_TEST_PREFIX must be 1 to 40 letters, digits or underscores (got '$RESTORE_TEST_PREFIX')"
+  for setting in REDIS_QUERY_TIMEOUT_SECONDS REDIS_TIMEOUT_SECONDS MYSQL_QUERY_TIMEOUT_SECONDS \
+    MYSQL_TIMEOUT_SECONDS; do
+    seconds_setting "$setting" "$setting"
+  done
   mkdir -p "$BACKUP_DIR" || die "cannot create BACKUP_DIR $BACKUP_DIR"
   WORK_DIR=$(mktemp -d)
   take_lock

@@ -1,10 +1,28 @@
 # Shared by backup.sh and restore.sh (inlined into both by components/backups/backup-script.ts):
-# error reporting, the MySQL client tools, and a private option file for the password so it
-# never appears on a command line.
+# error reporting, time limits on calls to servers, the MySQL client tools, and a private option
+# file for the password so it never appears on a command line.
 
 # Scripts run with TZ=UTC: stamps, logs and cron all speak UTC. printf's %(...)T needs no process.
 log() {
   printf '%(%Y-%m-%dT%H:%M:%SZ)T %s: %s\n' -1 "$SCRIPT_NAME" "$*" >&2
+}
+
+# bounded <seconds> <command>...: the command, stopped (SIGTERM, then SIGKILL 10 s later) when it
+# runs longer than <seconds>; 0 means no limit. A server that accepts connections but never
+# answers (stopped, overloaded, its disk hung) would otherwise hold the run, and the run's lock,
+# forever, and every later run would be skipped without a failure being reported.
+bounded() {
+  timeout --kill-after=10 "$1" "${@:2}"
+}
+
+# why_failed <status> <seconds> <setting> <output file>: why a bounded command failed, for a
+# message: the time limit it ran into, or the last lines it printed.
+why_failed() {
+  if [ "$1" = 124 ] || [ "$1" = 137 ]; then
+    printf 'no answer within %s s (%s), stopped' "$2" "$3"
+  else
+    tail -n 3 "$4"
+  fi
 }
 
 # First command of the list that exists: MariaDB's names first, MySQL's as the fallback.
@@ -55,10 +73,18 @@ write_client_options() {
   } >"$CLIENT_OPTIONS"
 }
 
-# Runs one SQL statement; prints tab-separated rows without headers.
+# Runs one SQL statement; prints tab-separated rows without headers. backup.sh limits it to
+# MYSQL_QUERY_TIMEOUT_SECONDS; restore.sh, run by hand, only when that is set. A statement that
+# ran out of time says so on stderr, where the caller's own message would guess another cause.
 sql() {
-  "$MYSQL_CLIENT" --defaults-extra-file="$CLIENT_OPTIONS" --default-character-set=utf8mb4 \
-    --batch --skip-column-names -e "$1"
+  local limit=${MYSQL_QUERY_TIMEOUT_SECONDS:-0} status=0
+  bounded "$limit" "$MYSQL_CLIENT" --defaults-extra-file="$CLIENT_OPTIONS" \
+    --default-character-set=utf8mb4 --batch --skip-column-names -e "$1" || status=$?
+  if [ "$status" = 124 ] || [ "$status" = 137 ]; then
+    printf 'MySQL at %s:%s gave no answer within %s s (MYSQL_QUERY_TIMEOUT_SECONDS) to: %s\n' \
+      "$MYSQL_HOST" "${MYSQL_PORT:-3306}" "$limit" "${1%%$'\n'*}" >&2
+  fi
+  return "$status"
 }
 
 check_connection() {

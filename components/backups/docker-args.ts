@@ -63,6 +63,13 @@ export interface DockerBackupsArgs {
      * @default mysql.networkName
      */
     readonly networkName?: pulumi.Input<string>;
+    /**
+     * The job's fixed IPv4 address on `networkName`, outside every address the nodes use
+     * (`DockerRedisCluster.backupJobAddress`): a dynamic one could be a stopped node's, which
+     * could then not start. Only with `networkName`.
+     * @default none (Docker picks one)
+     */
+    readonly address?: string;
   };
   /** The uploads volume, mounted read-only. @default none (no files tier) */
   readonly uploadsVolumeName?: pulumi.Input<string>;
@@ -76,6 +83,11 @@ export interface DockerBackupsArgs {
 const PREFIX = /^[a-z0-9][a-z0-9_.-]*$/;
 const HOST = /^[A-Za-z0-9][A-Za-z0-9.-]{0,252}$/;
 const RELATIVE = /^[A-Za-z0-9][A-Za-z0-9._-]*(\/[A-Za-z0-9][A-Za-z0-9._-]*)*$/;
+
+function isIpv4(text: string): boolean {
+  const octets = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(text);
+  return octets !== null && octets.slice(1).every((o) => Number(o) <= 255);
+}
 
 /** Throws, naming the field and what is allowed, before any resource exists. */
 export function validateDockerBackupsArgs(owner: string, args: DockerBackupsArgs): void {
@@ -98,6 +110,19 @@ export function validateDockerBackupsArgs(owner: string, args: DockerBackupsArgs
       );
     }
     redisHosts.forEach((host, i) => hosts.push([`redis.hosts[${i}]`, host]));
+    const { address } = args.redis;
+    if (address !== undefined) {
+      if (args.redis.networkName === undefined) {
+        throw new Error(
+          `${owner}: redis.address needs redis.networkName: it is an address on the Redis network (got "${address}" without one)`,
+        );
+      }
+      if (!isIpv4(address)) {
+        throw new Error(
+          `${owner}: redis.address must be an IPv4 address such as 192.168.254.21 (got "${address}")`,
+        );
+      }
+    }
   }
   for (const [field, host] of hosts) {
     if (!HOST.test(host)) throw new Error(`${owner}: ${field} must be a host name (got "${host}")`);

@@ -139,7 +139,15 @@ export class DockerBackups extends pulumi.ComponentResource implements BackupsOu
         ],
         networksAdvanced: [
           { name: args.mysql.networkName },
-          ...(args.redis?.networkName !== undefined ? [{ name: args.redis.networkName }] : []),
+          ...(args.redis?.networkName !== undefined
+            ? [
+                {
+                  name: args.redis.networkName,
+                  // Fixed, so it is never a stopped Redis node's address (docker-args.ts).
+                  ...(args.redis.address !== undefined ? { ipv4Address: args.redis.address } : {}),
+                },
+              ]
+            : []),
         ],
         // Healthy while the crontab parses and the backup volume is writable; whether backups
         // succeed is what BackupFailed and BackupStale watch.

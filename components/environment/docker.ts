@@ -76,7 +76,9 @@ export function buildDockerParts(
         layout: config.redis.layout,
         authToken: data.redis.authToken,
         // The single node is on the data network the job already joins.
-        ...(config.redis.layout === "cluster" ? { networkName: data.redis.networkName } : {}),
+        ...(config.redis.layout === "cluster"
+          ? { networkName: data.redis.networkName, address: data.redis.backupJobAddress }
+          : {}),
       },
       uploadsVolumeName: uploads.name,
       // What was deployed and holds no secret (redis.conf carries the AUTH token).

@@ -23,9 +23,15 @@ import { cidrBase, ipv4, validateDockerRedisArgs } from "./validate";
 /** uid/gid of the `redis` user the official image's entrypoint drops to; it reads the files. */
 export const REDIS_IMAGE_UID = "999";
 export const SINGLE_NODE_ALIAS = "redis";
-/** Host part of cluster node n's address is FIRST_NODE_HOST + n; the create job's is CREATE_HOST. */
+/**
+ * Host part of cluster node n's address is FIRST_NODE_HOST + n; the create job's is CREATE_HOST
+ * and the backup job's BACKUP_JOB_HOST. Every container on the cluster network has a fixed
+ * address: Docker hands a dynamic one out of the whole subnet, so it could take a stopped node's
+ * address and that node could not start again. All fit the smallest subnet allowed (/27).
+ */
 export const FIRST_NODE_HOST = 10;
 export const CREATE_HOST = 20;
+export const BACKUP_JOB_HOST = 21;
 
 type Upload = docker.types.input.ContainerUpload;
 
@@ -42,6 +48,11 @@ export class DockerRedisCluster extends pulumi.ComponentResource implements Redi
   readonly networkName: pulumi.Output<string>;
   /** Every node's network alias on `networkName` (what exporters and backups connect to). */
   readonly nodeAliases: readonly string[];
+  /**
+   * The fixed address on `networkName` the backup job must take in the cluster layout (see
+   * BACKUP_JOB_HOST); undefined in the single layout, whose data network has no fixed addresses.
+   */
+  readonly backupJobAddress: string | undefined;
 
   constructor(name: string, args: DockerRedisClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     super("webstack:data:RedisCluster", name, {}, opts);
@@ -117,6 +128,7 @@ export class DockerRedisCluster extends pulumi.ComponentResource implements Redi
       this.endpoint = pulumi.output(SINGLE_NODE_ALIAS);
       this.networkName = pulumi.output(args.networkName);
       this.nodeAliases = [SINGLE_NODE_ALIAS];
+      this.backupJobAddress = undefined;
     } else {
       const subnet = cidrBase(args.clusterSubnet)!;
       const address = (host: number) => ipv4(subnet.base + host);
@@ -184,6 +196,7 @@ export class DockerRedisCluster extends pulumi.ComponentResource implements Redi
       this.endpoint = pulumi.output(shape.nodes[0].name);
       this.networkName = network.name;
       this.nodeAliases = shape.nodes.map((shapeNode) => shapeNode.name);
+      this.backupJobAddress = address(BACKUP_JOB_HOST);
     }
 
     this.port = pulumi.output(DEFAULT_REDIS_PORT);

@@ -37,6 +37,7 @@ interface Upload {
 interface Attachment {
   name: string;
   aliases?: string[];
+  ipv4Address?: string;
 }
 
 const runs: Record<string, StackRun> = {};
@@ -574,6 +575,23 @@ describe("dev backups in the Redis cluster layout", () => {
       "webstack-dev-data",
       "webstack-dev-redis-cluster",
     ]);
+  });
+
+  test("on the cluster network the job has a fixed address no node or the create job uses", () => {
+    const [data, cluster] = inputsOf(named(run, "dev-backups-job"))
+      .networksAdvanced as Attachment[];
+    // The nodes' fixed addresses are not reserved: a dynamic one could be a stopped node's.
+    expect(cluster.ipv4Address).toBe("192.168.77.21");
+    // The data network has no fixed addresses; Docker picks the job's there.
+    expect(data.ipv4Address).toBeUndefined();
+    const fixed = run.resources
+      .filter((r) => r.type === "docker:index/container:Container" && r.name !== "dev-backups-job")
+      .flatMap((r) => (r.inputs.networksAdvanced as Attachment[] | undefined) ?? [])
+      .filter((n) => n.name === "webstack-dev-redis-cluster" && n.ipv4Address !== undefined)
+      .map((n) => n.ipv4Address);
+    // The six nodes and the create job; none is the job's.
+    expect(fixed.sort()).toEqual([10, 11, 12, 13, 14, 15, 20].map((n) => `192.168.77.${n}`));
+    expect(fixed).not.toContain(cluster.ipv4Address);
   });
 
   test("the crontab runs the redis tier daily and the policy pack finds nothing", async () => {

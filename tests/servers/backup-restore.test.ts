@@ -3,7 +3,10 @@
 // database is dropped gives identical CHECKSUM TABLE results, routines, triggers, events and
 // views; copied binary logs replay the writes made after the dump (point-in-time recovery);
 // the weekly restore test cleans up after itself; a truncated or tampered dump fails loudly and
-// sets the failure metric; and retention keeps exactly the grandfather-father-son set.
+// sets the failure metric; a stopped (SIGSTOP) MySQL or Redis, an RDB that never comes and a dump
+// that never ends fail the run within its time limit, naming the server, and release the lock;
+// a run stuck past its schedule is reported by the next; and retention keeps exactly the
+// grandfather-father-son set.
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { backupJobEnv, installBackupScripts } from "../support/backup-job";
@@ -95,6 +98,23 @@ function goodBackups(kindDir: string): string[] {
 /** Waits for the clock to reach the next second, so two runs never share a backup stamp. */
 async function nextSecond(): Promise<void> {
   await new Promise((resolve) => setTimeout(resolve, 1100 - (Date.now() % 1000)));
+}
+
+/** Runs `body` with `daemon` stopped (SIGSTOP: it keeps its port open and never answers). */
+function whileStopped<T>(daemon: Daemon, body: () => T): T {
+  process.kill(daemon.pid!, "SIGSTOP");
+  try {
+    return body();
+  } finally {
+    process.kill(daemon.pid!, "SIGCONT");
+  }
+}
+
+/** `body`'s result and how long it took, in seconds. */
+function timed<T>(body: () => T): [T, number] {
+  const started = Date.now();
+  const result = body();
+  return [result, (Date.now() - started) / 1000];
 }
 
 describe("backup.sh and restore.sh against a real MariaDB", () => {
@@ -362,6 +382,85 @@ describe("backup.sh and restore.sh against a real MariaDB", () => {
     ).toBe(0);
   });
 
+  test("a stopped Redis fails the run within its time limit, naming the node, lock released", () => {
+    const [result, seconds] = timed(() =>
+      whileStopped(redis!, () => backup(["redis"], { REDIS_QUERY_TIMEOUT_SECONDS: "2" })),
+    );
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain(
+      `redis: Redis 127.0.0.1:${redisPort}: INFO cluster got no answer within 2 s (REDIS_QUERY_TIMEOUT_SECONDS), stopped`,
+    );
+    expect(seconds).toBeLessThan(8);
+    expect(
+      metrics(path.join(metricsDir, "webstack_backup_redis.prom")).webstack_backup_last_status,
+    ).toBe(0);
+    expect(fs.existsSync(path.join(backupDir, ".lock-redis"))).toBe(false);
+  });
+
+  test("an RDB transfer that never starts is stopped after REDIS_TIMEOUT_SECONDS", async () => {
+    const cli = (...args: string[]) =>
+      run("redis-cli", ["-p", String(redisPort), "--no-auth-warning", ...args], {
+        env: { ...process.env, REDISCLI_AUTH: "redis-auth-token" },
+      });
+    // Redis holds a diskless sync back for this long, waiting for more replicas to share it.
+    expect(cli("CONFIG", "SET", "repl-diskless-sync-delay", "60").stdout).toBe("OK\n");
+    try {
+      await nextSecond();
+      const [result, seconds] = timed(() => backup(["redis"], { REDIS_TIMEOUT_SECONDS: "2" }));
+      expect(result.status).toBe(1);
+      expect(result.stderr).toContain(
+        `redis: redis-cli --rdb from 127.0.0.1:${redisPort} failed: no answer within 2 s (REDIS_TIMEOUT_SECONDS), stopped`,
+      );
+      expect(seconds).toBeLessThan(8);
+      expect(
+        metrics(path.join(metricsDir, "webstack_backup_redis.prom")).webstack_backup_last_status,
+      ).toBe(0);
+    } finally {
+      cli("CONFIG", "SET", "repl-diskless-sync-delay", "0");
+    }
+  });
+
+  test("a stopped MySQL fails the run within its time limit, naming the server", () => {
+    const [result, seconds] = timed(() =>
+      whileStopped(db!.daemon, () =>
+        backup(["mysql-binlog"], { MYSQL_QUERY_TIMEOUT_SECONDS: "2" }),
+      ),
+    );
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain(
+      `mysql-binlog: cannot connect to MySQL at 127.0.0.1:${db!.port} as backup: MySQL at 127.0.0.1:${db!.port} gave no answer within 2 s (MYSQL_QUERY_TIMEOUT_SECONDS) to: SELECT 1`,
+    );
+    expect(seconds).toBeLessThan(8);
+    expect(
+      metrics(path.join(metricsDir, "webstack_backup_mysql_binlog.prom"))
+        .webstack_backup_last_status,
+    ).toBe(0);
+    expect(fs.existsSync(path.join(backupDir, ".lock-mysql-binlog"))).toBe(false);
+  });
+
+  test("a dump that never ends is stopped after MYSQL_TIMEOUT_SECONDS", async () => {
+    // A dump tool that answers --help (the run reads its options) and then hangs, as a dump
+    // stuck on a server that stopped answering mid-dump does.
+    const hanging = path.join(dir, "bin", "hanging-dump");
+    fs.writeFileSync(
+      hanging,
+      '#!/bin/sh\n[ "$1" = --help ] && exec mariadb-dump --help\nexec sleep 60\n',
+      { mode: 0o755 },
+    );
+    await nextSecond();
+    const [result, seconds] = timed(() =>
+      backup(["mysql-full"], { MYSQL_DUMP: hanging, MYSQL_TIMEOUT_SECONDS: "1" }),
+    );
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain(
+      `mysql-full: dump of shop from 127.0.0.1:${db!.port} failed: no answer within 1 s (MYSQL_TIMEOUT_SECONDS), stopped`,
+    );
+    expect(seconds).toBeLessThan(8);
+    expect(
+      metrics(path.join(metricsDir, "webstack_backup_mysql_full.prom")).webstack_backup_last_status,
+    ).toBe(0);
+  });
+
   test("missing settings stop the run with the reason and a failure metric", () => {
     const result = backup(["files"], { UPLOADS_DIR: "" });
     expect(result.status).toBe(1);
@@ -492,6 +591,35 @@ describe("backup.sh retention and locking", () => {
     expect(taken.stderr).toContain("taking over the stale lock");
     expect(taken.status).toBe(0);
     expect(fs.existsSync(path.join(root, ".lock-files"))).toBe(false);
+  });
+
+  test("a run finding the lock held past the schedule's gap reports the kind failed", () => {
+    const root = fs.mkdtempSync(path.join(dir, "stuck-"));
+    const uploads = fs.mkdtempSync(path.join(dir, "uploads-"));
+    const lock = path.join(root, ".lock-files");
+    fs.mkdirSync(lock);
+    // This test's own process stands for a run that took the lock two hours ago and hangs.
+    fs.writeFileSync(path.join(lock, "pid"), String(process.pid));
+    const twoHoursAgo = Date.now() / 1000 - 7200;
+    fs.utimesSync(path.join(lock, "pid"), twoHoursAgo, twoHoursAgo);
+    const env = { PATH: process.env.PATH, BACKUP_DIR: root, UPLOADS_DIR: uploads };
+    const stuck = run(bin, ["files"], { env: { ...env, LOCK_MAX_AGE_SECONDS_FILES: "3600" } });
+    expect(stuck.status).toBe(1);
+    expect(stuck.stderr).toMatch(
+      new RegExp(
+        `another files run \\(pid ${process.pid}\\) has held \\S+ for 720\\d s, longer than LOCK_MAX_AGE_SECONDS_FILES \\(3600 s, `,
+      ),
+    );
+    expect(
+      fs.readFileSync(path.join(root, "metrics", "webstack_backup_files.prom"), "utf8"),
+    ).toContain('webstack_backup_last_status{kind="files"} 0\n');
+    // The stuck run's lock is its own: the reporting run leaves it alone.
+    expect(fs.readFileSync(path.join(lock, "pid"), "utf8")).toBe(String(process.pid));
+    // Within the gap (the files tier's default, a day) the run is skipped quietly as before.
+    fs.rmSync(path.join(root, "metrics"), { recursive: true });
+    const quiet = run(bin, ["files"], { env });
+    expect(quiet.stderr).toContain("this run is skipped");
+    expect(fs.existsSync(path.join(root, "metrics"))).toBe(false);
   });
 
   test("a retention setting that is not a number stops the prune", () => {

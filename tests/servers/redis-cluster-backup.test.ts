@@ -2,7 +2,8 @@
 // in each of the 16,384 slots, one verified RDB per current primary with cluster-slots.tsv naming
 // its slots, every key back when the RDBs are loaded, a manual failover followed (the primary the
 // run asks is the promoted replica), the documented restore into the cluster after every key is
-// lost, and a dead primary failing the run by name with status 0.
+// lost, a stopped (SIGSTOP) primary failing the run by name within its time limit with the lock
+// released, and a dead primary failing the run by name with status 0.
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { renderBackupScript } from "../../components/backups/backup-script";
@@ -416,6 +417,31 @@ describe("backup.sh redis against a real Redis Cluster", () => {
     expect(await command(owner.port, "GET", probe)).toBe(`v:${probe}`);
   });
 
+  test("a stopped primary fails the run within its time limit, naming it, lock released", async () => {
+    const current = await owners(ports[1]);
+    const victim = current.find((o) => o.port !== ports[0] && o.port !== ports[1]) ?? current[0];
+    const goodBefore = goodBackups(path.join(backupDir, "redis"));
+    await nextSecond();
+    // Stopped, the node keeps its port open and never answers (node-timeout is 120 s here, so
+    // the cluster does not fail it over meanwhile).
+    process.kill(daemons.get(victim.port)!.pid!, "SIGSTOP");
+    const started = Date.now();
+    let result: RunResult;
+    try {
+      result = backup({ REDIS_QUERY_TIMEOUT_SECONDS: "2", REDIS_TIMEOUT_SECONDS: "2" });
+    } finally {
+      process.kill(daemons.get(victim.port)!.pid!, "SIGCONT");
+    }
+    expect((Date.now() - started) / 1000).toBeLessThan(10);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain(
+      `primary 127.0.0.1:${victim.port} (node ${victim.id}, slots ${victim.slots}): ROLE got no answer within 2 s (REDIS_QUERY_TIMEOUT_SECONDS), stopped`,
+    );
+    expect(metricStatus(metricsFile)).toBe(0);
+    expect(fs.existsSync(path.join(backupDir, ".lock-redis"))).toBe(false);
+    expect(goodBackups(path.join(backupDir, "redis"))).toEqual(goodBefore);
+  });
+
   test("a dead primary fails the run, naming it, and reports status 0", async () => {
     const current = await owners(ports[1]);
     const victim = current.find((o) => o.port !== ports[0] && o.port !== ports[1]) ?? current[0];
@@ -426,7 +452,7 @@ describe("backup.sh redis against a real Redis Cluster", () => {
     const result = backup();
     expect(result.status).toBe(1);
     expect(result.stderr).toContain(
-      `primary 127.0.0.1:${victim.port} (node ${victim.id}, slots ${victim.slots}): redis-cli --rdb failed`,
+      `primary 127.0.0.1:${victim.port} (node ${victim.id}, slots ${victim.slots}): ROLE failed: Could not connect to Redis at 127.0.0.1:${victim.port}: Connection refused`,
     );
     expect(metricStatus(metricsFile)).toBe(0);
     expect(goodBackups(path.join(backupDir, "redis"))).toEqual(goodBefore);

@@ -274,6 +274,21 @@ describe("DockerBackups arguments", () => {
       'b: redis.hosts[1] must be a host name (got "redis-1 x")',
     ],
     [
+      "a fixed address that is not IPv4",
+      {
+        redis: {
+          ...{ hosts: ["redis-0"], port: 6379, layout: "cluster", authToken: "t" },
+          ...{ networkName: "n", address: "192.168.254.321" },
+        },
+      },
+      'b: redis.address must be an IPv4 address such as 192.168.254.21 (got "192.168.254.321")',
+    ],
+    [
+      "a fixed address without the Redis network it is on",
+      { redis: { hosts: ["redis"], port: 6379, authToken: "t", address: "192.168.254.21" } },
+      'b: redis.address needs redis.networkName: it is an address on the Redis network (got "192.168.254.21" without one)',
+    ],
+    [
       "config path",
       { configFiles: { "../etc/passwd": "x" } },
       'b: configFiles keys must be relative paths without ".." (got "../etc/passwd")',
