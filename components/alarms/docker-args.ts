@@ -6,6 +6,7 @@ import type { AlarmRule, Channel, Severity } from "../catalog/alarms";
 import type { Tier } from "../catalog/tiers";
 import type { SecretKey } from "../config/parts/alerts";
 import { isPinnedImage } from "../edge/app-containers";
+import { isIpv4 } from "../redis/validate";
 import {
   ALERTMANAGER_SECRET_FILES,
   AlertmanagerSpec,
@@ -71,6 +72,13 @@ export interface DockerAlarmsArgs {
     readonly port: number;
     /** `DockerRedisCluster.networkName`. */
     readonly networkName: pulumi.Input<string>;
+    /**
+     * Fixed IPv4 addresses the exporters take on `networkName`, one per entry of `nodes` in its
+     * order (`DockerRedisCluster.exporterAddresses`): on the cluster network a dynamic one could
+     * be a stopped node's, which could then not start.
+     * @default none (Docker picks them; right for the data network, which has no fixed addresses)
+     */
+    readonly addresses?: readonly string[];
     readonly authToken: pulumi.Input<string>;
   };
   /** The edge blackbox_exporter probes over HTTPS. */
@@ -123,6 +131,27 @@ function aliases(owner: string, field: string, values: readonly string[]): void 
 function port(owner: string, field: string, value: number): void {
   if (!Number.isInteger(value) || value < 1 || value > 65535) {
     throw new Error(`${owner}: ${field} must be a port from 1 to 65535 (got ${value})`);
+  }
+}
+
+function fixedAddresses(owner: string, redis: DockerAlarmsArgs["redis"]): void {
+  const addresses = redis.addresses ?? [];
+  if (addresses.length !== redis.nodes.length) {
+    throw new Error(
+      `${owner}: redis.addresses must give one address per entry of redis.nodes (${redis.nodes.length}), in its order (got ${addresses.length})`,
+    );
+  }
+  addresses.forEach((address, i) => {
+    if (!isIpv4(address)) {
+      throw new Error(
+        `${owner}: redis.addresses[${i}] must be an IPv4 address such as 192.168.254.22 (got "${address}")`,
+      );
+    }
+  });
+  if (new Set(addresses).size !== addresses.length) {
+    throw new Error(
+      `${owner}: redis.addresses must not repeat an address (got ${JSON.stringify(addresses)})`,
+    );
   }
 }
 
@@ -190,6 +219,7 @@ export function validateDockerAlarmsArgs(owner: string, args: DockerAlarmsArgs):
   }
   aliases(owner, "redis.nodes", args.redis.nodes);
   port(owner, "redis.port", args.redis.port);
+  if (args.redis.addresses !== undefined) fixedAddresses(owner, args.redis);
   for (const field of ["host", "serverName"] as const) {
     if (!HOST.test(args.edge[field])) {
       throw new Error(`${owner}: edge.${field} must be a host name (got "${args.edge[field]}")`);

@@ -301,7 +301,8 @@ export class DockerAlarms extends pulumi.ComponentResource implements AlarmsOutp
     }
 
     // One redis_exporter per Redis node, the AUTH token in its password file.
-    for (const node of args.redis.nodes) {
+    args.redis.nodes.forEach((node, n) => {
+      const address = args.redis.addresses?.[n];
       const passwords = pulumi.secret(
         pulumi
           .output(args.redis.authToken)
@@ -325,12 +326,16 @@ export class DockerAlarms extends pulumi.ComponentResource implements AlarmsOutp
         ],
         networksAdvanced: [
           onMonitoring(redisExporterAlias(node)),
-          { name: args.redis.networkName },
+          // Fixed on the cluster network, so it is never a stopped node's address (docker-args.ts).
+          {
+            name: args.redis.networkName,
+            ...(address !== undefined ? { ipv4Address: address } : {}),
+          },
         ],
         // Needs wget in the image: the -alpine variant has it, the scratch one does not.
         healthcheck: httpHealthcheck(MONITORING_PORTS.redis, "/health"),
       });
-    }
+    });
 
     // blackbox_exporter: the edge's health URL over HTTPS, verified against the edge's own CA.
     const blackboxYml = renderBlackboxConfig({

@@ -53,6 +53,20 @@ export interface DockerEdgePlacement {
    * backend as UPLOADS_DIR); the backup job reads the same volume. @default none (no volume)
    */
   readonly uploadsVolumeName?: pulumi.Input<string>;
+  /**
+   * The Redis cluster network the backend joins too, at a fixed address
+   * (`DockerRedisCluster.networkName` and `.backendAddress`): the nodes redirect clients to their
+   * addresses there, and a dynamic address could be a stopped node's, which could then not start.
+   * Only with `redis.layout: cluster`; the single node is on `dataNetworkName` already.
+   * @default none (Redis is reached on the data network)
+   */
+  readonly redisNetwork?: RedisClientNetwork;
+}
+
+/** A network Redis clients must join, and the backend's fixed IPv4 address on it. */
+export interface RedisClientNetwork {
+  readonly name: pulumi.Input<string>;
+  readonly address: string;
 }
 
 /** Where the AWS implementation places the load balancer and the app hosts. */

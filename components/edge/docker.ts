@@ -1,7 +1,8 @@
 // `webstack:edge:DockerEdge`: the edge on one Docker engine (dev, test) — the frontend and
-// backend containers on the edge network (the backend on the data network too), and an nginx
-// container publishing 80/443 with the rendered nginx.conf and a certificate from the stack's
-// private CA. Names carry the stack prefix so dev and test can share a Docker host.
+// backend containers on the edge network (the backend on the data network too, and in the Redis
+// cluster layout on that network at a fixed address), and an nginx container publishing 80/443
+// with the rendered nginx.conf and a certificate from the stack's private CA. Names carry the
+// stack prefix so dev and test can share a Docker host.
 import * as pulumi from "@pulumi/pulumi";
 import * as docker from "@pulumi/docker";
 import {
@@ -20,6 +21,7 @@ import {
 import { uploadsDirSettings } from "./backend-settings";
 import { DockerEdgeOutputs, DockerEdgePlacement, EdgeArgs } from "./contract";
 import { filesNginxReads, HEALTHZ_PATH, renderNginxConf } from "./nginx-conf";
+import { redisClientAttachments, validateRedisClientNetwork } from "./redis-network";
 import { DOCKER_UPSTREAM_HOSTS, dockerSiteSpec } from "./stack-site";
 import { SelfSignedTls } from "./tls";
 
@@ -52,6 +54,7 @@ export class DockerEdge extends pulumi.ComponentResource implements DockerEdgeOu
         `${name}: bindAddress must be "127.0.0.1" or "0.0.0.0" (got "${args.bindAddress}")`,
       );
     }
+    validateRedisClientNetwork(name, args.redisNetwork, args.dataNetworkName);
     const plainSettings = {
       ...(args.backend?.environment ?? {}),
       ...(args.uploadsVolumeName !== undefined ? uploadsDirSettings(UPLOADS_PATH) : {}),
@@ -144,6 +147,7 @@ export class DockerEdge extends pulumi.ComponentResource implements DockerEdgeOu
       [
         { name: args.edgeNetworkName, aliases: [DOCKER_UPSTREAM_HOSTS.backend] },
         { name: args.dataNetworkName },
+        ...redisClientAttachments(args.redisNetwork),
       ],
       plainSettings,
       secretSettings,

@@ -49,6 +49,10 @@ export function buildDockerParts(
       edgeNetworkName: network.edgeNetworkName,
       dataNetworkName: network.dataNetworkName,
       uploadsVolumeName: uploads.name,
+      // The cluster layout's nodes are on a network of their own; the single node is on data.
+      ...(data.redis.backendAddress !== undefined
+        ? { redisNetwork: { name: data.redis.networkName, address: data.redis.backendAddress } }
+        : {}),
       backend: backendSettingsFrom({ mysql: data.mysql, redis: data.redis }),
     },
     { parent },
@@ -110,6 +114,10 @@ export function buildDockerParts(
         nodes: data.redis.nodeAliases,
         port: DEFAULT_REDIS_PORT,
         networkName: data.redis.networkName,
+        // Fixed on the cluster network; the data network hands out dynamic ones.
+        ...(data.redis.exporterAddresses !== undefined
+          ? { addresses: data.redis.exporterAddresses }
+          : {}),
         authToken: data.redis.authToken,
       },
       edge: {

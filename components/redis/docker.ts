@@ -6,7 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as docker from "@pulumi/docker";
 import { HEALTHCHECK_TIMINGS, JSON_FILE_LOGS, RESTART_POLICY } from "../container-defaults";
 import { generatedPassword } from "../passwords";
-import { redisClusterLayout } from "./cluster-layout";
+import { CLUSTER_NODE_COUNT, redisClusterLayout } from "./cluster-layout";
 import {
   CLUSTER_CREATE_SCRIPT_PATH,
   clusterCreateCommand,
@@ -24,14 +24,18 @@ import { cidrBase, ipv4, validateDockerRedisArgs } from "./validate";
 export const REDIS_IMAGE_UID = "999";
 export const SINGLE_NODE_ALIAS = "redis";
 /**
- * Host part of cluster node n's address is FIRST_NODE_HOST + n; the create job's is CREATE_HOST
- * and the backup job's BACKUP_JOB_HOST. Every container on the cluster network has a fixed
+ * Host part of cluster node n's address is FIRST_NODE_HOST + n; the create job's is CREATE_HOST,
+ * the backup job's BACKUP_JOB_HOST, node n's redis_exporter's FIRST_EXPORTER_HOST + n and the
+ * app's backend's BACKEND_CLIENT_HOST. Every container on the cluster network has a fixed
  * address: Docker hands a dynamic one out of the whole subnet, so it could take a stopped node's
- * address and that node could not start again. All fit the smallest subnet allowed (/27).
+ * address and that node could not start again. All fit the smallest subnet allowed (/27, whose
+ * last usable host is .30; CLUSTER_SUBNET_MAX_PREFIX in ./validate.ts).
  */
 export const FIRST_NODE_HOST = 10;
 export const CREATE_HOST = 20;
 export const BACKUP_JOB_HOST = 21;
+export const FIRST_EXPORTER_HOST = 22;
+export const BACKEND_CLIENT_HOST = 28;
 
 type Upload = docker.types.input.ContainerUpload;
 
@@ -53,6 +57,18 @@ export class DockerRedisCluster extends pulumi.ComponentResource implements Redi
    * BACKUP_JOB_HOST); undefined in the single layout, whose data network has no fixed addresses.
    */
   readonly backupJobAddress: string | undefined;
+  /**
+   * The fixed addresses on `networkName` the redis_exporters must take in the cluster layout, one
+   * per entry of `nodeAliases` in its order (see FIRST_EXPORTER_HOST); undefined in the single
+   * layout.
+   */
+  readonly exporterAddresses: readonly string[] | undefined;
+  /**
+   * The fixed address on `networkName` the app's backend must take in the cluster layout (see
+   * BACKEND_CLIENT_HOST); undefined in the single layout, where `networkName` is the data network
+   * the backend joins anyway.
+   */
+  readonly backendAddress: string | undefined;
 
   constructor(name: string, args: DockerRedisClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     super("webstack:data:RedisCluster", name, {}, opts);
@@ -129,6 +145,8 @@ export class DockerRedisCluster extends pulumi.ComponentResource implements Redi
       this.networkName = pulumi.output(args.networkName);
       this.nodeAliases = [SINGLE_NODE_ALIAS];
       this.backupJobAddress = undefined;
+      this.exporterAddresses = undefined;
+      this.backendAddress = undefined;
     } else {
       const subnet = cidrBase(args.clusterSubnet)!;
       const address = (host: number) => ipv4(subnet.base + host);
@@ -149,7 +167,7 @@ export class DockerRedisCluster extends pulumi.ComponentResource implements Redi
           nodeMemoryBytes,
           maxmemoryBytes,
           password: token,
-          nodes: Array.from({ length: 6 }, (_, n) => ({
+          nodes: Array.from({ length: CLUSTER_NODE_COUNT }, (_, n) => ({
             host: address(FIRST_NODE_HOST + n),
             port: DEFAULT_REDIS_PORT,
           })),
@@ -197,6 +215,8 @@ export class DockerRedisCluster extends pulumi.ComponentResource implements Redi
       this.networkName = network.name;
       this.nodeAliases = shape.nodes.map((shapeNode) => shapeNode.name);
       this.backupJobAddress = address(BACKUP_JOB_HOST);
+      this.exporterAddresses = shape.nodes.map((_, n) => address(FIRST_EXPORTER_HOST + n));
+      this.backendAddress = address(BACKEND_CLIENT_HOST);
     }
 
     this.port = pulumi.output(DEFAULT_REDIS_PORT);

@@ -10,7 +10,12 @@ import { elasticacheParameterGroupFamily } from "./elasticache-parameters";
 const REPLICATION_GROUP_ID_MAX = 40;
 const PREFIX = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
 const DOCKER_PREFIX = /^[a-z0-9][a-z0-9_.-]*$/;
-/** The cluster layout needs .10–.15 for the nodes and .20 for the create job. */
+/**
+ * Smallest subnet the cluster layout fits: a /27's hosts are .1–.30, and every fixed address it
+ * hands out is in .10–.28 (nodes .10–.15, create job .20, backup job .21, redis_exporters
+ * .22–.27, the app's backend .28; the host numbers live in ./docker.ts, and a unit test keeps
+ * them under .30).
+ */
 export const CLUSTER_SUBNET_MAX_PREFIX = 27;
 
 function refuse(name: string, field: string, value: unknown, allowed: string): never {
@@ -106,6 +111,12 @@ export function cidrBase(cidr: string): { base: number; prefix: number } | undef
   const address = octets.reduce((n, o) => n * 256 + o, 0);
   const size = 2 ** (32 - prefix);
   return { base: address - (address % size), prefix };
+}
+
+/** Whether text is a dotted-quad IPv4 address (what Docker's `ipv4Address` takes). */
+export function isIpv4(text: string): boolean {
+  const octets = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(text);
+  return octets !== null && octets.slice(1).every((o) => Number(o) <= 255);
 }
 
 export function ipv4(n: number): string {

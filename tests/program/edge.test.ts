@@ -205,6 +205,9 @@ describe.each(["dev", "test"])("%s on Docker", (stack) => {
       [edge, ["backend"]],
       [data, undefined],
     ]);
+    // The single Redis node is on the data network: no second Redis attachment, nothing fixed.
+    const backend = inputsOf(container("backend")).networksAdvanced as Input[];
+    expect(backend.map((n) => n.ipv4Address)).toEqual([undefined, undefined]);
   });
 
   test("the stack exports the certificate's expiry for the alarms", () => {

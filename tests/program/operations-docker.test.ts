@@ -321,6 +321,14 @@ describe.each(STACKS)("%s alarms on Docker", (stack) => {
       expect(networks).toEqual([`${prefix}-monitoring`, `${prefix}-data`]);
     }
   });
+
+  test("in the single layout the redis_exporter joins the data network with no fixed address", () => {
+    // The data network has no fixed addresses to collide with; Docker picks one.
+    expect(inputsOf(container(stack, "alarms-redis-exporter-redis")).networksAdvanced).toEqual([
+      { name: `${prefix}-monitoring`, aliases: ["redis-exporter-redis"] },
+      { name: `${prefix}-data` },
+    ]);
+  });
 });
 
 describe.each(STACKS)("%s backups on Docker", (stack) => {
@@ -577,7 +585,7 @@ describe("dev backups in the Redis cluster layout", () => {
     ]);
   });
 
-  test("on the cluster network the job has a fixed address no node or the create job uses", () => {
+  test("on the cluster network the job has a fixed address no other container uses", () => {
     const [data, cluster] = inputsOf(named(run, "dev-backups-job"))
       .networksAdvanced as Attachment[];
     // The nodes' fixed addresses are not reserved: a dynamic one could be a stopped node's.
@@ -589,14 +597,98 @@ describe("dev backups in the Redis cluster layout", () => {
       .flatMap((r) => (r.inputs.networksAdvanced as Attachment[] | undefined) ?? [])
       .filter((n) => n.name === "webstack-dev-redis-cluster" && n.ipv4Address !== undefined)
       .map((n) => n.ipv4Address);
-    // The six nodes and the create job; none is the job's.
-    expect(fixed.sort()).toEqual([10, 11, 12, 13, 14, 15, 20].map((n) => `192.168.77.${n}`));
+    // The six nodes, the create job, the six exporters and the backend; none is the job's.
+    expect(fixed.sort()).toEqual(
+      [10, 11, 12, 13, 14, 15, 20, 22, 23, 24, 25, 26, 27, 28].map((n) => `192.168.77.${n}`),
+    );
     expect(fixed).not.toContain(cluster.ipv4Address);
   });
 
   test("the crontab runs the redis tier daily and the policy pack finds nothing", async () => {
     const crontab = upload(named(run, "dev-backups-job"), "/etc/webstack/crontab").content;
     expect(crontab).toContain("30 2 * * * /usr/local/bin/backup.sh redis\n");
+    const results = await evaluatePolicies(
+      policies,
+      run.resources,
+      readPackConfig(PROJECT_DIR, "dev"),
+    );
+    expect(results.flatMap((r) => r.violations.map((v) => `${r.policy}: ${v.message}`))).toEqual(
+      [],
+    );
+  });
+});
+
+describe("dev in the Redis cluster layout on the smallest subnet allowed (/27)", () => {
+  // 192.168.77.32/27: hosts .33–.62, .33 being the gateway Docker takes; host n is .32 + n.
+  const at = (host: number) => `192.168.77.${32 + host}`;
+  const CLUSTER_NETWORK = "webstack-dev-redis-cluster";
+  let run: StackRun;
+  beforeAll(async () => {
+    const base = stackConfig("dev");
+    run = await synth(
+      "dev",
+      withConfig(base, {
+        "webstack:redis": {
+          ...configObject(base, "webstack:redis"),
+          layout: "cluster",
+          clusterSubnet: "192.168.77.32/27",
+        },
+      }),
+    );
+  }, 60_000);
+
+  /** Every container's attachment to the cluster network, by container name. */
+  const onCluster = () =>
+    ofType(run, CONTAINER).flatMap((c) =>
+      ((inputsOf(c).networksAdvanced as Attachment[] | undefined) ?? [])
+        .filter((n) => n.name === CLUSTER_NETWORK)
+        .map((n) => [inputsOf(c).name as string, n.ipv4Address] as const),
+    );
+
+  test("the backend joins the cluster network at .28, where the nodes redirect it", () => {
+    const backend = inputsOf(named(run, "dev-edge-backend"));
+    expect((backend.networksAdvanced as Attachment[]).slice(1)).toEqual([
+      { name: "webstack-dev-data" },
+      { name: CLUSTER_NETWORK, ipv4Address: at(28) },
+    ]);
+    // It reaches the cluster by a seed node's alias on that network.
+    expect(envOf(named(run, "dev-edge-backend")).REDIS_HOST).toBe("redis-0");
+  });
+
+  test("each redis_exporter joins the cluster network at .22 + n and watches node n", () => {
+    for (let n = 0; n < 6; n++) {
+      const exporter = inputsOf(named(run, `dev-alarms-redis-exporter-redis-${n}`));
+      expect((exporter.networksAdvanced as Attachment[])[1]).toEqual({
+        name: CLUSTER_NETWORK,
+        ipv4Address: at(22 + n),
+      });
+      expect(exporter.command).toContain(`--redis.addr=redis://redis-${n}:6379`);
+    }
+  });
+
+  test("every container on the cluster network has its own fixed address inside the subnet", () => {
+    const attached = onCluster();
+    // 6 nodes, the create job, the backup job, 6 exporters and the backend: nothing dynamic.
+    expect(attached).toHaveLength(15);
+    const hosts = attached.map(([container, address]) => {
+      expect([container, address]).toEqual([container, expect.stringMatching(/^192\.168\.77\./)]);
+      return Number(address!.split(".")[3]);
+    });
+    expect(new Set(hosts).size).toBe(15);
+    // Above the gateway (.33), below the broadcast address (.63).
+    expect(Math.min(...hosts)).toBeGreaterThan(33);
+    expect(Math.max(...hosts)).toBeLessThan(63);
+    expect(hosts.sort((a, b) => a - b)).toEqual(
+      [10, 11, 12, 13, 14, 15, 20, 21, 22, 23, 24, 25, 26, 27, 28].map((h) => 32 + h),
+    );
+  });
+
+  test("the network is the /27 asked for, and the policy pack finds nothing", async () => {
+    const network = ofType(run, NETWORK).find((n) => inputsOf(n).name === CLUSTER_NETWORK)!;
+    expect(inputsOf(network)).toMatchObject({
+      internal: true,
+      ipamConfigs: [{ subnet: "192.168.77.32/27" }],
+    });
     const results = await evaluatePolicies(
       policies,
       run.resources,

@@ -9,8 +9,17 @@ import {
 } from "../../components/mysql/validate";
 import type { AwsRedisClusterArgs, DockerRedisClusterArgs } from "../../components/redis/contract";
 import {
+  BACKEND_CLIENT_HOST,
+  BACKUP_JOB_HOST,
+  CREATE_HOST,
+  FIRST_EXPORTER_HOST,
+  FIRST_NODE_HOST,
+} from "../../components/redis/docker";
+import {
+  CLUSTER_SUBNET_MAX_PREFIX,
   cidrBase,
   ipv4,
+  isIpv4,
   validateAwsRedisArgs,
   validateDockerRedisArgs,
 } from "../../components/redis/validate";
@@ -233,5 +242,33 @@ describe("Docker Redis", () => {
     const subnet = cidrBase(cidr)!;
     expect(ipv4(subnet.base + 10)).toBe(firstNode);
     expect(ipv4(subnet.base + 20)).toBe(createJob);
+  });
+  test("every fixed address of the cluster network fits the smallest subnet allowed", () => {
+    const six = (first: number) => Array.from({ length: 6 }, (_, n) => first + n);
+    const hosts = [
+      ...six(FIRST_NODE_HOST),
+      CREATE_HOST,
+      BACKUP_JOB_HOST,
+      ...six(FIRST_EXPORTER_HOST),
+      BACKEND_CLIENT_HOST,
+    ];
+    expect(new Set(hosts).size).toBe(15);
+    // A /27 has hosts .1–.30; Docker takes .1 as the gateway.
+    expect(CLUSTER_SUBNET_MAX_PREFIX).toBe(27);
+    const lastUsable = 2 ** (32 - CLUSTER_SUBNET_MAX_PREFIX) - 2;
+    expect(Math.min(...hosts)).toBeGreaterThan(1);
+    expect(Math.max(...hosts)).toBeLessThanOrEqual(lastUsable);
+  });
+
+  test.each([
+    ["192.168.254.28", true],
+    ["0.0.0.0", true],
+    ["192.168.254.256", false],
+    ["192.168.254", false],
+    ["192.168.254.28/27", false],
+    [" 192.168.254.28", false],
+    ["redis-0", false],
+  ])("isIpv4(%j) is %s", (text, expected) => {
+    expect(isIpv4(text)).toBe(expected);
   });
 });

@@ -1,6 +1,7 @@
 // The small rules the edge components follow: when certificates renew (before the 30-day
 // expiry warning, never on every deployment), which backend settings may be plain variables,
-// and what the access-log bucket lets ELB write and the uploads bucket lets the app hosts do.
+// where the Docker backend sits on the Redis cluster network, and what the access-log bucket
+// lets ELB write and the uploads bucket lets the app hosts do.
 import {
   checkAppImages,
   containerEnvironment,
@@ -13,6 +14,10 @@ import {
   ELB_LOG_DELIVERY_SERVICE,
   logDeliveryPolicy,
 } from "../../components/edge/elb-log-delivery";
+import {
+  redisClientAttachments,
+  validateRedisClientNetwork,
+} from "../../components/edge/redis-network";
 import { uploadsAccessPolicy } from "../../components/edge/uploads-access";
 
 describe("server certificate lifetime", () => {
@@ -123,6 +128,38 @@ describe("app images", () => {
       }),
     ).toThrow(
       'prod-edge: backendImage must be pinned to a version tag or digest, never "latest" or no tag (got "ghcr.io/labelmedix/backend:latest")',
+    );
+  });
+});
+
+describe("the Docker backend on the Redis cluster network", () => {
+  const cluster = { name: "webstack-dev-redis-cluster", address: "192.168.254.28" };
+
+  test("one more attachment at the fixed address; none when Redis is on the data network", () => {
+    expect(() => validateRedisClientNetwork("edge", cluster, "webstack-dev-data")).not.toThrow();
+    expect(redisClientAttachments(cluster)).toEqual([
+      { name: "webstack-dev-redis-cluster", ipv4Address: "192.168.254.28" },
+    ]);
+    expect(() => validateRedisClientNetwork("edge", undefined, "webstack-dev-data")).not.toThrow();
+    expect(redisClientAttachments(undefined)).toEqual([]);
+  });
+
+  test.each([
+    [
+      { ...cluster, address: "192.168.254" },
+      'edge: redisNetwork.address must be an IPv4 address such as 192.168.254.28 (got "192.168.254")',
+    ],
+    [
+      { ...cluster, address: "redis-client" },
+      'edge: redisNetwork.address must be an IPv4 address such as 192.168.254.28 (got "redis-client")',
+    ],
+    [
+      { ...cluster, name: "webstack-dev-data" },
+      'edge: redisNetwork.name must be the Redis cluster network, not dataNetworkName "webstack-dev-data": the backend is on that one already (leave redisNetwork out)',
+    ],
+  ])("%j is refused", (network, message) => {
+    expect(() => validateRedisClientNetwork("edge", network, "webstack-dev-data")).toThrow(
+      new Error(message),
     );
   });
 });

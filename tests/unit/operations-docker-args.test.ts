@@ -70,6 +70,13 @@ describe("DockerAlarms arguments", () => {
     expect(() => validateDockerAlarmsArgs("a", alarms)).not.toThrow();
   });
 
+  test("the cluster layout's shape is accepted: six nodes, six fixed addresses", () => {
+    const nodes = Array.from({ length: 6 }, (_, n) => `redis-${n}`);
+    const addresses = nodes.map((_, n) => `192.168.254.${22 + n}`);
+    const redis = { ...alarms.redis, nodes, addresses };
+    expect(() => validateDockerAlarmsArgs("a", { ...alarms, redis })).not.toThrow();
+  });
+
   test.each<[string, Partial<DockerAlarmsArgs>, string]>([
     [
       "namePrefix",
@@ -100,6 +107,27 @@ describe("DockerAlarms arguments", () => {
       "port",
       { redis: { ...alarms.redis, port: 70000 } },
       "a: redis.port must be a port from 1 to 65535 (got 70000)",
+    ],
+    [
+      "fewer fixed exporter addresses than nodes",
+      { redis: { ...alarms.redis, nodes: ["redis-0", "redis-1"], addresses: ["192.168.254.22"] } },
+      "a: redis.addresses must give one address per entry of redis.nodes (2), in its order (got 1)",
+    ],
+    [
+      "a fixed exporter address that is not IPv4",
+      { redis: { ...alarms.redis, addresses: ["192.168.254.300"] } },
+      'a: redis.addresses[0] must be an IPv4 address such as 192.168.254.22 (got "192.168.254.300")',
+    ],
+    [
+      "a fixed exporter address twice",
+      {
+        redis: {
+          ...alarms.redis,
+          nodes: ["redis-0", "redis-1"],
+          addresses: ["192.168.254.22", "192.168.254.22"],
+        },
+      },
+      'a: redis.addresses must not repeat an address (got ["192.168.254.22","192.168.254.22"])',
     ],
     [
       "monitor user",
