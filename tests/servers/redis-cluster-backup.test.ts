@@ -342,9 +342,13 @@ describe("backup.sh redis against a real Redis Cluster", () => {
       { timeoutMs: 20_000, intervalMs: 200 },
     );
     expect(await command(replicaPort, "CLUSTER", "FAILOVER")).toBe("OK");
-    await waitFor("the replica promoted", async () => {
-      const now = await owners(ports[1]);
-      return now.some((o) => o.slots === oldPrimary.slots && o.port === replicaPort);
+    // Every node's view, the seeds' included: a seed that has not heard of the failover yet
+    // would send the run to the demoted node, which the run refuses (ROLE check).
+    await waitFor("every node to see the replica promoted", async () => {
+      const views = await Promise.all(ports.map((port) => owners(port)));
+      return views.every((now) =>
+        now.some((o) => o.slots === oldPrimary.slots && o.port === replicaPort),
+      );
     });
 
     await nextSecond();
