@@ -41,10 +41,12 @@ case "$url" in
     fi
     key=${DOCKER_SSH_KEY:-}
     known_hosts=${DOCKER_SSH_KNOWN_HOSTS:-}
-    if ! printf '%s\n' "$key" | grep -q -- "-----BEGIN .*PRIVATE KEY-----"; then
+    # Pattern matches, not `printf | grep -q`: under pipefail, grep -q leaving early makes printf
+    # die of SIGPIPE now and then, and the check would fail for a good key.
+    if ! [[ $key == *"-----BEGIN "*"PRIVATE KEY-----"* ]]; then
       fail "DOCKER_SSH_KEY must hold the private key for $host (a -----BEGIN ... PRIVATE KEY----- block)"
     fi
-    if ! printf '%s\n' "$known_hosts" | grep -q -- "$host"; then
+    if ! [[ $known_hosts == *"$host"* ]]; then
       fail "DOCKER_SSH_KNOWN_HOSTS must contain $host's host key (ssh-keyscan $host)"
     fi
     ssh_dir="$HOME/.ssh"
