@@ -1,6 +1,6 @@
 // Alarm stack policies: every catalog alarm of the stack's tier exists no weaker than its floor,
 // every alarm reaches people of its severity, and every database and cache is watched. They read
-// the operations resources in the shape /work/wt/CONVENTIONS.md fixes — CloudWatch alarms, SNS
+// the operations resources in the shape docs/operations-catalog.md fixes — CloudWatch alarms, SNS
 // topics and EventBridge rules on AWS; the Prometheus rule file, prometheus.yml and
 // alertmanager.yml a Docker stack uploads — so they judge what ships, not what config asked for.
 import type { PolicyResource, ReportViolation } from "@pulumi/policy";

@@ -1,6 +1,6 @@
 // Backup stack policies: every database is backed up as often and kept as long as the backup
 // catalog says, restores are tested, and the AWS vault is encrypted (and locked where the tier
-// requires). They read the operations resources in the shape /work/wt/CONVENTIONS.md fixes: the
+// requires). They read the operations resources in the shape docs/operations-catalog.md fixes: the
 // tagged RDS primaries, backup selections, plans, vault and restore testing plan on AWS; the backup
 // job container's crontab, backup.sh and environment on Docker.
 import type { PolicyResource, ReportViolation } from "@pulumi/policy";

@@ -71,7 +71,7 @@ export interface MonitoredServers {
 
 /**
  * The prometheus.yml spec: node_exporter for the host, one mysqld_exporter per MySQL server and
- * one redis_exporter per Redis node with `instance` = the server's alias (CONVENTIONS), the
+ * one redis_exporter per Redis node with `instance` = the server's alias (what the policies read), the
  * blackbox probe of the health URL, and the backend.
  */
 export function prometheusSpec(servers: MonitoredServers): PrometheusConfigSpec {

@@ -1,4 +1,4 @@
-// Hand-made operations resources in exactly the shape /work/wt/CONVENTIONS.md fixes, built from
+// Hand-made operations resources in exactly the shape docs/operations-catalog.md fixes, built from
 // the real catalog and renderers (CloudWatch specs bound to identifiers, the Prometheus rule
 // file, prometheus.yml, alertmanager.yml, crontab and backup.sh), so the alarm and backup policy
 // tests start from a compliant stack per target and change one thing at a time.
