@@ -5,14 +5,17 @@
 // authorization.credentials_file`. It has no `url_file` for webhooks (0.26+): a webhook or SMS
 // gateway URL that is itself the secret is written into the text, and the caller must then treat
 // the whole file as a secret (`alertmanagerConfigHoldsSecret`). The always-firing Watchdog of the
-// rule file goes to a receiver without integrations, so it proves the pipeline without paging.
+// rule file goes to a receiver without integrations, so it proves the pipeline without paging;
+// with a dead man's switch, that receiver posts it every few minutes to an outside service, which
+// pages when the posts stop (Prometheus, Alertmanager or their host down). Its URL is the secret.
 import { stringify } from "yaml";
 import { Channel, CHANNELS, Severity, SEVERITIES } from "../catalog/alarms";
 import { WATCHDOG_ALERT } from "./monitoring-rules";
 
 /**
- * The receiver the Watchdog alert reaches: no integration, so it notifies no one but stays listed
- * in Alertmanager's UI and API. Not a channel name, so no severity route can pick it.
+ * The receiver the Watchdog alert reaches: without a dead man's switch no integration, so it
+ * notifies no one but stays listed in Alertmanager's UI and API. Not a channel name, so no
+ * severity route can pick it.
  */
 export const WATCHDOG_RECEIVER = "watchdog";
 
@@ -59,6 +62,34 @@ export interface WebhookReceiver {
   readonly bearerToken?: boolean;
 }
 
+/** How often the Watchdog reaches a dead man's switch. */
+export interface HeartbeatTiming {
+  /** Wait before the first post after Alertmanager (re)starts. */
+  readonly groupWaitSeconds: number;
+  /** How often Alertmanager looks at the Watchdog's group; a post waits for the next look. */
+  readonly groupIntervalSeconds: number;
+  /** Time between posts, rounded up to a multiple of `groupIntervalSeconds`. */
+  readonly repeatIntervalSeconds: number;
+}
+
+/**
+ * A post every 5 minutes (at most 6: the repeat is checked once a minute, and a check landing just
+ * before the 5 minutes are up waits for the next). The service's period must be 5 minutes and its
+ * grace at least 2 (docs/operations.md "Watchdog").
+ */
+export const HEARTBEAT_TIMING: HeartbeatTiming = {
+  groupWaitSeconds: 10,
+  groupIntervalSeconds: 60,
+  repeatIntervalSeconds: 300,
+};
+
+export interface DeadMansSwitch {
+  /** URL the Watchdog is posted to (a healthchecks.io ping URL, say); itself the secret. */
+  readonly url: string;
+  /** @default HEARTBEAT_TIMING */
+  readonly timing?: HeartbeatTiming;
+}
+
 export interface AlertmanagerTiming {
   readonly groupWaitSeconds: number;
   readonly groupIntervalSeconds: number;
@@ -83,6 +114,11 @@ export interface AlertmanagerSpec {
   readonly slack?: SlackReceiver;
   readonly sms?: SmsReceiver;
   readonly webhook?: WebhookReceiver;
+  /**
+   * Outside service the always-firing Watchdog is posted to every few minutes; silence there
+   * pages someone. @default none: the Watchdog reaches a receiver without integrations
+   */
+  readonly deadMansSwitch?: DeadMansSwitch;
   /** Directory the secret files are mounted in. @default "/etc/alertmanager/secrets" */
   readonly secretsDir?: string;
   /** @default DEFAULT_TIMING */
@@ -115,12 +151,14 @@ function smsBearer(spec: AlertmanagerSpec): boolean {
 }
 
 /**
- * Whether the rendered text carries a secret: a webhook or SMS gateway URL used without a bearer
- * token file is the credential itself (Alertmanager 0.25 cannot read it from a file).
+ * Whether the rendered text carries a secret: a webhook, SMS gateway or dead man's switch URL used
+ * without a bearer token file is the credential itself (Alertmanager 0.25 cannot read it from a
+ * file).
  */
 export function alertmanagerConfigHoldsSecret(spec: AlertmanagerSpec): boolean {
   const used = new Set(Object.values(spec.routes).flat());
   return (
+    spec.deadMansSwitch !== undefined ||
     (used.has("webhook") && spec.webhook !== undefined && !spec.webhook.bearerToken) ||
     (used.has("sms") && spec.sms?.via === "webhook" && !smsBearer(spec))
   );
@@ -253,6 +291,59 @@ function receiverFor(channel: Channel, spec: AlertmanagerSpec, dir: string): obj
   }
 }
 
+function heartbeatTiming(timing: HeartbeatTiming): HeartbeatTiming {
+  for (const [field, value] of Object.entries(timing)) {
+    if (!Number.isInteger(value) || value < 1) {
+      fail(
+        `alertmanager.deadMansSwitch.timing.${field}`,
+        "a whole number of seconds, at least 1",
+        value,
+      );
+    }
+  }
+  if (timing.repeatIntervalSeconds < timing.groupIntervalSeconds) {
+    fail(
+      "alertmanager.deadMansSwitch.timing.repeatIntervalSeconds",
+      `at least groupIntervalSeconds (${timing.groupIntervalSeconds})`,
+      timing.repeatIntervalSeconds,
+    );
+  }
+  return timing;
+}
+
+/**
+ * The Watchdog's route and receiver: silent, or posting to the dead man's switch on a short
+ * repeat so the service sees it every few minutes.
+ */
+function watchdog(spec: AlertmanagerSpec): { route: object; receiver: object } {
+  const matchers = [`alertname="${WATCHDOG_ALERT}"`];
+  const heartbeat = spec.deadMansSwitch;
+  if (!heartbeat) {
+    return {
+      route: { matchers, receiver: WATCHDOG_RECEIVER },
+      receiver: { name: WATCHDOG_RECEIVER },
+    };
+  }
+  if (!HTTP_URL.test(heartbeat.url)) {
+    fail("alertmanager.deadMansSwitch.url", "an http(s) URL", "[withheld]");
+  }
+  const timing = heartbeatTiming(heartbeat.timing ?? HEARTBEAT_TIMING);
+  return {
+    route: {
+      matchers,
+      receiver: WATCHDOG_RECEIVER,
+      group_wait: seconds(timing.groupWaitSeconds),
+      group_interval: seconds(timing.groupIntervalSeconds),
+      repeat_interval: seconds(timing.repeatIntervalSeconds),
+    },
+    receiver: {
+      name: WATCHDOG_RECEIVER,
+      // The Watchdog never resolves while Prometheus runs; one alert per post is all it needs.
+      webhook_configs: [{ url: heartbeat.url, send_resolved: false, max_alerts: 1 }],
+    },
+  };
+}
+
 export function renderAlertmanagerConfig(spec: AlertmanagerSpec): string {
   const dir = spec.secretsDir ?? "/etc/alertmanager/secrets";
   const timing = spec.timing ?? DEFAULT_TIMING;
@@ -273,6 +364,7 @@ export function renderAlertmanagerConfig(spec: AlertmanagerSpec): string {
     });
   }
   const used = CHANNELS.filter((channel) => SEVERITIES.some((s) => routes[s].includes(channel)));
+  const heartbeat = watchdog(spec);
 
   const global: Record<string, unknown> = { resolve_timeout: "5m" };
   if (used.includes("email") && spec.email) {
@@ -317,9 +409,7 @@ export function renderAlertmanagerConfig(spec: AlertmanagerSpec): string {
       repeat_interval: seconds(timing.repeatIntervalSeconds),
       routes: [
         // First, and without `continue`: the always-firing alert must never reach a channel.
-        // A dead man's switch (a heartbeat URL that pages when the alert stops arriving) would be
-        // a webhook on this route with a repeat_interval shorter than its timeout.
-        { matchers: [`alertname="${WATCHDOG_ALERT}"`], receiver: WATCHDOG_RECEIVER },
+        heartbeat.route,
         severityRoute("critical"),
         severityRoute("warning"),
       ],
@@ -332,10 +422,7 @@ export function renderAlertmanagerConfig(spec: AlertmanagerSpec): string {
         equal: ["environment", "watches", "instance"],
       },
     ],
-    receivers: [
-      ...used.map((channel) => receiverFor(channel, spec, dir)),
-      { name: WATCHDOG_RECEIVER },
-    ],
+    receivers: [...used.map((channel) => receiverFor(channel, spec, dir)), heartbeat.receiver],
   };
   return (
     `# Rendered by webstack for ${spec.environment}. Secrets are read from files under ${dir},\n` +

@@ -51,7 +51,8 @@ export interface DockerAlarmsArgs {
   readonly notify: DockerNotifySettings;
   /**
    * The stack's alert secrets: `smtpPassword` (with `notify.email.username`), `slackWebhookUrl`
-   * (slack), `alertWebhookUrl` (webhook), `smsWebhookUrl` (sms). @default {}
+   * (slack), `alertWebhookUrl` (webhook), `smsWebhookUrl` (sms), `deadMansSwitchUrl` (where the
+   * Watchdog is posted every few minutes; unset, it reaches no one). @default {}
    */
   readonly secrets?: Readonly<Partial<Record<SecretKey, pulumi.Input<string>>>>;
   /** The MySQL servers one mysqld_exporter each watches. */
@@ -164,15 +165,18 @@ export const SECRET_FOR_FILE: Readonly<Record<string, SecretKey>> = {
 /** Text that stands in for a secret URL in the copy of alertmanager.yml written under out/. */
 export const secretPlaceholderUrl = (key: SecretKey) => `https://secret.invalid/${key}`;
 
+/** The secrets that are URLs Alertmanager 0.25 can only read from its config text. */
+export type UrlSecretKey = "alertWebhookUrl" | "smsWebhookUrl" | "deadMansSwitchUrl";
+
 /**
- * The Alertmanager spec for these settings. The webhook and SMS gateway URLs are themselves
- * secrets (Alertmanager 0.25 cannot read a URL from a file): pass their values to render the
- * uploaded file, or the placeholders for the copy people read.
+ * The Alertmanager spec for these settings. The webhook, SMS gateway and dead man's switch URLs
+ * are themselves secrets (Alertmanager 0.25 cannot read a URL from a file): pass their values to
+ * render the uploaded file, or the placeholders for the copy people read.
  */
 export function dockerAlertmanagerSpec(
   environment: string,
   notify: DockerNotifySettings,
-  urls: { readonly alertWebhookUrl?: string; readonly smsWebhookUrl?: string },
+  urls: Readonly<Partial<Record<UrlSecretKey, string>>>,
 ): AlertmanagerSpec {
   return {
     environment,
@@ -184,6 +188,9 @@ export function dockerAlertmanagerSpec(
     // The gateway holds the numbers: Alertmanager posts its alert JSON, the gateway texts.
     ...(urls.smsWebhookUrl !== undefined
       ? { sms: { via: "webhook" as const, url: urls.smsWebhookUrl, bearerToken: false } }
+      : {}),
+    ...(urls.deadMansSwitchUrl !== undefined
+      ? { deadMansSwitch: { url: urls.deadMansSwitchUrl } }
       : {}),
   };
 }

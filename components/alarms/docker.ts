@@ -18,6 +18,7 @@ import {
   dockerAlertmanagerSpec,
   SECRET_FOR_FILE,
   secretPlaceholderUrl,
+  UrlSecretKey,
   usedChannels,
   validateDockerAlarmsArgs,
 } from "./docker-args";
@@ -74,8 +75,9 @@ export class DockerAlarms extends pulumi.ComponentResource implements AlarmsOutp
     const secrets = args.secrets ?? {};
     const parent = { parent: this };
     const used = usedChannels(notify);
-    // Every channel but `log` reaches something outside the host.
-    const needsEgress = [...used].some((channel) => channel !== "log");
+    // Every channel but `log` reaches something outside the host, and so does the dead man's switch.
+    const needsEgress =
+      [...used].some((channel) => channel !== "log") || secrets.deadMansSwitchUrl !== undefined;
     const publishUi = args.publishUi ?? false;
 
     const images = Object.fromEntries(
@@ -163,30 +165,28 @@ export class DockerAlarms extends pulumi.ComponentResource implements AlarmsOutp
     });
 
     // Alertmanager: receivers per the stack's routes; secrets only ever as files or secret text.
-    const urlSecrets = {
-      alertWebhookUrl: used.has("webhook") ? secrets.alertWebhookUrl : undefined,
-      smsWebhookUrl: used.has("sms") ? secrets.smsWebhookUrl : undefined,
+    const urlSecrets: Partial<Record<UrlSecretKey, pulumi.Input<string>>> = {
+      ...(used.has("webhook") && secrets.alertWebhookUrl !== undefined
+        ? { alertWebhookUrl: secrets.alertWebhookUrl }
+        : {}),
+      ...(used.has("sms") && secrets.smsWebhookUrl !== undefined
+        ? { smsWebhookUrl: secrets.smsWebhookUrl }
+        : {}),
+      ...(secrets.deadMansSwitchUrl !== undefined
+        ? { deadMansSwitchUrl: secrets.deadMansSwitchUrl }
+        : {}),
     };
-    const placeholderSpec = dockerAlertmanagerSpec(tier, notify, {
-      ...(urlSecrets.alertWebhookUrl !== undefined
-        ? { alertWebhookUrl: secretPlaceholderUrl("alertWebhookUrl") }
-        : {}),
-      ...(urlSecrets.smsWebhookUrl !== undefined
-        ? { smsWebhookUrl: secretPlaceholderUrl("smsWebhookUrl") }
-        : {}),
-    });
+    const urlKeys = Object.keys(urlSecrets) as UrlSecretKey[];
+    const placeholderSpec = dockerAlertmanagerSpec(
+      tier,
+      notify,
+      Object.fromEntries(urlKeys.map((key) => [key, secretPlaceholderUrl(key)])),
+    );
     const alertmanagerYml: pulumi.Input<string> = alertmanagerConfigHoldsSecret(placeholderSpec)
       ? pulumi.secret(
           pulumi
-            .all([urlSecrets.alertWebhookUrl, urlSecrets.smsWebhookUrl])
-            .apply(([alertWebhookUrl, smsWebhookUrl]) =>
-              renderAlertmanagerConfig(
-                dockerAlertmanagerSpec(tier, notify, {
-                  ...(alertWebhookUrl !== undefined ? { alertWebhookUrl } : {}),
-                  ...(smsWebhookUrl !== undefined ? { smsWebhookUrl } : {}),
-                }),
-              ),
-            ),
+            .all(urlSecrets)
+            .apply((urls) => renderAlertmanagerConfig(dockerAlertmanagerSpec(tier, notify, urls))),
         )
       : renderAlertmanagerConfig(placeholderSpec);
     const secretUploads: Upload[] = alertmanagerSecretFiles(placeholderSpec).map((file) => ({

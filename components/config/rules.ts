@@ -330,6 +330,18 @@ function emailAuthRules({ values, secrets }: RuleContext): ConfigProblem[] {
   return [];
 }
 
+/** AWS has no Watchdog to post (CloudWatch has no scrape to fail): the key would do nothing. */
+function deadMansSwitchRules({ values, secrets }: RuleContext): ConfigProblem[] {
+  if (values.target === "docker" || !secrets.has("deadMansSwitchUrl")) return [];
+  return [
+    problem(
+      ["deadMansSwitchUrl"],
+      `applies only to target "docker" (this stack's target is "${values.target}")`,
+      "[secret withheld]",
+    ),
+  ];
+}
+
 /**
  * The catalog's merge functions throw an Error whose message starts with the full key
  * (`webstack:alarms.overrides.HostCpuHigh.threshold must be …`); one such error is one problem.
@@ -412,6 +424,7 @@ export function crossKeyProblems(context: RuleContext): ConfigProblem[] {
     dockerSizingRules,
     alertRules,
     emailAuthRules,
+    deadMansSwitchRules,
     alarmRules,
     backupRules,
   ].flatMap((rule) => rule(context));

@@ -68,5 +68,7 @@ export const SECRET_KEYS = {
   slackWebhookUrl: "Slack incoming-webhook URL (docker slack alerts).",
   alertWebhookUrl: "Generic webhook URL alarms are posted to (the webhook channel).",
   smsWebhookUrl: "SMS gateway webhook URL (docker sms alerts).",
+  deadMansSwitchUrl:
+    "URL an external dead man's switch service (e.g. a healthchecks.io ping URL) receives the Watchdog at, every few minutes; silence there pages someone (docker). Default: the Watchdog reaches no one.",
 } as const;
 export type SecretKey = keyof typeof SECRET_KEYS;

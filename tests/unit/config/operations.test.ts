@@ -306,6 +306,24 @@ describe("who is notified: the stack's routes, never below the tier's floor", ()
       ),
     ).toEqual([]);
   });
+
+  test("a dead man's switch URL is taken on Docker, kept secret", () => {
+    const url = { "webstack:deadMansSwitchUrl": "https://hc-ping.com/0f1e2d3c-dev" };
+    expect(problemsFor("dev", url, ["webstack:deadMansSwitchUrl"])).toEqual([]);
+    expect(problemsFor("dev", url)).toEqual([
+      'Pulumi.dev.yaml: webstack:deadMansSwitchUrl must be stored encrypted: run "pulumi config set --secret deadMansSwitchUrl <value>" (got "[plain text withheld]")',
+    ]);
+  });
+
+  test("a dead man's switch URL is refused on AWS, which has no Watchdog to post", () => {
+    expect(
+      problemsFor("prod", { "webstack:deadMansSwitchUrl": "https://hc-ping.com/0f1e2d3c-prod" }, [
+        "webstack:deadMansSwitchUrl",
+      ]),
+    ).toEqual([
+      'Pulumi.prod.yaml: webstack:deadMansSwitchUrl applies only to target "docker" (this stack\'s target is "aws") (got "[secret withheld]")',
+    ]);
+  });
 });
 
 test("operations problems arrive in the one error, with every other problem of the file", () => {
