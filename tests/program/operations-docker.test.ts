@@ -545,6 +545,91 @@ describe("a test stack routing to Slack and an authenticated SMTP relay", () => 
   });
 });
 
+describe("dev with a dead man's switch and no UIs published", () => {
+  const PING = "https://hc-ping.com/7d1f0a2b-switch-secret";
+  const AM = "dev-alarms-alertmanager";
+  const CONFIG = "/etc/alertmanager/alertmanager.yml";
+  // publishUi off, so nothing but the switch can give Alertmanager a way out of dev's log routes.
+  let withSwitch: StackRun;
+  let without: StackRun;
+  beforeAll(async () => {
+    const base = stackConfig("dev");
+    const quiet = {
+      "webstack:alarms": { ...configObject(base, "webstack:alarms"), publishUi: false },
+    };
+    without = await synth("dev", withConfig(base, quiet));
+    withSwitch = await synth(
+      "dev",
+      withConfig(base, { ...quiet, "webstack:deadMansSwitchUrl": PING }, [
+        "webstack:deadMansSwitchUrl",
+      ]),
+    );
+  }, 60_000);
+
+  const config = (run: StackRun) => parse(upload(named(run, AM), CONFIG).content);
+
+  test("the Watchdog is posted to the switch every 5 minutes; without the key it reaches no one", () => {
+    expect(config(withSwitch).route.routes[0]).toEqual({
+      matchers: ['alertname="Watchdog"'],
+      receiver: "watchdog",
+      group_wait: "10s",
+      group_interval: "1m",
+      repeat_interval: "5m",
+    });
+    expect(config(withSwitch).receivers).toEqual([
+      { name: "log" },
+      {
+        name: "watchdog",
+        webhook_configs: [{ url: PING, send_resolved: false, max_alerts: 1 }],
+      },
+    ]);
+    expect(config(without).route.routes[0]).toEqual({
+      matchers: ['alertname="Watchdog"'],
+      receiver: "watchdog",
+    });
+    expect(config(without).receivers).toEqual([{ name: "log" }, { name: "watchdog" }]);
+  });
+
+  test("the URL is in no plain input, and the copy under out/ holds a placeholder", () => {
+    expect(pulumi.runtime.isRpcSecret(named(withSwitch, AM).inputs.uploads)).toBe(true);
+    expect(pulumi.runtime.isRpcSecret(named(without, AM).inputs.uploads)).toBe(false);
+    const leaks = withSwitch.resources.flatMap((r) =>
+      plainStrings(r.inputs)
+        .filter(([, v]) => v.includes("switch-secret"))
+        .map(([where]) => `${r.name}.${where}`),
+    );
+    expect(leaks).toEqual([]);
+    const copy = withSwitch.files["alarms/alertmanager.yml"];
+    expect(copy).toContain("url: https://secret.invalid/deadMansSwitchUrl");
+    expect(copy).not.toContain("switch-secret");
+  });
+
+  test("only with the switch does Alertmanager get a way out, and nothing else does", () => {
+    const egress = (run: StackRun) =>
+      ops(run, CONTAINER)
+        .filter((c) =>
+          (inputsOf(c).networksAdvanced as Attachment[]).some(
+            (n) => n.name === "webstack-dev-monitoring-egress",
+          ),
+        )
+        .map((c) => inputsOf(c).name);
+    expect(egress(withSwitch)).toEqual(["webstack-dev-alertmanager"]);
+    expect(egress(without)).toEqual([]);
+    expect(ops(without, NETWORK).map((n) => inputsOf(n).name)).toEqual(["webstack-dev-monitoring"]);
+  });
+
+  test("the policy pack finds nothing", async () => {
+    const results = await evaluatePolicies(
+      policies,
+      withSwitch.resources,
+      readPackConfig(PROJECT_DIR, "dev"),
+    );
+    expect(results.flatMap((r) => r.violations.map((v) => `${r.policy}: ${v.message}`))).toEqual(
+      [],
+    );
+  });
+});
+
 describe("dev backups in the Redis cluster layout", () => {
   let run: StackRun;
   beforeAll(async () => {

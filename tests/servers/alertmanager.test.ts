@@ -2,7 +2,8 @@
 // accepts it, `amtool config routes test` shows each severity reaching exactly the receivers of
 // REQUIREMENTS §1/§6, and a real Alertmanager delivers to local email, Slack and SMS sinks using
 // secrets it read from files (SMTP password, Slack URL, SMS token), with critical alerts
-// silencing their warning twins and the always-firing Watchdog reaching no one.
+// silencing their warning twins and the always-firing Watchdog reaching no one — or, with a dead
+// man's switch, only the switch's service, again and again.
 import * as fs from "node:fs";
 import * as http from "node:http";
 import * as net from "node:net";
@@ -330,4 +331,95 @@ describe("a real Alertmanager with the prod config", () => {
     expect(sms().every((r) => r.authorization === "Bearer sms-token-from-file")).toBe(true);
     expect(smtp.logins).toContain("\u0000alerts\u0000smtp-secret-from-file");
   });
+});
+
+describe("a dead man's switch under the real tools", () => {
+  let dir: string;
+  let alertmanager: Daemon | undefined;
+  const service = httpSink();
+  let amPort: number;
+  let servicePort: number;
+  // dev's routes: everything else goes to a log, so any post the service sees is the Watchdog's.
+  const spec = (url: string): AlertmanagerSpec => ({
+    environment: "dev",
+    routes: committedRoutes("dev"),
+    deadMansSwitch: { url },
+  });
+
+  beforeAll(async () => {
+    dir = scratchDir("deadman");
+    [amPort, servicePort] = await freePorts(2);
+    await listen(service.server, servicePort);
+  });
+
+  afterAll(async () => {
+    await alertmanager?.stop();
+    service.server.close();
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  test("amtool accepts the shipped timing and routes the Watchdog, and only it, to the switch", () => {
+    const amtool = requireBinary("amtool", "prometheus-alertmanager");
+    const config = path.join(dir, "shipped.yml");
+    fs.writeFileSync(config, renderAlertmanagerConfig(spec("https://hc-ping.com/5b0c2c4e")));
+    const check = run(amtool, ["check-config", config]);
+    expect(check.stdout).toContain("SUCCESS");
+    expect(check.status).toBe(0);
+    const route = (labels: string[]) =>
+      run(amtool, ["config", "routes", "test", `--config.file=${config}`, ...labels]).stdout.trim();
+    expect(route(["alertname=Watchdog", "severity=none", "environment=dev"])).toBe("watchdog");
+    expect(route(["alertname=DiskSpaceCritical", "severity=critical", "environment=dev"])).toBe(
+      "log",
+    );
+  });
+
+  test("a real Alertmanager posts the Watchdog to the service again and again", async () => {
+    const binary = requireBinary("prometheus-alertmanager", "prometheus-alertmanager");
+    const config = path.join(dir, "alertmanager.yml");
+    // The shipped 5-minute repeat, shrunk to 2 s so a few posts arrive within the test.
+    fs.writeFileSync(
+      config,
+      renderAlertmanagerConfig({
+        ...spec(`http://127.0.0.1:${servicePort}/ping/dev-check`),
+        deadMansSwitch: {
+          url: `http://127.0.0.1:${servicePort}/ping/dev-check`,
+          timing: { groupWaitSeconds: 1, groupIntervalSeconds: 1, repeatIntervalSeconds: 2 },
+        },
+      }),
+    );
+    alertmanager = new Daemon("alertmanager", binary, [
+      `--config.file=${config}`,
+      `--storage.path=${path.join(dir, "data")}`,
+      `--web.listen-address=127.0.0.1:${amPort}`,
+      "--cluster.listen-address=",
+    ]);
+    await waitFor(
+      "alertmanager ready",
+      async () => (await fetch(`http://127.0.0.1:${amPort}/-/ready`)).ok,
+      { describe: () => alertmanager?.log ?? "" },
+    );
+    const response = await fetch(`http://127.0.0.1:${amPort}/api/v2/alerts`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify([
+        { labels: { alertname: "Watchdog", severity: "none", environment: "dev" } },
+        { labels: { alertname: "DiskSpaceCritical", severity: "critical", environment: "dev" } },
+      ]),
+    });
+    expect(response.ok).toBe(true);
+    const started = Date.now();
+    await waitFor("three posts to the service", () => service.received.length >= 3, {
+      timeoutMs: 12_000,
+      describe: () => alertmanager?.log ?? "",
+    });
+    // First after group_wait, then one per repeat: three within about 1 + 2 + 2 s (plus ticks).
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(service.received.every((r) => r.path === "/ping/dev-check")).toBe(true);
+    const alerts = service.received.map(
+      (r) =>
+        (JSON.parse(r.body) as { status: string; alerts: { labels: { alertname: string } }[] })
+          .alerts,
+    );
+    expect(alerts.every((a) => a.length === 1 && a[0].labels.alertname === "Watchdog")).toBe(true);
+  }, 30_000);
 });
