@@ -1,6 +1,6 @@
-// Small builders shared by every area file: a resource policy bound to resource types, and the
-// props/tier plumbing each one needs. Types are matched by token so the pack does not depend on
-// the provider SDKs (it installs in seconds in CI).
+// Small builders shared by every area file: a resource policy bound to resource types, the
+// props/tier plumbing each one needs, and reporting a list of messages at once. Types are matched
+// by token so the pack does not depend on the provider SDKs (it installs in seconds in CI).
 import type {
   EnforcementLevel,
   PolicyConfigSchema,
@@ -60,4 +60,13 @@ export function stackPolicy(
 
 export function asNumber(value: unknown): number | undefined {
   return typeof value === "number" ? value : undefined;
+}
+
+/** Reports each message as its own violation, all against `urn` (the stack when undefined). */
+export function reportAll(
+  report: ReportViolation,
+  messages: readonly string[],
+  urn?: string,
+): void {
+  for (const message of messages) report(message, urn);
 }

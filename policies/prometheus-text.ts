@@ -12,6 +12,10 @@ export interface PrometheusRule {
   readonly severity: unknown;
 }
 
+/** Where a Docker stack's container ships its Prometheus and Alertmanager configuration (suffix). */
+export const PROMETHEUS_YML = "/prometheus.yml";
+export const ALERTMANAGER_YML = "/alertmanager.yml";
+
 type Yaml = Record<string, unknown>;
 const isMap = (value: unknown): value is Yaml =>
   typeof value === "object" && value !== null && !Array.isArray(value);

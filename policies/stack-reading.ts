@@ -1,5 +1,5 @@
-// Shared readers for the stack policies over operations resources (policies/alarms.ts,
-// policies/backups.ts): the stack's tier and target, tags and labels, which resources an input
+// Shared readers for the stack policies over operations resources (policies/alarms-*.ts,
+// policies/backups-*.ts): the stack's tier and target, tags and labels, which resources an input
 // came from, the files a Docker container ships, and which containers are MySQL servers, Redis
 // nodes or the backup job. Values unknown during a preview are read through `PreviewGaps`, so a
 // policy checks everything it can and still tells the engine what it could not see.

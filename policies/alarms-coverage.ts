@@ -1,0 +1,172 @@
+// webstack-alarms-coverage: every database and cache is watched — each RDS instance and
+// ElastiCache node group by its per-resource CloudWatch alarms on AWS, each MySQL server and Redis
+// node as a target of its Prometheus scrape job on Docker.
+import type { PolicyResource, ReportViolation } from "@pulumi/policy";
+import { ALARM_FLOORS, CatalogAlarm } from "../components/catalog/alarms";
+import { cloudWatchAlarmSpecs, AlarmScope } from "../components/alarms/cloudwatch-specs";
+import { SCRAPE_JOBS } from "../components/alarms/prometheus-config";
+import { METRIC_ALARM } from "./alarm-observations";
+import { stackPolicy } from "./define";
+import { REPLICATION_GROUP } from "./elasticache";
+import { parseYamlDocument, PROMETHEUS_YML, scrapeInstances } from "./prometheus-text";
+import { RDS_INSTANCE } from "./rds";
+import {
+  containerAliases,
+  isMysqlServer,
+  isRedisNode,
+  listing,
+  ofType,
+  PreviewGaps,
+  shippedFiles,
+  stackTargets,
+  stackTier,
+  tag,
+  UNKNOWN,
+} from "./stack-reading";
+import { Props } from "./tier";
+
+/** Catalog alarms of each per-resource scope, as the CloudWatch mapping of the floor defines them. */
+function scopedAlarms(floor: readonly CatalogAlarm[]): Record<AlarmScope, string[]> {
+  const scoped: Record<AlarmScope, string[]> = {
+    perStack: [],
+    perRdsInstance: [],
+    perRdsReplica: [],
+    perRedisNodeGroup: [],
+  };
+  for (const spec of cloudWatchAlarmSpecs(floor)) {
+    if (!scoped[spec.scope].includes(spec.alarm)) scoped[spec.scope].push(spec.alarm);
+  }
+  return scoped;
+}
+
+interface Watch {
+  readonly name: string;
+  readonly watches: string | undefined;
+  readonly resource: PolicyResource;
+}
+
+function coverageOnAws(
+  resources: readonly PolicyResource[],
+  floor: readonly CatalogAlarm[],
+  gaps: PreviewGaps,
+  report: ReportViolation,
+): void {
+  const scoped = scopedAlarms(floor);
+  const watches: Watch[] = [];
+  for (const alarm of ofType(resources, METRIC_ALARM)) {
+    const read = gaps.read(() => ({
+      name: tag(alarm.props, "alarm"),
+      watches: tag(alarm.props, "watches"),
+    }));
+    if (read !== UNKNOWN && read.name !== undefined) {
+      watches.push({ name: read.name, watches: read.watches, resource: alarm });
+    }
+  }
+  const dependsOn = (w: Watch, target: PolicyResource) =>
+    w.resource.dependencies.some((d) => d.urn === target.urn);
+
+  for (const instance of ofType(resources, RDS_INSTANCE)) {
+    const read = gaps.read(() => ({
+      id: instance.props.identifier,
+      replica: Boolean(instance.props.replicateSourceDb),
+    }));
+    if (read === UNKNOWN) continue;
+    const id = typeof read.id === "string" ? read.id : instance.name;
+    const required = [...scoped.perRdsInstance, ...(read.replica ? scoped.perRdsReplica : [])];
+    const missing = required.filter(
+      (name) =>
+        !watches.some((w) => w.name === name && (w.watches === id || dependsOn(w, instance))),
+    );
+    if (missing.length > 0) {
+      report(
+        `RDS instance ${id} is not watched by ${listing(missing)} (no alarm tagged watches=${id}).`,
+        instance.urn,
+      );
+    }
+  }
+
+  for (const group of ofType(resources, REPLICATION_GROUP)) {
+    const read = gaps.read(() => ({
+      id: group.props.replicationGroupId,
+      nodeGroups: group.props.numNodeGroups,
+    }));
+    if (read === UNKNOWN) continue;
+    const id = typeof read.id === "string" ? read.id : group.name;
+    const nodeGroups = typeof read.nodeGroups === "number" ? read.nodeGroups : 1;
+    const linked = (w: Watch) =>
+      w.watches === id || (w.watches?.startsWith(`${id}-`) ?? false) || dependsOn(w, group);
+    const unwatched: string[] = [];
+    for (const name of scoped.perRedisNodeGroup) {
+      const watched = new Set(
+        watches.filter((w) => w.name === name && linked(w)).map((w) => w.watches ?? w.resource.urn),
+      );
+      if (watched.size === 0) unwatched.push(name);
+      else if (watched.size < nodeGroups) {
+        report(
+          `ElastiCache replication group ${id} has ${nodeGroups} node groups but ${name} watches ${watched.size}.`,
+          group.urn,
+        );
+      }
+    }
+    if (unwatched.length > 0) {
+      report(
+        `ElastiCache replication group ${id} is not watched by ${listing(unwatched)}.`,
+        group.urn,
+      );
+    }
+  }
+}
+
+function coverageOnDocker(
+  resources: readonly PolicyResource[],
+  gaps: PreviewGaps,
+  report: ReportViolation,
+): void {
+  const files = shippedFiles(resources, PROMETHEUS_YML, gaps);
+  const documents = files.flatMap(({ file, text }) => {
+    if (text === UNKNOWN) return [];
+    try {
+      return [parseYamlDocument(text)];
+    } catch (error) {
+      report(`The shipped ${file} does not parse: ${(error as Error).message}`);
+      return [];
+    }
+  });
+  if (documents.length < files.length) return;
+  const servers: [string, string, (c: PolicyResource) => boolean][] = [
+    ["MySQL server", SCRAPE_JOBS.mysql, isMysqlServer],
+    ["Redis node", SCRAPE_JOBS.redis, isRedisNode],
+  ];
+  for (const [what, job, is] of servers) {
+    const scraped = new Set(documents.flatMap((d) => [...scrapeInstances(d, job)]));
+    for (const container of resources.filter(is)) {
+      const aliases = gaps.read(() => containerAliases(container.props as Props));
+      if (aliases === UNKNOWN) continue;
+      if (aliases.some((a) => scraped.has(a))) continue;
+      const server = aliases[0] ?? container.name;
+      report(
+        files.length === 0
+          ? `${what} ${server} is not scraped: no prometheus.yml ships.`
+          : `${what} ${server} is not a target of the ${job} scrape job in prometheus.yml.`,
+        container.urn,
+      );
+    }
+  }
+}
+
+export const alarmsCoveragePolicy = stackPolicy(
+  {
+    name: "webstack-alarms-coverage",
+    description:
+      "Every database and cache is watched: each RDS instance and ElastiCache node group by its per-resource CloudWatch alarms on AWS, each MySQL server and Redis node as a Prometheus scrape target on Docker.",
+    severity: "high",
+  },
+  (args, report) => {
+    const gaps = new PreviewGaps();
+    const tier = stackTier(args.resources, gaps);
+    const targets = stackTargets(args.resources);
+    if (targets.aws) coverageOnAws(args.resources, ALARM_FLOORS[tier], gaps, report);
+    if (targets.docker) coverageOnDocker(args.resources, gaps, report);
+    gaps.rethrow();
+  },
+);

@@ -1,0 +1,441 @@
+// webstack-backups-coverage: every database, the uploads bucket and the files and config tiers are
+// backed up at least as often and kept at least as long as the backup catalog says (with the pack
+// config's tightening): AWS Backup selections and plans on AWS, the backup job's crontab, backup.sh
+// retention defaults and environment on Docker.
+import type { PolicyResource, ReportViolation } from "@pulumi/policy";
+import {
+  awsBackupRules,
+  AwsBackupRule,
+  BACKUP_KINDS,
+  BACKUP_TAG_KEY,
+  BACKUP_TIERS,
+  BackupKind,
+  BackupTier,
+} from "../components/catalog/backups";
+import { awsScheduleIntervalSeconds, cronIntervalSeconds } from "../components/catalog/cron";
+import { uploadsBackupRule } from "../components/backups/aws-plan";
+import { retentionVariable, scriptDefaults } from "./backup-job-text";
+import { BackupJob, backupJobs, PLAN, SELECTION } from "./backup-resources";
+import { stackPolicy } from "./define";
+import { RDS_INSTANCE } from "./rds";
+import {
+  containerAliases,
+  dependencies,
+  describeInterval,
+  isMysqlServer,
+  isRedisNode,
+  listing,
+  ofType,
+  PreviewGaps,
+  stackTargets,
+  tag,
+  UNKNOWN,
+} from "./stack-reading";
+import { Props } from "./tier";
+
+const BUCKETS = ["aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"];
+/** The component that owns the application's uploads bucket (components/storage/aws.ts). */
+const UPLOADS_STORE = "webstack:storage:UploadsBucket";
+
+/** A pack config's tightening of one backup tier: a more frequent schedule, longer retention. */
+interface TierTightening {
+  readonly schedule?: string;
+  readonly retentionDays?: number;
+}
+
+/** The catalog's backup tiers with the pack config's tightening; looser values are ignored. */
+export function floorTiers(
+  tighten: Readonly<Record<string, TierTightening>> = {},
+): Record<BackupKind, BackupTier> {
+  const tiers = { ...BACKUP_TIERS };
+  for (const kind of BACKUP_KINDS) {
+    const base = BACKUP_TIERS[kind];
+    const t = tighten[kind] ?? {};
+    let schedule = base.schedule;
+    if (t.schedule !== undefined) {
+      try {
+        if (cronIntervalSeconds(t.schedule) < cronIntervalSeconds(base.schedule)) {
+          schedule = t.schedule;
+        }
+      } catch {
+        // An unreadable schedule in pack config cannot tighten anything.
+      }
+    }
+    tiers[kind] = {
+      ...base,
+      schedule,
+      retentionDays: Math.max(base.retentionDays, t.retentionDays ?? 0),
+    };
+  }
+  return tiers;
+}
+
+const days = (n: number) => (n === Infinity ? "forever" : `${n} day${n === 1 ? "" : "s"}`);
+const DATABASE_KINDS: readonly BackupKind[] = ["mysql-full", "mysql-binlog"];
+/** Tiers every Docker backup job runs whatever databases the stack has (REQUIREMENTS §5). */
+const FILE_KINDS: readonly BackupKind[] = ["files", "config"];
+
+// ---- webstack-backups-coverage on AWS
+
+interface PlanRule {
+  readonly ruleName: string;
+  readonly continuous: boolean;
+  readonly retentionDays: number;
+  readonly intervalSeconds?: number;
+  readonly scheduleProblem?: string;
+}
+
+function planRules(plan: PolicyResource): PlanRule[] {
+  const rules = Array.isArray(plan.props.rules) ? (plan.props.rules as Props[]) : [];
+  return rules.map((rule) => {
+    const ruleName = String(rule.ruleName ?? "");
+    const lifecycle = (rule.lifecycle ?? {}) as Props;
+    const deleteAfter =
+      typeof lifecycle.deleteAfter === "number" ? lifecycle.deleteAfter : Infinity;
+    const base = {
+      ruleName,
+      continuous: rule.enableContinuousBackup === true,
+      retentionDays: deleteAfter,
+    };
+    try {
+      return { ...base, intervalSeconds: awsScheduleIntervalSeconds(String(rule.schedule)) };
+    } catch (error) {
+      return { ...base, scheduleProblem: (error as Error).message };
+    }
+  });
+}
+
+/** Where a plan's rules fall short of the floor rules, as full sentences. */
+function planProblems(plan: PolicyResource, floor: readonly AwsBackupRule[]): string[] {
+  const rules = planRules(plan);
+  const problems = rules
+    .filter((r) => r.scheduleProblem)
+    .map((r) => `Backup plan ${plan.name} rule "${r.ruleName}": ${r.scheduleProblem}.`);
+  for (const wanted of floor) {
+    if (wanted.enableContinuousBackup) {
+      const continuous = rules.filter((r) => r.continuous);
+      const kept = Math.max(...continuous.map((r) => r.retentionDays));
+      if (continuous.length === 0) {
+        problems.push(
+          `Backup plan ${plan.name} has no continuous backup rule; the floor keeps ${days(wanted.deleteAfterDays)} of point-in-time recovery.`,
+        );
+      } else if (kept < wanted.deleteAfterDays) {
+        problems.push(
+          `Backup plan ${plan.name} keeps point-in-time recovery ${days(kept)} but the floor is ${days(wanted.deleteAfterDays)}.`,
+        );
+      }
+      continue;
+    }
+    const every = awsScheduleIntervalSeconds(wanted.schedule);
+    const snapshots = rules.filter((r) => !r.continuous && r.intervalSeconds !== undefined);
+    const meets = (r: PlanRule) =>
+      r.intervalSeconds! <= every && r.retentionDays >= wanted.deleteAfterDays;
+    if (snapshots.some(meets)) continue;
+    const named = snapshots.find((r) => r.ruleName === wanted.ruleName);
+    if (!named) {
+      problems.push(
+        `Backup plan ${plan.name} has no rule backing up every ${describeInterval(every)} and keeping backups ${days(wanted.deleteAfterDays)} (the floor's "${wanted.ruleName}").`,
+      );
+      continue;
+    }
+    if (named.intervalSeconds! > every) {
+      problems.push(
+        `Backup plan ${plan.name} rule "${named.ruleName}" runs every ${describeInterval(named.intervalSeconds!)} but the floor is every ${describeInterval(every)}.`,
+      );
+    }
+    if (named.retentionDays < wanted.deleteAfterDays) {
+      problems.push(
+        `Backup plan ${plan.name} rule "${named.ruleName}" keeps backups ${days(named.retentionDays)} but the floor is ${days(wanted.deleteAfterDays)}.`,
+      );
+    }
+  }
+  return problems;
+}
+
+function selectionPicks(
+  selection: PolicyResource,
+  primary: PolicyResource,
+  tagValue: string,
+): boolean {
+  const tags = Array.isArray(selection.props.selectionTags)
+    ? (selection.props.selectionTags as Props[])
+    : [];
+  return (
+    tags.some(
+      (t) => t.type === "STRINGEQUALS" && t.key === BACKUP_TAG_KEY && t.value === tagValue,
+    ) || dependencies(selection, "resources").some((d) => d.urn === primary.urn)
+  );
+}
+
+/**
+ * The application's uploads bucket: a bucket whose URN says an UploadsBucket component owns it
+ * (the engine writes the parent types into every child's URN).
+ */
+function isUploadsBucket(resource: PolicyResource): boolean {
+  return BUCKETS.includes(resource.type) && resource.urn.includes(`${UPLOADS_STORE}$`);
+}
+
+/**
+ * Buckets are backed up as the files tier: an AWS stack with databases serves the application,
+ * which keeps uploaded files in exactly one uploads bucket; that bucket must be picked by a backup
+ * selection, and every bucket a selection picks (by its `resources`) must be under a plan that
+ * meets the files tier (components/backups/aws-plan.ts uploadsBackupRule).
+ */
+function bucketCoverage(
+  resources: readonly PolicyResource[],
+  filesRule: AwsBackupRule,
+  gaps: PreviewGaps,
+  report: ReportViolation,
+): void {
+  const uploads = resources.filter(isUploadsBucket);
+  if (uploads.length === 0 && ofType(resources, RDS_INSTANCE).length > 0) {
+    report(
+      `No bucket belongs to a ${UPLOADS_STORE} component, so uploaded files are not stored anywhere backed up.`,
+    );
+  } else if (uploads.length > 1) {
+    report(
+      `Buckets ${listing(uploads.map((b) => b.name))} all belong to ${UPLOADS_STORE} components; the stack keeps uploaded files in exactly one, the one its backups must select.`,
+    );
+  }
+  const selections = ofType(resources, SELECTION);
+  const plans = new Map<string, PolicyResource>();
+  for (const bucket of resources.filter((r) => BUCKETS.includes(r.type))) {
+    const picking = selections.filter((s) =>
+      dependencies(s, "resources").some((d) => d.urn === bucket.urn),
+    );
+    if (picking.length === 0) {
+      if (isUploadsBucket(bucket)) {
+        report(
+          `No backup selection picks the uploads bucket ${bucket.name}, so uploaded files are never backed up.`,
+          bucket.urn,
+        );
+      }
+      continue;
+    }
+    for (const selection of picking) {
+      const own = dependencies(selection, "planId", PLAN);
+      if (own.length === 0) {
+        report(
+          `Backup selection ${selection.name} picks bucket ${bucket.name} but its plan is not a backup plan of this stack, so its rules cannot be checked.`,
+          selection.urn,
+        );
+      }
+      own.forEach((plan) => plans.set(plan.urn, plan));
+    }
+  }
+  for (const plan of plans.values()) {
+    const problems = gaps.read(() => planProblems(plan, [filesRule]));
+    if (problems !== UNKNOWN) problems.forEach((p) => report(p, plan.urn));
+  }
+}
+
+function coverageOnAws(
+  resources: readonly PolicyResource[],
+  floor: readonly AwsBackupRule[],
+  gaps: PreviewGaps,
+  report: ReportViolation,
+): void {
+  const selections = ofType(resources, SELECTION);
+  const plans = new Map<string, PolicyResource>();
+  for (const primary of ofType(resources, RDS_INSTANCE)) {
+    const read = gaps.read(() => ({
+      replica: Boolean(primary.props.replicateSourceDb),
+      id: String(primary.props.identifier ?? primary.name),
+      tagValue: tag(primary.props, BACKUP_TAG_KEY),
+    }));
+    if (read === UNKNOWN || read.replica) continue;
+    if (read.tagValue === undefined) {
+      report(
+        `RDS primary ${read.id} carries no ${BACKUP_TAG_KEY} tag, so no backup selection picks it up.`,
+        primary.urn,
+      );
+      continue;
+    }
+    const tagValue = read.tagValue;
+    const picking = selections.filter(
+      (s) => gaps.read(() => selectionPicks(s, primary, tagValue)) === true,
+    );
+    if (picking.length === 0) {
+      report(
+        `No backup selection picks RDS primary ${read.id} (tag ${BACKUP_TAG_KEY}=${tagValue}).`,
+        primary.urn,
+      );
+      continue;
+    }
+    for (const selection of picking) {
+      const own = dependencies(selection, "planId", PLAN);
+      if (own.length === 0) {
+        report(
+          `Backup selection ${selection.name} picks RDS primary ${read.id} but its plan is not a backup plan of this stack, so its rules cannot be checked.`,
+          selection.urn,
+        );
+      }
+      own.forEach((plan) => plans.set(plan.urn, plan));
+    }
+  }
+  for (const plan of plans.values()) {
+    const problems = gaps.read(() => planProblems(plan, floor));
+    if (problems !== UNKNOWN) problems.forEach((p) => report(p, plan.urn));
+  }
+}
+
+// ---- webstack-backups-coverage on Docker
+
+function retentionProblems(job: BackupJob, kind: BackupKind, floor: BackupTier): string[] {
+  const checks: [string, number][] = [[retentionVariable(kind), floor.retentionDays]];
+  if (floor.weekly)
+    checks.push([retentionVariable(kind, "WEEKLY_RETENTION_DAYS"), floor.weekly.retentionDays]);
+  if (floor.monthly)
+    checks.push([retentionVariable(kind, "MONTHLY_RETENTION_DAYS"), floor.monthly.retentionDays]);
+  const defaults = job.script ? scriptDefaults(job.script.text) : new Map<string, number>();
+  const problems: string[] = [];
+  for (const [variable, minimum] of checks) {
+    const override = job.env.get(variable);
+    if (override !== undefined) {
+      const value = /^\d+$/.test(override.trim()) ? Number(override) : undefined;
+      if (value === undefined) {
+        problems.push(`The backup job's ${variable}=${override} is not a whole number of days.`);
+      } else if (value < minimum) {
+        problems.push(
+          `The backup job keeps ${kind} backups ${days(value)} (${variable}=${override} in its environment) but the floor is ${days(minimum)}.`,
+        );
+      }
+      continue;
+    }
+    const fallback = defaults.get(variable);
+    if (!job.script) continue;
+    if (fallback === undefined) {
+      problems.push(
+        `${job.script.file} sets no default for ${variable}; the floor is ${days(minimum)}.`,
+      );
+    } else if (fallback < minimum) {
+      problems.push(
+        `${job.script.file} keeps ${kind} backups ${days(fallback)} by default (${variable}) but the floor is ${days(minimum)}.`,
+      );
+    }
+  }
+  return problems;
+}
+
+function jobProblems(
+  job: BackupJob,
+  required: readonly BackupKind[],
+  tiers: Readonly<Record<BackupKind, BackupTier>>,
+  mysqlAliases: readonly string[],
+): string[] {
+  const problems: string[] = [];
+  if (!job.script)
+    problems.push("The backup job ships no backup.sh, so its retention cannot be checked.");
+  const kinds = [
+    ...new Set([
+      ...required,
+      ...job.jobs
+        .map((j) => j.job)
+        .filter((j): j is BackupKind => (BACKUP_KINDS as readonly string[]).includes(j)),
+    ]),
+  ];
+  for (const kind of kinds) {
+    const every = cronIntervalSeconds(tiers[kind].schedule);
+    const lines = job.jobs.filter((j) => j.job === kind);
+    const readable = lines.flatMap((j) =>
+      j.intervalSeconds === undefined ? [] : [j.intervalSeconds],
+    );
+    if (lines.length === 0) {
+      problems.push(
+        `The backup job's crontab has no ${kind} line; the floor backs it up every ${describeInterval(every)}.`,
+      );
+    } else if (readable.length === 0) {
+      problems.push(
+        `The backup job's crontab schedules ${kind} with "${lines[0].schedule}", which is not a valid cron schedule.`,
+      );
+    } else if (Math.min(...readable) > every) {
+      problems.push(
+        `The backup job runs ${kind} every ${describeInterval(Math.min(...readable))} but the floor is every ${describeInterval(every)}.`,
+      );
+    }
+    problems.push(...retentionProblems(job, kind, tiers[kind]));
+  }
+  const scriptPath = job.script?.file;
+  for (const script of new Set(job.jobs.map((j) => j.script))) {
+    if (scriptPath && script !== scriptPath) {
+      problems.push(
+        `The backup job's crontab runs ${script}, but backup.sh ships at ${scriptPath}.`,
+      );
+    }
+  }
+  if (mysqlAliases.length > 0) {
+    const host = job.env.get("MYSQL_HOST");
+    if (host === undefined) {
+      problems.push(
+        `The backup job sets no MYSQL_HOST; it must name a MySQL container's network alias (${listing(mysqlAliases)}).`,
+      );
+    } else if (!mysqlAliases.includes(host)) {
+      problems.push(
+        `The backup job's MYSQL_HOST is ${host}, which is no MySQL container's network alias (${listing(mysqlAliases)}).`,
+      );
+    }
+  }
+  return problems;
+}
+
+function dockerDatabases(resources: readonly PolicyResource[], gaps: PreviewGaps) {
+  const mysql = resources.filter(isMysqlServer);
+  const aliases = mysql.flatMap((c) => {
+    const read = gaps.read(() => containerAliases(c.props));
+    return read === UNKNOWN ? [] : read;
+  });
+  return { mysql, aliases, redis: resources.filter(isRedisNode) };
+}
+
+function coverageOnDocker(
+  resources: readonly PolicyResource[],
+  tiers: Readonly<Record<BackupKind, BackupTier>>,
+  gaps: PreviewGaps,
+  report: ReportViolation,
+): void {
+  const { mysql, aliases, redis } = dockerDatabases(resources, gaps);
+  if (mysql.length === 0 && redis.length === 0) return;
+  const required: BackupKind[] = [
+    ...(mysql.length > 0 ? DATABASE_KINDS : []),
+    ...FILE_KINDS,
+    ...(redis.length > 0 ? (["redis"] as const) : []),
+  ];
+  const jobs = backupJobs(resources, gaps);
+  if (jobs.length === 0 && !gaps.any) {
+    report(`No backup job container ships a crontab, so ${listing(required)} are never backed up.`);
+  }
+  for (const job of jobs) {
+    jobProblems(job, required, tiers, aliases).forEach((p) => report(p, job.container.urn));
+  }
+}
+
+export const backupsCoveragePolicy = stackPolicy(
+  {
+    name: "webstack-backups-coverage",
+    description:
+      "Every database is backed up at least as often and kept at least as long as the backup catalog says: on AWS each RDS primary is tagged for and picked by a backup selection whose plan meets the catalog's rules (continuous backup included), and the uploads bucket is picked by a plan meeting the files tier; on Docker the backup job's crontab schedules each database tier, the files and config tiers, its retention is not lowered, and it dumps a MySQL server of the stack.",
+    severity: "critical",
+    configSchema: {
+      properties: {
+        tighten: {
+          type: "object",
+          description:
+            "Per backup tier (mysql-full, mysql-binlog, files, config, redis), a more frequent schedule and/or longer retentionDays than the catalog; looser values are ignored.",
+          default: {},
+        },
+      },
+    },
+  },
+  (args, report) => {
+    const gaps = new PreviewGaps();
+    const { tighten } = args.getConfig<{ tighten?: Record<string, TierTightening> }>();
+    const tiers = floorTiers(tighten);
+    const targets = stackTargets(args.resources);
+    if (targets.aws) {
+      coverageOnAws(args.resources, awsBackupRules(tiers), gaps, report);
+      bucketCoverage(args.resources, uploadsBackupRule(tiers), gaps, report);
+    }
+    if (targets.docker) coverageOnDocker(args.resources, tiers, gaps, report);
+    gaps.rethrow();
+  },
+);
