@@ -64,11 +64,12 @@ export function buildAwsParts(
     // Config validation requires it for target aws; this keeps the type honest.
     throw new Error(`${config.file}: webstack:app.instanceType is required for target "aws"`);
   }
+  const namePrefix = `${config.project}-${config.stack}`;
   const edge = new AwsEdge(
     `${name}-edge`,
     {
       tier: config.environment,
-      namePrefix: `${config.project}-${config.stack}`,
+      namePrefix,
       site: siteSettingsFromConfig(config),
       frontendImage: config.app.frontendImage,
       backendImage: config.app.backendImage,
@@ -90,7 +91,6 @@ export function buildAwsParts(
     { parent },
   );
 
-  const namePrefix = `${config.project}-${config.stack}`;
   const backups = new AwsBackups(
     `${name}-backups`,
     {
