@@ -8,7 +8,6 @@ import * as pulumi from "@pulumi/pulumi";
 import { parse, stringify } from "yaml";
 import { policies } from "../../policies/policies";
 import { evaluatePolicies } from "../../tools/policy/evaluate";
-import { readPackConfig } from "../../tools/policy/report";
 import { RecordedResource } from "../../tools/mock-runtime/mocks";
 import { StackRun } from "../../tools/mock-runtime/run-stack";
 import {
@@ -16,11 +15,13 @@ import {
   inputsOf,
   named,
   ofType,
-  PROJECT_DIR,
   stackConfig,
   synth,
+  uploadOf,
+  uploadsOf,
   withConfig,
 } from "../support/program";
+import { packViolations } from "../support/policy";
 
 const CONTAINER = "docker:index/container:Container";
 const VOLUME = "docker:index/volume:Volume";
@@ -28,12 +29,6 @@ const NETWORK = "docker:index/network:Network";
 const STACKS = ["dev", "test"] as const;
 
 type Inputs = Record<string, unknown>;
-interface Upload {
-  file: string;
-  content: string;
-  permissions?: string;
-  owner?: string;
-}
 interface Attachment {
   name: string;
   aliases?: string[];
@@ -49,12 +44,8 @@ beforeAll(async () => {
 const ops = (run: StackRun, type: string) =>
   ofType(run, type).filter((r) => /webstack:ops:(Alarms|Backups)/.test(r.urn));
 const container = (stack: string, suffix: string) => named(runs[stack], `${stack}-${suffix}`);
-const uploads = (resource: RecordedResource) => inputsOf(resource).uploads as Upload[];
-function upload(resource: RecordedResource, file: string): Upload {
-  const found = uploads(resource).find((u) => u.file === file);
-  if (!found) throw new Error(`${resource.name} uploads no ${file}`);
-  return found;
-}
+const uploads = uploadsOf;
+const upload = uploadOf;
 const envOf = (resource: RecordedResource) =>
   Object.fromEntries(
     (inputsOf(resource).envs as string[]).map((e) => [
@@ -619,14 +610,7 @@ describe("dev with a dead man's switch and no UIs published", () => {
   });
 
   test("the policy pack finds nothing", async () => {
-    const results = await evaluatePolicies(
-      policies,
-      withSwitch.resources,
-      readPackConfig(PROJECT_DIR, "dev"),
-    );
-    expect(results.flatMap((r) => r.violations.map((v) => `${r.policy}: ${v.message}`))).toEqual(
-      [],
-    );
+    expect(await packViolations(withSwitch)).toEqual([]);
   });
 });
 
@@ -692,14 +676,7 @@ describe("dev backups in the Redis cluster layout", () => {
   test("the crontab runs the redis tier daily and the policy pack finds nothing", async () => {
     const crontab = upload(named(run, "dev-backups-job"), "/etc/webstack/crontab").content;
     expect(crontab).toContain("30 2 * * * /usr/local/bin/backup.sh redis\n");
-    const results = await evaluatePolicies(
-      policies,
-      run.resources,
-      readPackConfig(PROJECT_DIR, "dev"),
-    );
-    expect(results.flatMap((r) => r.violations.map((v) => `${r.policy}: ${v.message}`))).toEqual(
-      [],
-    );
+    expect(await packViolations(run)).toEqual([]);
   });
 });
 
@@ -774,13 +751,6 @@ describe("dev in the Redis cluster layout on the smallest subnet allowed (/27)",
       internal: true,
       ipamConfigs: [{ subnet: "192.168.77.32/27" }],
     });
-    const results = await evaluatePolicies(
-      policies,
-      run.resources,
-      readPackConfig(PROJECT_DIR, "dev"),
-    );
-    expect(results.flatMap((r) => r.violations.map((v) => `${r.policy}: ${v.message}`))).toEqual(
-      [],
-    );
+    expect(await packViolations(run)).toEqual([]);
   });
 });

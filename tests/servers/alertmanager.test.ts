@@ -54,6 +54,32 @@ const EXPECTED_RECEIVERS: ReadonlyArray<[string, string, string]> = [
   ["prod", "warning", "email,slack"],
 ];
 
+/** A real Alertmanager on `port` with `config`, its data under `dir`, answering /-/ready (stopped again if it never does). */
+async function startAlertmanager(
+  binary: string,
+  config: string,
+  dir: string,
+  port: number,
+): Promise<Daemon> {
+  const daemon = new Daemon("alertmanager", binary, [
+    `--config.file=${config}`,
+    `--storage.path=${path.join(dir, "data")}`,
+    `--web.listen-address=127.0.0.1:${port}`,
+    "--cluster.listen-address=",
+  ]);
+  try {
+    await waitFor(
+      "alertmanager ready",
+      async () => (await fetch(`http://127.0.0.1:${port}/-/ready`)).ok,
+      { describe: () => daemon.log },
+    );
+  } catch (error) {
+    await daemon.stop();
+    throw error;
+  }
+  return daemon;
+}
+
 describe("Alertmanager config under amtool", () => {
   let amtool: string;
   let dir: string;
@@ -261,17 +287,7 @@ describe("a real Alertmanager with the prod config", () => {
     };
     const config = path.join(dir, "alertmanager.yml");
     fs.writeFileSync(config, renderAlertmanagerConfig(spec));
-    alertmanager = new Daemon("alertmanager", binary, [
-      `--config.file=${config}`,
-      `--storage.path=${path.join(dir, "data")}`,
-      `--web.listen-address=127.0.0.1:${amPort}`,
-      "--cluster.listen-address=",
-    ]);
-    await waitFor(
-      "alertmanager ready",
-      async () => (await fetch(`http://127.0.0.1:${amPort}/-/ready`)).ok,
-      { describe: () => alertmanager?.log ?? "" },
-    );
+    alertmanager = await startAlertmanager(binary, config, dir, amPort);
   });
 
   afterAll(async () => {
@@ -387,17 +403,7 @@ describe("a dead man's switch under the real tools", () => {
         },
       }),
     );
-    alertmanager = new Daemon("alertmanager", binary, [
-      `--config.file=${config}`,
-      `--storage.path=${path.join(dir, "data")}`,
-      `--web.listen-address=127.0.0.1:${amPort}`,
-      "--cluster.listen-address=",
-    ]);
-    await waitFor(
-      "alertmanager ready",
-      async () => (await fetch(`http://127.0.0.1:${amPort}/-/ready`)).ok,
-      { describe: () => alertmanager?.log ?? "" },
-    );
+    alertmanager = await startAlertmanager(binary, config, dir, amPort);
     const response = await fetch(`http://127.0.0.1:${amPort}/api/v2/alerts`, {
       method: "POST",
       headers: { "content-type": "application/json" },

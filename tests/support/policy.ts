@@ -2,7 +2,10 @@
 // (props wrapped in @pulumi/policy's unknownCheckingProxy), for one-property mutation tests.
 import { policies } from "../../policies/policies";
 import type { RecordedResource } from "../../tools/mock-runtime/mocks";
+import type { StackRun } from "../../tools/mock-runtime/run-stack";
 import { evaluatePolicies, PackConfig, PolicyResult } from "../../tools/policy/evaluate";
+import { readPackConfig } from "../../tools/policy/report";
+import { PROJECT_DIR } from "./program";
 
 export interface FakeResource {
   readonly type: string;
@@ -65,3 +68,13 @@ export const tagsFor = (environment: string) => ({
   owner: "platform-team",
   stack: environment,
 });
+
+/** Every violation the whole pack finds in a program run, with its stack's pack config. */
+export async function packViolations(run: StackRun): Promise<string[]> {
+  const results = await evaluatePolicies(
+    policies,
+    run.resources,
+    readPackConfig(PROJECT_DIR, run.stack),
+  );
+  return results.flatMap((r) => r.violations.map((v) => `${r.policy}: ${v.message}`));
+}
