@@ -3,7 +3,24 @@
 // internet-facing load balancer with an ACM certificate. One set of args, two placements.
 import * as pulumi from "@pulumi/pulumi";
 import type { Tier } from "../catalog/tiers";
-import type { EdgeSiteSettings } from "./stack-site";
+
+/** What the site serves, independent of where it runs (defaults applied by config). */
+export interface EdgeSiteSettings {
+  /** Public hostnames; the first is canonical. */
+  readonly domains: readonly string[];
+  readonly frontendPort: number;
+  readonly backendPort: number;
+  /** Requests per second and burst per client address, per zone. */
+  readonly rateLimits: Readonly<
+    Record<"api" | "login" | "uploads", { readonly ratePerSecond: number; readonly burst: number }>
+  >;
+  /** URL prefix of uploads, rate-limited on its own. */
+  readonly uploadsPath: string;
+  /** Largest upload body, MiB. */
+  readonly uploadMaxBodyMb: number;
+  readonly tlsProtocols: readonly string[];
+  readonly hstsMaxAgeSeconds: number;
+}
 
 /** Settings the backend container receives; the data tier's outputs fill them in. */
 export interface BackendSettings {

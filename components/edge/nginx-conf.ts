@@ -2,13 +2,8 @@
 // NginxSiteSpec: REQUIREMENTS §4 — HTTPS only, TLS 1.2/1.3 AEAD, security headers on every
 // location, rate limits, keep-alive upstreams, WebSocket on demand, gzip, immutable static
 // assets, dot-files denied, /healthz. For nginx 1.18 and later; proven on 1.22 (Debian 12).
-import {
-  nginxAtLeast,
-  NginxSiteSpec,
-  ONE_YEAR_SECONDS,
-  RateLimitSpec,
-  validateSiteSpec,
-} from "./site-spec";
+import { nginxAtLeast, ONE_YEAR_SECONDS } from "../catalog/nginx";
+import { NginxSiteSpec, RateLimitSpec, validateSiteSpec } from "./site-spec";
 
 /** Answered by Nginx itself on both ports, so container and load-balancer checks need no app. */
 export const HEALTHZ_PATH = "/healthz";

@@ -2,9 +2,7 @@
 // consumes, its production defaults, and the validation that stops a bad spec before Nginx does.
 // Pure data: no Pulumi import, so the real-nginx tests and the benchmark use exactly this.
 
-/** TLS protocol names as Nginx's `ssl_protocols` spells them. */
-export const ALLOWED_TLS_PROTOCOLS = ["TLSv1.2", "TLSv1.3"] as const;
-export type TlsProtocol = (typeof ALLOWED_TLS_PROTOCOLS)[number];
+import { ALLOWED_TLS_PROTOCOLS, ONE_YEAR_SECONDS } from "../catalog/nginx";
 
 /** Protocols Nginx knows but we refuse: everything below TLS 1.2. */
 const OBSOLETE_TLS_PROTOCOLS = ["SSLv2", "SSLv3", "TLSv1", "TLSv1.1"];
@@ -23,9 +21,6 @@ export const AEAD_CIPHERS = [
 ] as const;
 
 const AEAD_CIPHER = /^ECDHE-(ECDSA|RSA)-(AES(128|256)-GCM-SHA(256|384)|CHACHA20-POLY1305)$/;
-
-/** One year: the HSTS max-age REQUIREMENTS §4 asks for, and the `/static/` cache lifetime. */
-export const ONE_YEAR_SECONDS = 31_536_000;
 
 /** Where an upstream application server listens. */
 export interface UpstreamSpec {
@@ -171,17 +166,6 @@ export interface NginxSiteSpec {
     readonly keepaliveTimeoutSeconds: number;
   };
   readonly paths: NginxPathsSpec;
-}
-
-/** True when `version` ("1.25.1") is at least `minimum` (same form). */
-export function nginxAtLeast(version: string, minimum: string): boolean {
-  const have = version.split(".").map(Number);
-  const want = minimum.split(".").map(Number);
-  for (let i = 0; i < want.length; i++) {
-    const difference = (have[i] ?? 0) - want[i];
-    if (difference !== 0) return difference > 0;
-  }
-  return true;
 }
 
 /** Overrides for `defaultSiteSpec`: top-level fields replace, object sections merge one level. */

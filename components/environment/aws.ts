@@ -10,11 +10,11 @@ import { AwsEdge } from "../edge/aws";
 import { backendSettingsFrom } from "../edge/backend-settings";
 import { BOOT_SCRIPT_PATH } from "../edge/app-host-boot";
 import { readCloudInitFiles } from "../edge/cloud-init";
-import { siteSettingsFromConfig } from "../edge/stack-site";
 import { AwsNetwork } from "../network/aws";
 import { stackAlarms, stackBackupTiers } from "../operations/stack-catalog";
 import { AwsUploadsBucket } from "../storage/aws";
 import { buildAwsData } from "./data";
+import { siteSettingsFromConfig } from "./edge-site";
 import { publicUrls } from "./outputs";
 import type { BuiltParts } from "./parts";
 

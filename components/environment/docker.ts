@@ -8,12 +8,12 @@ import type { WebstackConfig } from "../config";
 import { backendSettingsFrom } from "../edge/backend-settings";
 import { DockerEdge, nginxContainerName } from "../edge/docker";
 import { DOCKER_UPSTREAM_HOSTS } from "../edge/stack-site";
-import { siteSettingsFromConfig } from "../edge/stack-site";
 import { DEFAULT_MYSQL_PORT } from "../mysql/my-cnf";
 import { DockerNetwork } from "../network/docker";
 import { stackAlarms, stackBackupTiers } from "../operations/stack-catalog";
 import { DEFAULT_REDIS_PORT } from "../redis/redis-conf";
 import { buildDockerData } from "./data";
+import { siteSettingsFromConfig } from "./edge-site";
 import type { BuiltParts } from "./parts";
 
 export function buildDockerParts(

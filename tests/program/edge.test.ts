@@ -14,8 +14,8 @@ import {
   USER_DATA_LIMIT_BYTES,
 } from "../../components/edge/cloud-init";
 import { DockerEdge } from "../../components/edge/docker";
-import { siteSettingsFromConfig } from "../../components/edge/stack-site";
 import type { Environment } from "../../components/environment";
+import { siteSettingsFromConfig } from "../../components/environment/edge-site";
 import { policies } from "../../policies/policies";
 import { evaluatePolicies } from "../../tools/policy/evaluate";
 import { RecordedResource, redactSecrets, WebstackMocks } from "../../tools/mock-runtime/mocks";

@@ -24,7 +24,8 @@ import {
   filesNginxReads,
   renderNginxConf,
 } from "../../components/edge/nginx-conf";
-import { awsSiteSpec, siteSettingsFromConfig } from "../../components/edge/stack-site";
+import { awsSiteSpec } from "../../components/edge/stack-site";
+import { siteSettingsFromConfig } from "../../components/environment/edge-site";
 import { cloudWatchAlarmSpecs } from "../../components/alarms/cloudwatch-specs";
 import { ALARM_CATALOG } from "../../components/catalog/alarms";
 import { requireBinary, run, scratchDir } from "../support/servers";

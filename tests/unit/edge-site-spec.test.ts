@@ -1,8 +1,8 @@
 // The edge site spec refuses what would weaken or break the edge, with messages that name the
 // field, the value and what is allowed; and its defaults are REQUIREMENTS §4.
+import { nginxAtLeast } from "../../components/catalog/nginx";
 import {
   defaultSiteSpec,
-  nginxAtLeast,
   NginxSiteSpec,
   SiteSpecOverrides,
   validateSiteSpec,

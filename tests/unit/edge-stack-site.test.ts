@@ -2,13 +2,10 @@
 // right upstreams, trusts the right proxies, speaks the Nginx version that runs it, and carries
 // the configured limits.
 import { renderNginxConf } from "../../components/edge/nginx-conf";
-import {
-  awsSiteSpec,
-  dockerSiteSpec,
-  EdgeSiteSettings,
-  nginxVersionOfImage,
-  siteSettingsFromConfig,
-} from "../../components/edge/stack-site";
+import { nginxVersionOfImage } from "../../components/catalog/nginx";
+import type { EdgeSiteSettings } from "../../components/edge/contract";
+import { awsSiteSpec, dockerSiteSpec } from "../../components/edge/stack-site";
+import { siteSettingsFromConfig } from "../../components/environment/edge-site";
 import { children, Directive, only, parseNginxConf } from "./edge-conf-parse";
 
 const settings: EdgeSiteSettings = siteSettingsFromConfig({

@@ -1,21 +1,33 @@
 // The Nginx edge: rate limits, TLS protocols and where it listens.
 import { z } from "zod";
-import { isSupportedNginxImage, MINIMUM_NGINX_VERSION } from "../../edge/stack-site";
+import {
+  ALLOWED_TLS_PROTOCOLS as ALLOWED_TLS,
+  DEFAULT_RATE_LIMITS,
+  isSupportedNginxImage,
+  MAX_BURST,
+  MAX_RATE_PER_SECOND,
+  MINIMUM_NGINX_VERSION,
+  ONE_YEAR_SECONDS,
+  RateLimitZone,
+  SITE_PATHS,
+} from "../../catalog/nginx";
 import { integer, pattern } from "../fields";
 
-const ALLOWED_TLS = ["TLSv1.2", "TLSv1.3"] as const;
 const NGINX_IMAGE_ERROR =
   `must be an image pinned to its Nginx version tag, ${MINIMUM_NGINX_VERSION} or later, ` +
   'e.g. "nginx:1.27.4" or "nginx:1.27.4-alpine" (never "latest", no tag or a bare digest)';
 
-function rateLimit(ratePerSecond: number, burst: number) {
+const ROUTED_PATHS = Object.values(SITE_PATHS).map((path) => `"${path}"`);
+
+function rateLimit(zone: RateLimitZone) {
   return z
     .strictObject({
-      ratePerSecond: integer(1, 10000)
-        .default(ratePerSecond)
+      // The policy pack refuses a faster zone, so the stack file may not ask for one.
+      ratePerSecond: integer(1, MAX_RATE_PER_SECOND[zone])
+        .default(DEFAULT_RATE_LIMITS[zone].ratePerSecond)
         .describe("Sustained requests per second per client."),
-      burst: integer(1, 100000)
-        .default(burst)
+      burst: integer(1, MAX_BURST)
+        .default(DEFAULT_RATE_LIMITS[zone].burst)
         .describe("Requests above the rate queued before 429."),
     })
     .prefault({});
@@ -25,13 +37,17 @@ export const edgeSchema = z
   .strictObject({
     rateLimits: z
       .strictObject({
-        api: rateLimit(10, 20).describe("/api/ per client."),
-        login: rateLimit(1, 5).describe("/api/auth/login per client."),
-        uploads: rateLimit(1, 5).describe("Upload path per client."),
+        api: rateLimit("api").describe("/api/ per client."),
+        login: rateLimit("login").describe("/api/auth/login per client."),
+        uploads: rateLimit("uploads").describe("Upload path per client."),
       })
       .prefault({})
       .describe("Request rate limits; excess is answered 429."),
     uploadsPath: pattern(/^\/[A-Za-z0-9/_-]*$/, 'an absolute URL path such as "/api/upload"')
+      // Nginx refuses a second location for a path the site routes already.
+      .refine((path) => !(Object.values(SITE_PATHS) as string[]).includes(path), {
+        error: `must be a path the site does not route already (not ${ROUTED_PATHS.join(", ")})`,
+      })
       .default("/api/upload")
       .describe("URL path prefix of uploads (rate-limited separately)."),
     clientMaxBodyMb: integer(1, 1024).default(20).describe("Largest request body, MiB."),
@@ -43,8 +59,8 @@ export const edgeSchema = z
       })
       .default([...ALLOWED_TLS])
       .describe("TLS protocols Nginx accepts; nothing below TLSv1.2."),
-    hstsMaxAgeSeconds: integer(31536000, 63072000)
-      .default(31536000)
+    hstsMaxAgeSeconds: integer(ONE_YEAR_SECONDS, 2 * ONE_YEAR_SECONDS)
+      .default(ONE_YEAR_SECONDS)
       .describe("HSTS max-age; at least one year."),
     certificateValidityDays: integer(30, 397)
       .default(365)

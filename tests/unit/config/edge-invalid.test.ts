@@ -64,18 +64,38 @@ describe("a domain that is not a valid hostname", () => {
   });
 });
 
-describe("a rate or burst of zero or less", () => {
+describe("a rate or burst of zero or less, or a rate the policy pack would refuse", () => {
+  // The pack's caps (webstack-edge-nginx-config): api 10 r/s, login and uploads 1 r/s.
   test.each([
-    ["api", 0, 20, "ratePerSecond", "must be an integer from 1 to 10000 (got 0)"],
+    ["api", 0, 20, "ratePerSecond", "must be an integer from 1 to 10 (got 0)"],
     ["api", 10, 0, "burst", "must be an integer from 1 to 100000 (got 0)"],
-    ["login", -1, 5, "ratePerSecond", "must be an integer from 1 to 10000 (got -1)"],
+    ["login", -1, 5, "ratePerSecond", "must be an integer from 1 to 1 (got -1)"],
     ["login", 1, -5, "burst", "must be an integer from 1 to 100000 (got -5)"],
-    ["uploads", 0, 5, "ratePerSecond", "must be an integer from 1 to 10000 (got 0)"],
+    ["uploads", 0, 5, "ratePerSecond", "must be an integer from 1 to 1 (got 0)"],
     ["uploads", 1, 0, "burst", "must be an integer from 1 to 100000 (got 0)"],
+    ["api", 11, 20, "ratePerSecond", "must be an integer from 1 to 10 (got 11)"],
+    ["api", 10000, 20, "ratePerSecond", "must be an integer from 1 to 10 (got 10000)"],
+    ["login", 2, 5, "ratePerSecond", "must be an integer from 1 to 1 (got 2)"],
+    ["uploads", 5, 5, "ratePerSecond", "must be an integer from 1 to 1 (got 5)"],
+    ["api", 10, 100001, "burst", "must be an integer from 1 to 100000 (got 100001)"],
   ])("%s rate %d burst %d", (zone, rate, burst, field, rule) => {
     expect(problemsFor("prod", section("prod", "edge", limits(zone, rate, burst)))).toEqual([
       `Pulumi.prod.yaml: webstack:edge.rateLimits.${zone}.${field} ${rule}`,
     ]);
+  });
+});
+
+describe("an uploads path the site routes already", () => {
+  const rule =
+    'must be a path the site does not route already (not "/", "/api/", "/api/auth/login", "/static/")';
+  test.each(["/", "/api/", "/api/auth/login", "/static/"])("%s", (path) => {
+    expect(problemsFor("prod", section("prod", "edge", { uploadsPath: path }))).toEqual([
+      `Pulumi.prod.yaml: webstack:edge.uploadsPath ${rule} (got ${JSON.stringify(path)})`,
+    ]);
+  });
+
+  test.each(["/api/upload", "/api/files", "/uploads/", "/api"])("%s is accepted", (path) => {
+    expect(problemsFor("prod", section("prod", "edge", { uploadsPath: path }))).toEqual([]);
   });
 });
 

@@ -80,7 +80,7 @@ describe("one field wrong: the exact message", () => {
     [
       "dev",
       section("dev", "edge", { rateLimits: { api: { ratePerSecond: 0, burst: 20 } } }),
-      "Pulumi.dev.yaml: webstack:edge.rateLimits.api.ratePerSecond must be an integer from 1 to 10000 (got 0)",
+      "Pulumi.dev.yaml: webstack:edge.rateLimits.api.ratePerSecond must be an integer from 1 to 10 (got 0)",
     ],
     [
       "dev",
