@@ -12,7 +12,7 @@ import {
   BackupTier,
   validateBackupTier,
 } from "../catalog/backups";
-import { cronIntervalSeconds, parseCron } from "../catalog/cron";
+import { cronIntervalSeconds } from "../catalog/cron";
 
 type Tiers = Readonly<Record<BackupKind, BackupTier>>;
 
@@ -179,7 +179,7 @@ export function renderCrontab(tiers: Tiers = BACKUP_TIERS, options: CrontabOptio
     throw new Error(`backups.scriptPath must be an absolute path (got ${JSON.stringify(script)})`);
   }
   const restoreTest = options.restoreTestSchedule ?? BACKUP_VERIFICATION.restoreTestSchedule;
-  parseCron(restoreTest, "backups.restoreTestSchedule");
+  cronIntervalSeconds(restoreTest, "backups.restoreTestSchedule");
   const lines = [
     "# webstack backup job, rendered from components/catalog/backups.ts. Times are UTC.",
     "# minute hour day-of-month month day-of-week command",

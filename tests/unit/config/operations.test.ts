@@ -189,13 +189,13 @@ describe("backups: run more often, keep longer, never less", () => {
       "an invalid cron expression",
       "test",
       backups({ files: { schedule: "0 25 * * *" } }),
-      'Pulumi.test.yaml: webstack:backups.files.schedule must have a hour field of values from 0 to 23, ranges, lists or steps (got "25" in "0 25 * * *")',
+      'Pulumi.test.yaml: webstack:backups.files.schedule must be a valid cron expression: minute 0-59, hour 0-23, day-of-month 1-31, month 1-12 or JAN-DEC, day-of-week 0-7 or SUN-SAT, a range running upwards, a step above 0 (got "0 25 * * *")',
     ],
     [
       "a cron expression with four fields",
       "dev",
       backups({ redis: { schedule: "30 2 * *" } }),
-      'Pulumi.dev.yaml: webstack:backups.redis.schedule must be a cron expression with 5 fields (minute hour day-of-month month day-of-week) (got "30 2 * *")',
+      'Pulumi.dev.yaml: webstack:backups.redis.schedule must be a cron expression with 5 fields (minute hour day-of-month month day-of-week) of numbers, names, *, ranges, lists and steps (got "30 2 * *")',
     ],
     [
       "retention shorter than the schedule's interval",
