@@ -1,8 +1,9 @@
-// Finds what the backup policies read beyond the databases themselves: the AWS Backup resource
-// types, and each Docker backup job container with its crontab, backup.sh and environment, read
-// once so the coverage and restore-test policies judge the same job.
+// What the backup policies read beyond the databases themselves: the AWS Backup resource types,
+// and each Docker backup job container with its crontab (`<cron> <script> <kind>` lines), the
+// scripts it ships and its environment (servers, retention), read once so the coverage and
+// restore-test policies judge the same job.
 import type { PolicyResource } from "@pulumi/policy";
-import { crontabJobs, CrontabJob } from "./backup-job-text";
+import { cronIntervalSeconds } from "../components/catalog/cron";
 import {
   containerEnv,
   CONTAINER,
@@ -20,32 +21,51 @@ export const VAULT_LOCK = "aws:backup/vaultLockConfiguration:VaultLockConfigurat
 export const RESTORE_PLAN = "aws:backup/restoreTestingPlan:RestoreTestingPlan";
 export const RESTORE_SELECTION = "aws:backup/restoreTestingSelection:RestoreTestingSelection";
 
+export interface CrontabJob {
+  /** Five-field schedule. */
+  readonly schedule: string;
+  /** The command's first word (the script it runs) and its argument (the tier or restore-test). */
+  readonly script: string;
+  readonly job: string;
+  /** Longest gap between two runs, seconds; undefined when the schedule does not parse. */
+  readonly intervalSeconds: number | undefined;
+}
+
+/** The jobs of a crontab; comments, blank lines and `NAME=value` settings are skipped. */
+export function crontabJobs(text: string): CrontabJob[] {
+  return text.split("\n").flatMap((raw) => {
+    const fields = raw.trim().split(/\s+/);
+    if (fields[0].startsWith("#") || fields[0].includes("=") || fields.length < 7) return [];
+    const schedule = fields.slice(0, 5).join(" ");
+    let intervalSeconds: number | undefined;
+    try {
+      intervalSeconds = cronIntervalSeconds(schedule);
+    } catch {
+      intervalSeconds = undefined;
+    }
+    return [{ schedule, script: fields[5], job: fields[6], intervalSeconds }];
+  });
+}
+
 export interface BackupJob {
   readonly container: PolicyResource;
   readonly jobs: CrontabJob[];
-  readonly script: { file: string; text: string } | undefined;
+  /** Paths of the shell scripts the container ships. */
+  readonly scripts: string[];
   readonly env: Map<string, string>;
 }
 
-/** Each backup job container with its crontab, backup.sh and environment (UNKNOWN entries dropped). */
+/** Each backup job container with its crontab, scripts and environment. */
 export function backupJobs(resources: readonly PolicyResource[], gaps: PreviewGaps): BackupJob[] {
   return ofType(resources, CONTAINER)
     .filter(isBackupJob)
     .flatMap((container) => {
-      const mine = (suffix: string) =>
-        shippedFiles([container], suffix, gaps).flatMap((f) =>
-          f.text === UNKNOWN ? [] : [{ file: f.file, text: f.text }],
-        );
-      const crontabs = mine("/crontab");
+      const crontabs = shippedFiles([container], "/crontab", gaps).flatMap((f) =>
+        f.text === UNKNOWN ? [] : [f.text],
+      );
       const env = gaps.read(() => containerEnv(container.props));
       if (env === UNKNOWN || crontabs.length === 0) return [];
-      return [
-        {
-          container,
-          jobs: crontabs.flatMap((c) => crontabJobs(c.text)),
-          script: mine("/backup.sh")[0],
-          env,
-        },
-      ];
+      const scripts = shippedFiles([container], ".sh", gaps).map((f) => f.file);
+      return [{ container, jobs: crontabs.flatMap(crontabJobs), scripts, env }];
     });
 }

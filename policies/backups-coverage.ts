@@ -1,7 +1,7 @@
 // webstack-backups-coverage: every database, the uploads bucket and the files and config tiers are
 // backed up at least as often and kept at least as long as the backup catalog says (with the pack
-// config's tightening): AWS Backup selections and plans on AWS, the backup job's crontab, backup.sh
-// retention defaults and environment on Docker.
+// config's tightening): AWS Backup selections and plans on AWS, the backup job's crontab and
+// environment on Docker.
 import type { PolicyResource, ReportViolation } from "@pulumi/policy";
 import {
   awsBackupRules,
@@ -11,10 +11,9 @@ import {
   BACKUP_TIERS,
   BackupKind,
   BackupTier,
+  uploadsBackupRule,
 } from "../components/catalog/backups";
 import { awsScheduleIntervalSeconds, cronIntervalSeconds } from "../components/catalog/cron";
-import { uploadsBackupRule } from "../components/backups/aws-plan";
-import { retentionVariable, scriptDefaults } from "./backup-job-text";
 import { BackupJob, backupJobs, PLAN, SELECTION } from "./backup-resources";
 import { stackPolicy } from "./define";
 import { RDS_INSTANCE } from "./rds";
@@ -72,7 +71,7 @@ export function floorTiers(
 
 const days = (n: number) => (n === Infinity ? "forever" : `${n} day${n === 1 ? "" : "s"}`);
 const DATABASE_KINDS: readonly BackupKind[] = ["mysql-full", "mysql-binlog"];
-/** Tiers every Docker backup job runs whatever databases the stack has (REQUIREMENTS §5). */
+/** Tiers every Docker backup job runs whatever databases the stack has (docs/requirements.md §5). */
 const FILE_KINDS: readonly BackupKind[] = ["files", "config"];
 
 // ---- webstack-backups-coverage on AWS
@@ -179,7 +178,7 @@ function isUploadsBucket(resource: PolicyResource): boolean {
  * Buckets are backed up as the files tier: an AWS stack with databases serves the application,
  * which keeps uploaded files in exactly one uploads bucket; that bucket must be picked by a backup
  * selection, and every bucket a selection picks (by its `resources`) must be under a plan that
- * meets the files tier (components/backups/aws-plan.ts uploadsBackupRule).
+ * meets the files tier (uploadsBackupRule in components/catalog/backups.ts).
  */
 function bucketCoverage(
   resources: readonly PolicyResource[],
@@ -281,40 +280,26 @@ function coverageOnAws(
 
 // ---- webstack-backups-coverage on Docker
 
+/** The job's retention variables for a tier (RETENTION_DAYS_<KIND>, GFS), each against its floor. */
 function retentionProblems(job: BackupJob, kind: BackupKind, floor: BackupTier): string[] {
-  const checks: [string, number][] = [[retentionVariable(kind), floor.retentionDays]];
-  if (floor.weekly)
-    checks.push([retentionVariable(kind, "WEEKLY_RETENTION_DAYS"), floor.weekly.retentionDays]);
-  if (floor.monthly)
-    checks.push([retentionVariable(kind, "MONTHLY_RETENTION_DAYS"), floor.monthly.retentionDays]);
-  const defaults = job.script ? scriptDefaults(job.script.text) : new Map<string, number>();
-  const problems: string[] = [];
-  for (const [variable, minimum] of checks) {
-    const override = job.env.get(variable);
-    if (override !== undefined) {
-      const value = /^\d+$/.test(override.trim()) ? Number(override) : undefined;
-      if (value === undefined) {
-        problems.push(`The backup job's ${variable}=${override} is not a whole number of days.`);
-      } else if (value < minimum) {
-        problems.push(
-          `The backup job keeps ${kind} backups ${days(value)} (${variable}=${override} in its environment) but the floor is ${days(minimum)}.`,
-        );
-      }
-      continue;
+  const name = kind.replaceAll("-", "_").toUpperCase();
+  const checks: [string, number][] = [[`RETENTION_DAYS_${name}`, floor.retentionDays]];
+  if (floor.weekly) checks.push([`WEEKLY_RETENTION_DAYS_${name}`, floor.weekly.retentionDays]);
+  if (floor.monthly) checks.push([`MONTHLY_RETENTION_DAYS_${name}`, floor.monthly.retentionDays]);
+  return checks.flatMap(([variable, minimum]) => {
+    const value = job.env.get(variable);
+    if (value === undefined) {
+      return [`The backup job sets no ${variable}; the floor is ${days(minimum)}.`];
     }
-    const fallback = defaults.get(variable);
-    if (!job.script) continue;
-    if (fallback === undefined) {
-      problems.push(
-        `${job.script.file} sets no default for ${variable}; the floor is ${days(minimum)}.`,
-      );
-    } else if (fallback < minimum) {
-      problems.push(
-        `${job.script.file} keeps ${kind} backups ${days(fallback)} by default (${variable}) but the floor is ${days(minimum)}.`,
-      );
+    if (!/^\d+$/.test(value.trim())) {
+      return [`The backup job's ${variable}=${value} is not a whole number of days.`];
     }
-  }
-  return problems;
+    return Number(value) < minimum
+      ? [
+          `The backup job keeps ${kind} backups ${days(Number(value))} (${variable}=${value} in its environment) but the floor is ${days(minimum)}.`,
+        ]
+      : [];
+  });
 }
 
 function jobProblems(
@@ -324,17 +309,10 @@ function jobProblems(
   mysqlAliases: readonly string[],
 ): string[] {
   const problems: string[] = [];
-  if (!job.script)
-    problems.push("The backup job ships no backup.sh, so its retention cannot be checked.");
-  const kinds = [
-    ...new Set([
-      ...required,
-      ...job.jobs
-        .map((j) => j.job)
-        .filter((j): j is BackupKind => (BACKUP_KINDS as readonly string[]).includes(j)),
-    ]),
-  ];
-  for (const kind of kinds) {
+  const scheduled = job.jobs
+    .map((j) => j.job)
+    .filter((j): j is BackupKind => (BACKUP_KINDS as readonly string[]).includes(j));
+  for (const kind of new Set([...required, ...scheduled])) {
     const every = cronIntervalSeconds(tiers[kind].schedule);
     const lines = job.jobs.filter((j) => j.job === kind);
     const readable = lines.flatMap((j) =>
@@ -355,25 +333,18 @@ function jobProblems(
     }
     problems.push(...retentionProblems(job, kind, tiers[kind]));
   }
-  const scriptPath = job.script?.file;
   for (const script of new Set(job.jobs.map((j) => j.script))) {
-    if (scriptPath && script !== scriptPath) {
-      problems.push(
-        `The backup job's crontab runs ${script}, but backup.sh ships at ${scriptPath}.`,
-      );
+    if (!job.scripts.includes(script)) {
+      problems.push(`The backup job's crontab runs ${script}, which the job does not ship.`);
     }
   }
-  if (mysqlAliases.length > 0) {
-    const host = job.env.get("MYSQL_HOST");
-    if (host === undefined) {
-      problems.push(
-        `The backup job sets no MYSQL_HOST; it must name a MySQL container's network alias (${listing(mysqlAliases)}).`,
-      );
-    } else if (!mysqlAliases.includes(host)) {
-      problems.push(
-        `The backup job's MYSQL_HOST is ${host}, which is no MySQL container's network alias (${listing(mysqlAliases)}).`,
-      );
-    }
+  const host = job.env.get("MYSQL_HOST");
+  if (mysqlAliases.length > 0 && !mysqlAliases.includes(host ?? "")) {
+    problems.push(
+      host === undefined
+        ? `The backup job sets no MYSQL_HOST; it must name a MySQL container's network alias (${listing(mysqlAliases)}).`
+        : `The backup job's MYSQL_HOST is ${host}, which is no MySQL container's network alias (${listing(mysqlAliases)}).`,
+    );
   }
   return problems;
 }

@@ -1,4 +1,4 @@
-// `webstack:ops:Backups` on AWS: the backup tiers of REQUIREMENTS §5 as AWS Backup — a vault
+// `webstack:ops:Backups` on AWS: the backup tiers of docs/requirements.md §5 as AWS Backup — a vault
 // encrypted with its own customer-managed key (locked in tiers whose floor says so), the
 // databases' plan (daily, weekly, monthly snapshots and continuous backup for point-in-time
 // recovery) selecting every RDS primary by tag, the uploads bucket (components/storage/aws.ts)
@@ -16,40 +16,35 @@ import { VaultLockConfiguration } from "@pulumi/aws/backup/vaultLockConfiguratio
 import { Role } from "@pulumi/aws/iam/role";
 import { RolePolicyAttachment } from "@pulumi/aws/iam/rolePolicyAttachment";
 import { Key } from "@pulumi/aws/kms/key";
-import { awsBackupRules, AwsBackupRule, BACKUP_TAG_KEY } from "../catalog/backups";
-import { TIER_FLOORS } from "../catalog/tiers";
 import {
-  backupNames,
-  BackupTiers,
-  RESTORE_TEST_SELECTION_WINDOW_DAYS,
-  restoreTestingSchedule,
+  awsBackupRules,
+  AwsBackupRule,
+  BACKUP_TAG_KEY,
+  BACKUP_VERIFICATION,
   uploadsBackupRule,
-  VAULT_LOCK_MIN_CHANGEABLE_DAYS,
-  vaultLockRetention,
-} from "./aws-plan";
+} from "../catalog/backups";
+import { toAwsCron } from "../catalog/cron";
+import { TIER_FLOORS } from "../catalog/tiers";
 import type { BackupsArgs, BackupsOutputs } from "./contract";
 
-export interface AwsBackupsArgs extends Pick<BackupsArgs, "tier"> {
-  /** Prefix of every physical name, e.g. "webstack-prod" (project and stack). */
-  readonly namePrefix: string;
-  /** The stack's backup tiers (`stackBackupTiers(config)`): the catalog, possibly tightened. */
-  readonly tiers: BackupTiers;
+export interface AwsBackupsArgs extends BackupsArgs {
   /**
-   * Days before a vault lock becomes a compliance-mode lock that nobody, AWS included, can remove
-   * or loosen; at least 3. Only where the tier's floor asks for a vault lock.
-   * @default governance mode (no grace period; see the comment at the lock)
+   * The value of the `webstack-backup` tag the databases carry (the same name is given to them):
+   * the databases' plan selects every RDS primary tagged with it.
+   */
+  readonly databaseBackupTag: string;
+  /**
+   * Days before the vault lock becomes a compliance-mode lock that nobody, AWS included, can
+   * remove or loosen; AWS requires at least 3. Used where the tier's floor locks the vault.
+   * Without it, governance mode (no grace period; see the comment at the lock).
    */
   readonly vaultLockChangeableForDays?: number;
-  /**
-   * The uploads bucket (components/storage/aws.ts), selected by ARN under its own plan at the
-   * files tier. Its ARN must resolve only once versioning is on. No default.
-   */
+  /** The uploads bucket (components/storage/aws.ts); its ARN resolves once versioning is on. */
   readonly uploadsBucketArn: pulumi.Input<string>;
   /**
    * Where the weekly restore test brings up its scratch RDS instance: the databases' own private
    * subnet group and security group. Without it AWS Backup restores into the account's default
    * VPC, which may not exist (the test then fails every week) or may have public subnets.
-   * No default.
    */
   readonly restoreTestPlacement: {
     readonly subnetGroupName: pulumi.Input<string>;
@@ -58,7 +53,7 @@ export interface AwsBackupsArgs extends Pick<BackupsArgs, "tier"> {
 }
 
 /** Managed policies the AWS Backup role needs: RDS backup and restore, S3 backup and restore. */
-export const BACKUP_ROLE_POLICIES = [
+const BACKUP_ROLE_POLICIES = [
   "service-role/AWSBackupServiceRolePolicyForBackup",
   "service-role/AWSBackupServiceRolePolicyForRestores",
   "AWSBackupServiceRolePolicyForS3Backup",
@@ -83,32 +78,14 @@ export class AwsBackups extends pulumi.ComponentResource implements BackupsOutpu
   /** The vault's name. */
   readonly destination: pulumi.Output<string>;
   readonly vaultArn: pulumi.Output<string>;
-  /** Value of the `webstack-backup` tag that puts an RDS primary under the databases' plan. */
-  readonly databaseBackupTag: string;
 
   constructor(name: string, args: AwsBackupsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("webstack:ops:Backups", name, {}, opts);
     const floor = TIER_FLOORS[args.tier];
-    if (!floor) {
-      throw new Error(
-        `${name}: tier ${JSON.stringify(args.tier)} is not allowed: use dev, test, staging or prod`,
-      );
-    }
-    const changeable = args.vaultLockChangeableForDays;
-    if (
-      changeable !== undefined &&
-      (!Number.isInteger(changeable) || changeable < VAULT_LOCK_MIN_CHANGEABLE_DAYS)
-    ) {
-      throw new Error(
-        `${name}: vaultLockChangeableForDays ${changeable} is not allowed: use a whole number of days, at least ${VAULT_LOCK_MIN_CHANGEABLE_DAYS} (AWS's minimum grace period), or leave it unset for governance mode`,
-      );
-    }
-    if (changeable !== undefined && !floor.backupVaultLock) {
-      throw new Error(
-        `${name}: vaultLockChangeableForDays is not allowed in ${args.tier}: its tier has no vault lock`,
-      );
-    }
-    const names = backupNames(args.namePrefix);
+    const prefix = args.namePrefix;
+    // Restore testing plan and selection names allow letters, digits and '_' only.
+    const underscored = prefix.replaceAll(/[^A-Za-z0-9]/g, "_");
+    const vaultName = `${prefix}-backups`;
     const databaseRules = awsBackupRules(args.tiers);
     const uploadsRule = uploadsBackupRule(args.tiers);
     const parent = { parent: this };
@@ -119,7 +96,7 @@ export class AwsBackups extends pulumi.ComponentResource implements BackupsOutpu
     const key = new Key(
       `${name}-key`,
       {
-        description: `Encrypts the AWS Backup vault ${names.vault}`,
+        description: `Encrypts the AWS Backup vault ${vaultName}`,
         enableKeyRotation: true,
         deletionWindowInDays: 30,
       },
@@ -127,11 +104,12 @@ export class AwsBackups extends pulumi.ComponentResource implements BackupsOutpu
     );
     const vault = new Vault(
       `${name}-vault`,
-      { name: names.vault, kmsKeyArn: key.arn, forceDestroy: false },
+      { name: vaultName, kmsKeyArn: key.arn, forceDestroy: false },
       keep,
     );
 
     if (floor.backupVaultLock) {
+      const days = [...databaseRules, uploadsRule].map((rule) => rule.deleteAfterDays);
       // Governance mode by default: it stops everyone without the explicit
       // backup:DeleteBackupVaultLockConfiguration permission from deleting recovery points early
       // or shortening retention, yet a wrong retention bound can still be corrected. Compliance
@@ -141,8 +119,10 @@ export class AwsBackups extends pulumi.ComponentResource implements BackupsOutpu
         `${name}-vault-lock`,
         {
           backupVaultName: vault.name,
-          ...vaultLockRetention([...databaseRules, uploadsRule]),
-          ...(changeable !== undefined ? { changeableForDays: changeable } : {}),
+          // No recovery point kept shorter than the shortest rule or longer than the longest.
+          minRetentionDays: Math.min(...days),
+          maxRetentionDays: Math.max(...days),
+          changeableForDays: args.vaultLockChangeableForDays,
         },
         keep,
       );
@@ -152,7 +132,7 @@ export class AwsBackups extends pulumi.ComponentResource implements BackupsOutpu
     const role = new Role(
       `${name}-role`,
       {
-        description: `AWS Backup backs up and restores ${args.namePrefix} with this role`,
+        description: `AWS Backup backs up and restores ${prefix} with this role`,
         assumeRolePolicy: JSON.stringify({
           Version: "2012-10-17",
           Statement: [
@@ -182,17 +162,19 @@ export class AwsBackups extends pulumi.ComponentResource implements BackupsOutpu
 
     const databasePlan = new Plan(
       `${name}-databases`,
-      { name: names.databasePlan, rules: planRules(databaseRules, vault.name) },
+      { name: `${prefix}-databases`, rules: planRules(databaseRules, vault.name) },
       parent,
     );
     new Selection(
       `${name}-databases`,
       {
-        name: names.databasePlan,
+        name: `${prefix}-databases`,
         planId: databasePlan.id,
         iamRoleArn: roleArn,
         // By tag, so every database the stack tags is covered without listing ARNs here.
-        selectionTags: [{ type: "STRINGEQUALS", key: BACKUP_TAG_KEY, value: names.databasePlan }],
+        selectionTags: [
+          { type: "STRINGEQUALS", key: BACKUP_TAG_KEY, value: args.databaseBackupTag },
+        ],
       },
       parent,
     );
@@ -201,13 +183,13 @@ export class AwsBackups extends pulumi.ComponentResource implements BackupsOutpu
     // at the files tier and never under the databases' rules.
     const uploadsPlan = new Plan(
       `${name}-uploads`,
-      { name: names.uploadsPlan, rules: planRules([uploadsRule], vault.name) },
+      { name: `${prefix}-uploads`, rules: planRules([uploadsRule], vault.name) },
       parent,
     );
     new Selection(
       `${name}-uploads`,
       {
-        name: names.uploadsPlan,
+        name: `${prefix}-uploads`,
         planId: uploadsPlan.id,
         iamRoleArn: roleArn,
         resources: [args.uploadsBucketArn],
@@ -219,13 +201,14 @@ export class AwsBackups extends pulumi.ComponentResource implements BackupsOutpu
       const testingPlan = new RestoreTestingPlan(
         `${name}-restore-test`,
         {
-          name: names.restoreTestingPlan,
-          scheduleExpression: restoreTestingSchedule(),
+          name: `${underscored}_restore_test`,
+          scheduleExpression: toAwsCron(BACKUP_VERIFICATION.restoreTestSchedule),
           recoveryPointSelection: {
             algorithm: "LATEST_WITHIN_WINDOW",
             includeVaults: [vault.arn],
             recoveryPointTypes: ["SNAPSHOT"],
-            selectionWindowDays: RESTORE_TEST_SELECTION_WINDOW_DAYS,
+            // The newest recovery point of the past week, the test's own interval.
+            selectionWindowDays: 7,
           },
         },
         parent,
@@ -233,14 +216,16 @@ export class AwsBackups extends pulumi.ComponentResource implements BackupsOutpu
       new RestoreTestingSelection(
         `${name}-restore-test-rds`,
         {
-          name: names.restoreTestingSelection,
+          name: `${underscored}_rds`,
           restoreTestingPlanName: testingPlan.name,
           protectedResourceType: "RDS",
           iamRoleArn: roleArn,
           // Every RDS primary under the databases' plan, matched by the same tag.
           protectedResourceArns: ["*"],
           protectedResourceConditions: {
-            stringEquals: [{ key: `aws:ResourceTag/${BACKUP_TAG_KEY}`, value: names.databasePlan }],
+            stringEquals: [
+              { key: `aws:ResourceTag/${BACKUP_TAG_KEY}`, value: args.databaseBackupTag },
+            ],
           },
           // Keys are AWS Backup's restore metadata for RDS instances (case-insensitive); the
           // security groups as the JSON list the restore metadata uses.
@@ -263,7 +248,6 @@ export class AwsBackups extends pulumi.ComponentResource implements BackupsOutpu
 
     this.destination = vault.name;
     this.vaultArn = vault.arn;
-    this.databaseBackupTag = names.databasePlan;
     this.registerOutputs({
       destination: this.destination,
       vaultArn: this.vaultArn,

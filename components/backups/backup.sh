@@ -1,33 +1,12 @@
 #!/usr/bin/env bash
 # webstack backup job: one kind of backup per run, checked right after it is written, pruned to
-# its retention, and reported to Prometheus. Rendered by components/backups/backup-script.ts,
-# which fills the retention defaults from the backup catalog.
+# its retention, and reported to Prometheus. Its settings (servers, retention, lock ages, time
+# limits) come from the environment: docs/operations-catalog.md, "The Docker backup job".
 #
 # Usage:
 #   backup.sh mysql-full|mysql-binlog|files|config|redis   back up, verify, prune, report
 #   backup.sh restore-test     restore the newest full dump into scratch databases, then drop them
-#   backup.sh prune <kind>     apply retention only; BACKUP_NOW (epoch or date) fixes "now"
-#
-# Environment:
-#   BACKUP_DIR        where backups live, one directory per kind (required)
-#   METRICS_DIR       node_exporter textfile directory (default: $BACKUP_DIR/metrics)
-#   MYSQL_HOST, MYSQL_PORT (3306), MYSQL_USER, and MYSQL_PASSWORD or MYSQL_PASSWORD_FILE
-#   MYSQL_DATABASES   databases to dump, space-separated (default: all but the system schemas)
-#   UPLOADS_DIR       uploaded files (files kind); CONFIG_DIR: configuration (config kind)
-#   REDIS_HOST, REDIS_PORT (6379), and REDIS_PASSWORD or REDIS_PASSWORD_FILE (redis kind)
-#   REDIS_CLUSTER=1   Redis Cluster: REDIS_HOST lists seed nodes ("host" or "host:port", space-
-#                     separated); one RDB per current primary, with cluster-slots.tsv naming the
-#                     slots each holds (default 0: REDIS_HOST is the one node holding everything)
-#   RESTORE_SCRIPT    restore.sh for restore-test (default: beside this script)
-#   RESTORE_TEST_PREFIX  scratch database prefix (default: webstack_restore_test)
-#   MYSQL_CLIENT, MYSQL_DUMP, MYSQL_BINLOG  override the detected MariaDB/MySQL client tools
-#   RETENTION_DAYS_<KIND>, WEEKLY_*/MONTHLY_*_MYSQL_FULL  retention (defaults below)
-#   REDIS_QUERY_TIMEOUT_SECONDS, REDIS_TIMEOUT_SECONDS  seconds one redis-cli command (INFO,
-#                     CLUSTER NODES, ROLE) and one RDB transfer may take (defaults below)
-#   MYSQL_QUERY_TIMEOUT_SECONDS, MYSQL_TIMEOUT_SECONDS  seconds one SQL statement and one
-#                     database dump, binary log copy or restore-test restore may take
-#   LOCK_MAX_AGE_SECONDS_<KIND>  a run still holding its lock after this long (the longest gap
-#                     between the kind's scheduled runs, below) is reported as stuck
+#   backup.sh prune <kind>     apply retention only; BACKUP_NOW (a date `date -d` reads) fixes "now"
 #
 # Every failure exits non-zero with the reason on stderr. Each run writes
 # webstack_backup_last_status{kind} (1 ok, 0 failed) and, after a success,
@@ -40,10 +19,12 @@ export TZ=UTC
 
 SCRIPT_NAME=backup.sh
 KINDS="mysql-full mysql-binlog files config redis"
+# shellcheck source=common.sh
+. "${BASH_SOURCE[0]%/*}/common.sh"
 
-# @@DEFAULTS@@
-
-# @@COMMON@@
+# Time limits of one call to a server: generous, for the server that will never answer.
+: "${REDIS_QUERY_TIMEOUT_SECONDS:=60}" "${REDIS_TIMEOUT_SECONDS:=1800}"
+: "${MYSQL_QUERY_TIMEOUT_SECONDS:=600}" "${MYSQL_TIMEOUT_SECONDS:=14400}"
 
 KIND=""
 REDIS_AUTH=""
@@ -131,33 +112,6 @@ take_lock() {
   fi
   LOCK_DIR=$lock
   printf '%s\n' "$$" >"$lock/pid"
-}
-
-now_epoch() {
-  if [ -z "${BACKUP_NOW:-}" ]; then
-    printf '%(%s)T\n' -1
-  elif [[ $BACKUP_NOW =~ ^[0-9]+$ ]]; then
-    printf '%s\n' "$BACKUP_NOW"
-  else
-    date -u -d "$BACKUP_NOW" +%s
-  fi
-}
-
-# Sets the variable named $1 to the Unix time of a stamp such as 20250105T020000Z, in shell
-# arithmetic (days from the civil date, H. Hinnant's method): prune looks at hundreds of stamps
-# and a `date` process for each would take seconds.
-stamp_epoch() {
-  local s=$2 y m d era yoe doy doe
-  y=$((10#${s:0:4}))
-  m=$((10#${s:4:2}))
-  d=$((10#${s:6:2}))
-  if [ "$m" -le 2 ]; then y=$((y - 1)); fi
-  era=$((y / 400))
-  yoe=$((y - era * 400))
-  doy=$(((153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1))
-  doe=$((yoe * 365 + yoe / 4 - yoe / 100 + doy))
-  printf -v "$1" '%s' $(((era * 146097 + doe - 719468) * 86400 +
-    10#${s:9:2} * 3600 + 10#${s:11:2} * 60 + 10#${s:13:2}))
 }
 
 # Reads a whole number from a setting such as RETENTION_DAYS_MYSQL_FULL into the variable named
@@ -321,13 +275,8 @@ archive() {
   finish_backup "source=$source"
 }
 
-run_files() {
-  archive "${UPLOADS_DIR:-}" UPLOADS_DIR
-}
-
-run_config() {
-  archive "${CONFIG_DIR:-}" CONFIG_DIR
-}
+run_files() { archive "${UPLOADS_DIR:-}" UPLOADS_DIR; }
+run_config() { archive "${CONFIG_DIR:-}" CONFIG_DIR; }
 
 # Reads the AUTH token into REDIS_AUTH. It reaches redis-cli as REDISCLI_AUTH, in the
 # environment, never on a command line where `ps` shows it.
@@ -348,9 +297,8 @@ redis_cli() {
 # An RDB is whole when it starts with the RDB signature and, where the tool is installed,
 # redis-check-rdb reads it to the end. Prints the reason when it is not.
 check_rdb_file() {
-  local file=$1 signature
-  signature=$(head -c 5 "$file")
-  if [ "$signature" != REDIS ]; then
+  local file=$1
+  if [ "$(head -c 5 "$file")" != REDIS ]; then
     printf '%s has no RDB signature\n' "${file##*/}"
     return 1
   fi
@@ -366,14 +314,9 @@ run_redis() {
   command -v redis-cli >/dev/null 2>&1 || die "redis-cli not found (install redis-tools)"
   [ -n "${REDIS_HOST:-}" ] || die "REDIS_HOST is not set"
   read_redis_password
-  case "${REDIS_CLUSTER:-0}" in
-    1)
-      run_redis_cluster
-      return
-      ;;
-    0) ;;
-    *) die "REDIS_CLUSTER must be 1 (a Redis Cluster) or 0 (one node) (got '${REDIS_CLUSTER}')" ;;
-  esac
+  if [ "${REDIS_CLUSTER:-0}" = 1 ]; then run_redis_cluster && return; fi
+  [ "${REDIS_CLUSTER:-0}" = 0 ] ||
+    die "REDIS_CLUSTER must be 1 (a Redis Cluster) or 0 (one node) (got '${REDIS_CLUSTER}')"
   [[ $REDIS_HOST =~ ^[^[:space:]]+$ ]] ||
     die "REDIS_HOST must name one node unless REDIS_CLUSTER=1 (got '$REDIS_HOST')"
   # A cluster node's RDB holds only its own slots: backing it up as the whole data set would
@@ -476,13 +419,8 @@ run_redis_cluster() {
         die "$asked lists primary ${fields[0]} without an address (${fields[1]})"
       address="$asked_host:${address##*:}"
     fi
-    for range in "${ranges[@]}"; do
-      if [[ $range == *-* ]]; then
-        covered=$((covered + ${range#*-} - ${range%-*} + 1))
-      else
-        covered=$((covered + 1))
-      fi
-    done
+    # "a-b" holds b - a + 1 slots, a lone slot "a" one.
+    for range in "${ranges[@]}"; do covered=$((covered + ${range#*-} - ${range%-*} + 1)); done
     ids+=("${fields[0]}")
     addresses+=("$address")
     slots="${ranges[*]}"
@@ -565,52 +503,50 @@ run_restore_test() {
 # day or the monthly day for their longer retention, and always the newest complete backup.
 # Anything else in the kind's directory (failed or partial runs) is removed.
 prune() {
-  local kind=$1 dir="$BACKUP_DIR/$1" suffix now path name epoch age weekday day keep newest
+  local kind=$1 dir="$BACKUP_DIR/$1" suffix now path name epoch weekday age keep index
   local retention weekly_day=-1 weekly_days=0 monthly_day=-1 monthly_days=0
-  local -a good=() doomed=()
+  local -a good=() doomed=() stamps=()
   [ -d "$dir" ] || return 0
   suffix=${kind//-/_}
-  suffix=${suffix^^}
-  days_setting retention "RETENTION_DAYS_$suffix"
+  days_setting retention "RETENTION_DAYS_${suffix^^}"
   if [ "$kind" = mysql-full ]; then
     days_setting weekly_day WEEKLY_DAY_MYSQL_FULL
     days_setting weekly_days WEEKLY_RETENTION_DAYS_MYSQL_FULL
     days_setting monthly_day MONTHLY_DAY_MYSQL_FULL
     days_setting monthly_days MONTHLY_RETENTION_DAYS_MYSQL_FULL
   fi
-  now=$(now_epoch) || die "BACKUP_NOW '${BACKUP_NOW:-}' is not a date"
+  now=$(date -u -d "${BACKUP_NOW:-now}" +%s) || die "BACKUP_NOW '${BACKUP_NOW:-}' is not a date"
   for path in "$dir"/*/; do
     [ -d "$path" ] || continue
     path=${path%/}
     name=${path##*/}
     if is_backup_name "$name" && [ -f "$path/BACKUP_OK" ]; then
       good+=("$name")
+      stamps+=("${name:0:4}-${name:4:2}-${name:6:2} ${name:9:2}:${name:11:2}:${name:13:2}")
     else
       log "prune $kind: removing $name (not a complete, verified backup)"
       doomed+=("$path")
     fi
   done
-  if [ "${#good[@]}" -eq 0 ]; then
-    if [ "${#doomed[@]}" -gt 0 ]; then rm -rf -- "${doomed[@]}"; fi
-    return 0
+  if [ "${#good[@]}" -gt 0 ]; then
+    # One date process for every stamp: hundreds of backups must not cost hundreds of processes.
+    mapfile -t stamps < <(printf '%s\n' "${stamps[@]}" | date -u -f - '+%s %w')
+    for index in "${!good[@]}"; do
+      name=${good[index]}
+      read -r epoch weekday <<<"${stamps[index]}"
+      age=$((now - epoch))
+      keep=0
+      if [ "$age" -lt $((retention * 86400)) ] || [ "$name" = "${good[-1]}" ]; then keep=1; fi
+      if [ "$age" -lt $((weekly_days * 86400)) ] && [ "$weekday" = "$weekly_day" ]; then keep=1; fi
+      if [ "$age" -lt $((monthly_days * 86400)) ] && [ "$((10#${name:6:2}))" = "$monthly_day" ]; then
+        keep=1
+      fi
+      if [ "$keep" = 0 ]; then
+        log "prune $kind: removing $name (past its retention)"
+        doomed+=("${dir:?}/$name")
+      fi
+    done
   fi
-  newest=${good[-1]}
-  for name in "${good[@]}"; do
-    stamp_epoch epoch "$name"
-    age=$((now - epoch))
-    # 1970-01-01 was a Thursday (4); the day of the month is in the stamp.
-    weekday=$(((epoch / 86400 + 4) % 7))
-    day=$((10#${name:6:2}))
-    keep=0
-    if [ "$age" -lt $((retention * 86400)) ] || [ "$name" = "$newest" ]; then keep=1; fi
-    if [ "$age" -lt $((weekly_days * 86400)) ] && [ "$weekday" = "$weekly_day" ]; then keep=1; fi
-    if [ "$age" -lt $((monthly_days * 86400)) ] && [ "$day" = "$monthly_day" ]; then keep=1; fi
-    if [ "$keep" = 0 ]; then
-      log "prune $kind: removing $name (past its retention)"
-      doomed+=("${dir:?}/$name")
-    fi
-  done
-  # One rm for all: hundreds of expired backups must not cost hundreds of processes.
   if [ "${#doomed[@]}" -gt 0 ]; then rm -rf -- "${doomed[@]}"; fi
 }
 

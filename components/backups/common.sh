@@ -1,6 +1,7 @@
-# Shared by backup.sh and restore.sh (inlined into both by components/backups/backup-script.ts):
-# error reporting, time limits on calls to servers, the MySQL client tools, and a private option
-# file for the password so it never appears on a command line.
+# shellcheck shell=bash
+# Sourced by backup.sh and restore.sh, which sit beside it: logging, time limits on calls to
+# servers, the MySQL client tools, and a private option file for the password so it never appears
+# on a command line.
 
 # Scripts run with TZ=UTC: stamps, logs and cron all speak UTC. printf's %(...)T needs no process.
 log() {

@@ -1,12 +1,16 @@
-// The backups part's contract (`webstack:ops:Backups`): the tiers of REQUIREMENTS §5 applied to
-// every database and the uploads store; AWS Backup on AWS, a scheduled job container on Docker.
-import * as pulumi from "@pulumi/pulumi";
+// The backups part's contract (`webstack:ops:Backups`): the tiers of docs/requirements.md §5
+// applied to every database and the uploads; AWS Backup on AWS, a scheduled job container on
+// Docker.
+import type * as pulumi from "@pulumi/pulumi";
+import type { BackupKind, BackupTier } from "../catalog/backups";
 import type { Tier } from "../catalog/tiers";
 
 export interface BackupsArgs {
   readonly tier: Tier;
-  /** What must be covered: every MySQL instance (ARNs on AWS, hosts on Docker). */
-  readonly databaseTargets: pulumi.Input<string>[];
+  /** Prefix of every physical name: project and stack, e.g. "webstack-prod". */
+  readonly namePrefix: string;
+  /** The stack's backup tiers (`stackBackupTiers(config)`): the catalog, possibly tightened. */
+  readonly tiers: Readonly<Record<BackupKind, BackupTier>>;
 }
 
 export interface BackupsOutputs {

@@ -1,45 +1,28 @@
-// `webstack:ops:Backups` on Docker (dev, test): a job container running the rendered crontab with
+// `webstack:ops:Backups` on Docker (dev, test): a job container running the crontab (job.ts) with
 // supercronic — full dumps, binary logs, uploaded files, configuration and the Redis snapshot (one
-// RDB per primary in the cluster layout) on the catalog's schedules, each checked and pruned by
-// backup.sh, and the weekly restore test — writing to a backup volume and reporting to the
-// textfile volume node_exporter reads. Its image
-// is built by `pulumi up` from job-image/; the volumes outlive every container and `destroy`.
+// RDB per primary in the cluster layout), each checked and pruned by backup.sh, and the weekly
+// restore test — writing to a backup volume and reporting to the textfile volume node_exporter
+// reads. Its image is built by `pulumi up` from job-image/; the volumes outlive every container
+// and `destroy`.
 import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import * as docker from "@pulumi/docker";
-import { BACKUP_VERIFICATION } from "../catalog/backups";
 import { HEALTHCHECK_TIMINGS, JSON_FILE_LOGS, RESTART_POLICY } from "../container-defaults";
-import { renderBackupScript, renderCrontab, renderRestoreScript } from "./backup-script";
 import type { BackupsOutputs } from "./contract";
 import {
   DockerBackupsArgs,
   JOB_PATHS,
-  JOB_SECRET_FILES,
-  JOB_UID,
+  JOB_SCRIPTS,
   jobEnvironment,
-  jobImageBuildArgs,
   jobKinds,
-  validateDockerBackupsArgs,
-} from "./docker-args";
+  renderCrontab,
+} from "./job";
 
-/** The build context of the job image. */
-export const JOB_IMAGE_CONTEXT = path.join(__dirname, "job-image");
-
-/**
- * Tag of the job image: a digest of the Dockerfile and its build arguments, so the tag is pinned
- * and changes exactly when the image would, which replaces the job container.
- */
-export function jobImageTag(buildArgs: Readonly<Record<string, string>>): string {
-  const dockerfile = fs.readFileSync(path.join(JOB_IMAGE_CONTEXT, "Dockerfile"), "utf8");
-  return crypto
-    .createHash("sha256")
-    .update(dockerfile)
-    .update(JSON.stringify(buildArgs))
-    .digest("hex")
-    .slice(0, 12);
-}
+/** uid/gid the job image runs as (job-image/Dockerfile); it reads the secret files. */
+const JOB_UID = "10001";
+const JOB_IMAGE_CONTEXT = path.join(__dirname, "job-image");
 
 export class DockerBackups extends pulumi.ComponentResource implements BackupsOutputs {
   /** The backup volume's name. */
@@ -54,8 +37,7 @@ export class DockerBackups extends pulumi.ComponentResource implements BackupsOu
 
   constructor(name: string, args: DockerBackupsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("webstack:ops:Backups", name, {}, opts);
-    validateDockerBackupsArgs(name, args);
-    const { namePrefix } = args;
+    const { namePrefix, mysql, redis } = args;
     const parent = { parent: this };
     const kinds = jobKinds(args);
 
@@ -68,29 +50,36 @@ export class DockerBackups extends pulumi.ComponentResource implements BackupsOu
     const backups = volume("backups");
     const metrics = volume("backup-metrics");
 
-    const buildArgs = jobImageBuildArgs(name, args);
+    const buildArgs = {
+      MYSQL_FLAVOUR: mysql.flavour,
+      // repo.mysql.com's component for the server's release line.
+      MYSQL_APT_COMPONENT: mysql.engineVersion.startsWith("8.0") ? "mysql-8.0" : "mysql-8.4-lts",
+    };
+    const dockerfile = path.join(JOB_IMAGE_CONTEXT, "Dockerfile");
+    // Pinned, and changed exactly when the image would be (which replaces the job container).
+    const tag = crypto
+      .createHash("sha256")
+      .update(fs.readFileSync(dockerfile, "utf8"))
+      .update(JSON.stringify(buildArgs))
+      .digest("hex")
+      .slice(0, 12);
     const image = new docker.Image(
       `${name}-job-image`,
       {
-        imageName: `${namePrefix}-backup-job:${jobImageTag(buildArgs)}`,
-        build: {
-          context: JOB_IMAGE_CONTEXT,
-          dockerfile: path.join(JOB_IMAGE_CONTEXT, "Dockerfile"),
-          args: buildArgs,
-        },
+        imageName: `${namePrefix}-backup-job:${tag}`,
+        build: { context: JOB_IMAGE_CONTEXT, dockerfile, args: buildArgs },
         // Built on the Docker host the stack deploys to; no registry involved.
         skipPush: true,
       },
       parent,
     );
 
-    const backupScript = renderBackupScript(args.tiers);
-    const restoreScript = renderRestoreScript();
-    const crontab = renderCrontab(args.tiers, {
-      scriptPath: JOB_PATHS.backupScript,
-      restoreTestSchedule: BACKUP_VERIFICATION.restoreTestSchedule,
-      kinds,
-    });
+    const crontab = renderCrontab(args.tiers, kinds);
+    const scripts = JOB_SCRIPTS.map((script) => ({
+      file: `${JOB_PATHS.scripts}/${script}`,
+      content: fs.readFileSync(path.join(__dirname, script), "utf8"),
+      permissions: script === "common.sh" ? "0444" : "0555",
+    }));
     const secretFile = (file: string, value: pulumi.Input<string>) => ({
       file,
       content: pulumi.secret(value),
@@ -118,10 +107,9 @@ export class DockerBackups extends pulumi.ComponentResource implements BackupsOu
         envs: Object.entries(jobEnvironment(args)).map(([key, value]) => `${key}=${value}`),
         uploads: [
           { file: JOB_PATHS.crontab, content: crontab, permissions: "0444" },
-          { file: JOB_PATHS.backupScript, content: backupScript, permissions: "0555" },
-          { file: JOB_PATHS.restoreScript, content: restoreScript, permissions: "0555" },
-          secretFile(JOB_SECRET_FILES.mysqlPassword, args.mysql.password),
-          ...(args.redis ? [secretFile(JOB_SECRET_FILES.redisPassword, args.redis.authToken)] : []),
+          ...scripts,
+          secretFile(JOB_PATHS.mysqlPassword, mysql.password),
+          ...(redis ? [secretFile(JOB_PATHS.redisPassword, redis.authToken)] : []),
           ...configUploads,
         ],
         volumes: [
@@ -138,15 +126,9 @@ export class DockerBackups extends pulumi.ComponentResource implements BackupsOu
             : []),
         ],
         networksAdvanced: [
-          { name: args.mysql.networkName },
-          ...(args.redis?.networkName !== undefined
-            ? [
-                {
-                  name: args.redis.networkName,
-                  // Fixed, so it is never a stopped Redis node's address (docker-args.ts).
-                  ...(args.redis.address !== undefined ? { ipv4Address: args.redis.address } : {}),
-                },
-              ]
+          { name: mysql.networkName },
+          ...(redis?.network
+            ? [{ name: redis.network.name, ipv4Address: redis.network.address }]
             : []),
         ],
         // Healthy while the crontab parses and the backup volume is writable; whether backups
@@ -169,8 +151,9 @@ export class DockerBackups extends pulumi.ComponentResource implements BackupsOu
     this.metricsVolumeName = pulumi.all([metrics.name, job.id]).apply(([volumeName]) => volumeName);
     this.renderedFiles = {
       "backups/crontab": pulumi.output(crontab),
-      "backups/backup.sh": pulumi.output(backupScript),
-      "backups/restore.sh": pulumi.output(restoreScript),
+      ...Object.fromEntries(
+        scripts.map((s) => [`backups/${path.basename(s.file)}`, pulumi.output(s.content)]),
+      ),
     };
     this.registerOutputs({
       destination: this.destination,

@@ -18,8 +18,8 @@ umask 077
 export TZ=UTC
 
 SCRIPT_NAME=restore.sh
-
-# @@COMMON@@
+# shellcheck source=common.sh
+. "${BASH_SOURCE[0]%/*}/common.sh"
 
 WORK_DIR=""
 

@@ -241,3 +241,13 @@ export function awsBackupRules(tiers: Readonly<Record<BackupKind, BackupTier>>):
   });
   return rules;
 }
+
+/** The uploads store's one rule: the files tier (docs/requirements.md §5). */
+export function uploadsBackupRule(tiers: Readonly<Record<BackupKind, BackupTier>>): AwsBackupRule {
+  return {
+    ruleName: "files",
+    schedule: toAwsCron(tiers.files.schedule, "backups.files.schedule"),
+    deleteAfterDays: tiers.files.retentionDays,
+    enableContinuousBackup: false,
+  };
+}

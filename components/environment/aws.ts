@@ -3,7 +3,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { AwsAlarms } from "../alarms/aws";
 import { AwsBackups } from "../backups/aws";
-import { uploadsBackupRule } from "../backups/aws-plan";
+import { uploadsBackupRule } from "../catalog/backups";
 import { TIER_FLOORS } from "../catalog/tiers";
 import type { WebstackConfig } from "../config";
 import { AwsEdge } from "../edge/aws";
@@ -32,7 +32,10 @@ export function buildAwsParts(
     },
     { parent },
   );
-  const data = buildAwsData(name, config, network, parent);
+  const namePrefix = `${config.project}-${config.stack}`;
+  // The databases carry this tag and the backup plan selects by it: one name for both.
+  const databaseBackupTag = `${namePrefix}-databases`;
+  const data = buildAwsData(name, config, network, parent, databaseBackupTag);
   const backupTiers = stackBackupTiers(config);
 
   const uploads = new AwsUploadsBucket(
@@ -64,7 +67,6 @@ export function buildAwsParts(
     // Config validation requires it for target aws; this keeps the type honest.
     throw new Error(`${config.file}: webstack:app.instanceType is required for target "aws"`);
   }
-  const namePrefix = `${config.project}-${config.stack}`;
   const edge = new AwsEdge(
     `${name}-edge`,
     {
@@ -97,6 +99,7 @@ export function buildAwsParts(
       tier: config.environment,
       namePrefix,
       tiers: backupTiers,
+      databaseBackupTag,
       uploadsBucketArn: uploads.bucketArn,
       restoreTestPlacement: {
         subnetGroupName: data.mysql.subnetGroupName,
@@ -105,11 +108,6 @@ export function buildAwsParts(
     },
     { parent },
   );
-  if (backups.databaseBackupTag !== data.mysql.backupTag) {
-    throw new Error(
-      `the databases carry backup tag ${JSON.stringify(data.mysql.backupTag)} but the backup plan selects ${JSON.stringify(backups.databaseBackupTag)}`,
-    );
-  }
   const { alerts } = config;
   const alarms = new AwsAlarms(
     `${name}-alarms`,

@@ -1,7 +1,6 @@
 // The data tier of each target, built from the validated config: MySQL then Redis, on the network
 // the target's network part created. Returns the app's connection outputs and rendered files.
 import * as pulumi from "@pulumi/pulumi";
-import { backupNames } from "../backups/aws-plan";
 import type { WebstackConfig } from "../config";
 import { AwsMysqlCluster } from "../mysql/aws";
 import type { MysqlClusterOutputs } from "../mysql/contract";
@@ -100,6 +99,7 @@ export function buildAwsData(
   config: WebstackConfig,
   network: AwsNetworkOutputs,
   parent: pulumi.Resource,
+  backupTag: string,
 ): DataTier<AwsMysqlCluster, AwsRedisCluster> {
   const identifierPrefix = `${config.project}-${config.stack}`;
   const { mysql, redis } = config;
@@ -122,7 +122,7 @@ export function buildAwsData(
       subnetIds: network.privateSubnetIds,
       securityGroupId: network.databaseSecurityGroupId,
       // The AWS Backup plan the operations part creates selects databases by this tag.
-      backupTag: backupNames(identifierPrefix).databasePlan,
+      backupTag,
     },
     { parent },
   );

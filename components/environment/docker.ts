@@ -79,9 +79,9 @@ export function buildDockerParts(
         port: DEFAULT_REDIS_PORT,
         layout: config.redis.layout,
         authToken: data.redis.authToken,
-        // The single node is on the data network the job already joins.
-        ...(config.redis.layout === "cluster"
-          ? { networkName: data.redis.networkName, address: data.redis.backupJobAddress }
+        // The cluster layout's nodes are on a network of their own; the single node is on data.
+        ...(data.redis.backupJobAddress !== undefined
+          ? { network: { name: data.redis.networkName, address: data.redis.backupJobAddress } }
           : {}),
       },
       uploadsVolumeName: uploads.name,

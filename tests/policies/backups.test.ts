@@ -2,9 +2,8 @@
 // the real backup catalog and renderers, then one property changed at a time with the exact message.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { unknownStringValue, unknownArrayValue } = require("@pulumi/policy/proxy");
-import { awsBackupRules, BACKUP_TIERS } from "../../components/catalog/backups";
-import { renderBackupScript, renderCrontab } from "../../components/backups/backup-script";
-import { uploadsBackupRule } from "../../components/backups/aws-plan";
+import { renderCrontab } from "../../components/backups/job";
+import { awsBackupRules, BACKUP_TIERS, uploadsBackupRule } from "../../components/catalog/backups";
 import { policies } from "../../policies/policies";
 import { evaluatePolicies } from "../../tools/policy/evaluate";
 import { FakeResource, resultOf, tagsFor, violations } from "../support/policy";
@@ -78,8 +77,9 @@ const restoring = (arns: unknown, conditions?: Record<string, unknown>) =>
 const NOT_PRIMARY = (arn: string) =>
   `Restore testing selection restore-test-rds targets ${arn}, which is no RDS primary of this stack.`;
 
+const crontab = renderCrontab(BACKUP_TIERS);
 const crontabWithout = (job: string) =>
-  renderCrontab()
+  crontab
     .split("\n")
     .filter((line) => !line.endsWith(` ${job}`))
     .join("\n");
@@ -314,7 +314,7 @@ describe(`${COVERAGE} on Docker`, () => {
     [
       "the full dump every other day",
       dockerStack("dev", {
-        crontab: renderCrontab().replace("0 2 * * * ", "0 2 */2 * * "),
+        crontab: crontab.replace("0 2 * * * ", "0 2 */2 * * "),
       }),
       ["The backup job runs mysql-full every 2 days but the floor is every 1 day."],
     ],
@@ -338,25 +338,16 @@ describe(`${COVERAGE} on Docker`, () => {
       ["The backup job's RETENTION_DAYS_REDIS=week is not a whole number of days."],
     ],
     [
-      "backup.sh's own default lowered",
-      dockerStack("dev", {
-        backupScript: renderBackupScript().replace(
-          "RETENTION_DAYS_MYSQL_BINLOG:=7}",
-          "RETENTION_DAYS_MYSQL_BINLOG:=2}",
-        ),
-      }),
-      [
-        `${BACKUP_SCRIPT_PATH} keeps mysql-binlog backups 2 days by default (RETENTION_DAYS_MYSQL_BINLOG) but the floor is 7 days.`,
-      ],
+      "binlog retention missing from the environment",
+      dockerStack("dev", { backupEnvWithout: ["RETENTION_DAYS_MYSQL_BINLOG"] }),
+      ["The backup job sets no RETENTION_DAYS_MYSQL_BINLOG; the floor is 7 days."],
     ],
     [
       "the crontab running a script that is not the shipped one",
       dockerStack("dev", {
-        crontab: renderCrontab(BACKUP_TIERS, { scriptPath: "/opt/backup.sh" }),
+        crontab: crontab.replaceAll(`${BACKUP_SCRIPT_PATH} `, "/opt/backup.sh "),
       }),
-      [
-        "The backup job's crontab runs /opt/backup.sh, but backup.sh ships at /usr/local/bin/backup.sh.",
-      ],
+      ["The backup job's crontab runs /opt/backup.sh, which the job does not ship."],
     ],
     [
       "MYSQL_HOST naming no MySQL container",
@@ -540,7 +531,7 @@ describe(`${RESTORE}`, () => {
     [
       "test on Docker restore-testing monthly",
       dockerStack("test", {
-        crontab: renderCrontab(BACKUP_TIERS, { restoreTestSchedule: "0 5 1 * *" }),
+        crontab: crontab.replace("0 5 * * 0 ", "0 5 1 * * "),
       }),
       ["The backup job runs restore-test every 31 days but the floor is every 7 days."],
     ],
@@ -720,7 +711,7 @@ describe("values unknown during preview", () => {
               ...r.props,
               uploads: [
                 { file: "/etc/webstack/crontab", content: unknownStringValue },
-                { file: BACKUP_SCRIPT_PATH, content: renderBackupScript() },
+                { file: BACKUP_SCRIPT_PATH, content: "#!/usr/bin/env bash\n" },
               ],
             },
           }

@@ -349,6 +349,13 @@ describe.each(STACKS)("%s backups on Docker", (stack) => {
       WEEKLY_RETENTION_DAYS_MYSQL_FULL: "28",
       MONTHLY_DAY_MYSQL_FULL: "1",
       MONTHLY_RETENTION_DAYS_MYSQL_FULL: "365",
+      // A run holding its lock longer than its kind's longest gap between runs is stuck.
+      LOCK_MAX_AGE_SECONDS_MYSQL_FULL: "86400",
+      LOCK_MAX_AGE_SECONDS_MYSQL_BINLOG: "3600",
+      LOCK_MAX_AGE_SECONDS_FILES: "86400",
+      LOCK_MAX_AGE_SECONDS_CONFIG: "604800",
+      LOCK_MAX_AGE_SECONDS_REDIS: "86400",
+      LOCK_MAX_AGE_SECONDS_RESTORE_TEST: "604800",
     });
   });
 
@@ -364,10 +371,12 @@ describe.each(STACKS)("%s backups on Docker", (stack) => {
       "30 2 * * * /usr/local/bin/backup.sh redis",
       "0 5 * * 0 /usr/local/bin/backup.sh restore-test",
     ]);
+    for (const script of ["backup.sh", "restore.sh", "common.sh"]) {
+      expect(upload(job, `/usr/local/bin/${script}`).content).toBe(
+        runs[stack].files[`backups/${script}`],
+      );
+    }
     expect(upload(job, "/usr/local/bin/backup.sh")).toMatchObject({ permissions: "0555" });
-    expect(upload(job, "/usr/local/bin/backup.sh").content).toBe(
-      runs[stack].files["backups/backup.sh"],
-    );
     expect(inputsOf(job).command).toEqual(["/etc/webstack/crontab"]);
   });
 

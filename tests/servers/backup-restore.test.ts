@@ -212,9 +212,13 @@ describe("backup.sh and restore.sh against a real MariaDB", () => {
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  test("the rendered scripts are shellcheck-clean", () => {
+  test("the scripts are shellcheck-clean", () => {
     requireBinary("shellcheck", "shellcheck");
-    const result = run("shellcheck", ["--severity=style", scripts.backup, scripts.restore]);
+    const result = run(
+      "shellcheck",
+      ["--external-sources", "--severity=style", "backup.sh", "restore.sh", "common.sh"],
+      { cwd: path.dirname(scripts.backup) },
+    );
     expect(result.stdout + result.stderr).toBe("");
     expect(result.status).toBe(0);
   });
@@ -504,12 +508,7 @@ describe("backup.sh retention and locking", () => {
   }
 
   function prune(root: string, extra: NodeJS.ProcessEnv = {}): string[] {
-    const env = {
-      PATH: process.env.PATH,
-      BACKUP_DIR: root,
-      BACKUP_NOW: "2025-06-15T12:00:00Z",
-      ...extra,
-    };
+    const env = backupJobEnv({ BACKUP_DIR: root, BACKUP_NOW: "2025-06-15T12:00:00Z", ...extra });
     const result = run(bin, ["prune", "mysql-full"], { env, timeoutMs: 60_000 });
     if (result.status !== 0) throw new Error(result.stderr);
     return fs
@@ -546,7 +545,7 @@ describe("backup.sh retention and locking", () => {
     "20250601",
   ];
 
-  test("REQUIREMENTS tiers: 30 days of dailies, Sundays for 4 weeks, the 1st for 12 months", () => {
+  test("docs/requirements.md §5 tiers: 30 days of dailies, Sundays for 4 weeks, the 1st for 12 months", () => {
     const root = fs.mkdtempSync(path.join(dir, "gfs-"));
     dailyBackups(root, "2024-05-01", "2025-06-15");
     // A run that never finished and one that failed verification are not backups.
@@ -577,7 +576,7 @@ describe("backup.sh retention and locking", () => {
     const root = fs.mkdtempSync(path.join(dir, "lock-"));
     const uploads = fs.mkdtempSync(path.join(dir, "uploads-"));
     fs.writeFileSync(path.join(uploads, "a.txt"), "a");
-    const env = { PATH: process.env.PATH, BACKUP_DIR: root, UPLOADS_DIR: uploads };
+    const env = backupJobEnv({ BACKUP_DIR: root, UPLOADS_DIR: uploads });
     fs.mkdirSync(path.join(root, ".lock-files"));
     // This test's own process stands for a backup still running.
     fs.writeFileSync(path.join(root, ".lock-files", "pid"), String(process.pid));
@@ -602,7 +601,7 @@ describe("backup.sh retention and locking", () => {
     fs.writeFileSync(path.join(lock, "pid"), String(process.pid));
     const twoHoursAgo = Date.now() / 1000 - 7200;
     fs.utimesSync(path.join(lock, "pid"), twoHoursAgo, twoHoursAgo);
-    const env = { PATH: process.env.PATH, BACKUP_DIR: root, UPLOADS_DIR: uploads };
+    const env = backupJobEnv({ BACKUP_DIR: root, UPLOADS_DIR: uploads });
     const stuck = run(bin, ["files"], { env: { ...env, LOCK_MAX_AGE_SECONDS_FILES: "3600" } });
     expect(stuck.status).toBe(1);
     expect(stuck.stderr).toMatch(
@@ -625,7 +624,7 @@ describe("backup.sh retention and locking", () => {
   test("a retention setting that is not a number stops the prune", () => {
     const root = fs.mkdtempSync(path.join(dir, "bad-"));
     dailyBackups(root, "2025-06-01", "2025-06-02");
-    const env = { PATH: process.env.PATH, BACKUP_DIR: root, RETENTION_DAYS_MYSQL_FULL: "thirty" };
+    const env = backupJobEnv({ BACKUP_DIR: root, RETENTION_DAYS_MYSQL_FULL: "thirty" });
     const result = run(bin, ["prune", "mysql-full"], { env });
     expect(result.status).toBe(1);
     expect(result.stderr).toContain(

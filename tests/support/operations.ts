@@ -1,6 +1,6 @@
 // Hand-made operations resources in exactly the shape docs/operations-catalog.md fixes, built from
 // the real catalog and renderers (CloudWatch specs bound to identifiers, the Prometheus rule
-// file, prometheus.yml, alertmanager.yml, crontab and backup.sh), so the alarm and backup policy
+// file, prometheus.yml, alertmanager.yml, crontab and environment), so the alarm and backup policy
 // tests start from a compliant stack per target and change one thing at a time.
 import {
   ALARM_FLOORS,
@@ -14,8 +14,8 @@ import {
   awsBackupRules,
   BACKUP_TAG_KEY,
   BACKUP_TIERS,
+  uploadsBackupRule,
 } from "../../components/catalog/backups";
-import { uploadsBackupRule } from "../../components/backups/aws-plan";
 import {
   AlarmBinding,
   bindCloudWatchAlarm,
@@ -27,7 +27,7 @@ import { renderAlertmanagerConfig } from "../../components/alarms/alertmanager-c
 import { plannedSubscriptions, slackSeverities } from "../../components/alarms/aws-delivery";
 import { renderPrometheusConfig } from "../../components/alarms/prometheus-config";
 import { renderPrometheusRules } from "../../components/alarms/prometheus-rules";
-import { renderBackupScript, renderCrontab } from "../../components/backups/backup-script";
+import { jobSettings, renderCrontab } from "../../components/backups/job";
 import { FakeResource, tagsFor } from "./policy";
 
 export const METRIC_ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm";
@@ -408,9 +408,9 @@ export interface DockerOptions {
   /** Rendered prometheus.yml text. @default every server scraped */
   readonly prometheusYml?: string;
   readonly crontab?: string;
-  readonly backupScript?: string;
-  /** Extra environment of the backup job. */
+  /** Extra environment of the backup job, or the names of variables to leave out of it. */
   readonly backupEnv?: readonly string[];
+  readonly backupEnvWithout?: readonly string[];
 }
 
 export const BACKUP_SCRIPT_PATH = "/usr/local/bin/backup.sh";
@@ -489,8 +489,11 @@ export function dockerStack(tier: "dev" | "test", options: DockerOptions = {}): 
       {
         image: "mysql:8.4.4",
         uploads: [
-          { file: "/etc/webstack/crontab", content: options.crontab ?? renderCrontab() },
-          { file: BACKUP_SCRIPT_PATH, content: options.backupScript ?? renderBackupScript() },
+          {
+            file: "/etc/webstack/crontab",
+            content: options.crontab ?? renderCrontab(BACKUP_TIERS),
+          },
+          { file: BACKUP_SCRIPT_PATH, content: "#!/usr/bin/env bash\n" },
         ],
         envs: [
           "BACKUP_DIR=/backups",
@@ -498,6 +501,9 @@ export function dockerStack(tier: "dev" | "test", options: DockerOptions = {}): 
           "MYSQL_USER=backup",
           "MYSQL_PASSWORD_FILE=/run/secrets/mysql-backup-password",
           "REDIS_HOST=redis",
+          ...Object.entries(jobSettings(BACKUP_TIERS))
+            .filter(([name]) => !options.backupEnvWithout?.includes(name))
+            .map(([name, value]) => `${name}=${value}`),
           ...(options.backupEnv ?? []),
         ],
       },

@@ -1,4 +1,4 @@
-// The backup catalog against REQUIREMENTS §5 (schedules, retention, verification), the AWS Backup
+// The backup catalog against docs/requirements.md §5 (schedules, retention, verification), the AWS Backup
 // plan rules derived from it, and the checks on a stack's changes: bad cron, retention shorter
 // than the schedule's interval, and anything looser than the catalog.
 import {
@@ -8,11 +8,12 @@ import {
   BackupKind,
   mergeBackupTiers,
   pointInTimeRecoveryDays,
+  uploadsBackupRule,
   validateBackupTier,
 } from "../../components/catalog/backups";
 
 describe("backup catalog", () => {
-  // REQUIREMENTS §5: what, when (UTC cron), kept (days).
+  // docs/requirements.md §5: what, when (UTC cron), kept (days).
   test.each([
     ["mysql-full", "0 2 * * *", 30],
     ["mysql-binlog", "15 * * * *", 7],
@@ -71,6 +72,17 @@ describe("backup catalog", () => {
       },
     ]);
     expect(pointInTimeRecoveryDays(BACKUP_TIERS)).toBe(7);
+  });
+
+  test("uploads follow the files tier, also when a stack keeps them longer", () => {
+    expect(uploadsBackupRule(BACKUP_TIERS)).toEqual({
+      ruleName: "files",
+      schedule: "cron(0 3 * * ? *)",
+      deleteAfterDays: 90,
+      enableContinuousBackup: false,
+    });
+    const longer = mergeBackupTiers(BACKUP_TIERS, { files: { retentionDays: 180 } });
+    expect(uploadsBackupRule(longer).deleteAfterDays).toBe(180);
   });
 });
 

@@ -1,23 +1,40 @@
-// The backup job's rendered files: the crontab schedules every tier and the weekly restore test
-// at the catalog's times, backup.sh carries the catalog's retention, lock ages and time limits
-// as defaults, and bad schedules are refused before anything ships. The Redis Cluster path's
-// handling of a stale or incomplete CLUSTER NODES view runs the rendered script against a
-// scripted redis-cli (the real-server tests cover the rest).
+// The Docker backup job's inputs: the crontab schedules every tier and the weekly restore test at
+// the catalog's times, the environment carries the servers, the retention and the lock ages, and
+// tiers without a source are left out. The Redis Cluster path's handling of a stale or incomplete
+// CLUSTER NODES view runs backup.sh against a scripted redis-cli (the real-server tests cover the
+// rest).
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import {
-  renderBackupScript,
+  DockerBackupsArgs,
+  jobEnvironment,
+  jobKinds,
+  jobSettings,
   renderCrontab,
-  renderRestoreScript,
-} from "../../components/backups/backup-script";
+} from "../../components/backups/job";
 import { BACKUP_TIERS, mergeBackupTiers } from "../../components/catalog/backups";
-import { backupJobEnv } from "../support/backup-job";
+import { backupJobEnv, installBackupScripts } from "../support/backup-job";
 import { run } from "../support/servers";
+
+const args: DockerBackupsArgs = {
+  tier: "test",
+  namePrefix: "webstack-test",
+  tiers: BACKUP_TIERS,
+  mysql: {
+    host: "mysql-primary",
+    port: 3306,
+    networkName: "webstack-test-data",
+    user: "webstack_backup",
+    password: "z",
+    flavour: "mysql",
+    engineVersion: "8.4",
+  },
+};
 
 describe("renderCrontab", () => {
   test("schedules every tier and the weekly restore test, in UTC", () => {
-    const lines = renderCrontab()
+    const lines = renderCrontab(BACKUP_TIERS)
       .split("\n")
       .filter((line) => line !== "" && !line.startsWith("#"));
     expect(lines).toEqual([
@@ -30,92 +47,85 @@ describe("renderCrontab", () => {
     ]);
   });
 
-  test("follows a stack's tiers, script path and the kinds it runs", () => {
+  test("follows a stack's tiers and the kinds it runs", () => {
     const tiers = mergeBackupTiers(BACKUP_TIERS, { files: { schedule: "0 */6 * * *" } });
-    const text = renderCrontab(tiers, {
-      scriptPath: "/opt/webstack/backup.sh",
-      kinds: ["mysql-full", "files"],
-    });
-    expect(text).toContain("0 */6 * * * /opt/webstack/backup.sh files\n");
+    const text = renderCrontab(tiers, ["mysql-full", "files"]);
+    expect(text).toContain("0 */6 * * * /usr/local/bin/backup.sh files\n");
     expect(text).not.toContain(" redis\n");
-    expect(text).toContain("0 5 * * 0 /opt/webstack/backup.sh restore-test\n");
-  });
-
-  test.each([
-    [
-      { restoreTestSchedule: "weekly" },
-      "backups.restoreTestSchedule must be a cron expression with 5 fields",
-    ],
-    [
-      { scriptPath: "backup.sh; rm -rf /" },
-      'backups.scriptPath must be an absolute path (got "backup.sh; rm -rf /")',
-    ],
-  ])("refuses %j", (options, message) => {
-    expect(() => renderCrontab(BACKUP_TIERS, options)).toThrow(message);
-  });
-
-  test("refuses tiers that fail validation", () => {
-    const broken = { ...BACKUP_TIERS, config: { ...BACKUP_TIERS.config, retentionDays: 2 } };
-    expect(() => renderCrontab(broken)).toThrow(
-      'backups.config.retentionDays must be at least 7 days, the longest interval of its schedule "0 4 * * 0" (7 days) (got 2)',
-    );
+    expect(text).toContain("0 5 * * 0 /usr/local/bin/backup.sh restore-test\n");
   });
 });
 
-describe("renderBackupScript and renderRestoreScript", () => {
-  test("backup.sh defaults to the catalog's retention and GFS days", () => {
-    const text = renderBackupScript();
-    for (const line of [
-      ': "${RETENTION_DAYS_MYSQL_FULL:=30}"',
-      ': "${RETENTION_DAYS_MYSQL_BINLOG:=7}"',
-      ': "${RETENTION_DAYS_FILES:=90}"',
-      ': "${RETENTION_DAYS_CONFIG:=365}"',
-      ': "${RETENTION_DAYS_REDIS:=7}"',
-      ': "${WEEKLY_DAY_MYSQL_FULL:=0}"',
-      ': "${WEEKLY_RETENTION_DAYS_MYSQL_FULL:=28}"',
-      ': "${MONTHLY_DAY_MYSQL_FULL:=1}"',
-      ': "${MONTHLY_RETENTION_DAYS_MYSQL_FULL:=365}"',
-    ]) {
-      expect(text).toContain(`${line}\n`);
-    }
+describe("the job's environment", () => {
+  test("docs/requirements.md §5 retention, and each kind's longest gap as its lock age", () => {
+    expect(jobSettings(BACKUP_TIERS)).toEqual({
+      RETENTION_DAYS_MYSQL_FULL: "30",
+      RETENTION_DAYS_MYSQL_BINLOG: "7",
+      RETENTION_DAYS_FILES: "90",
+      RETENTION_DAYS_CONFIG: "365",
+      RETENTION_DAYS_REDIS: "7",
+      WEEKLY_DAY_MYSQL_FULL: "0",
+      WEEKLY_RETENTION_DAYS_MYSQL_FULL: "28",
+      MONTHLY_DAY_MYSQL_FULL: "1",
+      MONTHLY_RETENTION_DAYS_MYSQL_FULL: "365",
+      LOCK_MAX_AGE_SECONDS_MYSQL_FULL: "86400",
+      LOCK_MAX_AGE_SECONDS_MYSQL_BINLOG: "3600",
+      LOCK_MAX_AGE_SECONDS_FILES: "86400",
+      LOCK_MAX_AGE_SECONDS_CONFIG: "604800",
+      LOCK_MAX_AGE_SECONDS_REDIS: "86400",
+      LOCK_MAX_AGE_SECONDS_RESTORE_TEST: "604800",
+    });
   });
 
-  test("backup.sh bounds every server call and knows each kind's longest gap between runs", () => {
-    const text = renderBackupScript();
-    for (const line of [
-      ': "${REDIS_QUERY_TIMEOUT_SECONDS:=60}"',
-      ': "${REDIS_TIMEOUT_SECONDS:=1800}"',
-      ': "${MYSQL_QUERY_TIMEOUT_SECONDS:=600}"',
-      ': "${MYSQL_TIMEOUT_SECONDS:=14400}"',
-      ': "${LOCK_MAX_AGE_SECONDS_MYSQL_FULL:=86400}"',
-      ': "${LOCK_MAX_AGE_SECONDS_MYSQL_BINLOG:=3600}"',
-      ': "${LOCK_MAX_AGE_SECONDS_CONFIG:=604800}"',
-      ': "${LOCK_MAX_AGE_SECONDS_REDIS:=86400}"',
-      ': "${LOCK_MAX_AGE_SECONDS_RESTORE_TEST:=604800}"',
-    ]) {
-      expect(text).toContain(`${line}\n`);
-    }
-    const tiers = mergeBackupTiers(BACKUP_TIERS, { files: { schedule: "0 */6 * * *" } });
-    expect(renderBackupScript(tiers)).toContain(': "${LOCK_MAX_AGE_SECONDS_FILES:=21600}"\n');
+  test("a stack's longer retention and tighter schedule reach the job", () => {
+    const tiers = mergeBackupTiers(BACKUP_TIERS, {
+      files: { schedule: "0 */6 * * *", retentionDays: 180 },
+    });
+    expect(jobSettings(tiers)).toMatchObject({
+      RETENTION_DAYS_FILES: "180",
+      LOCK_MAX_AGE_SECONDS_FILES: "21600",
+    });
   });
 
-  test("a stack's longer retention reaches the script", () => {
-    const tiers = mergeBackupTiers(BACKUP_TIERS, { files: { retentionDays: 180 } });
-    expect(renderBackupScript(tiers)).toContain(': "${RETENTION_DAYS_FILES:=180}"\n');
+  test("tiers without a source are left out: no Redis, no uploads, no config", () => {
+    expect(jobKinds(args)).toEqual(["mysql-full", "mysql-binlog"]);
+    expect(
+      jobKinds({
+        ...args,
+        redis: { hosts: ["redis"], port: 6379, layout: "single", authToken: "t" },
+        uploadsVolumeName: "u",
+        configFiles: { "edge/nginx.conf": "x" },
+      }),
+    ).toEqual(["mysql-full", "mysql-binlog", "files", "config", "redis"]);
+    const env = jobEnvironment(args);
+    expect(env.UPLOADS_DIR).toBeUndefined();
+    expect(env.MYSQL_PASSWORD_FILE).toBe("/run/secrets/webstack/mysql-backup-password");
+    expect(Object.keys(env).filter((k) => /PASSWORD$/.test(k))).toEqual([]);
   });
 
-  test("both scripts are whole: shared functions inlined, no template markers left", () => {
-    for (const text of [renderBackupScript(), renderRestoreScript()]) {
-      expect(text.startsWith("#!/usr/bin/env bash\n")).toBe(true);
-      expect(text).toContain("write_client_options() {");
-      expect(text).toContain("set -Eeuo pipefail");
-      expect(text).not.toMatch(/# @@[A-Z]+@@/);
-    }
+  test("the cluster layout hands the job every node as a seed and switches on REDIS_CLUSTER", () => {
+    const hosts = ["redis-0", "redis-1", "redis-2"];
+    const cluster = jobEnvironment({
+      ...args,
+      redis: { hosts, port: 6379, layout: "cluster", authToken: "t" },
+    });
+    expect(cluster).toMatchObject({
+      REDIS_HOST: "redis-0 redis-1 redis-2",
+      REDIS_PORT: "6379",
+      REDIS_CLUSTER: "1",
+      REDIS_PASSWORD_FILE: "/run/secrets/webstack/redis-password",
+    });
+    const single = jobEnvironment({
+      ...args,
+      redis: { hosts: ["redis"], port: 6379, layout: "single", authToken: "t" },
+    });
+    expect(single.REDIS_HOST).toBe("redis");
+    expect(single.REDIS_CLUSTER).toBeUndefined();
   });
 });
 
 /**
- * The rendered backup.sh's cluster path against a scripted redis-cli: CLUSTER NODES prints
+ * backup.sh's cluster path against a scripted redis-cli: CLUSTER NODES prints
  * `nodes`, ROLE answers "slave" on the ports in `replicaPorts` and "master" elsewhere, --rdb writes
  * a stub RDB (redis-check-rdb is stubbed to accept it). Every call is logged.
  */
@@ -125,8 +135,7 @@ describe("backup.sh redis against a scripted cluster view", () => {
 
   beforeAll(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "webstack-cluster-view-"));
-    script = path.join(dir, "backup.sh");
-    fs.writeFileSync(script, renderBackupScript(), { mode: 0o755 });
+    script = installBackupScripts(path.join(dir, "scripts")).backup;
     const bin = path.join(dir, "bin");
     fs.mkdirSync(bin);
     fs.writeFileSync(

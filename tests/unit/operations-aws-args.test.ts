@@ -1,10 +1,9 @@
 // The AWS operations part's rules as plain functions — how alarms bind to RDS instances, replicas
-// and Redis node groups, who each topic notifies, what the key and topic policies allow, the
-// backup names, rules and lock bounds — and the components refusing bad args with messages that
-// name the field and what is allowed, before they create anything.
+// and Redis node groups, who each topic notifies, what the key and topic policies allow — and the
+// components refusing bad args with messages that name the field and what is allowed, before they
+// create anything.
 import * as pulumi from "@pulumi/pulumi";
 import { ALARM_CATALOG } from "../../components/catalog/alarms";
-import { BACKUP_TIERS, mergeBackupTiers } from "../../components/catalog/backups";
 import { planAlarms, WatchedResources } from "../../components/alarms/aws-bindings";
 import {
   AlarmRecipients,
@@ -19,13 +18,6 @@ import { AwsSlackChannel } from "../../components/alarms/aws-chatbot";
 import { AwsAlarmTopics } from "../../components/alarms/aws-topics";
 import { cloudWatchAlarmSpecs } from "../../components/alarms/cloudwatch-specs";
 import type { AwsAlarmsArgs } from "../../components/alarms/contract";
-import {
-  backupNames,
-  restoreTestingSchedule,
-  uploadsBackupRule,
-  vaultLockRetention,
-} from "../../components/backups/aws-plan";
-import { AwsBackups } from "../../components/backups/aws";
 import { AwsUploadsBucket } from "../../components/storage/aws";
 import { rdsMaxConnections } from "../../components/mysql/max-connections";
 import { rdsParameters } from "../../components/mysql/my-cnf";
@@ -292,76 +284,7 @@ describe("the health check target", () => {
   );
 });
 
-describe("backup names, rules and bounds", () => {
-  test("names per stack; restore testing names use underscores as AWS requires", () => {
-    expect(backupNames("webstack-prod")).toEqual({
-      vault: "webstack-prod-backups",
-      databasePlan: "webstack-prod-databases",
-      uploadsPlan: "webstack-prod-uploads",
-      restoreTestingPlan: "webstack_prod_restore_test",
-      restoreTestingSelection: "webstack_prod_rds",
-    });
-  });
-
-  test("a prefix too long for AWS Backup names is refused", () => {
-    const prefix = "w".repeat(45);
-    expect(() => backupNames(prefix)).toThrow(
-      `namePrefix "${prefix}" is not allowed: "${prefix}-backups" must be 1 to 50 letters, digits, '-', '_' or '.'`,
-    );
-  });
-
-  test("uploads follow the files tier, also when a stack keeps them longer", () => {
-    expect(uploadsBackupRule(BACKUP_TIERS)).toEqual({
-      ruleName: "files",
-      schedule: "cron(0 3 * * ? *)",
-      deleteAfterDays: 90,
-      enableContinuousBackup: false,
-    });
-    const longer = mergeBackupTiers(BACKUP_TIERS, { files: { retentionDays: 180 } });
-    expect(uploadsBackupRule(longer).deleteAfterDays).toBe(180);
-  });
-
-  test.each([
-    [[7, 30, 90, 365], 7, 365],
-    [[30], 30, 30],
-  ])("vault lock bounds over rules kept %j days: %d to %d", (days, min, max) => {
-    const rules = days.map((d) => ({
-      ruleName: `r${d}`,
-      schedule: "cron(0 2 * * ? *)",
-      deleteAfterDays: d,
-      enableContinuousBackup: false,
-    }));
-    expect(vaultLockRetention(rules)).toEqual({ minRetentionDays: min, maxRetentionDays: max });
-  });
-
-  test("the restore test runs weekly, Sunday 05:00 UTC", () => {
-    expect(restoreTestingSchedule()).toBe("cron(0 5 ? * SUN *)");
-  });
-});
-
 describe("components refuse bad args before creating anything", () => {
-  const tiers = BACKUP_TIERS;
-
-  test.each([
-    [
-      { tier: "prod", namePrefix: "webstack-prod", tiers, vaultLockChangeableForDays: 2 },
-      "backups: vaultLockChangeableForDays 2 is not allowed: use a whole number of days, at least 3 (AWS's minimum grace period), or leave it unset for governance mode",
-    ],
-    [
-      { tier: "staging", namePrefix: "webstack-staging", tiers, vaultLockChangeableForDays: 7 },
-      "backups: vaultLockChangeableForDays is not allowed in staging: its tier has no vault lock",
-    ],
-    [
-      { tier: "qa", namePrefix: "webstack-qa", tiers },
-      'backups: tier "qa" is not allowed: use dev, test, staging or prod',
-    ],
-  ])("AwsBackups %j", async (args, message) => {
-    expect(
-      () => new AwsBackups("backups", args as ConstructorParameters<typeof AwsBackups>[1]),
-    ).toThrow(message);
-    expect(await registered()).toEqual(["webstack:ops:Backups"]);
-  });
-
   test("AwsUploadsBucket: old versions must be kept at least a day", () => {
     expect(() => new AwsUploadsBucket("uploads", { noncurrentVersionDays: 0 })).toThrow(
       "uploads: noncurrentVersionDays must be a whole number of days, at least 1 (got 0)",

@@ -1,7 +1,6 @@
 // The Docker operations components' argument rules and pure helpers: every bad argument is refused
 // with a message naming the field and what is allowed, before any resource exists; the exporter
-// files keep credentials out of places that would mangle or expose them; the backup job's
-// environment and tiers follow the stack.
+// files keep credentials out of places that would mangle or expose them.
 import { parse } from "yaml";
 import { DockerAlarmsArgs, validateDockerAlarmsArgs } from "../../components/alarms/docker-args";
 import {
@@ -11,15 +10,7 @@ import {
   renderRedisExporterPasswordFile,
 } from "../../components/alarms/docker-targets";
 import { renderBlackboxConfig } from "../../components/alarms/prometheus-config";
-import {
-  DockerBackupsArgs,
-  jobEnvironment,
-  jobKinds,
-  mysqlAptComponent,
-  validateDockerBackupsArgs,
-} from "../../components/backups/docker-args";
 import { ALARM_CATALOG } from "../../components/catalog/alarms";
-import { BACKUP_TIERS } from "../../components/catalog/backups";
 
 const alarms: DockerAlarmsArgs = {
   tier: "test",
@@ -47,21 +38,6 @@ const alarms: DockerAlarmsArgs = {
     host: "webstack-test-nginx",
     serverName: "test.labelmedix.com",
     caCertificatePem: "pem",
-  },
-};
-
-const backups: DockerBackupsArgs = {
-  tier: "test",
-  namePrefix: "webstack-test",
-  tiers: BACKUP_TIERS,
-  mysql: {
-    host: "mysql-primary",
-    port: 3306,
-    networkName: "webstack-test-data",
-    user: "webstack_backup",
-    password: "z",
-    flavour: "mysql",
-    engineVersion: "8.4",
   },
 };
 
@@ -251,136 +227,5 @@ describe("exporter files", () => {
     expect(() => renderBlackboxConfig({ serverName: "a b" })).toThrow(
       'blackbox.serverName must be a host name (got "a b")',
     );
-  });
-});
-
-describe("DockerBackups arguments", () => {
-  test.each<[string, Partial<DockerBackupsArgs>, string]>([
-    [
-      "namePrefix",
-      { namePrefix: "-x" },
-      `b: namePrefix must be lower-case letters, digits, '_', '.' or '-' (got "-x")`,
-    ],
-    [
-      "mysql host",
-      { mysql: { ...backups.mysql, host: "a/b" } },
-      'b: mysql.host must be a host name (got "a/b")',
-    ],
-    [
-      "flavour",
-      { mysql: { ...backups.mysql, flavour: "postgres" as "mysql" } },
-      'b: mysql.flavour must be "mysql" or "mariadb" (got "postgres")',
-    ],
-    [
-      "engine line",
-      { mysql: { ...backups.mysql, engineVersion: "5.7.44" } },
-      'b: mysql.engineVersion must be on the 8.0 or 8.4 line (got "5.7.44")',
-    ],
-    [
-      "redis port",
-      { redis: { hosts: ["redis"], port: 0, authToken: "t" } },
-      "b: redis.port must be a port from 1 to 65535 (got 0)",
-    ],
-    [
-      "redis layout",
-      { redis: { hosts: ["redis"], port: 6379, layout: "sentinel" as "single", authToken: "t" } },
-      'b: redis.layout must be "single" or "cluster" (got "sentinel")',
-    ],
-    [
-      "two hosts in the single layout",
-      { redis: { hosts: ["redis-0", "redis-1"], port: 6379, authToken: "t" } },
-      "b: redis.hosts must name exactly one node in the single layout (got 2)",
-    ],
-    [
-      "a cluster without seeds",
-      { redis: { hosts: [], port: 6379, layout: "cluster", authToken: "t" } },
-      "b: redis.hosts must name at least one seed node in the cluster layout (got 0)",
-    ],
-    [
-      "a seed that is no host name",
-      { redis: { hosts: ["redis-0", "redis-1 x"], port: 6379, layout: "cluster", authToken: "t" } },
-      'b: redis.hosts[1] must be a host name (got "redis-1 x")',
-    ],
-    [
-      "a fixed address that is not IPv4",
-      {
-        redis: {
-          ...{ hosts: ["redis-0"], port: 6379, layout: "cluster", authToken: "t" },
-          ...{ networkName: "n", address: "192.168.254.321" },
-        },
-      },
-      'b: redis.address must be an IPv4 address such as 192.168.254.21 (got "192.168.254.321")',
-    ],
-    [
-      "a fixed address without the Redis network it is on",
-      { redis: { hosts: ["redis"], port: 6379, authToken: "t", address: "192.168.254.21" } },
-      'b: redis.address needs redis.networkName: it is an address on the Redis network (got "192.168.254.21" without one)',
-    ],
-    [
-      "config path",
-      { configFiles: { "../etc/passwd": "x" } },
-      'b: configFiles keys must be relative paths without ".." (got "../etc/passwd")',
-    ],
-  ])("refuses %s", (_, change, message) => {
-    expect(() => validateDockerBackupsArgs("b", { ...backups, ...change })).toThrow(message);
-  });
-
-  test.each([
-    ["8.0", "mysql-8.0"],
-    ["8.0.40", "mysql-8.0"],
-    ["8.4", "mysql-8.4-lts"],
-    ["8.4.3", "mysql-8.4-lts"],
-  ])("MySQL %s gets client tools from %s", (version, component) => {
-    expect(mysqlAptComponent("b", version)).toBe(component);
-  });
-
-  test("tiers without a source are left out: no Redis, no uploads, no config", () => {
-    expect(jobKinds(backups)).toEqual(["mysql-full", "mysql-binlog"]);
-    expect(
-      jobKinds({
-        ...backups,
-        redis: { hosts: ["redis"], port: 6379, authToken: "t" },
-        uploadsVolumeName: "u",
-        configFiles: { "edge/nginx.conf": "x" },
-      }),
-    ).toEqual(["mysql-full", "mysql-binlog", "files", "config", "redis"]);
-  });
-
-  test("the cluster layout hands the job every node as a seed and switches on REDIS_CLUSTER", () => {
-    const env = jobEnvironment({
-      ...backups,
-      redis: {
-        hosts: ["redis-0", "redis-1", "redis-2"],
-        port: 6379,
-        layout: "cluster",
-        authToken: "t",
-      },
-    });
-    expect(env).toMatchObject({
-      REDIS_HOST: "redis-0 redis-1 redis-2",
-      REDIS_PORT: "6379",
-      REDIS_CLUSTER: "1",
-      REDIS_PASSWORD_FILE: "/run/secrets/webstack/redis-password",
-    });
-    const single = jobEnvironment({
-      ...backups,
-      redis: { hosts: ["redis"], port: 6379, authToken: "t" },
-    });
-    expect(single.REDIS_HOST).toBe("redis");
-    expect(single.REDIS_CLUSTER).toBeUndefined();
-  });
-
-  test("a stack that keeps full dumps longer passes its retention to the job", () => {
-    const env = jobEnvironment({
-      ...backups,
-      tiers: {
-        ...BACKUP_TIERS,
-        "mysql-full": { ...BACKUP_TIERS["mysql-full"], retentionDays: 45 },
-      },
-    });
-    expect(env.RETENTION_DAYS_MYSQL_FULL).toBe("45");
-    expect(env.MYSQL_PASSWORD_FILE).toBe("/run/secrets/webstack/mysql-backup-password");
-    expect(Object.keys(env).filter((k) => /PASSWORD$/.test(k))).toEqual([]);
-    expect(env.UPLOADS_DIR).toBeUndefined();
   });
 });
