@@ -37,14 +37,19 @@ export function crontabJobs(text: string): CrontabJob[] {
     const fields = raw.trim().split(/\s+/);
     if (fields[0].startsWith("#") || fields[0].includes("=") || fields.length < 7) return [];
     const schedule = fields.slice(0, 5).join(" ");
-    let intervalSeconds: number | undefined;
-    try {
-      intervalSeconds = cronIntervalSeconds(schedule);
-    } catch {
-      intervalSeconds = undefined;
-    }
-    return [{ schedule, script: fields[5], job: fields[6], intervalSeconds }];
+    return [
+      { schedule, script: fields[5], job: fields[6], intervalSeconds: readableInterval(schedule) },
+    ];
   });
+}
+
+/** A five-field schedule's longest gap between runs, seconds; undefined when it does not parse. */
+export function readableInterval(schedule: string): number | undefined {
+  try {
+    return cronIntervalSeconds(schedule);
+  } catch {
+    return undefined;
+  }
 }
 
 export interface BackupJob {
@@ -68,4 +73,13 @@ export function backupJobs(resources: readonly PolicyResource[], gaps: PreviewGa
       const scripts = shippedFiles([container], ".sh", gaps).map((f) => f.file);
       return [{ container, jobs: crontabs.flatMap(crontabJobs), scripts, env }];
     });
+}
+
+/** The crontab lines running `job` (a tier or restore-test) and the shortest gap among them. */
+export function jobSchedule(job: BackupJob, name: string) {
+  const lines = job.jobs.filter((j) => j.job === name);
+  const readable = lines.flatMap((j) =>
+    j.intervalSeconds === undefined ? [] : [j.intervalSeconds],
+  );
+  return { lines, shortest: readable.length > 0 ? Math.min(...readable) : undefined };
 }

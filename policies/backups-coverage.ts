@@ -11,10 +11,18 @@ import {
   BACKUP_TIERS,
   BackupKind,
   BackupTier,
+  BackupTiers,
   uploadsBackupRule,
 } from "../components/catalog/backups";
 import { awsScheduleIntervalSeconds, cronIntervalSeconds } from "../components/catalog/cron";
-import { BackupJob, backupJobs, PLAN, SELECTION } from "./backup-resources";
+import {
+  BackupJob,
+  backupJobs,
+  jobSchedule,
+  PLAN,
+  readableInterval,
+  SELECTION,
+} from "./backup-resources";
 import { stackPolicy } from "./define";
 import { RDS_INSTANCE } from "./rds";
 import {
@@ -42,28 +50,17 @@ interface TierTightening {
   readonly retentionDays?: number;
 }
 
-/** The catalog's backup tiers with the pack config's tightening; looser values are ignored. */
-export function floorTiers(
-  tighten: Readonly<Record<string, TierTightening>> = {},
-): Record<BackupKind, BackupTier> {
+/** The catalog's backup tiers with the pack config's tightening; looser or unreadable is ignored. */
+export function floorTiers(tighten: Readonly<Record<string, TierTightening>> = {}): BackupTiers {
   const tiers = { ...BACKUP_TIERS };
   for (const kind of BACKUP_KINDS) {
     const base = BACKUP_TIERS[kind];
-    const t = tighten[kind] ?? {};
-    let schedule = base.schedule;
-    if (t.schedule !== undefined) {
-      try {
-        if (cronIntervalSeconds(t.schedule) < cronIntervalSeconds(base.schedule)) {
-          schedule = t.schedule;
-        }
-      } catch {
-        // An unreadable schedule in pack config cannot tighten anything.
-      }
-    }
+    const { schedule = base.schedule, retentionDays = 0 } = tighten[kind] ?? {};
+    const tighter = (readableInterval(schedule) ?? Infinity) < cronIntervalSeconds(base.schedule);
     tiers[kind] = {
       ...base,
-      schedule,
-      retentionDays: Math.max(base.retentionDays, t.retentionDays ?? 0),
+      schedule: tighter ? schedule : base.schedule,
+      retentionDays: Math.max(base.retentionDays, retentionDays),
     };
   }
   return tiers;
@@ -151,6 +148,33 @@ function planProblems(plan: PolicyResource, floor: readonly AwsBackupRule[]): st
   return problems;
 }
 
+/**
+ * Judges once each backup plan the selections belong to against `floor`; a selection whose plan
+ * is not a plan of this stack cannot be judged, and is reported.
+ */
+function judgePlans(
+  picks: readonly (readonly [PolicyResource, string])[],
+  floor: readonly AwsBackupRule[],
+  gaps: PreviewGaps,
+  report: ReportViolation,
+): void {
+  const plans = new Map<string, PolicyResource>();
+  for (const [selection, what] of picks) {
+    const own = dependencies(selection, "planId", PLAN);
+    if (own.length === 0) {
+      report(
+        `Backup selection ${selection.name} picks ${what} but its plan is not a backup plan of this stack, so its rules cannot be checked.`,
+        selection.urn,
+      );
+    }
+    own.forEach((plan) => plans.set(plan.urn, plan));
+  }
+  for (const plan of plans.values()) {
+    const problems = gaps.read(() => planProblems(plan, floor));
+    if (problems !== UNKNOWN) problems.forEach((p) => report(p, plan.urn));
+  }
+}
+
 function selectionPicks(
   selection: PolicyResource,
   primary: PolicyResource,
@@ -197,35 +221,20 @@ function bucketCoverage(
     );
   }
   const selections = ofType(resources, SELECTION);
-  const plans = new Map<string, PolicyResource>();
+  const picks: [PolicyResource, string][] = [];
   for (const bucket of resources.filter((r) => BUCKETS.includes(r.type))) {
     const picking = selections.filter((s) =>
       dependencies(s, "resources").some((d) => d.urn === bucket.urn),
     );
-    if (picking.length === 0) {
-      if (isUploadsBucket(bucket)) {
-        report(
-          `No backup selection picks the uploads bucket ${bucket.name}, so uploaded files are never backed up.`,
-          bucket.urn,
-        );
-      }
-      continue;
+    if (picking.length === 0 && isUploadsBucket(bucket)) {
+      report(
+        `No backup selection picks the uploads bucket ${bucket.name}, so uploaded files are never backed up.`,
+        bucket.urn,
+      );
     }
-    for (const selection of picking) {
-      const own = dependencies(selection, "planId", PLAN);
-      if (own.length === 0) {
-        report(
-          `Backup selection ${selection.name} picks bucket ${bucket.name} but its plan is not a backup plan of this stack, so its rules cannot be checked.`,
-          selection.urn,
-        );
-      }
-      own.forEach((plan) => plans.set(plan.urn, plan));
-    }
+    picks.push(...picking.map((s): [PolicyResource, string] => [s, `bucket ${bucket.name}`]));
   }
-  for (const plan of plans.values()) {
-    const problems = gaps.read(() => planProblems(plan, [filesRule]));
-    if (problems !== UNKNOWN) problems.forEach((p) => report(p, plan.urn));
-  }
+  judgePlans(picks, [filesRule], gaps, report);
 }
 
 function coverageOnAws(
@@ -235,7 +244,7 @@ function coverageOnAws(
   report: ReportViolation,
 ): void {
   const selections = ofType(resources, SELECTION);
-  const plans = new Map<string, PolicyResource>();
+  const picks: [PolicyResource, string][] = [];
   for (const primary of ofType(resources, RDS_INSTANCE)) {
     const read = gaps.read(() => ({
       replica: Boolean(primary.props.replicateSourceDb),
@@ -243,39 +252,26 @@ function coverageOnAws(
       tagValue: tag(primary.props, BACKUP_TAG_KEY),
     }));
     if (read === UNKNOWN || read.replica) continue;
-    if (read.tagValue === undefined) {
+    const { id, tagValue } = read;
+    if (tagValue === undefined) {
       report(
-        `RDS primary ${read.id} carries no ${BACKUP_TAG_KEY} tag, so no backup selection picks it up.`,
+        `RDS primary ${id} carries no ${BACKUP_TAG_KEY} tag, so no backup selection picks it up.`,
         primary.urn,
       );
       continue;
     }
-    const tagValue = read.tagValue;
     const picking = selections.filter(
       (s) => gaps.read(() => selectionPicks(s, primary, tagValue)) === true,
     );
     if (picking.length === 0) {
       report(
-        `No backup selection picks RDS primary ${read.id} (tag ${BACKUP_TAG_KEY}=${tagValue}).`,
+        `No backup selection picks RDS primary ${id} (tag ${BACKUP_TAG_KEY}=${tagValue}).`,
         primary.urn,
       );
-      continue;
     }
-    for (const selection of picking) {
-      const own = dependencies(selection, "planId", PLAN);
-      if (own.length === 0) {
-        report(
-          `Backup selection ${selection.name} picks RDS primary ${read.id} but its plan is not a backup plan of this stack, so its rules cannot be checked.`,
-          selection.urn,
-        );
-      }
-      own.forEach((plan) => plans.set(plan.urn, plan));
-    }
+    picks.push(...picking.map((s): [PolicyResource, string] => [s, `RDS primary ${id}`]));
   }
-  for (const plan of plans.values()) {
-    const problems = gaps.read(() => planProblems(plan, floor));
-    if (problems !== UNKNOWN) problems.forEach((p) => report(p, plan.urn));
-  }
+  judgePlans(picks, floor, gaps, report);
 }
 
 // ---- webstack-backups-coverage on Docker
@@ -305,7 +301,7 @@ function retentionProblems(job: BackupJob, kind: BackupKind, floor: BackupTier):
 function jobProblems(
   job: BackupJob,
   required: readonly BackupKind[],
-  tiers: Readonly<Record<BackupKind, BackupTier>>,
+  tiers: BackupTiers,
   mysqlAliases: readonly string[],
 ): string[] {
   const problems: string[] = [];
@@ -314,21 +310,18 @@ function jobProblems(
     .filter((j): j is BackupKind => (BACKUP_KINDS as readonly string[]).includes(j));
   for (const kind of new Set([...required, ...scheduled])) {
     const every = cronIntervalSeconds(tiers[kind].schedule);
-    const lines = job.jobs.filter((j) => j.job === kind);
-    const readable = lines.flatMap((j) =>
-      j.intervalSeconds === undefined ? [] : [j.intervalSeconds],
-    );
+    const { lines, shortest } = jobSchedule(job, kind);
     if (lines.length === 0) {
       problems.push(
         `The backup job's crontab has no ${kind} line; the floor backs it up every ${describeInterval(every)}.`,
       );
-    } else if (readable.length === 0) {
+    } else if (shortest === undefined) {
       problems.push(
         `The backup job's crontab schedules ${kind} with "${lines[0].schedule}", which is not a valid cron schedule.`,
       );
-    } else if (Math.min(...readable) > every) {
+    } else if (shortest > every) {
       problems.push(
-        `The backup job runs ${kind} every ${describeInterval(Math.min(...readable))} but the floor is every ${describeInterval(every)}.`,
+        `The backup job runs ${kind} every ${describeInterval(shortest)} but the floor is every ${describeInterval(every)}.`,
       );
     }
     problems.push(...retentionProblems(job, kind, tiers[kind]));
@@ -360,7 +353,7 @@ function dockerDatabases(resources: readonly PolicyResource[], gaps: PreviewGaps
 
 function coverageOnDocker(
   resources: readonly PolicyResource[],
-  tiers: Readonly<Record<BackupKind, BackupTier>>,
+  tiers: BackupTiers,
   gaps: PreviewGaps,
   report: ReportViolation,
 ): void {

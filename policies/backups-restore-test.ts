@@ -5,7 +5,13 @@ import type { PolicyResource, ReportViolation } from "@pulumi/policy";
 import { BACKUP_TAG_KEY, BACKUP_VERIFICATION } from "../components/catalog/backups";
 import { awsScheduleIntervalSeconds, cronIntervalSeconds } from "../components/catalog/cron";
 import type { Tier } from "../components/catalog/tiers";
-import { backupJobs, RESTORE_PLAN, RESTORE_SELECTION, VAULT } from "./backup-resources";
+import {
+  backupJobs,
+  jobSchedule,
+  RESTORE_PLAN,
+  RESTORE_SELECTION,
+  VAULT,
+} from "./backup-resources";
 import { stackPolicy } from "./define";
 import { RDS_INSTANCE } from "./rds";
 import {
@@ -26,6 +32,30 @@ import { Props, switchFloor, tierSwitchesSchema } from "./tier";
 
 const DAY = 86_400;
 const RESTORE_TEST_FLOOR_DAYS = cronIntervalSeconds(BACKUP_VERIFICATION.restoreTestSchedule) / DAY;
+
+/**
+ * A list input read for its strings. When `linked` (its value came from the stack's own
+ * resources), a value unknown in preview is one of theirs, so only known values are read and an
+ * unknown one is undefined; otherwise the whole list must be known. Undefined when unreadable.
+ */
+function readList(
+  linked: boolean,
+  get: () => unknown,
+  gaps: PreviewGaps,
+): (string | undefined)[] | undefined {
+  if (linked) {
+    const list = peek(() => get() ?? null);
+    if (list === undefined) return undefined;
+    return Array.isArray(list)
+      ? Array.from({ length: list.length }, (_, i) => peek(() => String(list[i])))
+      : [];
+  }
+  const read = gaps.read(() => {
+    const list = get();
+    return isStringArray(list) ? list : [];
+  });
+  return read === UNKNOWN ? undefined : read;
+}
 
 /**
  * Why a restore testing plan does not test this stack's vault. A wildcard `*` anywhere in
@@ -56,23 +86,8 @@ function includedVaultProblem(
   // recoveryPointSelection could have carried it (both lists share the one dependency record).
   const linked =
     dependencies(plan, "recoveryPointSelection", VAULT).length > 0 && exclude.length === 0;
-  let include: (string | undefined)[];
-  if (linked) {
-    // A value unknown in preview is that vault's ARN, so only known values are read (undefined
-    // marks an unknown one).
-    const list = peek(() => selection().includeVaults ?? null);
-    if (list === undefined) return undefined;
-    include = Array.isArray(list)
-      ? Array.from({ length: list.length }, (_, i) => peek(() => String(list[i])))
-      : [];
-  } else {
-    const read = gaps.read(() => {
-      const list = selection().includeVaults;
-      return isStringArray(list) ? list : [];
-    });
-    if (read === UNKNOWN) return undefined;
-    include = read;
-  }
+  const include = readList(linked, () => selection().includeVaults, gaps);
+  if (include === undefined) return undefined;
   if (include.length === 0) {
     return `${what} includes no vault (recoveryPointSelection.includeVaults), so it tests no recovery point.`;
   }
@@ -122,22 +137,8 @@ function restoreTargetProblem(
   const primaryUrns = new Set(primaries.map((p) => p.urn));
   const fromPrimaries = dependencies(selection, "protectedResourceArns");
   const linked = fromPrimaries.length > 0 && fromPrimaries.every((d) => primaryUrns.has(d.urn));
-  let arns: (string | undefined)[];
-  if (linked) {
-    // Values unknown in preview came from the stack's primaries: their ARNs.
-    const list = peek(() => selection.props.protectedResourceArns ?? null);
-    if (list === undefined) return undefined;
-    arns = Array.isArray(list)
-      ? Array.from({ length: list.length }, (_, i) => peek(() => String(list[i])))
-      : [];
-  } else {
-    const read = gaps.read(() => {
-      const list = selection.props.protectedResourceArns;
-      return isStringArray(list) ? list : [];
-    });
-    if (read === UNKNOWN) return undefined;
-    arns = read;
-  }
+  const arns = readList(linked, () => selection.props.protectedResourceArns, gaps);
+  if (arns === undefined) return undefined;
   const read = gaps.read(() => {
     const conditions = (selection.props.protectedResourceConditions ?? {}) as Props;
     const pairs = (value: unknown): TagCondition[] =>
@@ -250,18 +251,15 @@ function restoreTestOnDocker(
     report("No backup job container ships a crontab, so no restore test runs.");
   }
   for (const job of jobs) {
-    const tests = job.jobs.filter((j) => j.job === "restore-test");
-    const readable = tests.flatMap((j) =>
-      j.intervalSeconds === undefined ? [] : [j.intervalSeconds],
-    );
-    if (readable.length === 0) {
+    const { shortest } = jobSchedule(job, "restore-test");
+    if (shortest === undefined) {
       report(
         "The backup job's crontab has no restore-test line, so backups are never test-restored.",
         job.container.urn,
       );
-    } else if (Math.min(...readable) > maxSeconds) {
+    } else if (shortest > maxSeconds) {
       report(
-        `The backup job runs restore-test every ${describeInterval(Math.min(...readable))} but the floor is every ${describeInterval(maxSeconds)}.`,
+        `The backup job runs restore-test every ${describeInterval(shortest)} but the floor is every ${describeInterval(maxSeconds)}.`,
         job.container.urn,
       );
     }
@@ -272,7 +270,7 @@ export const backupsRestoreTestPolicy = stackPolicy(
   {
     name: "webstack-backups-restore-test",
     description:
-      "Backups are test-restored at least weekly: on AWS, in tiers whose floor requires it (staging, prod), by a restore testing plan that includes the stack's vault (not the wildcard) with an RDS selection that targets the stack's databases; on Docker, in every tier, by the backup job's restore-test crontab line (REQUIREMENTS §5: the same verification as AWS, and it costs nothing there).",
+      "Backups are test-restored at least weekly: on AWS, in tiers whose floor requires it (staging, prod), by a restore testing plan that includes the stack's vault (not the wildcard) with an RDS selection that targets the stack's databases; on Docker, in every tier, by the backup job's restore-test crontab line (docs/requirements.md §5: the same verification as AWS, and it costs nothing there).",
     severity: "high",
     configSchema: {
       properties: {

@@ -96,7 +96,7 @@ take_lock() {
     if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
       setting=LOCK_MAX_AGE_SECONDS_${KIND//-/_}
       setting=${setting^^}
-      seconds_setting limit "$setting"
+      number_setting limit "$setting" seconds
       since=$(stat -c %Y "$lock/pid" 2>/dev/null || true)
       printf -v now '%(%s)T' -1
       age=$((now - ${since:-$now}))
@@ -115,17 +115,12 @@ take_lock() {
 }
 
 # Reads a whole number from a setting such as RETENTION_DAYS_MYSQL_FULL into the variable named
-# by $1 (in this shell, so a bad value stops the run with its own message).
-days_setting() {
-  local value=${!2:-}
-  [[ $value =~ ^-?[0-9]+$ ]] || die "$2 must be a whole number (got '${value}')"
-  printf -v "$1" '%s' "$value"
-}
-
-# Like days_setting, for a time limit in seconds: a whole number above 0.
-seconds_setting() {
-  local value=${!2:-}
-  [[ $value =~ ^[1-9][0-9]*$ ]] || die "$2 must be a whole number of seconds above 0 (got '${value}')"
+# by $1 (in this shell, so a bad value stops the run with its own message); "seconds" asks for a
+# time limit, above 0.
+number_setting() {
+  local value=${!2:-} pattern='^-?[0-9]+$' what="a whole number"
+  if [ "${3:-}" = seconds ]; then pattern='^[1-9][0-9]*$' what="a whole number of seconds above 0"; fi
+  [[ $value =~ $pattern ]] || die "$2 must be $what (got '${value}')"
   printf -v "$1" '%s' "$value"
 }
 
@@ -508,12 +503,12 @@ prune() {
   local -a good=() doomed=() stamps=()
   [ -d "$dir" ] || return 0
   suffix=${kind//-/_}
-  days_setting retention "RETENTION_DAYS_${suffix^^}"
+  number_setting retention "RETENTION_DAYS_${suffix^^}"
   if [ "$kind" = mysql-full ]; then
-    days_setting weekly_day WEEKLY_DAY_MYSQL_FULL
-    days_setting weekly_days WEEKLY_RETENTION_DAYS_MYSQL_FULL
-    days_setting monthly_day MONTHLY_DAY_MYSQL_FULL
-    days_setting monthly_days MONTHLY_RETENTION_DAYS_MYSQL_FULL
+    number_setting weekly_day WEEKLY_DAY_MYSQL_FULL
+    number_setting weekly_days WEEKLY_RETENTION_DAYS_MYSQL_FULL
+    number_setting monthly_day MONTHLY_DAY_MYSQL_FULL
+    number_setting monthly_days MONTHLY_RETENTION_DAYS_MYSQL_FULL
   fi
   now=$(date -u -d "${BACKUP_NOW:-now}" +%s) || die "BACKUP_NOW '${BACKUP_NOW:-}' is not a date"
   for path in "$dir"/*/; do
@@ -571,7 +566,7 @@ main() {
     die "RESTORE_TEST_PREFIX must be 1 to 40 letters, digits or underscores (got '$RESTORE_TEST_PREFIX')"
   for setting in REDIS_QUERY_TIMEOUT_SECONDS REDIS_TIMEOUT_SECONDS MYSQL_QUERY_TIMEOUT_SECONDS \
     MYSQL_TIMEOUT_SECONDS; do
-    seconds_setting "$setting" "$setting"
+    number_setting "$setting" "$setting" seconds
   done
   mkdir -p "$BACKUP_DIR" || die "cannot create BACKUP_DIR $BACKUP_DIR"
   WORK_DIR=$(mktemp -d)

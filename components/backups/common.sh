@@ -26,24 +26,13 @@ why_failed() {
   fi
 }
 
-# First command of the list that exists: MariaDB's names first, MySQL's as the fallback.
-first_command() {
-  local candidate
-  for candidate in "$@"; do
-    if command -v "$candidate" >/dev/null 2>&1; then
-      printf '%s\n' "$candidate"
-      return 0
-    fi
-  done
-  return 1
-}
-
-# Tool names differ between MariaDB (mariadb-dump) and MySQL (mysqldump) clients; the MYSQL_*
-# variables override the detection. Each caller checks for the tools it needs.
+# Tool names differ between MariaDB (mariadb-dump) and MySQL (mysqldump) clients, MariaDB's
+# found first; the MYSQL_* variables override the detection. Each caller checks for the tools
+# it needs.
 detect_mysql_tools() {
-  MYSQL_CLIENT=${MYSQL_CLIENT:-$(first_command mariadb mysql || true)}
-  MYSQL_DUMP=${MYSQL_DUMP:-$(first_command mariadb-dump mysqldump || true)}
-  MYSQL_BINLOG=${MYSQL_BINLOG:-$(first_command mariadb-binlog mysqlbinlog || true)}
+  MYSQL_CLIENT=${MYSQL_CLIENT:-$(command -v mariadb mysql | head -n 1 || true)}
+  MYSQL_DUMP=${MYSQL_DUMP:-$(command -v mariadb-dump mysqldump | head -n 1 || true)}
+  MYSQL_BINLOG=${MYSQL_BINLOG:-$(command -v mariadb-binlog mysqlbinlog | head -n 1 || true)}
   [ -n "$MYSQL_CLIENT" ] ||
     die "no MySQL client found (install mariadb-client or mysql-client, or set MYSQL_CLIENT)"
 }
@@ -98,33 +87,23 @@ check_connection() {
 # A dump is whole when gzip can read it to the end and its last line is the dump tool's
 # completion comment (absent when the dump stopped early).
 check_dump_file() {
-  local file=$1 last
-  gzip -t "$file" 2>/dev/null || {
-    printf '%s is not a readable gzip file\n' "$file"
+  if ! gzip -t "$1" 2>/dev/null; then
+    printf '%s is not a readable gzip file\n' "$1"
     return 1
-  }
-  last=$(gzip -dc "$file" | tail -n 1)
-  case "$last" in
-    "-- Dump completed"*) return 0 ;;
-    *)
-      printf '%s has no "-- Dump completed" line: the dump stopped early\n' "$file"
-      return 1
-      ;;
-  esac
+  elif [[ $(gzip -dc "$1" | tail -n 1) != "-- Dump completed"* ]]; then
+    printf '%s has no "-- Dump completed" line: the dump stopped early\n' "$1"
+    return 1
+  fi
 }
 
 # Checks a file against the SHA256SUMS beside it, when there is one.
 check_checksum() {
-  local file=$1 dir name
-  dir=$(dirname "$file")
-  name=$(basename "$file")
+  local dir name
+  dir=$(dirname "$1")
+  name=$(basename "$1")
   [ -f "$dir/SHA256SUMS" ] || return 0
-  grep -q "  ${name}\$" "$dir/SHA256SUMS" || {
-    printf '%s is not listed in %s/SHA256SUMS\n' "$name" "$dir"
+  if ! (cd "$dir" && grep "  ${name}\$" SHA256SUMS | sha256sum --check --quiet --status); then
+    printf '%s does not match its checksum in %s/SHA256SUMS (or is not listed there)\n' "$1" "$dir"
     return 1
-  }
-  (cd "$dir" && grep "  ${name}\$" SHA256SUMS | sha256sum --check --quiet --status) || {
-    printf '%s does not match its checksum in %s/SHA256SUMS\n' "$file" "$dir"
-    return 1
-  }
+  fi
 }
