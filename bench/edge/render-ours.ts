@@ -11,21 +11,24 @@ function main(argv: readonly string[]): void {
     throw new Error("usage: render-ours.ts <scratch-dir> <http-port> <https-port> <upstream-port>");
   }
   const base = defaultSiteSpec(["labelmedix.com", "www.labelmedix.com"]);
-  const spec = defaultSiteSpec(base.serverNames, {
+  const spec = {
+    ...base,
     listen: { address: "127.0.0.1", http: Number(http), https: Number(https) },
     upstreams: {
-      frontend: { ...base.upstreams.frontend, host: "127.0.0.1", port: Number(upstream) },
-      backend: { ...base.upstreams.backend, host: "127.0.0.1", port: Number(upstream) },
+      frontend: { host: "127.0.0.1", port: Number(upstream) },
+      backend: { host: "127.0.0.1", port: Number(upstream) },
     },
-    tls: { certificatePath: `${dir}/tls/server.crt`, keyPath: `${dir}/tls/server.key` },
     paths: {
+      ...base.paths,
+      certificate: `${dir}/tls/server.crt`,
+      key: `${dir}/tls/server.key`,
       pid: `${dir}/ours/nginx.pid`,
       errorLog: `${dir}/ours/error.log`,
       accessLog: `${dir}/ours/access.log`,
       tempDir: `${dir}/ours/tmp`,
       acmeChallengeRoot: `${dir}/ours/acme`,
     },
-  });
+  };
   for (const needed of directoriesNginxNeeds(spec)) fs.mkdirSync(needed, { recursive: true });
   process.stdout.write(renderNginxConf(spec));
 }

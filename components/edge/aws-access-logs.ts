@@ -1,47 +1,94 @@
 // `webstack:edge:AccessLogBucket`: the S3 bucket the ALB writes its access logs to — private as
 // every bucket of ours is (components/storage/private-bucket.ts: SSE-S3, the only encryption ALB
 // log delivery supports; public access blocked; ACLs disabled; TLS only), objects expiring after
-// the tier's retention, and writable by ELB log delivery only under the ALB's prefix.
+// the tier's retention, and writable by Elastic Load Balancing only under
+// `<prefix>/AWSLogs/<account>/`. Regions opened before December 2021 (Jakarta) deliver logs as a
+// regional ELB account, later ones as the log-delivery service principal; the policy grants the
+// one the region uses.
 import * as pulumi from "@pulumi/pulumi";
 import { getCallerIdentityOutput } from "@pulumi/aws/getCallerIdentity";
 import { getRegionOutput } from "@pulumi/aws/getRegion";
 import { getServiceAccountOutput } from "@pulumi/aws/elb/getServiceAccount";
 import { Bucket } from "@pulumi/aws/s3/bucket";
 import { BucketLifecycleConfiguration } from "@pulumi/aws/s3/bucketLifecycleConfiguration";
-import { makeBucketPrivate } from "../storage/private-bucket";
-import { LEGACY_ELB_LOG_REGIONS, logDeliveryPolicy } from "./elb-log-delivery";
+import { makeBucketPrivate, PolicyStatement, privateBucketPolicy } from "../storage/private-bucket";
+
+/** The service principal ELB delivers access logs as (every region opened since Jakarta). */
+export const ELB_LOG_DELIVERY_SERVICE = "logdelivery.elasticloadbalancing.amazonaws.com";
+
+/** Regions where ELB delivers as a per-region AWS account (opened before Jakarta, Dec 2021). */
+export const LEGACY_ELB_LOG_REGIONS: readonly string[] = [
+  "us-east-1",
+  "us-east-2",
+  "us-west-1",
+  "us-west-2",
+  "af-south-1",
+  "ap-east-1",
+  "ap-south-1",
+  "ap-northeast-1",
+  "ap-northeast-2",
+  "ap-northeast-3",
+  "ap-southeast-1",
+  "ap-southeast-2",
+  "ca-central-1",
+  "eu-central-1",
+  "eu-west-1",
+  "eu-west-2",
+  "eu-west-3",
+  "eu-south-1",
+  "eu-north-1",
+  "me-south-1",
+  "sa-east-1",
+  "us-gov-west-1",
+  "us-gov-east-1",
+  "cn-north-1",
+  "cn-northwest-1",
+];
+
+/** Key prefix the load balancer writes under. */
+export const ACCESS_LOG_PREFIX = "alb";
+
+/** The bucket policy document: ELB may put log objects of this account, nothing else. */
+export function logDeliveryPolicy(
+  bucketArn: string,
+  accountId: string,
+  legacyElbAccountArn?: string,
+): Record<string, unknown> {
+  const writer = (Sid: string, Principal: unknown): PolicyStatement => ({
+    Sid,
+    Effect: "Allow",
+    Principal,
+    Action: "s3:PutObject",
+    Resource: `${bucketArn}/${ACCESS_LOG_PREFIX}/AWSLogs/${accountId}/*`,
+  });
+  return privateBucketPolicy(bucketArn, [
+    writer("ElbLogDelivery", { Service: ELB_LOG_DELIVERY_SERVICE }),
+    ...(legacyElbAccountArn !== undefined
+      ? [writer("ElbLogDeliveryLegacyRegion", { AWS: legacyElbAccountArn })]
+      : []),
+  ]);
+}
 
 export interface AccessLogBucketArgs {
-  /** Key prefix the load balancer writes under. @default "alb" */
-  readonly prefix?: string;
-  /** Days an access log is kept. No default (the tier's log retention). */
+  /** Days an access log is kept (the tier's log retention). */
   readonly retentionDays: number;
-  /** Keep the bucket (refuse to delete it while it holds logs). @default false */
-  readonly protect?: boolean;
+  /** Keep the bucket (refuse to delete it while it holds logs). */
+  readonly protect: boolean;
 }
 
 export class AccessLogBucket extends pulumi.ComponentResource {
   /** Bucket name, for the load balancer's `accessLogs.bucket`. */
   readonly bucketName: pulumi.Output<string>;
-  readonly bucketArn: pulumi.Output<string>;
-  /** The prefix the policy lets ELB write under. */
-  readonly prefix: string;
 
   constructor(name: string, args: AccessLogBucketArgs, opts?: pulumi.ComponentResourceOptions) {
     super("webstack:edge:AccessLogBucket", name, {}, opts);
-    if (!Number.isInteger(args.retentionDays) || args.retentionDays < 1) {
-      throw new Error(
-        `${name}: retentionDays must be a whole number of days, at least 1 (got ${args.retentionDays})`,
-      );
-    }
-    const prefix = args.prefix ?? "alb";
     const parent = { parent: this };
 
     const bucket = new Bucket(
       `${name}`,
       // Logs of a stack that is torn down go with it, unless the tier protects its data.
       { forceDestroy: !args.protect },
-      { parent: this, protect: args.protect === true },
+      { parent: this, protect: args.protect },
     );
     new BucketLifecycleConfiguration(
       `${name}-expiry`,
@@ -51,7 +98,7 @@ export class AccessLogBucket extends pulumi.ComponentResource {
           {
             id: "expire-access-logs",
             status: "Enabled",
-            filter: { prefix: `${prefix}/` },
+            filter: { prefix: `${ACCESS_LOG_PREFIX}/` },
             expiration: { days: args.retentionDays },
             abortIncompleteMultipartUpload: { daysAfterInitiation: 1 },
           },
@@ -71,14 +118,7 @@ export class AccessLogBucket extends pulumi.ComponentResource {
       pulumi
         .all([bucket.arn, accountId, legacyElbAccountArn])
         .apply(([bucketArn, account, legacy]) =>
-          JSON.stringify(
-            logDeliveryPolicy({
-              bucketArn,
-              prefix,
-              accountId: account,
-              legacyElbAccountArn: legacy,
-            }),
-          ),
+          JSON.stringify(logDeliveryPolicy(bucketArn, account, legacy)),
         ),
       this,
     );
@@ -88,8 +128,6 @@ export class AccessLogBucket extends pulumi.ComponentResource {
       // The load balancer checks it may write when logging is enabled: name the bucket only
       // once the policy exists.
       .apply(([bucketName]) => bucketName);
-    this.bucketArn = bucket.arn;
-    this.prefix = prefix;
-    this.registerOutputs({ bucketName: this.bucketName, bucketArn: this.bucketArn });
+    this.registerOutputs({ bucketName: this.bucketName });
   }
 }

@@ -15,23 +15,28 @@ import { Role } from "@pulumi/aws/iam/role";
 import { RolePolicy } from "@pulumi/aws/iam/rolePolicy";
 import { RolePolicyAttachment } from "@pulumi/aws/iam/rolePolicyAttachment";
 import { Parameter } from "@pulumi/aws/ssm/parameter";
-import { AppRole, containerEnvironment, validateSettingNames } from "./app-containers";
-import { HostContainerSpec, SecretFileSpec } from "./app-host-boot";
-import { envFilePath, renderCloudInit } from "./cloud-init";
+import { containerEnvironment } from "./app-containers";
+import {
+  BACKEND_SECRETS_DIR,
+  BootSpec,
+  renderBootEnvironment,
+  renderCloudInit,
+} from "./cloud-init";
 import type { BackendSettings } from "./contract";
+import type { NginxSiteSpec } from "./site-spec";
 import { uploadsAccessPolicy } from "./uploads-access";
 
 /** Canonical's AWS account, owner of the official Ubuntu images. */
-export const CANONICAL_OWNER_ID = "099720109477";
+const CANONICAL_OWNER_ID = "099720109477";
 
 /** Name patterns of Canonical's x86_64 server images per release. */
-export const UBUNTU_AMI_NAMES: Readonly<Record<"ubuntu-22.04" | "ubuntu-24.04", string>> = {
+const UBUNTU_AMI_NAMES: Readonly<Record<"ubuntu-22.04" | "ubuntu-24.04", string>> = {
   "ubuntu-22.04": "ubuntu/images/hvm-ssd/ubuntu-jammy-22.04-amd64-server-*",
   "ubuntu-24.04": "ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-amd64-server-*",
 };
 
 /** Every SSM action that returns a parameter's value. */
-export const PARAMETER_READ_ACTIONS = [
+const PARAMETER_READ_ACTIONS = [
   "ssm:GetParameter",
   "ssm:GetParameters",
   "ssm:GetParametersByPath",
@@ -39,44 +44,33 @@ export const PARAMETER_READ_ACTIONS = [
 ];
 
 /** AWS-managed policies the instance role needs: SSM sessions and the CloudWatch agent. */
-export const MANAGED_POLICIES = ["AmazonSSMManagedInstanceCore", "CloudWatchAgentServerPolicy"];
+const MANAGED_POLICIES = ["AmazonSSMManagedInstanceCore", "CloudWatchAgentServerPolicy"];
 
 /** Cloud-init installs packages and pulls images before the ALB may judge a host. */
-export const HEALTH_CHECK_GRACE_SECONDS = 600;
-
-/** Where the backend's secret files live on the host (mounted read-only at /run/secrets). */
-const BACKEND_SECRETS_DIR = "/etc/webstack/secrets/backend";
+const HEALTH_CHECK_GRACE_SECONDS = 600;
 
 export interface AppHostsArgs {
   /** Prefix of parameter names, e.g. "webstack-prod". */
   readonly namePrefix: string;
-  /** Hosts kept in service (minimum and desired capacity). @default 1 */
+  /** Hosts kept in service (minimum and desired capacity). */
   readonly hosts: number;
   readonly instanceType: string;
-  /** Root volume, GiB. @default 50 */
+  /** Root volume, GiB. */
   readonly diskGb: number;
-  /** @default "ubuntu-22.04" */
   readonly os: keyof typeof UBUNTU_AMI_NAMES;
   readonly privateSubnetIds: pulumi.Input<string>[];
   readonly appSecurityGroupId: pulumi.Input<string>;
   /** The hosts register here; its health decides whether a host is replaced. */
   readonly targetGroupArn: pulumi.Input<string>;
-  /** The rendered nginx.conf. */
+  /** The site Nginx serves, and its rendered nginx.conf. */
+  readonly site: NginxSiteSpec;
   readonly nginxConf: string;
-  /** Paths nginx.conf reads the certificate and key from. */
-  readonly certificatePath: string;
-  readonly keyPath: string;
-  /** Directories Nginx needs before it starts. */
-  readonly nginxDirectories: readonly string[];
   /** Internal server certificate (PEM) and its key (secret). */
   readonly certificatePem: pulumi.Input<string>;
   readonly privateKeyPem: pulumi.Input<string>;
   readonly frontendImage: string;
   readonly backendImage: string;
-  readonly frontendPort: number;
-  readonly backendPort: number;
-  /** @default none */
-  readonly backend?: BackendSettings;
+  readonly backend: BackendSettings;
   /** ARN of the uploads bucket the role may list, read, write and delete objects in. */
   readonly uploadsBucketArn: pulumi.Input<string>;
 }
@@ -85,29 +79,19 @@ export class AppHosts extends pulumi.ComponentResource {
   readonly autoScalingGroupName: pulumi.Output<string>;
   /** The cloud-init the launch template carries (decoded). */
   readonly cloudInit: pulumi.Output<string>;
+  /** The boot script's settings, as the hosts' env file holds them. */
+  readonly bootEnvironment: pulumi.Output<string>;
 
   constructor(name: string, args: AppHostsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("webstack:edge:AppHosts", name, {}, opts);
-    if (!Number.isInteger(args.hosts) || args.hosts < 1 || args.hosts > 20) {
-      throw new Error(`${name}: hosts must be an integer from 1 to 20 (got ${args.hosts})`);
-    }
-    if (!Number.isInteger(args.diskGb) || args.diskGb < 20 || args.diskGb > 16384) {
-      throw new Error(`${name}: diskGb must be an integer from 20 to 16384 (got ${args.diskGb})`);
-    }
-    if (!(args.os in UBUNTU_AMI_NAMES)) {
-      throw new Error(
-        `${name}: os must be one of ${Object.keys(UBUNTU_AMI_NAMES).join(", ")} (got "${args.os}")`,
-      );
-    }
-    const plainSettings = args.backend?.environment ?? {};
-    const secretSettings = args.backend?.secrets ?? {};
-    validateSettingNames(Object.keys(plainSettings), Object.keys(secretSettings));
+    const plainSettings = args.backend.environment ?? {};
+    const secretNames = Object.keys(args.backend.secrets ?? {});
     const parent = { parent: this };
     const parameterPrefix = `/${args.namePrefix}/edge`;
 
     // SecureString parameters (AWS-managed key aws/ssm): only this role may read them.
-    const secretParameter = (suffix: string, path: string, value: pulumi.Input<string>) => ({
-      parameter: new Parameter(
+    const secretParameter = (suffix: string, path: string, value: pulumi.Input<string>) =>
+      new Parameter(
         `${name}-${suffix.replace(/\//g, "-")}`,
         {
           name: `${parameterPrefix}/${suffix}`,
@@ -116,25 +100,16 @@ export class AppHosts extends pulumi.ComponentResource {
           description: `Fetched by the ${args.namePrefix} app hosts at boot into ${path}`,
         },
         parent,
+      );
+    const backendSecrets = Object.entries(args.backend.secrets ?? {}).map(([secret, value]) => ({
+      file: secret.toLowerCase(),
+      value,
+    }));
+    const parameters = [
+      secretParameter("tls-key", args.site.paths.key, args.privateKeyPem),
+      ...backendSecrets.map(({ file, value }) =>
+        secretParameter(`backend/${file}`, `${BACKEND_SECRETS_DIR}/${file}`, value),
       ),
-      path,
-    });
-    const tlsKey = secretParameter("tls-key", args.keyPath, args.privateKeyPem);
-    const backendSecrets = Object.entries(secretSettings).map(([secret, value]) =>
-      secretParameter(
-        `backend/${secret.toLowerCase()}`,
-        `${BACKEND_SECRETS_DIR}/${secret.toLowerCase()}`,
-        value,
-      ),
-    );
-    const parameters = [tlsKey, ...backendSecrets];
-    const secretFiles: SecretFileSpec[] = [
-      { parameter: `${parameterPrefix}/tls-key`, path: args.keyPath, mode: "0600" },
-      ...Object.keys(secretSettings).map((secret) => ({
-        parameter: `${parameterPrefix}/backend/${secret.toLowerCase()}`,
-        path: `${BACKEND_SECRETS_DIR}/${secret.toLowerCase()}`,
-        mode: "0444" as const,
-      })),
     ];
 
     const role = new Role(
@@ -170,7 +145,7 @@ export class AppHosts extends pulumi.ComponentResource {
     // because AmazonSSMManagedInstanceCore allows reading every parameter ("*"), and the
     // backend, on the host's network, acts as this role: it must not read other stacks'
     // secrets. (It can still read this stack's own, the TLS key among them: see docs/edge.md.)
-    const bootParameterArns = parameters.map((p) => p.parameter.arn);
+    const bootParameterArns = parameters.map((p) => p.arn);
     new RolePolicy(
       `${name}-boot-secrets`,
       {
@@ -222,42 +197,31 @@ export class AppHosts extends pulumi.ComponentResource {
       parent,
     );
 
-    const containers: HostContainerSpec[] = [
-      {
-        role: "frontend",
-        image: args.frontendImage,
-        port: args.frontendPort,
-        envFile: envFilePath("frontend"),
-      },
-      {
-        role: "backend",
-        image: args.backendImage,
-        port: args.backendPort,
-        envFile: envFilePath("backend"),
-        ...(backendSecrets.length > 0 ? { secretsDir: BACKEND_SECRETS_DIR } : {}),
-        // The AWS SDK in the backend uses the instance role for the uploads bucket.
-        hostNetwork: true,
-      },
-    ];
-    const secretNames = Object.keys(secretSettings);
+    const boot: BootSpec = {
+      site: args.site,
+      images: { frontend: args.frontendImage, backend: args.backendImage },
+      tlsKeyParameter: `${parameterPrefix}/tls-key`,
+      backendSecretParameters: `${parameterPrefix}/backend`,
+      backendSecrets: backendSecrets.map((s) => s.file),
+    };
+    const { frontend, backend } = args.site.upstreams;
+    this.bootEnvironment = pulumi.output(renderBootEnvironment(boot));
     this.cloudInit = pulumi
       .all([
         pulumi.output(args.certificatePem),
         pulumi.all(plainSettings as Record<string, pulumi.Input<string>>),
       ])
-      .apply(([certificatePem, plain]) => {
-        const environments: Record<AppRole, Record<string, string>> = {
-          frontend: containerEnvironment(args.frontendPort, {}, []),
-          backend: containerEnvironment(args.backendPort, plain, secretNames),
-        };
-        return renderCloudInit({
+      .apply(([certificatePem, plain]) =>
+        renderCloudInit({
+          ...boot,
           nginxConf: args.nginxConf,
-          certificatePath: args.certificatePath,
           certificatePem,
-          environments,
-          boot: { secretFiles, nginxDirectories: args.nginxDirectories, containers },
-        });
-      });
+          environments: {
+            frontend: containerEnvironment(frontend.port, {}, []),
+            backend: containerEnvironment(backend.port, plain, secretNames),
+          },
+        }),
+      );
 
     const template = new LaunchTemplate(
       `${name}-template`,
@@ -290,7 +254,7 @@ export class AppHosts extends pulumi.ComponentResource {
       },
       // A new template version rolls the hosts; their secrets and the role's permission on the
       // uploads bucket must be in place first.
-      { parent: this, dependsOn: [...parameters.map((p) => p.parameter), uploadsAccess] },
+      { parent: this, dependsOn: [...parameters, uploadsAccess] },
     );
 
     const group = new Group(

@@ -12,22 +12,22 @@ import { LoadBalancer } from "@pulumi/aws/lb/loadBalancer";
 import { TargetGroup } from "@pulumi/aws/lb/targetGroup";
 import { Record as DnsRecord } from "@pulumi/aws/route53/record";
 import { TIER_FLOORS } from "../catalog/tiers";
-import { checkAppImages } from "./app-containers";
-import { AccessLogBucket } from "./aws-access-logs";
+import { HEALTH_PATHS } from "./app-containers";
+import { ACCESS_LOG_PREFIX, AccessLogBucket } from "./aws-access-logs";
 import { AppHosts } from "./aws-app-hosts";
-import { uploadsBucketSettings } from "./backend-settings";
+import { BOOT_SCRIPT } from "./cloud-init";
 import { AwsEdgeOutputs, AwsEdgePlacement, EdgeArgs, ValidationRecord } from "./contract";
-import { directoriesNginxNeeds, filesNginxReads, renderNginxConf } from "./nginx-conf";
-import { awsSiteSpec } from "./stack-site";
+import { renderNginxConf } from "./nginx-conf";
+import { awsSiteSpec } from "./site-spec";
 import { SelfSignedTls } from "./tls";
 
 export type AwsEdgeArgs = EdgeArgs & AwsEdgePlacement;
 
 /** TLS 1.3 and 1.2 with forward-secret AEAD suites only (the policy pack's allowed family). */
-export const HTTPS_SSL_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
+const HTTPS_SSL_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
 
 /** Nginx on the app hosts listens here, for the ALB only (the app security group's port). */
-export const TARGET_PORT = 443;
+const TARGET_PORT = 443;
 
 export class AwsEdge extends pulumi.ComponentResource implements AwsEdgeOutputs {
   readonly publicUrl: pulumi.Output<string>;
@@ -41,29 +41,14 @@ export class AwsEdge extends pulumi.ComponentResource implements AwsEdgeOutputs 
   readonly targetGroupArnSuffix: pulumi.Output<string>;
   readonly autoScalingGroupName: pulumi.Output<string>;
   readonly cloudInit: pulumi.Output<string>;
+  readonly bootScript: pulumi.Output<string>;
+  readonly bootEnvironment: pulumi.Output<string>;
 
   constructor(name: string, args: AwsEdgeArgs, opts?: pulumi.ComponentResourceOptions) {
     super("webstack:edge:AwsEdge", name, {}, opts);
-    if (!/^[a-z0-9][a-z0-9_.-]*$/.test(args.namePrefix)) {
-      throw new Error(
-        `${name}: namePrefix must be lower-case letters, digits, '_', '.' or '-' (got "${args.namePrefix}")`,
-      );
-    }
-    checkAppImages(name, { frontendImage: args.frontendImage, backendImage: args.backendImage });
-    if (args.publicSubnetIds.length < 2) {
-      throw new Error(
-        `${name}: publicSubnetIds must list at least 2 subnets in different AZs (an ALB needs two; got ${args.publicSubnetIds.length})`,
-      );
-    }
-    if (args.route53ZoneId !== undefined && !/^Z[A-Z0-9]{1,31}$/.test(args.route53ZoneId)) {
-      throw new Error(
-        `${name}: route53ZoneId must be a hosted zone id such as Z0123456789ABC (got "${args.route53ZoneId}")`,
-      );
-    }
     const floor = TIER_FLOORS[args.tier];
     const spec = awsSiteSpec(args.site, args.os, args.vpcCidr);
     const conf = renderNginxConf(spec);
-    const nginxFiles = filesNginxReads(spec);
     const parent = { parent: this };
     const domains = args.site.domains;
 
@@ -104,7 +89,9 @@ export class AwsEdge extends pulumi.ComponentResource implements AwsEdgeOutputs 
       const records = domains.map((domain, i) => {
         const option = validationRecords.apply((all) => {
           const found = all.find((r) => r.domain === domain);
-          if (!found) throw new Error(`${name}: ACM gave no validation record for ${domain}`);
+          if (!found) {
+            throw new pulumi.ResourceError(`ACM gave no validation record for ${domain}`, this);
+          }
           return found;
         });
         return new DnsRecord(
@@ -148,7 +135,7 @@ export class AwsEdge extends pulumi.ComponentResource implements AwsEdgeOutputs 
         desyncMitigationMode: "defensive",
         idleTimeout: 60,
         enableDeletionProtection: floor.protectData,
-        accessLogs: { bucket: logs.bucketName, prefix: logs.prefix, enabled: true },
+        accessLogs: { bucket: logs.bucketName, prefix: ACCESS_LOG_PREFIX, enabled: true },
       },
       parent,
     );
@@ -166,7 +153,7 @@ export class AwsEdge extends pulumi.ComponentResource implements AwsEdgeOutputs 
           enabled: true,
           protocol: "HTTPS",
           port: "traffic-port",
-          path: spec.readinessPath,
+          path: HEALTH_PATHS.backend,
           matcher: "200",
           interval: 30,
           timeout: 10,
@@ -216,23 +203,21 @@ export class AwsEdge extends pulumi.ComponentResource implements AwsEdgeOutputs 
         privateSubnetIds: args.privateSubnetIds,
         appSecurityGroupId: args.appSecurityGroupId,
         targetGroupArn: targets.arn,
+        site: spec,
         nginxConf: conf,
-        certificatePath: nginxFiles.certificate,
-        keyPath: nginxFiles.key,
-        nginxDirectories: directoriesNginxNeeds(spec),
         certificatePem: internal.certificatePem,
         privateKeyPem: internal.privateKeyPem,
         frontendImage: args.frontendImage,
         backendImage: args.backendImage,
-        frontendPort: args.site.frontendPort,
-        backendPort: args.site.backendPort,
         // The same arg names the bucket to the backend and grants the role on it, so the
-        // backend is never told of a bucket it may not use.
+        // backend is never told of a bucket it may not use. AWS_REGION is the variable every
+        // AWS SDK reads for its region; credentials come from the instance role.
         backend: {
           ...args.backend,
           environment: {
             ...args.backend?.environment,
-            ...uploadsBucketSettings(args.uploadsBucket),
+            UPLOADS_BUCKET: args.uploadsBucket.bucketName,
+            AWS_REGION: args.uploadsBucket.region,
           },
         },
         uploadsBucketArn: args.uploadsBucket.bucketArn,
@@ -251,6 +236,8 @@ export class AwsEdge extends pulumi.ComponentResource implements AwsEdgeOutputs 
     this.targetGroupArnSuffix = targets.arnSuffix;
     this.autoScalingGroupName = hosts.autoScalingGroupName;
     this.cloudInit = hosts.cloudInit;
+    this.bootScript = pulumi.output(BOOT_SCRIPT);
+    this.bootEnvironment = hosts.bootEnvironment;
     this.registerOutputs({
       publicUrl: this.publicUrl,
       certificateNotAfter: this.certificateNotAfter,

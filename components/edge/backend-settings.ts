@@ -1,8 +1,7 @@
 // What the backend needs to reach the data tier, from the MySQL and Redis parts' outputs: hosts,
 // ports and names as environment variables, the password and AUTH token as secret files. The
-// environment builders pass the result to the edge as `backend`. Also the backend's one contract
-// for uploaded files, which each edge adds from its placement: a directory on Docker
-// (`UPLOADS_DIR`, the uploads volume), a bucket on AWS (`UPLOADS_BUCKET` and `AWS_REGION`).
+// environment builders pass the result to the edge as `backend`; each edge adds where uploaded
+// files go (docker.ts: `UPLOADS_DIR`; aws.ts: `UPLOADS_BUCKET` and `AWS_REGION`).
 import * as pulumi from "@pulumi/pulumi";
 import type { MysqlClusterOutputs } from "../mysql/contract";
 import type { RedisClusterOutputs } from "../redis/contract";
@@ -32,20 +31,4 @@ export function backendSettingsFrom(parts: {
     secrets.REDIS_AUTH_TOKEN = redis.authToken;
   }
   return { environment, secrets };
-}
-
-/** Docker: uploaded files are a directory (the uploads volume, mounted into the backend). */
-export function uploadsDirSettings(dir: string): Record<string, string> {
-  return { UPLOADS_DIR: dir };
-}
-
-/**
- * AWS: uploaded files are objects in a bucket. `AWS_REGION` is the variable every AWS SDK reads
- * for its default region; credentials come from the instance role, never from a setting.
- */
-export function uploadsBucketSettings(bucket: {
-  readonly bucketName: pulumi.Input<string>;
-  readonly region: pulumi.Input<string>;
-}): Record<string, pulumi.Input<string>> {
-  return { UPLOADS_BUCKET: bucket.bucketName, AWS_REGION: bucket.region };
 }

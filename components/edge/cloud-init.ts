@@ -1,43 +1,54 @@
-// Renders the app hosts' cloud-init (`#cloud-config`): install nginx and docker.io, write the
+// Renders an app host's cloud-init (`#cloud-config`): install nginx and docker.io, write the
 // rendered nginx.conf, the internal certificate, the app containers' environment files, the
-// CloudWatch agent's config and the boot script, then run the boot script once. Every file is a
-// `write_files` entry with `path`, `content` and `encoding` (the policy pack reads nginx.conf
-// back out of the launch template this way). Files are gzip+base64: EC2 refuses user data over
-// 16 KiB, and nginx.conf alone is larger than that once base64-encoded. Pure: no Pulumi import.
+// CloudWatch agent's config, the boot script (app-host-boot.sh, beside this file) and the env file
+// that configures it, then run the boot script once. Every file is a `write_files` entry with
+// `path`, `content` and `encoding` (the policy pack reads nginx.conf back out of the launch
+// template this way). Files are gzip+base64: EC2 refuses user data over 16 KiB, and nginx.conf
+// alone is larger than that once base64-encoded. Pure: no Pulumi import.
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { gzipSync } from "node:zlib";
 import { stringify } from "yaml";
-import { AppRole } from "./app-containers";
-export { readCloudInitFiles } from "./cloud-init-reader";
-import { BOOT_SCRIPT_PATH, BootScriptSpec, renderBootScript } from "./app-host-boot";
+import { HEALTHCHECK_TIMINGS, JSON_FILE_LOGS, RESTART_POLICY } from "../container-defaults";
+import { AppRole, HEALTH_PATHS, healthCheckShell, SECRETS_DIR, shellQuote } from "./app-containers";
 import { CLOUDWATCH_AGENT_CONFIG_PATH, renderCloudWatchAgentConfig } from "./cloudwatch-agent";
+import { directoriesNginxNeeds } from "./nginx-conf";
+import type { NginxSiteSpec } from "./site-spec";
 
 /** EC2's limit on user data, before base64 (the launch template carries it base64-encoded). */
 export const USER_DATA_LIMIT_BYTES = 16_384;
 
 export const NGINX_CONF_PATH = "/etc/nginx/nginx.conf";
 export const DOCKER_DAEMON_CONFIG_PATH = "/etc/docker/daemon.json";
+/** Where cloud-init writes the boot script and its settings; runcmd runs the one with the other. */
+export const BOOT_SCRIPT_PATH = "/usr/local/sbin/webstack-boot";
+export const BOOT_ENV_PATH = "/etc/webstack/boot.env";
+/** Where the backend's secret files live on the host (mounted read-only at /run/secrets). */
+export const BACKEND_SECRETS_DIR = "/etc/webstack/secrets/backend";
 
-export interface CloudInitSpec {
-  /** The rendered nginx.conf, written to /etc/nginx/nginx.conf. */
+/** The script every app host runs once, as shipped. */
+export const BOOT_SCRIPT = fs.readFileSync(path.join(__dirname, "app-host-boot.sh"), "utf8");
+
+/** What the boot script is told (app-host-boot.sh says what it does with each setting). */
+export interface BootSpec {
+  /** The site Nginx serves: where its files go, the apps' ports. */
+  readonly site: NginxSiteSpec;
+  readonly images: Readonly<Record<AppRole, string>>;
+  /** SSM SecureString parameter holding Nginx's private key. */
+  readonly tlsKeyParameter: string;
+  /** SSM path with one SecureString parameter per backend secret, named in lower case. */
+  readonly backendSecretParameters: string;
+  /** The backend's secrets, lower case: each becomes BACKEND_SECRETS_DIR/<name>. */
+  readonly backendSecrets: readonly string[];
+}
+
+export interface AppHostSpec extends BootSpec {
+  /** nginx.conf rendered from `site`. */
   readonly nginxConf: string;
-  /** Where nginx.conf expects the certificate (filesNginxReads(spec).certificate). */
-  readonly certificatePath: string;
-  /** PEM of the internal server certificate (public; its key is a secret file). */
+  /** PEM of the internal server certificate (public; its key is fetched at boot). */
   readonly certificatePem: string;
   /** Environment of each app container, as plain (non-secret) values. */
   readonly environments: Readonly<Record<AppRole, Readonly<Record<string, string>>>>;
-  /** Secrets, directories and containers of the boot script. */
-  readonly boot: BootScriptSpec;
-}
-
-interface WriteFile {
-  readonly path: string;
-  readonly content: string;
-  readonly encoding: "gz+b64";
-  readonly permissions: string;
-  readonly owner: "root:root";
-  /** Written after the packages are installed (cloud-init's final stage). */
-  readonly defer?: true;
 }
 
 /** Where each app container's environment file goes. */
@@ -45,7 +56,7 @@ export function envFilePath(role: AppRole): string {
   return `/etc/webstack/${role}.env`;
 }
 
-function file(path: string, text: string, permissions: string, defer: boolean): WriteFile {
+function file(path: string, text: string, permissions: string, defer = true) {
   return {
     path,
     // gzip output is deterministic here (no name, no mtime), so user data changes only when
@@ -54,63 +65,81 @@ function file(path: string, text: string, permissions: string, defer: boolean): 
     encoding: "gz+b64",
     permissions,
     owner: "root:root",
-    ...(defer ? { defer: true as const } : {}),
+    // Written after the packages are installed (cloud-init's final stage).
+    ...(defer ? { defer: true } : {}),
   };
 }
 
-function envFile(environment: Readonly<Record<string, string>>, role: AppRole): string {
+/** `NAME=value` lines: verbatim for `docker --env-file`, shell-quoted for a file bash sources. */
+function envFile(environment: Readonly<Record<string, string | number>>, quote = false): string {
+  const value = (v: string | number) => (quote ? shellQuote(String(v)) : v);
   return Object.entries(environment)
-    .map(([name, value]) => {
-      // docker --env-file takes one NAME=value per line, verbatim: no quoting, no newlines.
-      if (!/^[A-Z][A-Z0-9_]*$/.test(name) || /[\r\n]/.test(value)) {
-        throw new Error(
-          `cloud-init: environments.${role}.${name} must be an upper-case name with a one-line value (got ${JSON.stringify(value)})`,
-        );
-      }
-      return `${name}=${value}\n`;
-    })
+    .map(([name, v]) => `${name}=${value(v)}\n`)
     .join("");
 }
 
-/** Docker's defaults for every container: json-file logs rotated at 50 MB × 5. */
-export function renderDockerDaemonConfig(): string {
+/** The boot script's env file, shell-quoted: cloud-init passes it to the script. */
+export function renderBootEnvironment(spec: BootSpec): string {
+  const { site, images } = spec;
+  return envFile(
+    {
+      TLS_KEY_PARAMETER: spec.tlsKeyParameter,
+      TLS_KEY_FILE: site.paths.key,
+      BACKEND_SECRETS: spec.backendSecrets.join(" "),
+      BACKEND_SECRET_PARAMETERS: spec.backendSecretParameters,
+      BACKEND_SECRETS_DIR,
+      SECRETS_MOUNT: SECRETS_DIR,
+      NGINX_DIRECTORIES: directoriesNginxNeeds(site).join(" "),
+      CLOUDWATCH_AGENT_CONFIG: CLOUDWATCH_AGENT_CONFIG_PATH,
+      FRONTEND_IMAGE: images.frontend,
+      FRONTEND_PORT: site.upstreams.frontend.port,
+      FRONTEND_ENV_FILE: envFilePath("frontend"),
+      FRONTEND_HEALTH_CMD: healthCheckShell(site.upstreams.frontend.port, HEALTH_PATHS.frontend),
+      BACKEND_IMAGE: images.backend,
+      BACKEND_ENV_FILE: envFilePath("backend"),
+      BACKEND_HEALTH_CMD: healthCheckShell(site.upstreams.backend.port, HEALTH_PATHS.backend),
+      RESTART: RESTART_POLICY,
+      LOG_MAX_SIZE: JSON_FILE_LOGS.logOpts["max-size"],
+      LOG_MAX_FILE: JSON_FILE_LOGS.logOpts["max-file"],
+      HEALTH_INTERVAL: HEALTHCHECK_TIMINGS.interval,
+      HEALTH_TIMEOUT: HEALTHCHECK_TIMINGS.timeout,
+      HEALTH_RETRIES: HEALTHCHECK_TIMINGS.retries,
+      HEALTH_START_PERIOD: HEALTHCHECK_TIMINGS.startPeriod,
+    },
+    true,
+  );
+}
+
+/** Docker's defaults for every container: json-file logs rotated as every container's are. */
+function dockerDaemonConfig(): string {
   const config = {
-    "log-driver": "json-file",
-    "log-opts": { "max-size": "50m", "max-file": "5" },
+    "log-driver": JSON_FILE_LOGS.logDriver,
+    "log-opts": JSON_FILE_LOGS.logOpts,
     // Containers keep running while the daemon restarts (package upgrades).
     "live-restore": true,
   };
   return `${JSON.stringify(config, null, 2)}\n`;
 }
 
-/** The `#cloud-config` text; validates the boot script's inputs first. */
-export function renderCloudInit(spec: CloudInitSpec): string {
-  const bootScript = renderBootScript(spec.boot);
-  const containersByRole = new Map(spec.boot.containers.map((c) => [c.role, c]));
-  for (const [role, container] of containersByRole) {
-    if (container.envFile !== envFilePath(role)) {
-      throw new Error(
-        `cloud-init: boot.containers ${role}.envFile must be ${envFilePath(role)} (got ${JSON.stringify(container.envFile)})`,
-      );
-    }
-  }
+/** The `#cloud-config` text. */
+export function renderCloudInit(spec: AppHostSpec): string {
   const cloudConfig = {
     package_update: true,
     packages: ["nginx", "docker.io"],
     write_files: [
       // Before the packages: dockerd reads it on its first start.
-      file(DOCKER_DAEMON_CONFIG_PATH, renderDockerDaemonConfig(), "0644", false),
+      file(DOCKER_DAEMON_CONFIG_PATH, dockerDaemonConfig(), "0644", false),
       // After the packages: the nginx package starts Nginx on its own default config, which
       // must not find ours before the boot script has fetched the key.
-      file(NGINX_CONF_PATH, spec.nginxConf, "0644", true),
-      file(spec.certificatePath, spec.certificatePem, "0644", true),
-      ...[...containersByRole.keys()].map((role) =>
-        file(envFilePath(role), envFile(spec.environments[role] ?? {}, role), "0600", true),
-      ),
-      file(CLOUDWATCH_AGENT_CONFIG_PATH, renderCloudWatchAgentConfig(), "0644", true),
-      file(BOOT_SCRIPT_PATH, bootScript, "0700", true),
+      file(NGINX_CONF_PATH, spec.nginxConf, "0644"),
+      file(spec.site.paths.certificate, spec.certificatePem, "0644"),
+      file(envFilePath("frontend"), envFile(spec.environments.frontend), "0600"),
+      file(envFilePath("backend"), envFile(spec.environments.backend), "0600"),
+      file(CLOUDWATCH_AGENT_CONFIG_PATH, renderCloudWatchAgentConfig(), "0644"),
+      file(BOOT_ENV_PATH, renderBootEnvironment(spec), "0600"),
+      file(BOOT_SCRIPT_PATH, BOOT_SCRIPT, "0700"),
     ],
-    runcmd: [[BOOT_SCRIPT_PATH]],
+    runcmd: [[BOOT_SCRIPT_PATH, BOOT_ENV_PATH]],
   };
   return `#cloud-config\n${stringify(cloudConfig, { lineWidth: 0 })}`;
 }

@@ -2,28 +2,16 @@
 // published in the CWAgent namespace and aggregated by AutoScalingGroupName, which is what the
 // host-memory and disk alarms (components/alarms/cloudwatch-specs.ts) read. Pure: no Pulumi.
 
-/** Namespace and metric names the alarm catalog expects. */
-export const CLOUDWATCH_AGENT_METRICS = {
-  namespace: "CWAgent",
-  memory: "mem_used_percent",
-  disk: "disk_used_percent",
-} as const;
-
 /** Where the agent's package reads its configuration from (`fetch-config -c file:...`). */
 export const CLOUDWATCH_AGENT_CONFIG_PATH =
   "/opt/aws/amazon-cloudwatch-agent/etc/amazon-cloudwatch-agent.json";
 
-/** The agent's JSON configuration. */
-export function renderCloudWatchAgentConfig(intervalSeconds = 60): string {
-  if (!Number.isInteger(intervalSeconds) || intervalSeconds < 10 || intervalSeconds > 300) {
-    throw new Error(
-      `CloudWatch agent intervalSeconds must be an integer from 10 to 300 (got ${intervalSeconds})`,
-    );
-  }
+/** The agent's JSON configuration: one sample a minute. */
+export function renderCloudWatchAgentConfig(): string {
   const config = {
-    agent: { metrics_collection_interval: intervalSeconds, run_as_user: "cwagent" },
+    agent: { metrics_collection_interval: 60, run_as_user: "cwagent" },
     metrics: {
-      namespace: CLOUDWATCH_AGENT_METRICS.namespace,
+      namespace: "CWAgent",
       // The agent fills these in per host; the aggregation below drops all but the group, so an
       // alarm watches one series per auto-scaling group however often hosts are replaced.
       append_dimensions: {

@@ -158,4 +158,7 @@ export interface AwsEdgeOutputs extends EdgeOutputs {
   readonly autoScalingGroupName: pulumi.Output<string>;
   /** The app hosts' cloud-init, as the launch template carries it (decoded). */
   readonly cloudInit: pulumi.Output<string>;
+  /** The script the app hosts run once at first boot, and the env file that configures it. */
+  readonly bootScript: pulumi.Output<string>;
+  readonly bootEnvironment: pulumi.Output<string>;
 }

@@ -5,24 +5,18 @@
 // stack prefix so dev and test can share a Docker host.
 import * as pulumi from "@pulumi/pulumi";
 import * as docker from "@pulumi/docker";
+import { nginxVersionOfImage } from "../catalog/nginx";
+import { HEALTHCHECK_TIMINGS, JSON_FILE_LOGS, RESTART_POLICY } from "../container-defaults";
 import {
   AppRole,
-  checkAppImages,
   containerEnvironment,
-  HEALTH_CHECK,
   HEALTH_PATHS,
   healthCheckCommand,
-  LOG_DRIVER,
-  LOG_OPTIONS,
-  RESTART,
   secretFilePath,
-  validateSettingNames,
 } from "./app-containers";
-import { uploadsDirSettings } from "./backend-settings";
 import { DockerEdgeOutputs, DockerEdgePlacement, EdgeArgs } from "./contract";
 import { filesNginxReads, HEALTHZ_PATH, renderNginxConf } from "./nginx-conf";
-import { redisClientAttachments, validateRedisClientNetwork } from "./redis-network";
-import { DOCKER_UPSTREAM_HOSTS, dockerSiteSpec } from "./stack-site";
+import { DOCKER_UPSTREAM_HOSTS, dockerSiteSpec } from "./site-spec";
 import { SelfSignedTls } from "./tls";
 
 export type DockerEdgeArgs = EdgeArgs & DockerEdgePlacement;
@@ -35,6 +29,8 @@ export const UPLOADS_PATH = "/var/lib/webstack/uploads";
 /** The Nginx container's name, which also resolves on the edge network (the health probe's host). */
 export const nginxContainerName = (namePrefix: string) => `${namePrefix}-nginx`;
 
+type Settings = Readonly<Record<string, pulumi.Input<string>>>;
+
 export class DockerEdge extends pulumi.ComponentResource implements DockerEdgeOutputs {
   readonly publicUrl: pulumi.Output<string>;
   readonly certificateNotAfter: pulumi.Output<string>;
@@ -43,25 +39,22 @@ export class DockerEdge extends pulumi.ComponentResource implements DockerEdgeOu
 
   constructor(name: string, args: DockerEdgeArgs, opts?: pulumi.ComponentResourceOptions) {
     super("webstack:edge:DockerEdge", name, {}, opts);
-    if (!/^[a-z0-9][a-z0-9_.-]*$/.test(args.namePrefix)) {
-      throw new Error(
-        `${name}: namePrefix must be lower-case letters, digits, '_', '.' or '-' (got "${args.namePrefix}")`,
+    // The renderer writes for the Nginx version the image's tag names (HTTP/2 syntax differs).
+    const nginxVersion = nginxVersionOfImage(args.nginxImage);
+    if (nginxVersion === undefined) {
+      throw new pulumi.ResourceError(
+        `nginxImage must name its Nginx version in its tag (got "${args.nginxImage}")`,
+        this,
       );
     }
-    checkAppImages(name, { frontendImage: args.frontendImage, backendImage: args.backendImage });
-    if (!["127.0.0.1", "0.0.0.0"].includes(args.bindAddress)) {
-      throw new Error(
-        `${name}: bindAddress must be "127.0.0.1" or "0.0.0.0" (got "${args.bindAddress}")`,
+    const { redisNetwork } = args;
+    if (redisNetwork !== undefined && redisNetwork.name === args.dataNetworkName) {
+      throw new pulumi.ResourceError(
+        "redisNetwork must be the Redis cluster network, not dataNetworkName: the backend is on that one already",
+        this,
       );
     }
-    validateRedisClientNetwork(name, args.redisNetwork, args.dataNetworkName);
-    const plainSettings = {
-      ...(args.backend?.environment ?? {}),
-      ...(args.uploadsVolumeName !== undefined ? uploadsDirSettings(UPLOADS_PATH) : {}),
-    };
-    const secretSettings = args.backend?.secrets ?? {};
-    validateSettingNames(Object.keys(plainSettings), Object.keys(secretSettings));
-    const spec = dockerSiteSpec(args.site, args.nginxImage);
+    const spec = dockerSiteSpec(args.site, nginxVersion);
     const conf = renderNginxConf(spec);
     const paths = filesNginxReads(spec);
     const parent = { parent: this };
@@ -82,26 +75,15 @@ export class DockerEdge extends pulumi.ComponentResource implements DockerEdgeOu
         { name: reference, keepLocally: true },
         parent,
       );
-    const healthcheck = (command: string[]) => ({
-      tests: command,
-      interval: HEALTH_CHECK.interval,
-      timeout: HEALTH_CHECK.timeout,
-      retries: HEALTH_CHECK.retries,
-      startPeriod: HEALTH_CHECK.startPeriod,
-    });
-    const common = {
-      restart: RESTART,
-      logDriver: LOG_DRIVER,
-      logOpts: { ...LOG_OPTIONS },
-    };
+    const healthcheck = (tests: string[]) => ({ tests, ...HEALTHCHECK_TIMINGS });
+    const common = { restart: RESTART_POLICY, ...JSON_FILE_LOGS };
 
     const app = (
       role: AppRole,
-      reference: string,
       port: number,
       networks: docker.types.input.ContainerNetworksAdvanced[],
-      plain: Readonly<Record<string, pulumi.Input<string>>>,
-      secrets: Readonly<Record<string, pulumi.Input<string>>>,
+      plain: Settings = {},
+      secrets: Settings = {},
       volumes: docker.types.input.ContainerVolume[] = [],
     ) => {
       const envs = pulumi
@@ -115,7 +97,7 @@ export class DockerEdge extends pulumi.ComponentResource implements DockerEdgeOu
         `${name}-${role}`,
         {
           name: `${args.namePrefix}-${role}`,
-          image: image(role, reference).imageId,
+          image: image(role, role === "frontend" ? args.frontendImage : args.backendImage).imageId,
           ...common,
           envs,
           healthcheck: healthcheck(healthCheckCommand(port, HEALTH_PATHS[role])),
@@ -132,28 +114,22 @@ export class DockerEdge extends pulumi.ComponentResource implements DockerEdgeOu
       );
     };
 
-    const frontend = app(
-      "frontend",
-      args.frontendImage,
-      args.site.frontendPort,
-      [{ name: args.edgeNetworkName, aliases: [DOCKER_UPSTREAM_HOSTS.frontend] }],
-      {},
-      {},
-    );
+    const frontend = app("frontend", args.site.frontendPort, [
+      { name: args.edgeNetworkName, aliases: [DOCKER_UPSTREAM_HOSTS.frontend] },
+    ]);
+    const uploads = args.uploadsVolumeName;
     const backend = app(
       "backend",
-      args.backendImage,
       args.site.backendPort,
       [
         { name: args.edgeNetworkName, aliases: [DOCKER_UPSTREAM_HOSTS.backend] },
         { name: args.dataNetworkName },
-        ...redisClientAttachments(args.redisNetwork),
+        ...(redisNetwork ? [{ name: redisNetwork.name, ipv4Address: redisNetwork.address }] : []),
       ],
-      plainSettings,
-      secretSettings,
-      args.uploadsVolumeName !== undefined
-        ? [{ volumeName: args.uploadsVolumeName, containerPath: UPLOADS_PATH }]
-        : [],
+      // The backend's one contract for uploaded files: a directory here, a bucket on AWS.
+      { ...args.backend?.environment, ...(uploads ? { UPLOADS_DIR: UPLOADS_PATH } : {}) },
+      args.backend?.secrets,
+      uploads ? [{ volumeName: uploads, containerPath: UPLOADS_PATH }] : [],
     );
 
     new docker.Container(

@@ -4,12 +4,40 @@
 // once it is inside its renewal window; the private keys exist only as Pulumi secrets.
 import * as pulumi from "@pulumi/pulumi";
 import * as tls from "@pulumi/tls";
-import { CA_LIFETIME, serverCertificateLifetime } from "./certificate-lifetime";
+
+const HOURS_PER_DAY = 24;
+
+/** The expiry alarm warns below 30 days; renewal opens 15 days before that. */
+export const SERVER_RENEWAL_WINDOW_DAYS = 45;
+
+/** `validityPeriodHours` and `earlyRenewalHours` (how long before expiry `pulumi up` renews). */
+export interface CertificateLifetime {
+  readonly validityHours: number;
+  readonly earlyRenewalHours: number;
+}
+
+/**
+ * The server certificate's lifetime for `validityDays`. The renewal window is at most half the
+ * validity, or every deployment would renew a short-lived certificate.
+ */
+export function serverCertificateLifetime(validityDays: number): CertificateLifetime {
+  const renewalDays = Math.min(SERVER_RENEWAL_WINDOW_DAYS, Math.floor(validityDays / 2));
+  return {
+    validityHours: validityDays * HOURS_PER_DAY,
+    earlyRenewalHours: renewalDays * HOURS_PER_DAY,
+  };
+}
+
+/** The private CA outlives many server certificates (five years) and is replaced in its last. */
+export const CA_LIFETIME: CertificateLifetime = {
+  validityHours: 5 * 365 * HOURS_PER_DAY,
+  earlyRenewalHours: 365 * HOURS_PER_DAY,
+};
 
 export interface SelfSignedTlsArgs {
   /** SANs of the server certificate; the first is also its common name. No default. */
   readonly domains: readonly string[];
-  /** Validity of the server certificate, days (30–397). @default 365 */
+  /** Validity of the server certificate, days. */
   readonly validityDays: number;
   /** Organization in both subjects, e.g. "webstack-dev". No default. */
   readonly organization: string;
@@ -27,9 +55,6 @@ export class SelfSignedTls extends pulumi.ComponentResource {
 
   constructor(name: string, args: SelfSignedTlsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("webstack:edge:SelfSignedTls", name, {}, opts);
-    if (args.domains.length === 0) {
-      throw new Error(`${name}: domains must list at least one hostname (got [])`);
-    }
     const server = serverCertificateLifetime(args.validityDays);
     const parent = { parent: this };
 

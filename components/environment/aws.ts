@@ -8,8 +8,6 @@ import { TIER_FLOORS } from "../catalog/tiers";
 import type { WebstackConfig } from "../config";
 import { AwsEdge } from "../edge/aws";
 import { backendSettingsFrom } from "../edge/backend-settings";
-import { BOOT_SCRIPT_PATH } from "../edge/app-host-boot";
-import { readCloudInitFiles } from "../edge/cloud-init";
 import { AwsNetwork } from "../network/aws";
 import { stackAlarms, stackBackupTiers } from "../operations/stack-catalog";
 import { AwsUploadsBucket } from "../storage/aws";
@@ -152,10 +150,9 @@ export function buildAwsParts(
       "edge/nginx.conf": edge.nginxConf,
       "edge/cloud-init.yaml": edge.cloudInit,
       "alarms/cloudwatch-alarms.json": alarms.summary,
-      // The cloud-init files are compressed; the script the hosts run is written out readable.
-      "edge/app-host-boot.sh": edge.cloudInit.apply(
-        (text) => readCloudInitFiles(text)[BOOT_SCRIPT_PATH],
-      ),
+      // The cloud-init files are compressed; the boot script and its settings, readable.
+      "edge/app-host-boot.sh": edge.bootScript,
+      "edge/app-host-boot.env": edge.bootEnvironment,
     },
   };
 }

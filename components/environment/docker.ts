@@ -7,7 +7,7 @@ import { DockerBackups } from "../backups/docker";
 import type { WebstackConfig } from "../config";
 import { backendSettingsFrom } from "../edge/backend-settings";
 import { DockerEdge, nginxContainerName } from "../edge/docker";
-import { DOCKER_UPSTREAM_HOSTS } from "../edge/stack-site";
+import { DOCKER_UPSTREAM_HOSTS } from "../edge/site-spec";
 import { DEFAULT_MYSQL_PORT } from "../mysql/my-cnf";
 import { DockerNetwork } from "../network/docker";
 import { stackAlarms, stackBackupTiers } from "../operations/stack-catalog";

@@ -7,12 +7,13 @@ import * as pulumi from "@pulumi/pulumi";
 import type { WebstackConfig } from "../../components/config";
 import { TIER_FLOORS } from "../../components/catalog/tiers";
 import { AwsEdge } from "../../components/edge/aws";
-import { BOOT_SCRIPT_PATH } from "../../components/edge/app-host-boot";
 import {
+  BOOT_ENV_PATH,
+  BOOT_SCRIPT_PATH,
   NGINX_CONF_PATH,
-  readCloudInitFiles,
   USER_DATA_LIMIT_BYTES,
 } from "../../components/edge/cloud-init";
+import { readCloudInitFiles } from "../../components/edge/cloud-init-reader";
 import { DockerEdge } from "../../components/edge/docker";
 import type { Environment } from "../../components/environment";
 import { siteSettingsFromConfig } from "../../components/environment/edge-site";
@@ -34,6 +35,7 @@ import {
   uploadsOf,
   withSection,
 } from "../support/program";
+import { dockerRun, fetchedSecrets, runBootScript } from "../unit/edge-boot-run";
 import { children, Directive, only, parseNginxConf } from "../unit/edge-conf-parse";
 
 const CONTAINER = "docker:index/container:Container";
@@ -99,6 +101,12 @@ function recordedText(run: StackRun): string {
 function userDataOf(run: StackRun): string {
   const [template] = ofType(run, "aws:ec2/launchTemplate:LaunchTemplate");
   return Buffer.from(inputsOf(template).userData as string, "base64").toString("utf8");
+}
+
+/** What the app hosts' boot script does, run (commands stubbed) with the env file it is given. */
+function bootCalls(run: StackRun): string[][] {
+  const files = readCloudInitFiles(userDataOf(run));
+  return runBootScript(files[BOOT_SCRIPT_PATH], files[BOOT_ENV_PATH]);
 }
 
 describe.each(["dev", "test"])("%s on Docker", (stack) => {
@@ -475,13 +483,8 @@ describe.each(["staging", "prod"])("%s on AWS", (stack) => {
   });
 
   test("the backend runs on the host's network (IMDS hop limit 1 keeps bridged containers off the role)", () => {
-    const script = readCloudInitFiles(userDataOf(runs[stack]))[BOOT_SCRIPT_PATH];
-    const dockerRuns = script.split("docker run ").slice(1);
-    const runOf = (role: string) => {
-      const found = dockerRuns.filter((r) => r.includes(`--name ${role} `));
-      expect(found).toHaveLength(1);
-      return found[0];
-    };
+    const calls = bootCalls(runs[stack]);
+    const runOf = (role: string) => dockerRun(calls, role).join(" ");
     expect(runOf("backend")).toContain("--network host");
     expect(runOf("backend")).not.toContain("--publish");
     // No raw sockets to capture loopback (Nginx to frontend is plain HTTP there).
@@ -506,6 +509,7 @@ describe.each(["staging", "prod"])("%s on AWS", (stack) => {
     const vpcCidr = stack === "prod" ? "10.40.0.0/16" : "10.30.0.0/16";
     expect(children(http(conf), "set_real_ip_from").map((d) => d.args)).toEqual([[vpcCidr]]);
     expect(files[BOOT_SCRIPT_PATH]).toBe(run.files["edge/app-host-boot.sh"]);
+    expect(files[BOOT_ENV_PATH]).toBe(run.files["edge/app-host-boot.env"]);
   });
 
   test("the shipped nginx.conf passes the policy pack's Nginx checks", async () => {
@@ -531,9 +535,11 @@ describe.each(["staging", "prod"])("%s on AWS", (stack) => {
     );
     const userData = userDataOf(run);
     expect(userData).not.toContain("privateKeyPem");
-    expect(readCloudInitFiles(userData)[BOOT_SCRIPT_PATH]).toContain(
-      `fetch_secret '/webstack-${stack}/edge/tls-key' '/etc/nginx/tls/server.key' 0600`,
-    );
+    expect(fetchedSecrets(bootCalls(run))[0]).toEqual([
+      `/webstack-${stack}/edge/tls-key`,
+      "/etc/nginx/tls/server.key",
+      "0600",
+    ]);
   });
 
   test("access logs: an encrypted, private bucket, kept for the tier's log retention", () => {
@@ -733,9 +739,19 @@ test("AWS: backend secrets are SecureString parameters fetched at boot, never in
       "DATABASE_PASSWORD_FILE=/run/secrets/database_password\n" +
       "REDIS_AUTH_TOKEN_FILE=/run/secrets/redis_auth_token\n",
   );
-  expect(files[BOOT_SCRIPT_PATH]).toContain(
-    "fetch_secret '/webstack-prod/edge/backend/redis_auth_token' '/etc/webstack/secrets/backend/redis_auth_token' 0444",
-  );
+  expect(fetchedSecrets(runBootScript(files[BOOT_SCRIPT_PATH], files[BOOT_ENV_PATH]))).toEqual([
+    ["/webstack-prod/edge/tls-key", "/etc/nginx/tls/server.key", "0600"],
+    [
+      "/webstack-prod/edge/backend/database_password",
+      "/etc/webstack/secrets/backend/database_password",
+      "0444",
+    ],
+    [
+      "/webstack-prod/edge/backend/redis_auth_token",
+      "/etc/webstack/secrets/backend/redis_auth_token",
+      "0444",
+    ],
+  ]);
 });
 
 function asFake(resource: RecordedResource) {

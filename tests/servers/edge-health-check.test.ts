@@ -5,8 +5,8 @@
 import { spawn } from "node:child_process";
 import * as http from "node:http";
 import { AddressInfo } from "node:net";
-import { healthCheckShell } from "../../components/edge/app-host-boot";
-import { HEALTH_CHECK, healthCheckCommand } from "../../components/edge/app-containers";
+import { HEALTHCHECK_TIMINGS } from "../../components/container-defaults";
+import { healthCheckCommand, healthCheckShell } from "../../components/edge/app-containers";
 import { freePort } from "../support/servers";
 
 let server: http.Server;
@@ -71,5 +71,5 @@ test("a server that never answers is unhealthy before Docker's timeout kills the
   const started = Date.now();
   expect(await exitStatus(program, args)).toBe(1);
   const seconds = (Date.now() - started) / 1000;
-  expect(seconds).toBeLessThan(Number.parseInt(HEALTH_CHECK.timeout, 10));
+  expect(seconds).toBeLessThan(Number.parseInt(HEALTHCHECK_TIMINGS.timeout, 10));
 });

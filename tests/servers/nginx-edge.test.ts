@@ -1,8 +1,8 @@
 // The rendered edge nginx.conf on a real nginx (Debian's 1.22) with stub upstreams on loopback:
 // every stack's config passes `nginx -t`, and the prod config, started for real, behaves as
-// REQUIREMENTS §4 says over real TLS connections. Only paths, ports and upstream hosts are
-// remapped (Docker service names do not resolve here); the loopback client plays the ALB, so
-// the prod config trusts 127.0.0.1's X-Forwarded-For as it will trust the VPC on AWS.
+// docs/requirements.md §4 says over real TLS connections. Only paths, ports and upstream hosts
+// are remapped (Docker service names do not resolve here); the loopback client plays the ALB,
+// so the prod config trusts 127.0.0.1's X-Forwarded-For as it will trust the VPC on AWS.
 import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as http from "node:http";
@@ -148,21 +148,24 @@ function makeCertificates(): void {
 function remappedSpec(stack: string, upstreamPorts: [number, number]): NginxSiteSpec {
   const base = defaultSiteSpec(STACK_DOMAINS[stack]);
   const dir = path.join(scratch, stack);
-  return defaultSiteSpec(STACK_DOMAINS[stack], {
+  return {
+    ...base,
     listen: { address: "127.0.0.1", http: httpPort, https: httpsPort },
     upstreams: {
-      frontend: { ...base.upstreams.frontend, host: "127.0.0.1", port: upstreamPorts[0] },
-      backend: { ...base.upstreams.backend, host: "127.0.0.1", port: upstreamPorts[1] },
+      frontend: { host: "127.0.0.1", port: upstreamPorts[0] },
+      backend: { host: "127.0.0.1", port: upstreamPorts[1] },
     },
-    tls: { certificatePath: `${dir}/tls/server.crt`, keyPath: `${dir}/tls/server.key` },
     paths: {
+      ...base.paths,
+      certificate: `${dir}/tls/server.crt`,
+      key: `${dir}/tls/server.key`,
       pid: `${dir}/run/nginx.pid`,
       errorLog: `${dir}/log/error.log`,
       accessLog: `${dir}/log/access.log`,
       tempDir: `${dir}/tmp`,
       acmeChallengeRoot: `${dir}/acme`,
     },
-  });
+  };
 }
 
 function writeConf(stack: string, spec: NginxSiteSpec): string {

@@ -115,7 +115,7 @@ describe.each(stacks)("nginx.conf for %s", (_stack, domains) => {
     expect(args(http, "ssl_prefer_server_ciphers")).toEqual(["on"]);
     expect(args(http, "ssl_session_cache")[0]).toMatch(/^shared:\w+:\d+m$/);
     expect(args(http, "ssl_session_tickets")).toEqual(["off"]);
-    expect(args(https, "ssl_certificate")).toEqual([spec.tls.certificatePath]);
+    expect(args(https, "ssl_certificate")).toEqual([spec.paths.certificate]);
   });
 
   test.each([
@@ -244,9 +244,10 @@ describe.each(stacks)("nginx.conf for %s", (_stack, domains) => {
 
 describe("nginx.conf options", () => {
   test("names the trusted proxies whose X-Forwarded-For becomes the client address", () => {
-    const spec = defaultSiteSpec(["labelmedix.com"], {
+    const spec = {
+      ...defaultSiteSpec(["labelmedix.com"]),
       trustedProxies: ["10.40.0.0/16", "10.41.0.0/16"],
-    });
+    };
     const { http } = parsed(spec);
     expect(children(http, "set_real_ip_from").map((d) => d.args[0])).toEqual([
       "10.40.0.0/16",
@@ -258,10 +259,8 @@ describe("nginx.conf options", () => {
   test.each([
     [{ http: 8080, https: 8443 }, "https://$host:8443$request_uri"],
     [{ http: 80, https: 443 }, "https://$host$request_uri"],
-    [{ http: 80, https: 443, publicHttps: 8443 }, "https://$host:8443$request_uri"],
-    [{ http: 8080, https: 8443, publicHttps: 443 }, "https://$host$request_uri"],
   ])("listening on %j redirects to %s", (listen, target) => {
-    const { plain } = parsed(defaultSiteSpec(["localhost"], { listen }));
+    const { plain } = parsed({ ...defaultSiteSpec(["localhost"]), listen });
     expect(args(location(plain, "/"), "return")).toEqual(["301", target]);
   });
 
@@ -272,22 +271,26 @@ describe("nginx.conf options", () => {
     ["1.25.1", ["443", "ssl", "default_server"], [["on"]]],
     ["1.27.4", ["443", "ssl", "default_server"], [["on"]]],
   ])("nginx %s gets HTTP/2 the way it understands without a warning", (version, listen, http2) => {
-    const { https } = parsed(defaultSiteSpec(["labelmedix.com"], { nginxVersion: version }));
+    const { https } = parsed({ ...defaultSiteSpec(["labelmedix.com"]), nginxVersion: version });
     expect(args(https, "listen")).toEqual(listen);
     expect(children(https, "http2").map((d) => d.args)).toEqual(http2);
   });
 
   test("binds the given address only", () => {
-    const { https, plain } = parsed(
-      defaultSiteSpec(["localhost"], { listen: { address: "127.0.0.1", http: 8080, https: 8443 } }),
-    );
+    const { https, plain } = parsed({
+      ...defaultSiteSpec(["localhost"]),
+      listen: { address: "127.0.0.1", http: 8080, https: 8443 },
+    });
     expect(args(https, "listen")[0]).toBe("127.0.0.1:8443");
     expect(args(plain, "listen")[0]).toBe("127.0.0.1:8080");
   });
 
   test("every filesystem path in the config is one the component is told about", () => {
-    const spec = defaultSiteSpec(["localhost"], {
+    const spec = {
+      ...defaultSiteSpec(["localhost"]),
       paths: {
+        certificate: "/srv/edge/tls/server.crt",
+        key: "/srv/edge/tls/server.key",
         pid: "/srv/edge/run/nginx.pid",
         errorLog: "/srv/edge/log/error.log",
         accessLog: "/srv/edge/log/access.log",
@@ -295,8 +298,7 @@ describe("nginx.conf options", () => {
         tempDir: "/srv/edge/tmp",
         acmeChallengeRoot: "/srv/edge/acme",
       },
-      tls: { certificatePath: "/srv/edge/tls/server.crt", keyPath: "/srv/edge/tls/server.key" },
-    });
+    };
     const text = renderNginxConf(spec);
     const files = Object.values(filesNginxReads(spec));
     const dirs = directoriesNginxNeeds(spec);
