@@ -14,10 +14,9 @@ function main(argv: readonly string[]): void {
   const spec = {
     ...base,
     listen: { address: "127.0.0.1", http: Number(http), https: Number(https) },
-    upstreams: {
-      frontend: { host: "127.0.0.1", port: Number(upstream) },
-      backend: { host: "127.0.0.1", port: Number(upstream) },
-    },
+    upstreamHosts: { frontend: "127.0.0.1", backend: "127.0.0.1" },
+    frontendPort: Number(upstream),
+    backendPort: Number(upstream),
     paths: {
       ...base.paths,
       certificate: `${dir}/tls/server.crt`,

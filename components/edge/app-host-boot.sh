@@ -63,7 +63,7 @@ dpkg -i -E "$agent_deb"
 rm -f "$agent_deb"
 amazon-cloudwatch-agent-ctl -a fetch-config -m ec2 -s -c "file:$CLOUDWATCH_AGENT_CONFIG"
 
-# The app containers (Docker's daemon.json sets the same log rotation for anything else).
+# The app containers (daemon.json sets the same log rotation for anything else).
 run_container() {
   local role="$1" image="$2" env_file="$3" health_cmd="$4"
   shift 4
@@ -80,9 +80,8 @@ systemctl enable --now docker
 run_container frontend "$FRONTEND_IMAGE" "$FRONTEND_ENV_FILE" "$FRONTEND_HEALTH_CMD" \
   --publish "127.0.0.1:$FRONTEND_PORT:$FRONTEND_PORT"
 # The backend acts as the instance role (the uploads bucket), so it runs on the host's network,
-# where the AWS SDK reaches the metadata service: the launch template's hop limit of 1 keeps
-# every bridged container away from the role. Nothing is published: the app security group
-# admits only 443 from the load balancer. Without raw sockets it cannot capture loopback, where
-# Nginx talks plain HTTP to the frontend, and nothing in it may gain privileges later.
+# where the metadata service's hop limit of 1 lets it reach the role and keeps every bridged
+# container away. Nothing to publish: the app security group admits only 443 from the load
+# balancer. No raw sockets (Nginx talks plain HTTP to the frontend on loopback), no new privileges.
 run_container backend "$BACKEND_IMAGE" "$BACKEND_ENV_FILE" "$BACKEND_HEALTH_CMD" \
   "${backend_options[@]}"

@@ -1,10 +1,7 @@
-// `webstack:edge:AccessLogBucket`: the S3 bucket the ALB writes its access logs to — private as
-// every bucket of ours is (components/storage/private-bucket.ts: SSE-S3, the only encryption ALB
-// log delivery supports; public access blocked; ACLs disabled; TLS only), objects expiring after
-// the tier's retention, and writable by Elastic Load Balancing only under
-// `<prefix>/AWSLogs/<account>/`. Regions opened before December 2021 (Jakarta) deliver logs as a
-// regional ELB account, later ones as the log-delivery service principal; the policy grants the
-// one the region uses.
+// `webstack:edge:AccessLogBucket`: the S3 bucket of the ALB's access logs — private as all ours
+// (components/storage/private-bucket.ts; SSE-S3 is the only encryption ALB log delivery supports),
+// objects expiring after the tier's retention, writable by Elastic Load Balancing only under
+// `<prefix>/AWSLogs/<account>/`, as the principal the region delivers as.
 import * as pulumi from "@pulumi/pulumi";
 import { getCallerIdentityOutput } from "@pulumi/aws/getCallerIdentity";
 import { getRegionOutput } from "@pulumi/aws/getRegion";

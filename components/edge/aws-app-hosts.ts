@@ -1,10 +1,7 @@
 // `webstack:edge:AppHosts`: the app hosts behind the ALB — an auto-scaling group of Ubuntu
-// instances in the private subnets, from a launch template whose cloud-init installs Nginx with
-// the rendered config and runs the app containers. No key pair and no SSH: operators use SSM
-// Session Manager through the instance role. Secrets (Nginx's private key, the backend's
-// passwords) are SSM SecureString parameters the hosts fetch at boot, never user data. The role
-// may also use the uploads bucket (and nothing else in S3); the backend runs on the host's network
-// to act as that role.
+// instances in the private subnets whose cloud-init runs Nginx and the app containers. No key pair
+// and no SSH: operators use SSM Session Manager. Secrets are SSM SecureString parameters the hosts
+// fetch at boot, never user data. The role may use the uploads bucket, and nothing else in S3.
 import * as pulumi from "@pulumi/pulumi";
 import { Group } from "@pulumi/aws/autoscaling/group";
 import { getAmiOutput } from "@pulumi/aws/ec2/getAmi";
@@ -15,16 +12,15 @@ import { Role } from "@pulumi/aws/iam/role";
 import { RolePolicy } from "@pulumi/aws/iam/rolePolicy";
 import { RolePolicyAttachment } from "@pulumi/aws/iam/rolePolicyAttachment";
 import { Parameter } from "@pulumi/aws/ssm/parameter";
-import { containerEnvironment } from "./app-containers";
 import {
   BACKEND_SECRETS_DIR,
   BootSpec,
   renderBootEnvironment,
   renderCloudInit,
 } from "./cloud-init";
-import type { BackendSettings } from "./contract";
+import type { AwsEdgePlacement, EdgeArgs } from "./contract";
 import type { NginxSiteSpec } from "./site-spec";
-import { uploadsAccessPolicy } from "./uploads-access";
+import type { SelfSignedTls } from "./tls";
 
 /** Canonical's AWS account, owner of the official Ubuntu images. */
 const CANONICAL_OWNER_ID = "099720109477";
@@ -35,45 +31,23 @@ const UBUNTU_AMI_NAMES: Readonly<Record<"ubuntu-22.04" | "ubuntu-24.04", string>
   "ubuntu-24.04": "ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-amd64-server-*",
 };
 
-/** Every SSM action that returns a parameter's value. */
-const PARAMETER_READ_ACTIONS = [
-  "ssm:GetParameter",
-  "ssm:GetParameters",
-  "ssm:GetParametersByPath",
-  "ssm:GetParameterHistory",
-];
-
 /** AWS-managed policies the instance role needs: SSM sessions and the CloudWatch agent. */
 const MANAGED_POLICIES = ["AmazonSSMManagedInstanceCore", "CloudWatchAgentServerPolicy"];
 
 /** Cloud-init installs packages and pulls images before the ALB may judge a host. */
 const HEALTH_CHECK_GRACE_SECONDS = 600;
 
-export interface AppHostsArgs {
-  /** Prefix of parameter names, e.g. "webstack-prod". */
-  readonly namePrefix: string;
-  /** Hosts kept in service (minimum and desired capacity). */
-  readonly hosts: number;
-  readonly instanceType: string;
-  /** Root volume, GiB. */
-  readonly diskGb: number;
-  readonly os: keyof typeof UBUNTU_AMI_NAMES;
-  readonly privateSubnetIds: pulumi.Input<string>[];
-  readonly appSecurityGroupId: pulumi.Input<string>;
-  /** The hosts register here; its health decides whether a host is replaced. */
-  readonly targetGroupArn: pulumi.Input<string>;
-  /** The site Nginx serves, and its rendered nginx.conf. */
-  readonly site: NginxSiteSpec;
-  readonly nginxConf: string;
-  /** Internal server certificate (PEM) and its key (secret). */
-  readonly certificatePem: pulumi.Input<string>;
-  readonly privateKeyPem: pulumi.Input<string>;
-  readonly frontendImage: string;
-  readonly backendImage: string;
-  readonly backend: BackendSettings;
-  /** ARN of the uploads bucket the role may list, read, write and delete objects in. */
-  readonly uploadsBucketArn: pulumi.Input<string>;
-}
+/** The AWS edge's args, and what AwsEdge made for the hosts. */
+export type AppHostsArgs = EdgeArgs &
+  AwsEdgePlacement & {
+    /** The hosts register here; its health decides whether a host is replaced. */
+    readonly targetGroupArn: pulumi.Input<string>;
+    /** The site Nginx serves, and its rendered nginx.conf. */
+    readonly siteSpec: NginxSiteSpec;
+    readonly nginxConf: string;
+    /** The internal certificate Nginx serves. */
+    readonly certificate: Pick<SelfSignedTls, "certificatePem" | "privateKeyPem">;
+  };
 
 export class AppHosts extends pulumi.ComponentResource {
   readonly autoScalingGroupName: pulumi.Output<string>;
@@ -84,8 +58,16 @@ export class AppHosts extends pulumi.ComponentResource {
 
   constructor(name: string, args: AppHostsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("webstack:edge:AppHosts", name, {}, opts);
-    const plainSettings = args.backend.environment ?? {};
-    const secretNames = Object.keys(args.backend.secrets ?? {});
+    const { uploadsBucket } = args;
+    // The same arg names the bucket to the backend and grants the role on it, so the backend is
+    // never told of a bucket it may not use. AWS_REGION is the variable every AWS SDK reads for
+    // its region; credentials come from the instance role.
+    const plainSettings = {
+      ...args.backend?.environment,
+      UPLOADS_BUCKET: uploadsBucket.bucketName,
+      AWS_REGION: uploadsBucket.region,
+    };
+    const secrets = Object.entries(args.backend?.secrets ?? {});
     const parent = { parent: this };
     const parameterPrefix = `/${args.namePrefix}/edge`;
 
@@ -101,15 +83,12 @@ export class AppHosts extends pulumi.ComponentResource {
         },
         parent,
       );
-    const backendSecrets = Object.entries(args.backend.secrets ?? {}).map(([secret, value]) => ({
-      file: secret.toLowerCase(),
-      value,
-    }));
     const parameters = [
-      secretParameter("tls-key", args.site.paths.key, args.privateKeyPem),
-      ...backendSecrets.map(({ file, value }) =>
-        secretParameter(`backend/${file}`, `${BACKEND_SECRETS_DIR}/${file}`, value),
-      ),
+      secretParameter("tls-key", args.siteSpec.paths.key, args.certificate.privateKeyPem),
+      ...secrets.map(([secret, value]) => {
+        const file = secret.toLowerCase();
+        return secretParameter(`backend/${file}`, `${BACKEND_SECRETS_DIR}/${file}`, value);
+      }),
     ];
 
     const role = new Role(
@@ -161,7 +140,13 @@ export class AppHosts extends pulumi.ComponentResource {
             {
               Sid: "NoOtherParameters",
               Effect: "Deny",
-              Action: PARAMETER_READ_ACTIONS,
+              // Every SSM action that returns a parameter's value.
+              Action: [
+                "ssm:GetParameter",
+                "ssm:GetParameters",
+                "ssm:GetParametersByPath",
+                "ssm:GetParameterHistory",
+              ],
               NotResource: bootParameterArns,
             },
           ],
@@ -169,15 +154,34 @@ export class AppHosts extends pulumi.ComponentResource {
       },
       parent,
     );
-    // The backend stores uploaded files here (components/edge/uploads-access.ts says why these
-    // actions and no more).
+    // The backend stores uploaded files here: it may list the bucket, and read, write and delete
+    // its objects, and abort a failed multipart upload (else the parts linger until the bucket's
+    // lifecycle rule removes them). No s3:*, no bucket administration, no object versions: a
+    // compromised host can overwrite or delete the current files, and both are recoverable, from
+    // the bucket's old versions and from AWS Backup's daily copy in a vault this role cannot touch.
     const uploadsAccess = new RolePolicy(
       `${name}-uploads`,
       {
         role: role.id,
-        policy: pulumi
-          .output(args.uploadsBucketArn)
-          .apply((arn) => JSON.stringify(uploadsAccessPolicy(arn))),
+        policy: pulumi.output(uploadsBucket.bucketArn).apply((bucket) =>
+          JSON.stringify({
+            Version: "2012-10-17",
+            Statement: [
+              { Sid: "ListUploads", Effect: "Allow", Action: "s3:ListBucket", Resource: bucket },
+              {
+                Sid: "ReadWriteUploads",
+                Effect: "Allow",
+                Action: [
+                  "s3:GetObject",
+                  "s3:PutObject",
+                  "s3:DeleteObject",
+                  "s3:AbortMultipartUpload",
+                ],
+                Resource: `${bucket}/*`,
+              },
+            ],
+          }),
+        ),
       },
       parent,
     );
@@ -198,29 +202,17 @@ export class AppHosts extends pulumi.ComponentResource {
     );
 
     const boot: BootSpec = {
-      site: args.site,
+      site: args.siteSpec,
       images: { frontend: args.frontendImage, backend: args.backendImage },
       tlsKeyParameter: `${parameterPrefix}/tls-key`,
       backendSecretParameters: `${parameterPrefix}/backend`,
-      backendSecrets: backendSecrets.map((s) => s.file),
+      backendSecrets: secrets.map(([secret]) => secret),
     };
-    const { frontend, backend } = args.site.upstreams;
     this.bootEnvironment = pulumi.output(renderBootEnvironment(boot));
     this.cloudInit = pulumi
-      .all([
-        pulumi.output(args.certificatePem),
-        pulumi.all(plainSettings as Record<string, pulumi.Input<string>>),
-      ])
-      .apply(([certificatePem, plain]) =>
-        renderCloudInit({
-          ...boot,
-          nginxConf: args.nginxConf,
-          certificatePem,
-          environments: {
-            frontend: containerEnvironment(frontend.port, {}, []),
-            backend: containerEnvironment(backend.port, plain, secretNames),
-          },
-        }),
+      .all([args.certificate.certificatePem, pulumi.all(plainSettings)])
+      .apply(([certificatePem, backendEnvironment]) =>
+        renderCloudInit({ ...boot, nginxConf: args.nginxConf, certificatePem, backendEnvironment }),
       );
 
     const template = new LaunchTemplate(

@@ -1,9 +1,7 @@
 // `webstack:edge:AwsEdge`: the edge on AWS (staging, prod) — an ACM certificate for the domains
 // (DNS validation; the records in Route 53 when a zone is configured, otherwise as outputs), an
 // internet-facing ALB in the public subnets with access logs in S3, an HTTPS listener on a
-// TLS 1.2/1.3 policy forwarding to Nginx on the app hosts over HTTPS, and a plain-HTTP listener
-// that only redirects. Nginx on the hosts serves an internal certificate from the stack's CA.
-// The app hosts may use the uploads bucket, and the backend is told its name and region.
+// TLS 1.2/1.3 policy forwarding to Nginx on the app hosts, and an HTTP listener that redirects.
 import * as pulumi from "@pulumi/pulumi";
 import { Certificate } from "@pulumi/aws/acm/certificate";
 import { CertificateValidation } from "@pulumi/aws/acm/certificateValidation";
@@ -30,11 +28,9 @@ const HTTPS_SSL_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
 const TARGET_PORT = 443;
 
 export class AwsEdge extends pulumi.ComponentResource implements AwsEdgeOutputs {
-  readonly publicUrl: pulumi.Output<string>;
   readonly certificateNotAfter: pulumi.Output<string>;
   readonly nginxConf: pulumi.Output<string>;
   readonly certificateArn: pulumi.Output<string>;
-  readonly acmCertificateNotAfter: pulumi.Output<string>;
   readonly certificateValidationRecords: pulumi.Output<ValidationRecord[]>;
   readonly loadBalancerDnsName: pulumi.Output<string>;
   readonly loadBalancerArnSuffix: pulumi.Output<string>;
@@ -52,15 +48,7 @@ export class AwsEdge extends pulumi.ComponentResource implements AwsEdgeOutputs 
     const parent = { parent: this };
     const domains = args.site.domains;
 
-    const internal = new SelfSignedTls(
-      `${name}-tls`,
-      {
-        domains,
-        validityDays: args.certificateValidityDays,
-        organization: args.namePrefix,
-      },
-      parent,
-    );
+    const internal = new SelfSignedTls(`${name}-tls`, args, parent);
 
     const certificate = new Certificate(
       `${name}-certificate`,
@@ -195,41 +183,18 @@ export class AwsEdge extends pulumi.ComponentResource implements AwsEdgeOutputs 
     const hosts = new AppHosts(
       `${name}-hosts`,
       {
-        namePrefix: args.namePrefix,
-        hosts: args.hosts,
-        instanceType: args.instanceType,
-        diskGb: args.diskGb,
-        os: args.os,
-        privateSubnetIds: args.privateSubnetIds,
-        appSecurityGroupId: args.appSecurityGroupId,
+        ...args,
         targetGroupArn: targets.arn,
-        site: spec,
+        siteSpec: spec,
         nginxConf: conf,
-        certificatePem: internal.certificatePem,
-        privateKeyPem: internal.privateKeyPem,
-        frontendImage: args.frontendImage,
-        backendImage: args.backendImage,
-        // The same arg names the bucket to the backend and grants the role on it, so the
-        // backend is never told of a bucket it may not use. AWS_REGION is the variable every
-        // AWS SDK reads for its region; credentials come from the instance role.
-        backend: {
-          ...args.backend,
-          environment: {
-            ...args.backend?.environment,
-            UPLOADS_BUCKET: args.uploadsBucket.bucketName,
-            AWS_REGION: args.uploadsBucket.region,
-          },
-        },
-        uploadsBucketArn: args.uploadsBucket.bucketArn,
+        certificate: internal,
       },
       parent,
     );
 
-    this.publicUrl = pulumi.output(`https://${domains[0]}`);
     this.certificateNotAfter = internal.notAfter;
     this.nginxConf = pulumi.output(conf);
     this.certificateArn = certificate.arn;
-    this.acmCertificateNotAfter = certificate.notAfter;
     this.certificateValidationRecords = validationRecords;
     this.loadBalancerDnsName = loadBalancer.dnsName;
     this.loadBalancerArnSuffix = loadBalancer.arnSuffix;
@@ -239,10 +204,8 @@ export class AwsEdge extends pulumi.ComponentResource implements AwsEdgeOutputs 
     this.bootScript = pulumi.output(BOOT_SCRIPT);
     this.bootEnvironment = hosts.bootEnvironment;
     this.registerOutputs({
-      publicUrl: this.publicUrl,
       certificateNotAfter: this.certificateNotAfter,
       certificateArn: this.certificateArn,
-      acmCertificateNotAfter: this.acmCertificateNotAfter,
       certificateValidationRecords: this.certificateValidationRecords,
       loadBalancerDnsName: this.loadBalancerDnsName,
       loadBalancerArnSuffix: this.loadBalancerArnSuffix,

@@ -1,17 +1,20 @@
-// Renders an app host's cloud-init (`#cloud-config`): install nginx and docker.io, write the
-// rendered nginx.conf, the internal certificate, the app containers' environment files, the
-// CloudWatch agent's config, the boot script (app-host-boot.sh, beside this file) and the env file
-// that configures it, then run the boot script once. Every file is a `write_files` entry with
-// `path`, `content` and `encoding` (the policy pack reads nginx.conf back out of the launch
-// template this way). Files are gzip+base64: EC2 refuses user data over 16 KiB, and nginx.conf
-// alone is larger than that once base64-encoded. Pure: no Pulumi import.
+// Renders an app host's cloud-init (`#cloud-config`): install nginx and docker.io, write
+// nginx.conf, the certificate, the containers' env files, the CloudWatch agent's config, the boot
+// script (app-host-boot.sh) and its env file, then run the script once. Files are `write_files`
+// entries in gzip+base64 (the policy pack reads nginx.conf back so): EC2 caps user data at 16 KiB.
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { gzipSync } from "node:zlib";
 import { stringify } from "yaml";
 import { HEALTHCHECK_TIMINGS, JSON_FILE_LOGS, RESTART_POLICY } from "../container-defaults";
-import { AppRole, HEALTH_PATHS, healthCheckShell, SECRETS_DIR, shellQuote } from "./app-containers";
-import { CLOUDWATCH_AGENT_CONFIG_PATH, renderCloudWatchAgentConfig } from "./cloudwatch-agent";
+import {
+  AppRole,
+  containerEnvironment,
+  HEALTH_PATHS,
+  healthCheckShell,
+  SECRETS_DIR,
+  shellQuote,
+} from "./app-containers";
 import { directoriesNginxNeeds } from "./nginx-conf";
 import type { NginxSiteSpec } from "./site-spec";
 
@@ -29,27 +32,27 @@ export const BACKEND_SECRETS_DIR = "/etc/webstack/secrets/backend";
 /** The script every app host runs once, as shipped. */
 export const BOOT_SCRIPT = fs.readFileSync(path.join(__dirname, "app-host-boot.sh"), "utf8");
 
-/** What the boot script is told (app-host-boot.sh says what it does with each setting). */
-export interface BootSpec {
+/** What an app host runs; the boot script is told all but the files cloud-init writes itself. */
+export interface AppHostSpec {
   /** The site Nginx serves: where its files go, the apps' ports. */
   readonly site: NginxSiteSpec;
-  readonly images: Readonly<Record<AppRole, string>>;
-  /** SSM SecureString parameter holding Nginx's private key. */
-  readonly tlsKeyParameter: string;
-  /** SSM path with one SecureString parameter per backend secret, named in lower case. */
-  readonly backendSecretParameters: string;
-  /** The backend's secrets, lower case: each becomes BACKEND_SECRETS_DIR/<name>. */
-  readonly backendSecrets: readonly string[];
-}
-
-export interface AppHostSpec extends BootSpec {
   /** nginx.conf rendered from `site`. */
   readonly nginxConf: string;
   /** PEM of the internal server certificate (public; its key is fetched at boot). */
   readonly certificatePem: string;
-  /** Environment of each app container, as plain (non-secret) values. */
-  readonly environments: Readonly<Record<AppRole, Readonly<Record<string, string>>>>;
+  readonly images: Readonly<Record<AppRole, string>>;
+  /** The backend's plain settings (its secrets reach it as files). */
+  readonly backendEnvironment: Readonly<Record<string, string>>;
+  /** Names of the backend's secrets (`NAME` is fetched into BACKEND_SECRETS_DIR/<name>). */
+  readonly backendSecrets: readonly string[];
+  /** SSM SecureString parameter holding Nginx's private key. */
+  readonly tlsKeyParameter: string;
+  /** SSM path with one SecureString parameter per backend secret, named in lower case. */
+  readonly backendSecretParameters: string;
 }
+
+/** What the boot script is told (app-host-boot.sh says what it does with each setting). */
+export type BootSpec = Omit<AppHostSpec, "nginxConf" | "certificatePem" | "backendEnvironment">;
 
 /** Where each app container's environment file goes. */
 export function envFilePath(role: AppRole): string {
@@ -85,19 +88,19 @@ export function renderBootEnvironment(spec: BootSpec): string {
     {
       TLS_KEY_PARAMETER: spec.tlsKeyParameter,
       TLS_KEY_FILE: site.paths.key,
-      BACKEND_SECRETS: spec.backendSecrets.join(" "),
+      BACKEND_SECRETS: spec.backendSecrets.map((name) => name.toLowerCase()).join(" "),
       BACKEND_SECRET_PARAMETERS: spec.backendSecretParameters,
       BACKEND_SECRETS_DIR,
       SECRETS_MOUNT: SECRETS_DIR,
       NGINX_DIRECTORIES: directoriesNginxNeeds(site).join(" "),
       CLOUDWATCH_AGENT_CONFIG: CLOUDWATCH_AGENT_CONFIG_PATH,
       FRONTEND_IMAGE: images.frontend,
-      FRONTEND_PORT: site.upstreams.frontend.port,
+      FRONTEND_PORT: site.frontendPort,
       FRONTEND_ENV_FILE: envFilePath("frontend"),
-      FRONTEND_HEALTH_CMD: healthCheckShell(site.upstreams.frontend.port, HEALTH_PATHS.frontend),
+      FRONTEND_HEALTH_CMD: healthCheckShell(site.frontendPort, HEALTH_PATHS.frontend),
       BACKEND_IMAGE: images.backend,
       BACKEND_ENV_FILE: envFilePath("backend"),
-      BACKEND_HEALTH_CMD: healthCheckShell(site.upstreams.backend.port, HEALTH_PATHS.backend),
+      BACKEND_HEALTH_CMD: healthCheckShell(site.backendPort, HEALTH_PATHS.backend),
       RESTART: RESTART_POLICY,
       LOG_MAX_SIZE: JSON_FILE_LOGS.logOpts["max-size"],
       LOG_MAX_FILE: JSON_FILE_LOGS.logOpts["max-file"],
@@ -109,6 +112,22 @@ export function renderBootEnvironment(spec: BootSpec): string {
     true,
   );
 }
+
+/** Where the agent's package reads its configuration from (`fetch-config -c file:...`). */
+export const CLOUDWATCH_AGENT_CONFIG_PATH =
+  "/opt/aws/amazon-cloudwatch-agent/etc/amazon-cloudwatch-agent.json";
+
+/**
+ * The CloudWatch agent's configuration (cloudwatch-agent.json, beside this file): memory and
+ * root-disk use in percent (`mem_used_percent`, `disk_used_percent`), one sample a minute, in the
+ * CWAgent namespace. The agent tags each host's samples with its group and instance, and keeps
+ * one series per AutoScalingGroupName: what the host-memory and disk alarms
+ * (components/alarms/cloudwatch-specs.ts) read, however often hosts are replaced.
+ */
+export const CLOUDWATCH_AGENT_CONFIG = fs.readFileSync(
+  path.join(__dirname, "cloudwatch-agent.json"),
+  "utf8",
+);
 
 /** Docker's defaults for every container: json-file logs rotated as every container's are. */
 function dockerDaemonConfig(): string {
@@ -123,6 +142,9 @@ function dockerDaemonConfig(): string {
 
 /** The `#cloud-config` text. */
 export function renderCloudInit(spec: AppHostSpec): string {
+  const { site, backendEnvironment, backendSecrets } = spec;
+  const frontend = containerEnvironment(site.frontendPort, {}, []);
+  const backend = containerEnvironment(site.backendPort, backendEnvironment, backendSecrets);
   const cloudConfig = {
     package_update: true,
     packages: ["nginx", "docker.io"],
@@ -133,9 +155,9 @@ export function renderCloudInit(spec: AppHostSpec): string {
       // must not find ours before the boot script has fetched the key.
       file(NGINX_CONF_PATH, spec.nginxConf, "0644"),
       file(spec.site.paths.certificate, spec.certificatePem, "0644"),
-      file(envFilePath("frontend"), envFile(spec.environments.frontend), "0600"),
-      file(envFilePath("backend"), envFile(spec.environments.backend), "0600"),
-      file(CLOUDWATCH_AGENT_CONFIG_PATH, renderCloudWatchAgentConfig(), "0644"),
+      file(envFilePath("frontend"), envFile(frontend), "0600"),
+      file(envFilePath("backend"), envFile(backend), "0600"),
+      file(CLOUDWATCH_AGENT_CONFIG_PATH, CLOUDWATCH_AGENT_CONFIG, "0644"),
       file(BOOT_ENV_PATH, renderBootEnvironment(spec), "0600"),
       file(BOOT_SCRIPT_PATH, BOOT_SCRIPT, "0700"),
     ],

@@ -1,10 +1,12 @@
 // The edge part's contract: Nginx with TLS in front of the frontend and backend containers —
 // `webstack:edge:DockerEdge` on one Docker engine, `webstack:edge:AwsEdge` behind an
 // internet-facing load balancer with an ACM certificate. One set of args, two placements.
+// Defaults are the stack config's (components/config/parts/edge.ts, app.ts); the components apply
+// none of their own unless a field says so.
 import * as pulumi from "@pulumi/pulumi";
 import type { Tier } from "../catalog/tiers";
 
-/** What the site serves, independent of where it runs (defaults applied by config). */
+/** What the site serves, independent of where it runs. */
 export interface EdgeSiteSettings {
   /** Public hostnames; the first is canonical. */
   readonly domains: readonly string[];
@@ -45,21 +47,20 @@ export interface EdgeArgs {
   readonly namePrefix: string;
   /** What the site serves: domains, upstream ports, limits, TLS protocols, HSTS. */
   readonly site: EdgeSiteSettings;
-  /** Frontend container image, pinned. @default "ghcr.io/labelmedix/frontend:1.0.0" */
+  /** Pinned app images. */
   readonly frontendImage: string;
-  /** Backend container image, pinned. @default "ghcr.io/labelmedix/backend:1.0.0" */
   readonly backendImage: string;
-  /** Validity of the self-signed server certificate, days. @default 365 */
+  /** Validity of the server certificate Nginx serves, days. */
   readonly certificateValidityDays: number;
-  /** Database and cache connection settings for the backend. @default none */
+  /** Database and cache connection settings for the backend. @default none (applied here) */
   readonly backend?: BackendSettings;
 }
 
 /** Where the Docker implementation runs its containers. */
 export interface DockerEdgePlacement {
-  /** Pinned Nginx image; its tag names the Nginx version. @default "nginx:1.27.4" */
+  /** Pinned Nginx image; its tag names the Nginx version. */
   readonly nginxImage: string;
-  /** Host address 80/443 are published on. @default "0.0.0.0" (dev: "127.0.0.1") */
+  /** Host address 80/443 are published on. */
   readonly bindAddress: string;
   /** Network where Nginx meets the app containers. */
   readonly edgeNetworkName: pulumi.Input<string>;
@@ -67,7 +68,7 @@ export interface DockerEdgePlacement {
   readonly dataNetworkName: pulumi.Input<string>;
   /**
    * Named volume of uploaded files, mounted into the backend at UPLOADS_PATH (its path reaches the
-   * backend as UPLOADS_DIR); the backup job reads the same volume. @default none (no volume)
+   * backend as UPLOADS_DIR); the backup job reads the same volume. @default none (applied here)
    */
   readonly uploadsVolumeName?: pulumi.Input<string>;
   /**
@@ -75,15 +76,9 @@ export interface DockerEdgePlacement {
    * (`DockerRedisCluster.networkName` and `.backendAddress`): the nodes redirect clients to their
    * addresses there, and a dynamic address could be a stopped node's, which could then not start.
    * Only with `redis.layout: cluster`; the single node is on `dataNetworkName` already.
-   * @default none (Redis is reached on the data network)
+   * @default none (applied here: Redis is reached on the data network)
    */
-  readonly redisNetwork?: RedisClientNetwork;
-}
-
-/** A network Redis clients must join, and the backend's fixed IPv4 address on it. */
-export interface RedisClientNetwork {
-  readonly name: pulumi.Input<string>;
-  readonly address: string;
+  readonly redisNetwork?: { readonly name: pulumi.Input<string>; readonly address: string };
 }
 
 /** Where the AWS implementation places the load balancer and the app hosts. */
@@ -99,13 +94,13 @@ export interface AwsEdgePlacement {
   readonly loadBalancerSecurityGroupId: pulumi.Input<string>;
   /** The network's app group: 443 from the load balancer only. */
   readonly appSecurityGroupId: pulumi.Input<string>;
-  /** Number of app hosts. @default 1 */
+  /** Number of app hosts. */
   readonly hosts: number;
   /** EC2 instance type of the app hosts (x86_64). */
   readonly instanceType: string;
-  /** Root volume, GiB (gp3, encrypted). @default 50 */
+  /** Root volume, GiB (gp3, encrypted). */
   readonly diskGb: number;
-  /** App host operating system. @default "ubuntu-22.04" */
+  /** App host operating system. */
   readonly os: "ubuntu-22.04" | "ubuntu-24.04";
   /** Create the ACM validation records in this Route 53 zone. @default none (records are outputs) */
   readonly route53ZoneId?: string;
@@ -130,8 +125,6 @@ export interface ValidationRecord {
 }
 
 export interface EdgeOutputs {
-  /** https://<first domain> */
-  readonly publicUrl: pulumi.Output<string>;
   /** When the certificate Nginx serves stops being valid (RFC 3339); watched by the alarms. */
   readonly certificateNotAfter: pulumi.Output<string>;
   /** The rendered nginx.conf that ships. */
@@ -146,8 +139,6 @@ export interface DockerEdgeOutputs extends EdgeOutputs {
 export interface AwsEdgeOutputs extends EdgeOutputs {
   /** The ACM certificate at the load balancer; CloudWatch's DaysToExpiry is per ARN. */
   readonly certificateArn: pulumi.Output<string>;
-  /** When the ACM certificate expires (RFC 3339; empty until issued). */
-  readonly acmCertificateNotAfter: pulumi.Output<string>;
   /** CNAME records to create when Route 53 is not managed here. */
   readonly certificateValidationRecords: pulumi.Output<ValidationRecord[]>;
   /** Point the domains here (CNAME or alias). */

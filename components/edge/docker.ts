@@ -15,7 +15,7 @@ import {
   secretFilePath,
 } from "./app-containers";
 import { DockerEdgeOutputs, DockerEdgePlacement, EdgeArgs } from "./contract";
-import { filesNginxReads, HEALTHZ_PATH, renderNginxConf } from "./nginx-conf";
+import { HEALTHZ_PATH, renderNginxConf } from "./nginx-conf";
 import { DOCKER_UPSTREAM_HOSTS, dockerSiteSpec } from "./site-spec";
 import { SelfSignedTls } from "./tls";
 
@@ -32,7 +32,6 @@ export const nginxContainerName = (namePrefix: string) => `${namePrefix}-nginx`;
 type Settings = Readonly<Record<string, pulumi.Input<string>>>;
 
 export class DockerEdge extends pulumi.ComponentResource implements DockerEdgeOutputs {
-  readonly publicUrl: pulumi.Output<string>;
   readonly certificateNotAfter: pulumi.Output<string>;
   readonly caCertificatePem: pulumi.Output<string>;
   readonly nginxConf: pulumi.Output<string>;
@@ -56,18 +55,10 @@ export class DockerEdge extends pulumi.ComponentResource implements DockerEdgeOu
     }
     const spec = dockerSiteSpec(args.site, nginxVersion);
     const conf = renderNginxConf(spec);
-    const paths = filesNginxReads(spec);
+    const { paths } = spec;
     const parent = { parent: this };
 
-    const certificate = new SelfSignedTls(
-      `${name}-tls`,
-      {
-        domains: args.site.domains,
-        validityDays: args.certificateValidityDays,
-        organization: args.namePrefix,
-      },
-      parent,
-    );
+    const certificate = new SelfSignedTls(`${name}-tls`, args, parent);
 
     const image = (role: string, reference: string) =>
       new docker.RemoteImage(
@@ -80,12 +71,12 @@ export class DockerEdge extends pulumi.ComponentResource implements DockerEdgeOu
 
     const app = (
       role: AppRole,
-      port: number,
-      networks: docker.types.input.ContainerNetworksAdvanced[],
+      networks: docker.types.input.ContainerNetworksAdvanced[] = [],
       plain: Settings = {},
       secrets: Settings = {},
       volumes: docker.types.input.ContainerVolume[] = [],
     ) => {
+      const port = role === "frontend" ? args.site.frontendPort : args.site.backendPort;
       const envs = pulumi
         .all(plain as Record<string, pulumi.Input<string>>)
         .apply((values) =>
@@ -101,7 +92,11 @@ export class DockerEdge extends pulumi.ComponentResource implements DockerEdgeOu
           ...common,
           envs,
           healthcheck: healthcheck(healthCheckCommand(port, HEALTH_PATHS[role])),
-          networksAdvanced: networks,
+          // On the edge network under the alias Nginx proxies to.
+          networksAdvanced: [
+            { name: args.edgeNetworkName, aliases: [DOCKER_UPSTREAM_HOSTS[role]] },
+            ...networks,
+          ],
           ...(volumes.length > 0 ? { volumes } : {}),
           uploads: Object.entries(secrets).map(([secret, value]) => ({
             file: secretFilePath(secret),
@@ -114,15 +109,11 @@ export class DockerEdge extends pulumi.ComponentResource implements DockerEdgeOu
       );
     };
 
-    const frontend = app("frontend", args.site.frontendPort, [
-      { name: args.edgeNetworkName, aliases: [DOCKER_UPSTREAM_HOSTS.frontend] },
-    ]);
+    const frontend = app("frontend");
     const uploads = args.uploadsVolumeName;
     const backend = app(
       "backend",
-      args.site.backendPort,
       [
-        { name: args.edgeNetworkName, aliases: [DOCKER_UPSTREAM_HOSTS.backend] },
         { name: args.dataNetworkName },
         ...(redisNetwork ? [{ name: redisNetwork.name, ipv4Address: redisNetwork.address }] : []),
       ],
@@ -179,12 +170,10 @@ export class DockerEdge extends pulumi.ComponentResource implements DockerEdgeOu
       { parent: this, dependsOn: [frontend, backend] },
     );
 
-    this.publicUrl = pulumi.output(`https://${args.site.domains[0]}`);
     this.certificateNotAfter = certificate.notAfter;
     this.caCertificatePem = certificate.caCertificatePem;
     this.nginxConf = pulumi.output(conf);
     this.registerOutputs({
-      publicUrl: this.publicUrl,
       certificateNotAfter: this.certificateNotAfter,
       caCertificatePem: this.caCertificatePem,
       nginxConf: this.nginxConf,

@@ -4,56 +4,16 @@
 // static assets, dot-files denied, /healthz. For nginx 1.18 and later; proven on 1.22 (Debian 12).
 import { nginxAtLeast, ONE_YEAR_SECONDS, SITE_PATHS } from "../catalog/nginx";
 import { HEALTH_PATHS } from "./app-containers";
-import { NginxSiteSpec, RateLimitSpec } from "./site-spec";
+import type { RateLimitZone } from "../catalog/nginx";
+import type { NginxSiteSpec } from "./site-spec";
 
 /** Answered by Nginx itself on both ports, so container and load-balancer checks need no app. */
 export const HEALTHZ_PATH = "/healthz";
 /** ACME http-01 challenges stay reachable over plain HTTP and are exempt from the dot-file rule. */
 export const ACME_CHALLENGE_PATH = "/.well-known/acme-challenge/";
 
-/**
- * TLS 1.2 suites with forward secrecy and an AEAD cipher (GCM or ChaCha20-Poly1305), ECDSA
- * first. TLS 1.3 suites are all AEAD and are not configured by `ssl_ciphers`.
- */
-const AEAD_CIPHERS = [
-  "ECDHE-ECDSA-AES128-GCM-SHA256",
-  "ECDHE-RSA-AES128-GCM-SHA256",
-  "ECDHE-ECDSA-AES256-GCM-SHA384",
-  "ECDHE-RSA-AES256-GCM-SHA384",
-  "ECDHE-ECDSA-CHACHA20-POLY1305",
-  "ECDHE-RSA-CHACHA20-POLY1305",
-];
-
-/** Compressed on the fly (text/html always is; listing it again makes Nginx warn). */
-const GZIP_TYPES = [
-  "text/plain",
-  "text/css",
-  "text/xml",
-  "text/javascript",
-  "application/javascript",
-  "application/json",
-  "application/ld+json",
-  "application/manifest+json",
-  "application/xml",
-  "application/rss+xml",
-  "image/svg+xml",
-];
-
 /** Connections per worker (client and upstream sides both count). */
 const WORKER_CONNECTIONS = 4096;
-
-/** Files Nginx reads at start that a component must upload next to nginx.conf. */
-export function filesNginxReads(spec: NginxSiteSpec): {
-  readonly certificate: string;
-  readonly key: string;
-  readonly mimeTypes: string;
-} {
-  return {
-    certificate: spec.paths.certificate,
-    key: spec.paths.key,
-    mimeTypes: spec.paths.mimeTypes,
-  };
-}
 
 /** Directories that must exist before Nginx starts (it creates only the leaf temp dirs). */
 export function directoriesNginxNeeds(spec: NginxSiteSpec): readonly string[] {
@@ -129,7 +89,8 @@ function httpContext(spec: NginxSiteSpec): string[] {
     "gzip_proxied any;",
     "gzip_comp_level 5;",
     "gzip_min_length 256;",
-    `gzip_types ${GZIP_TYPES.join(" ")};`,
+    // text/html is always compressed; listing it again makes Nginx warn.
+    "gzip_types text/plain text/css text/xml text/javascript application/javascript application/json application/ld+json application/manifest+json application/xml application/rss+xml image/svg+xml;",
     "",
     ...Object.entries(spec.rateLimits).map(
       ([zone, limit]) =>
@@ -142,8 +103,8 @@ function httpContext(spec: NginxSiteSpec): string[] {
     // header, which Nginx omits, so the upstream connection stays in the keep-alive pool.
     block("map $http_upgrade $connection_upgrade", ["default upgrade;", "'' '';"]),
     "",
-    ...upstreamBlock("frontend", spec.upstreams.frontend),
-    ...upstreamBlock("backend", spec.upstreams.backend),
+    ...upstreamBlock(spec, "frontend"),
+    ...upstreamBlock(spec, "backend"),
     ...tlsSettings(spec),
     "",
     block("server", httpServer(spec)),
@@ -162,10 +123,11 @@ function realClientAddress(trustedProxies: readonly string[]): string[] {
   ];
 }
 
-function upstreamBlock(name: string, upstream: NginxSiteSpec["upstreams"]["frontend"]): string[] {
+function upstreamBlock(spec: NginxSiteSpec, name: "frontend" | "backend"): string[] {
+  const port = name === "frontend" ? spec.frontendPort : spec.backendPort;
   return [
     block(`upstream ${name}`, [
-      `server ${upstream.host}:${upstream.port};`,
+      `server ${spec.upstreamHosts[name]}:${port};`,
       // Idle connections each worker keeps open, so a request does not pay a TCP connect.
       "keepalive 64;",
       "keepalive_requests 10000;",
@@ -178,7 +140,9 @@ function upstreamBlock(name: string, upstream: NginxSiteSpec["upstreams"]["front
 function tlsSettings(spec: NginxSiteSpec): string[] {
   return [
     `ssl_protocols ${spec.tlsProtocols.join(" ")};`,
-    `ssl_ciphers ${AEAD_CIPHERS.join(":")};`,
+    // TLS 1.2: forward secrecy and AEAD (GCM, ChaCha20-Poly1305) only, ECDSA first. TLS 1.3
+    // suites are all AEAD and are not set by ssl_ciphers.
+    "ssl_ciphers ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305;",
     "ssl_prefer_server_ciphers on;",
     "ssl_ecdh_curve X25519:prime256v1:secp384r1;",
     // About 40000 sessions, resumable for a day.
@@ -204,28 +168,31 @@ function listenAddress(spec: NginxSiteSpec, port: number): string {
   return spec.listen.address === undefined ? `${port}` : `${spec.listen.address}:${port}`;
 }
 
-function healthzLocation(spec: NginxSiteSpec): string {
-  return block(`location = ${HEALTHZ_PATH}`, [
-    "access_log off;",
-    "default_type text/plain;",
-    ...securityHeaders(spec),
-    'return 200 "ok\\n";',
-  ]);
+/** Served on both ports without an app: /healthz, and ACME challenges from the webroot. */
+function answeredByNginx(spec: NginxSiteSpec): string[] {
+  return [
+    block(`location = ${HEALTHZ_PATH}`, [
+      "access_log off;",
+      "default_type text/plain;",
+      ...securityHeaders(spec),
+      'return 200 "ok\\n";',
+    ]),
+    block(`location ^~ ${ACME_CHALLENGE_PATH}`, [
+      `root ${spec.paths.acmeChallengeRoot};`,
+      "default_type text/plain;",
+      ...securityHeaders(spec),
+    ]),
+  ];
 }
 
 function httpServer(spec: NginxSiteSpec): string[] {
   const port = spec.listen.https === 443 ? "" : `:${spec.listen.https}`;
   return [
     `listen ${listenAddress(spec, spec.listen.http)} default_server;`,
-    `server_name ${spec.serverNames.join(" ")};`,
+    `server_name ${spec.domains.join(" ")};`,
     ...securityHeaders(spec),
     "",
-    healthzLocation(spec),
-    block(`location ^~ ${ACME_CHALLENGE_PATH}`, [
-      `root ${spec.paths.acmeChallengeRoot};`,
-      "default_type text/plain;",
-      ...securityHeaders(spec),
-    ]),
+    ...answeredByNginx(spec),
     block(`location ${SITE_PATHS.frontend}`, [
       ...securityHeaders(spec),
       `return 301 https://$host${port}$request_uri;`,
@@ -234,7 +201,6 @@ function httpServer(spec: NginxSiteSpec): string[] {
 }
 
 function httpsServer(spec: NginxSiteSpec): string[] {
-  const { rateLimits } = spec;
   // Before 1.25.1 `http2` is a listen parameter; from 1.25.1 on that form is deprecated (a
   // warning at every start) in favour of the `http2 on;` directive.
   const http2Directive = nginxAtLeast(spec.nginxVersion, "1.25.1");
@@ -244,18 +210,13 @@ function httpsServer(spec: NginxSiteSpec): string[] {
       ? `listen ${listen} ssl default_server;`
       : `listen ${listen} ssl http2 default_server;`,
     ...(http2Directive ? ["http2 on;"] : []),
-    `server_name ${spec.serverNames.join(" ")};`,
+    `server_name ${spec.domains.join(" ")};`,
     `ssl_certificate ${spec.paths.certificate};`,
     `ssl_certificate_key ${spec.paths.key};`,
     // Server-level copies cover answers given before any location matched (400, 414, 497).
     ...securityHeaders(spec),
     "",
-    healthzLocation(spec),
-    block(`location ^~ ${ACME_CHALLENGE_PATH}`, [
-      `root ${spec.paths.acmeChallengeRoot};`,
-      "default_type text/plain;",
-      ...securityHeaders(spec),
-    ]),
+    ...answeredByNginx(spec),
     // Regex locations win over plain prefixes, so /.env, /.git/config and /static/.x all land
     // here; 404 rather than 403 does not confirm that the file exists.
     block("location ~ /\\.", ["access_log off;", ...securityHeaders(spec), "return 404;"]),
@@ -269,9 +230,9 @@ function httpsServer(spec: NginxSiteSpec): string[] {
       "proxy_hide_header Cache-Control;",
       `add_header Cache-Control "public, max-age=${ONE_YEAR_SECONDS}, immutable" always;`,
     ]),
-    rateLimited(spec, "api", rateLimits.api),
-    rateLimited(spec, "login", rateLimits.login),
-    rateLimited(spec, "uploads", rateLimits.uploads, [
+    rateLimited(spec, "api", SITE_PATHS.api),
+    rateLimited(spec, "login", SITE_PATHS.login),
+    rateLimited(spec, "uploads", spec.uploadsPath, [
       `client_max_body_size ${spec.uploadMaxBodyMb}m;`,
       // Stream large uploads to the app instead of spooling them to disk first.
       "proxy_request_buffering off;",
@@ -281,12 +242,12 @@ function httpsServer(spec: NginxSiteSpec): string[] {
 
 function rateLimited(
   spec: NginxSiteSpec,
-  zone: string,
-  limit: RateLimitSpec,
+  zone: RateLimitZone,
+  path: string,
   extra: readonly string[] = [],
 ): string {
-  return block(`location ${limit.path}`, [
-    `limit_req zone=${zone} burst=${limit.burst} nodelay;`,
+  return block(`location ${path}`, [
+    `limit_req zone=${zone} burst=${spec.rateLimits[zone].burst} nodelay;`,
     ...extra,
     ...proxied(spec, "backend"),
   ]);

@@ -4,15 +4,16 @@
 // once it is inside its renewal window; the private keys exist only as Pulumi secrets.
 import * as pulumi from "@pulumi/pulumi";
 import * as tls from "@pulumi/tls";
+import type { EdgeArgs } from "./contract";
 
 const HOURS_PER_DAY = 24;
 
 /** The expiry alarm warns below 30 days; renewal opens 15 days before that. */
-export const SERVER_RENEWAL_WINDOW_DAYS = 45;
+const SERVER_RENEWAL_WINDOW_DAYS = 45;
 
-/** `validityPeriodHours` and `earlyRenewalHours` (how long before expiry `pulumi up` renews). */
+/** How long a certificate is valid, and how long before expiry `pulumi up` renews it. */
 export interface CertificateLifetime {
-  readonly validityHours: number;
+  readonly validityPeriodHours: number;
   readonly earlyRenewalHours: number;
 }
 
@@ -23,25 +24,22 @@ export interface CertificateLifetime {
 export function serverCertificateLifetime(validityDays: number): CertificateLifetime {
   const renewalDays = Math.min(SERVER_RENEWAL_WINDOW_DAYS, Math.floor(validityDays / 2));
   return {
-    validityHours: validityDays * HOURS_PER_DAY,
+    validityPeriodHours: validityDays * HOURS_PER_DAY,
     earlyRenewalHours: renewalDays * HOURS_PER_DAY,
   };
 }
 
-/** The private CA outlives many server certificates (five years) and is replaced in its last. */
+/** The private CA lives five years, outliving many server certificates; renewed in its last. */
 export const CA_LIFETIME: CertificateLifetime = {
-  validityHours: 5 * 365 * HOURS_PER_DAY,
+  validityPeriodHours: 5 * 365 * HOURS_PER_DAY,
   earlyRenewalHours: 365 * HOURS_PER_DAY,
 };
 
-export interface SelfSignedTlsArgs {
-  /** SANs of the server certificate; the first is also its common name. No default. */
-  readonly domains: readonly string[];
-  /** Validity of the server certificate, days. */
-  readonly validityDays: number;
-  /** Organization in both subjects, e.g. "webstack-dev". No default. */
-  readonly organization: string;
-}
+/**
+ * The site's domains are the server certificate's SANs (the first is its common name); the name
+ * prefix is the organization in both subjects.
+ */
+export type SelfSignedTlsArgs = Pick<EdgeArgs, "site" | "certificateValidityDays" | "namePrefix">;
 
 export class SelfSignedTls extends pulumi.ComponentResource {
   /** PEM of the private CA, for clients that should trust the server certificate. */
@@ -55,14 +53,13 @@ export class SelfSignedTls extends pulumi.ComponentResource {
 
   constructor(name: string, args: SelfSignedTlsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("webstack:edge:SelfSignedTls", name, {}, opts);
-    const server = serverCertificateLifetime(args.validityDays);
+    const { domains } = args.site;
+    const organization = args.namePrefix;
     const parent = { parent: this };
 
-    const caKey = new tls.PrivateKey(
-      `${name}-ca-key`,
-      { algorithm: "ECDSA", ecdsaCurve: "P256" },
-      parent,
-    );
+    const p256Key = (suffix: string) =>
+      new tls.PrivateKey(`${name}-${suffix}`, { algorithm: "ECDSA", ecdsaCurve: "P256" }, parent);
+    const caKey = p256Key("ca-key");
     const ca = new tls.SelfSignedCert(
       `${name}-ca`,
       {
@@ -70,25 +67,20 @@ export class SelfSignedTls extends pulumi.ComponentResource {
         isCaCertificate: true,
         // The CA signs server certificates only, never another CA.
         maxPathLength: 0,
-        subject: { commonName: `${args.organization} edge CA`, organization: args.organization },
-        validityPeriodHours: CA_LIFETIME.validityHours,
-        earlyRenewalHours: CA_LIFETIME.earlyRenewalHours,
+        subject: { commonName: `${organization} edge CA`, organization },
+        ...CA_LIFETIME,
         allowedUses: ["cert_signing", "crl_signing", "digital_signature"],
       },
       parent,
     );
 
-    const key = new tls.PrivateKey(
-      `${name}-server-key`,
-      { algorithm: "ECDSA", ecdsaCurve: "P256" },
-      parent,
-    );
+    const key = p256Key("server-key");
     const request = new tls.CertRequest(
       `${name}-server-csr`,
       {
         privateKeyPem: pulumi.secret(key.privateKeyPem),
-        subject: { commonName: args.domains[0], organization: args.organization },
-        dnsNames: [...args.domains],
+        subject: { commonName: domains[0], organization },
+        dnsNames: [...domains],
       },
       parent,
     );
@@ -98,8 +90,7 @@ export class SelfSignedTls extends pulumi.ComponentResource {
         certRequestPem: request.certRequestPem,
         caPrivateKeyPem: pulumi.secret(caKey.privateKeyPem),
         caCertPem: ca.certPem,
-        validityPeriodHours: server.validityHours,
-        earlyRenewalHours: server.earlyRenewalHours,
+        ...serverCertificateLifetime(args.certificateValidityDays),
         allowedUses: ["digital_signature", "key_encipherment", "server_auth"],
       },
       parent,

@@ -5,7 +5,6 @@ import * as docker from "@pulumi/docker";
 import { DockerAlarms } from "../alarms/docker";
 import { DockerBackups } from "../backups/docker";
 import type { WebstackConfig } from "../config";
-import { backendSettingsFrom } from "../edge/backend-settings";
 import { DockerEdge, nginxContainerName } from "../edge/docker";
 import { DOCKER_UPSTREAM_HOSTS } from "../edge/site-spec";
 import { DEFAULT_MYSQL_PORT } from "../mysql/my-cnf";
@@ -13,6 +12,7 @@ import { DockerNetwork } from "../network/docker";
 import { stackAlarms, stackBackupTiers } from "../operations/stack-catalog";
 import { DEFAULT_REDIS_PORT } from "../redis/redis-conf";
 import { buildDockerData } from "./data";
+import { backendSettingsFrom } from "./backend-settings";
 import { siteSettingsFromConfig } from "./edge-site";
 import type { BuiltParts } from "./parts";
 

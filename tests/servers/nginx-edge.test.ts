@@ -151,10 +151,9 @@ function remappedSpec(stack: string, upstreamPorts: [number, number]): NginxSite
   return {
     ...base,
     listen: { address: "127.0.0.1", http: httpPort, https: httpsPort },
-    upstreams: {
-      frontend: { host: "127.0.0.1", port: upstreamPorts[0] },
-      backend: { host: "127.0.0.1", port: upstreamPorts[1] },
-    },
+    upstreamHosts: { frontend: "127.0.0.1", backend: "127.0.0.1" },
+    frontendPort: upstreamPorts[0],
+    backendPort: upstreamPorts[1],
     paths: {
       ...base.paths,
       certificate: `${dir}/tls/server.crt`,

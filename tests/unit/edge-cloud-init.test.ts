@@ -10,6 +10,8 @@ import {
   BOOT_ENV_PATH,
   BOOT_SCRIPT,
   BOOT_SCRIPT_PATH,
+  CLOUDWATCH_AGENT_CONFIG,
+  CLOUDWATCH_AGENT_CONFIG_PATH,
   DOCKER_DAEMON_CONFIG_PATH,
   envFilePath,
   NGINX_CONF_PATH,
@@ -17,11 +19,7 @@ import {
   USER_DATA_LIMIT_BYTES,
 } from "../../components/edge/cloud-init";
 import { readCloudInitFiles } from "../../components/edge/cloud-init-reader";
-import {
-  CLOUDWATCH_AGENT_CONFIG_PATH,
-  renderCloudWatchAgentConfig,
-} from "../../components/edge/cloudwatch-agent";
-import { filesNginxReads, renderNginxConf } from "../../components/edge/nginx-conf";
+import { renderNginxConf } from "../../components/edge/nginx-conf";
 import { awsSiteSpec } from "../../components/edge/site-spec";
 import { cloudWatchAlarmSpecs } from "../../components/alarms/cloudwatch-specs";
 import { ALARM_CATALOG } from "../../components/catalog/alarms";
@@ -47,7 +45,7 @@ const spec = awsSiteSpec(
   "10.40.0.0/16",
 );
 const nginxConf = renderNginxConf(spec);
-const { certificate, key } = filesNginxReads(spec);
+const { certificate, key } = spec.paths;
 const CERTIFICATE_PEM = "-----BEGIN CERTIFICATE-----\nMIIBtest\n-----END CERTIFICATE-----\n";
 
 const cloudInitSpec: AppHostSpec = {
@@ -58,18 +56,10 @@ const cloudInitSpec: AppHostSpec = {
     frontend: "ghcr.io/labelmedix/frontend:1.0.0",
     backend: "ghcr.io/labelmedix/backend:1.0.0",
   },
-  environments: {
-    frontend: { NODE_ENV: "production", PORT: "3000" },
-    backend: {
-      NODE_ENV: "production",
-      PORT: "3001",
-      DATABASE_HOST: "db.internal",
-      DATABASE_PASSWORD_FILE: "/run/secrets/database_password",
-    },
-  },
+  backendEnvironment: { DATABASE_HOST: "db.internal" },
   tlsKeyParameter: "/webstack-prod/edge/tls-key",
   backendSecretParameters: "/webstack-prod/edge/backend",
-  backendSecrets: ["database_password"],
+  backendSecrets: ["DATABASE_PASSWORD"],
 };
 const text = renderCloudInit(cloudInitSpec);
 const document = parse(text) as {
@@ -156,6 +146,7 @@ describe("cloud-config", () => {
     expect(modes[envFilePath("frontend")]).toBe("0600");
     expect(modes[BOOT_ENV_PATH]).toBe("0600");
     expect(modes[BOOT_SCRIPT_PATH]).toBe("0700");
+    expect(files[envFilePath("frontend")]).toBe("NODE_ENV=production\nPORT=3000\n");
     expect(files[envFilePath("backend")]).toBe(
       "NODE_ENV=production\nPORT=3001\nDATABASE_HOST=db.internal\n" +
         "DATABASE_PASSWORD_FILE=/run/secrets/database_password\n",
@@ -171,7 +162,7 @@ describe("cloud-config", () => {
 describe("CloudWatch agent", () => {
   test("publishes every CWAgent metric the alarm catalog reads, by AutoScalingGroupName", () => {
     const config = JSON.parse(files[CLOUDWATCH_AGENT_CONFIG_PATH]);
-    expect(config).toEqual(JSON.parse(renderCloudWatchAgentConfig()));
+    expect(config).toEqual(JSON.parse(CLOUDWATCH_AGENT_CONFIG));
     const published = Object.entries(
       config.metrics.metrics_collected as Record<string, { measurement: string[] }>,
     ).flatMap(([section, c]) =>

@@ -1,11 +1,7 @@
 // Structural facts of the rendered nginx.conf that an operator relies on, read from a parse of
 // the text (which location carries which header, which limit guards which path), for every
 // stack's domains. The real-nginx test proves the behaviour; this pins the shape.
-import {
-  directoriesNginxNeeds,
-  filesNginxReads,
-  renderNginxConf,
-} from "../../components/edge/nginx-conf";
+import { directoriesNginxNeeds, renderNginxConf } from "../../components/edge/nginx-conf";
 import { defaultSiteSpec, NginxSiteSpec } from "../../components/edge/site-spec";
 import { children, Directive, only, parseNginxConf } from "./edge-conf-parse";
 
@@ -300,7 +296,8 @@ describe("nginx.conf options", () => {
       },
     };
     const text = renderNginxConf(spec);
-    const files = Object.values(filesNginxReads(spec));
+    // Files Nginx reads at start, which a component uploads next to nginx.conf.
+    const files = [spec.paths.certificate, spec.paths.key, spec.paths.mimeTypes];
     const dirs = directoriesNginxNeeds(spec);
     const mentioned = [...text.matchAll(/\s(\/[^\s;"']+)/g)].map((m) => m[1]);
     const filesystem = mentioned.filter((p) => p.startsWith("/srv/"));

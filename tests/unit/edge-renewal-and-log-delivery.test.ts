@@ -15,7 +15,7 @@ describe("server certificate lifetime", () => {
     [30, 15],
   ])("%d days: renewed by pulumi up once %d days are left", (days, renewalDays) => {
     expect(serverCertificateLifetime(days)).toEqual({
-      validityHours: days * 24,
+      validityPeriodHours: days * 24,
       earlyRenewalHours: renewalDays * 24,
     });
   });
@@ -27,7 +27,9 @@ describe("server certificate lifetime", () => {
   });
 
   test("the CA outlives every server certificate it signs", () => {
-    expect(CA_LIFETIME.validityHours - CA_LIFETIME.earlyRenewalHours).toBeGreaterThan(397 * 24);
+    expect(CA_LIFETIME.validityPeriodHours - CA_LIFETIME.earlyRenewalHours).toBeGreaterThan(
+      397 * 24,
+    );
   });
 });
 

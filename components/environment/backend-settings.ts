@@ -1,11 +1,11 @@
 // What the backend needs to reach the data tier, from the MySQL and Redis parts' outputs: hosts,
 // ports and names as environment variables, the password and AUTH token as secret files. The
 // environment builders pass the result to the edge as `backend`; each edge adds where uploaded
-// files go (docker.ts: `UPLOADS_DIR`; aws.ts: `UPLOADS_BUCKET` and `AWS_REGION`).
+// files go (edge/docker.ts: `UPLOADS_DIR`; edge/aws-app-hosts.ts: `UPLOADS_BUCKET`, `AWS_REGION`).
 import * as pulumi from "@pulumi/pulumi";
 import type { MysqlClusterOutputs } from "../mysql/contract";
 import type { RedisClusterOutputs } from "../redis/contract";
-import type { BackendSettings } from "./contract";
+import type { BackendSettings } from "../edge/contract";
 
 const text = (value: pulumi.Input<number | boolean>) => pulumi.output(value).apply(String);
 
