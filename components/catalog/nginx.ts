@@ -54,16 +54,14 @@ export const SITE_PATHS = {
   static: "/static/",
 } as const;
 
-export type RateLimitZone = "api" | "login" | "uploads";
-
 /** Requests per second and burst per client address in each zone, unless the stack lowers them. */
-export const DEFAULT_RATE_LIMITS: Readonly<
-  Record<RateLimitZone, { readonly ratePerSecond: number; readonly burst: number }>
-> = {
+export const DEFAULT_RATE_LIMITS = {
   api: { ratePerSecond: 10, burst: 20 },
   login: { ratePerSecond: 1, burst: 5 },
   uploads: { ratePerSecond: 1, burst: 5 },
-};
+} as const;
+
+export type RateLimitZone = keyof typeof DEFAULT_RATE_LIMITS;
 
 /**
  * The highest rate per second each zone may allow: the stack config refuses more, and the policy

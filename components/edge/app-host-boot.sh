@@ -6,12 +6,8 @@
 # sets each), from the env file cloud-init writes beside it and passes as the first argument.
 set -euo pipefail
 umask 077
-if [ $# -gt 0 ]; then
-  set -a
-  # shellcheck source=/dev/null
-  . "$1"
-  set +a
-fi
+# shellcheck source=/dev/null
+[ $# -eq 0 ] || { set -a && . "$1" && set +a; }
 
 # The host's own region (IMDSv2), where the parameters and the agent download live.
 imds_token="$(curl -fsS --retry 5 -X PUT http://169.254.169.254/latest/api/token \
@@ -22,9 +18,7 @@ REGION="$(curl -fsS --retry 5 -H "X-aws-ec2-metadata-token: $imds_token" \
 # Secrets come from SSM Parameter Store (SecureString) with the instance role, so they are
 # never in the user data, which anyone allowed to describe the launch template can read.
 export PATH="$PATH:/snap/bin:/opt/aws/amazon-cloudwatch-agent/bin"
-if ! command -v aws >/dev/null 2>&1; then
-  snap install aws-cli --classic
-fi
+command -v aws >/dev/null 2>&1 || snap install aws-cli --classic
 fetch_secret() {
   local parameter="$1" target="$2" mode="$3" tmp
   tmp="$(mktemp "$target.XXXXXX")"
@@ -33,9 +27,7 @@ fetch_secret() {
   chmod "$mode" "$tmp"
   mv -f "$tmp" "$target"
 }
-ensure_dir() {
-  [ -d "$1" ] || install -d -m 0755 "$1"
-}
+ensure_dir() { [ -d "$1" ] || install -d -m 0755 "$1"; }
 ensure_dir "$(dirname "$TLS_KEY_FILE")"
 fetch_secret "$TLS_KEY_PARAMETER" "$TLS_KEY_FILE" 0600
 backend_options=(--network host --cap-drop NET_RAW --security-opt no-new-privileges)
@@ -48,9 +40,7 @@ if [ -n "$BACKEND_SECRETS" ]; then
 fi
 
 # Nginx on the rendered configuration (written by cloud-init after the package installed).
-for dir in $NGINX_DIRECTORIES; do
-  ensure_dir "$dir"
-done
+for dir in $NGINX_DIRECTORIES; do ensure_dir "$dir"; done
 nginx -t
 systemctl enable nginx
 systemctl restart nginx

@@ -66,18 +66,16 @@ export function logDeliveryPolicy(
   ]);
 }
 
-export interface AccessLogBucketArgs {
-  /** Days an access log is kept (the tier's log retention). */
-  readonly retentionDays: number;
-  /** Keep the bucket (refuse to delete it while it holds logs). */
-  readonly protect: boolean;
-}
-
 export class AccessLogBucket extends pulumi.ComponentResource {
   /** Bucket name, for the load balancer's `accessLogs.bucket`. */
   readonly bucketName: pulumi.Output<string>;
 
-  constructor(name: string, args: AccessLogBucketArgs, opts?: pulumi.ComponentResourceOptions) {
+  /** Logs are kept `retentionDays` (the tier's); `protect` keeps the bucket while it holds some. */
+  constructor(
+    name: string,
+    args: { readonly retentionDays: number; readonly protect: boolean },
+    opts?: pulumi.ComponentResourceOptions,
+  ) {
     super("webstack:edge:AccessLogBucket", name, {}, opts);
     const parent = { parent: this };
 

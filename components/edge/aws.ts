@@ -24,9 +24,6 @@ export type AwsEdgeArgs = EdgeArgs & AwsEdgePlacement;
 /** TLS 1.3 and 1.2 with forward-secret AEAD suites only (the policy pack's allowed family). */
 const HTTPS_SSL_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
 
-/** Nginx on the app hosts listens here, for the ALB only (the app security group's port). */
-const TARGET_PORT = 443;
-
 export class AwsEdge extends pulumi.ComponentResource implements AwsEdgeOutputs {
   readonly certificateNotAfter: pulumi.Output<string>;
   readonly nginxConf: pulumi.Output<string>;
@@ -61,8 +58,7 @@ export class AwsEdge extends pulumi.ComponentResource implements AwsEdgeOutputs 
       },
       parent,
     );
-    const validationOptions = certificate.domainValidationOptions;
-    const validationRecords = validationOptions.apply((options) =>
+    const validationRecords = certificate.domainValidationOptions.apply((options) =>
       options.map((o) => ({
         domain: o.domainName,
         name: o.resourceRecordName,
@@ -133,7 +129,8 @@ export class AwsEdge extends pulumi.ComponentResource implements AwsEdgeOutputs 
       {
         vpcId: args.vpcId,
         targetType: "instance",
-        port: TARGET_PORT,
+        // Nginx on the app hosts, for the ALB only (the app security group's port).
+        port: 443,
         protocol: "HTTPS",
         protocolVersion: "HTTP1",
         deregistrationDelay: 30,

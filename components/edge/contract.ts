@@ -4,6 +4,7 @@
 // Defaults are the stack config's (components/config/parts/edge.ts, app.ts); the components apply
 // none of their own unless a field says so.
 import * as pulumi from "@pulumi/pulumi";
+import type { RateLimitZone } from "../catalog/nginx";
 import type { Tier } from "../catalog/tiers";
 
 /** What the site serves, independent of where it runs. */
@@ -13,9 +14,7 @@ export interface EdgeSiteSettings {
   readonly frontendPort: number;
   readonly backendPort: number;
   /** Requests per second and burst per client address, per zone. */
-  readonly rateLimits: Readonly<
-    Record<"api" | "login" | "uploads", { readonly ratePerSecond: number; readonly burst: number }>
-  >;
+  readonly rateLimits: Readonly<Record<RateLimitZone, { ratePerSecond: number; burst: number }>>;
   /** URL prefix of uploads, rate-limited on its own. */
   readonly uploadsPath: string;
   /** Largest upload body, MiB. */
