@@ -6,10 +6,10 @@
 export const MINIMUM_NGINX_VERSION = "1.18";
 
 /** Nginx as packaged by each Ubuntu release the app hosts may run (the `nginx` package). */
-export const UBUNTU_NGINX_VERSIONS: Readonly<Record<"ubuntu-22.04" | "ubuntu-24.04", string>> = {
+export const UBUNTU_NGINX_VERSIONS = {
   "ubuntu-22.04": "1.18.0",
   "ubuntu-24.04": "1.24.0",
-};
+} as const;
 
 /** True when `version` ("1.25.1") is at least `minimum` (same form). */
 export function nginxAtLeast(version: string, minimum: string): boolean {
@@ -67,11 +67,7 @@ export type RateLimitZone = keyof typeof DEFAULT_RATE_LIMITS;
  * The highest rate per second each zone may allow: the stack config refuses more, and the policy
  * pack refuses a shipped nginx.conf that allows more (its config may only lower these).
  */
-export const MAX_RATE_PER_SECOND: Readonly<Record<RateLimitZone, number>> = {
-  api: 10,
-  login: 1,
-  uploads: 1,
-};
+export const MAX_RATE_PER_SECOND = { api: 10, login: 1, uploads: 1 } as const;
 
 /** The most requests above the rate any zone may queue before answering 429. */
 export const MAX_BURST = 100_000;

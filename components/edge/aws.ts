@@ -21,9 +21,6 @@ import { SelfSignedTls } from "./tls";
 
 export type AwsEdgeArgs = EdgeArgs & AwsEdgePlacement;
 
-/** TLS 1.3 and 1.2 with forward-secret AEAD suites only (the policy pack's allowed family). */
-const HTTPS_SSL_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
-
 export class AwsEdge extends pulumi.ComponentResource implements AwsEdgeOutputs {
   readonly certificateNotAfter: pulumi.Output<string>;
   readonly nginxConf: pulumi.Output<string>;
@@ -155,7 +152,8 @@ export class AwsEdge extends pulumi.ComponentResource implements AwsEdgeOutputs 
         loadBalancerArn: loadBalancer.arn,
         port: 443,
         protocol: "HTTPS",
-        sslPolicy: HTTPS_SSL_POLICY,
+        // TLS 1.3 and 1.2 with forward-secret AEAD suites only (the policy pack's allowed family).
+        sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06",
         certificateArn: listenerCertificateArn,
         defaultActions: [{ type: "forward", targetGroupArn: targets.arn }],
       },

@@ -29,8 +29,10 @@ export const BOOT_ENV_PATH = "/etc/webstack/boot.env";
 /** Where the backend's secret files live on the host (mounted read-only at /run/secrets). */
 export const BACKEND_SECRETS_DIR = "/etc/webstack/secrets/backend";
 
+const besideThis = (name: string) => fs.readFileSync(path.join(__dirname, name), "utf8");
+
 /** The script every app host runs once, as shipped. */
-export const BOOT_SCRIPT = fs.readFileSync(path.join(__dirname, "app-host-boot.sh"), "utf8");
+export const BOOT_SCRIPT = besideThis("app-host-boot.sh");
 
 /** What an app host runs; the boot script is told all but the files cloud-init writes itself. */
 export interface AppHostSpec {
@@ -124,21 +126,16 @@ export const CLOUDWATCH_AGENT_CONFIG_PATH =
  * one series per AutoScalingGroupName: what the host-memory and disk alarms
  * (components/alarms/cloudwatch-specs.ts) read, however often hosts are replaced.
  */
-export const CLOUDWATCH_AGENT_CONFIG = fs.readFileSync(
-  path.join(__dirname, "cloudwatch-agent.json"),
-  "utf8",
-);
+export const CLOUDWATCH_AGENT_CONFIG = besideThis("cloudwatch-agent.json");
 
 /** Docker's defaults for every container: json-file logs rotated as every container's are. */
-function dockerDaemonConfig(): string {
-  const config = {
-    "log-driver": JSON_FILE_LOGS.logDriver,
-    "log-opts": JSON_FILE_LOGS.logOpts,
-    // Containers keep running while the daemon restarts (package upgrades).
-    "live-restore": true,
-  };
-  return `${JSON.stringify(config, null, 2)}\n`;
-}
+const DOCKER_DAEMON = {
+  "log-driver": JSON_FILE_LOGS.logDriver,
+  "log-opts": JSON_FILE_LOGS.logOpts,
+  // Containers keep running while the daemon restarts (package upgrades).
+  "live-restore": true,
+};
+const DOCKER_DAEMON_CONFIG = `${JSON.stringify(DOCKER_DAEMON, null, 2)}\n`;
 
 /** The `#cloud-config` text. */
 export function renderCloudInit(spec: AppHostSpec): string {
@@ -150,7 +147,7 @@ export function renderCloudInit(spec: AppHostSpec): string {
     packages: ["nginx", "docker.io"],
     write_files: [
       // Before the packages: dockerd reads it on its first start.
-      file(DOCKER_DAEMON_CONFIG_PATH, dockerDaemonConfig(), "0644", false),
+      file(DOCKER_DAEMON_CONFIG_PATH, DOCKER_DAEMON_CONFIG, "0644", false),
       // After the packages: the nginx package starts Nginx on its own default config, which
       // must not find ours before the boot script has fetched the key.
       file(NGINX_CONF_PATH, spec.nginxConf, "0644"),

@@ -115,13 +115,8 @@ export interface AwsEdgePlacement {
   };
 }
 
-/** One DNS record ACM needs to see before it issues the certificate. */
-export interface ValidationRecord {
-  readonly domain: string;
-  readonly name: string;
-  readonly type: string;
-  readonly value: string;
-}
+/** One DNS record (name, type, value) ACM needs to see for a domain before it issues. */
+export type ValidationRecord = Readonly<Record<"domain" | "name" | "type" | "value", string>>;
 
 export interface EdgeOutputs {
   /** When the certificate Nginx serves stops being valid (RFC 3339); watched by the alarms. */

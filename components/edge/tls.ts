@@ -11,17 +11,11 @@ const HOURS_PER_DAY = 24;
 /** The expiry alarm warns below 30 days; renewal opens 15 days before that. */
 const SERVER_RENEWAL_WINDOW_DAYS = 45;
 
-/** How long a certificate is valid, and how long before expiry `pulumi up` renews it. */
-export interface CertificateLifetime {
-  readonly validityPeriodHours: number;
-  readonly earlyRenewalHours: number;
-}
-
 /**
- * The server certificate's lifetime for `validityDays`. The renewal window is at most half the
- * validity, or every deployment would renew a short-lived certificate.
+ * How long the server certificate is valid, and how long before expiry `pulumi up` renews it. The
+ * renewal window is at most half the validity, or every deployment would renew a short-lived one.
  */
-export function serverCertificateLifetime(validityDays: number): CertificateLifetime {
+export function serverCertificateLifetime(validityDays: number) {
   const renewalDays = Math.min(SERVER_RENEWAL_WINDOW_DAYS, Math.floor(validityDays / 2));
   return {
     validityPeriodHours: validityDays * HOURS_PER_DAY,
@@ -30,7 +24,7 @@ export function serverCertificateLifetime(validityDays: number): CertificateLife
 }
 
 /** The private CA lives five years, outliving many server certificates; renewed in its last. */
-export const CA_LIFETIME: CertificateLifetime = {
+export const CA_LIFETIME = {
   validityPeriodHours: 5 * 365 * HOURS_PER_DAY,
   earlyRenewalHours: 365 * HOURS_PER_DAY,
 };
