@@ -57,9 +57,7 @@ export interface AppHostSpec {
 export type BootSpec = Omit<AppHostSpec, "nginxConf" | "certificatePem" | "backendEnvironment">;
 
 /** Where each app container's environment file goes. */
-export function envFilePath(role: AppRole): string {
-  return `/etc/webstack/${role}.env`;
-}
+export const envFilePath = (role: AppRole) => `/etc/webstack/${role}.env`;
 
 function file(path: string, text: string, permissions: string, defer = true) {
   return {

@@ -29,10 +29,7 @@ export const CA_LIFETIME = {
   earlyRenewalHours: 365 * HOURS_PER_DAY,
 };
 
-/**
- * The site's domains are the server certificate's SANs (the first is its common name); the name
- * prefix is the organization in both subjects.
- */
+/** The domains are the server certificate's SANs; the name prefix, both subjects' organization. */
 export type SelfSignedTlsArgs = Pick<EdgeArgs, "site" | "certificateValidityDays" | "namePrefix">;
 
 export class SelfSignedTls extends pulumi.ComponentResource {
