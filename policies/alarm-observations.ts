@@ -1,33 +1,34 @@
 // What a stack's alarms actually are, read from the resources that ship them — CloudWatch metric
-// alarms and EventBridge rules on AWS, alerting rules in the Prometheus rule files a Docker stack
-// uploads — in one target-neutral shape, and how one such alarm is judged against its catalog
-// floor (threshold no looser, duration no longer, severity no lower).
-import type { PolicyResource } from "@pulumi/policy";
+// alarms on AWS, alerting rules in the Prometheus rule files a Docker stack uploads — in one
+// target-neutral shape, and how one such alarm is judged against its catalog floor (threshold no
+// looser, duration no longer, severity no lower).
+import type { PolicyResource, ReportViolation } from "@pulumi/policy";
 import {
   CatalogAlarm,
   Comparison,
   describeDuration,
+  METRIC_SERIES,
   MetricKind,
   SEVERITIES,
   UNIT_SYMBOLS,
 } from "../components/catalog/alarms";
-import { METRIC_SERIES } from "../components/alarms/prometheus-rules";
 import type { Tier } from "../components/catalog/tiers";
-import { ENABLED_STATES, parsedPattern } from "./backup-failed-events";
 import { asNumber } from "./define";
 import {
   alertingRules,
   comparedValue,
   parseYamlDocument,
-  PrometheusRule,
   readsSeries,
   trailingComparison,
+  Yaml,
 } from "./prometheus-text";
-import { listing, ofType, PreviewGaps, shippedFiles, tag, UNKNOWN } from "./stack-reading";
-import { Props } from "./tier";
+import { dependencies, listing, ofType, PreviewGaps, shippedFiles, UNKNOWN } from "./stack-reading";
+import { Props, tag } from "./tier";
 
 export const METRIC_ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm";
 export const EVENT_RULE = "aws:cloudwatch/eventRule:EventRule";
+export const TOPIC = "aws:sns/topic:Topic";
+const EVENT_TARGET = "aws:cloudwatch/eventTarget:EventTarget";
 export const RULE_FILE_SUFFIX = ".rules.yml";
 
 /** One alarm as it ships, on either target. */
@@ -45,12 +46,23 @@ export interface ObservedAlarm {
   /** True when the alarm fires at its first breaching evaluation. */
   readonly firstEvaluation: boolean;
   readonly severity: unknown;
-  /** A problem found while reading, reported instead of the floor comparison. */
+  /** A problem found while reading, reported instead of the threshold comparison. */
   readonly unreadable?: string;
-  /** An EventBridge rule matching failure events: it has no threshold or duration to judge. */
+  /** An EventBridge rule matching failure events: it has no threshold to judge. */
   readonly onEvents?: boolean;
-  /** Problems reported besides the floor comparison (missing-data handling, what a rule matches). */
-  readonly problems?: readonly string[];
+  /** Problems reported besides the floor comparison (missing-data handling, what it reads). */
+  readonly problems: readonly string[];
+}
+
+/** How messages name an alarm: with the database or cache it watches, when it watches one. */
+export const alarmWho = (name: string, watches: string | undefined) =>
+  watches ? `${name} (watching ${watches})` : name;
+
+/** The SNS topics an EventBridge rule's targets deliver to. */
+export function ruleTopics(resources: readonly PolicyResource[], rule: PolicyResource) {
+  return ofType(resources, EVENT_TARGET)
+    .filter((t) => dependencies(t, "rule").some((r) => r.urn === rule.urn))
+    .flatMap((t) => dependencies(t, "arn", TOPIC));
 }
 
 /**
@@ -59,13 +71,11 @@ export interface ObservedAlarm {
  * `missing`/`notBreaching` the alarm would stay OK (or go to INSUFFICIENT_DATA, which notifies
  * no one) exactly when it matters.
  */
-export const MISSING_DATA_BREACHES: readonly MetricKind[] = [
+const MISSING_DATA_BREACHES: readonly MetricKind[] = [
   "serviceHealthyPercent",
   "availabilityPercent",
   "backupAgeHours",
 ];
-
-const HOUR = 3600;
 
 /** The period of a metric alarm: its own, or the longest of its metric math queries. */
 function periodOf(props: Props): number | undefined {
@@ -78,82 +88,71 @@ function periodOf(props: Props): number | undefined {
   return periods.length > 0 ? Math.max(...periods) : undefined;
 }
 
-function direction(operator: unknown): Comparison | undefined {
-  if (operator === "GreaterThanThreshold" || operator === "GreaterThanOrEqualToThreshold") {
-    return "above";
-  }
-  if (operator === "LessThanThreshold" || operator === "LessThanOrEqualToThreshold") return "below";
-  return undefined;
-}
+const DIRECTIONS: Readonly<Record<string, Comparison>> = {
+  GreaterThanThreshold: "above",
+  GreaterThanOrEqualToThreshold: "above",
+  LessThanThreshold: "below",
+  LessThanOrEqualToThreshold: "below",
+};
 
 /**
  * One CloudWatch alarm. BackupStale is written the way CloudWatch can express "no backup for N
  * hours": fewer than one completed backup job in each of N hourly periods, so its threshold in
  * hours is period × evaluation periods.
  */
-function cloudWatchAlarm(
-  resource: PolicyResource,
-  name: string,
-  floorOf: (name: string) => CatalogAlarm | undefined,
-): ObservedAlarm {
+function cloudWatchAlarm(resource: PolicyResource, name: string, metric?: MetricKind) {
   const props = resource.props;
-  const watches = tag(props, "watches");
-  const who = watches ? `${name} (watching ${watches})` : name;
+  const who = alarmWho(name, tag(props, "watches"));
   const operator = props.comparisonOperator;
   const threshold = asNumber(props.threshold);
   const period = periodOf(props);
   const periods = asNumber(props.evaluationPeriods);
   const duration = period !== undefined && periods !== undefined ? period * periods : undefined;
-  const metric = floorOf(name)?.metric;
   const problems: string[] = [];
-  if (metric !== undefined && MISSING_DATA_BREACHES.includes(metric)) {
+  if (metric && MISSING_DATA_BREACHES.includes(metric) && props.treatMissingData !== "breaching") {
     const missing = props.treatMissingData;
-    if (missing !== "breaching") {
-      problems.push(
-        `${who} treats missing data as ${typeof missing === "string" ? missing : "missing (the default)"}, so it stays quiet when no data arrives; set treatMissingData to breaching.`,
-      );
-    }
+    problems.push(
+      `${who} treats missing data as ${typeof missing === "string" ? missing : "missing (the default)"}, so it stays quiet when no data arrives; set treatMissingData to breaching.`,
+    );
   }
   const common = { name, who, resource, severity: tag(props, "severity"), problems };
-  if (metric === "backupAgeHours") {
-    const countsMissingJobs =
-      (operator === "LessThanThreshold" && threshold !== undefined && threshold >= 1) ||
-      (operator === "LessThanOrEqualToThreshold" && threshold !== undefined && threshold >= 0);
-    if (!countsMissingJobs || duration === undefined) {
-      return {
-        ...common,
-        durationSeconds: 0,
-        firstEvaluation: true,
-        unreadable: `${who} must fire when fewer than 1 backup job completed (LessThanThreshold 1) over its periods; it compares ${String(operator)} ${String(threshold)}.`,
-      };
-    }
+  if (metric !== "backupAgeHours") {
+    const comparison = DIRECTIONS[String(operator)];
     return {
       ...common,
-      comparison: "above",
-      threshold: duration / HOUR,
-      durationSeconds: 0,
-      firstEvaluation: true,
+      comparison,
+      threshold,
+      durationSeconds: duration,
+      firstEvaluation: periods === 1,
     };
   }
+  const countsMissingJobs =
+    threshold !== undefined &&
+    ((operator === "LessThanThreshold" && threshold >= 1) ||
+      (operator === "LessThanOrEqualToThreshold" && threshold >= 0));
+  const hours = countsMissingJobs && duration !== undefined ? duration / 3600 : undefined;
   return {
     ...common,
-    comparison: direction(operator),
-    threshold,
-    durationSeconds: duration,
-    firstEvaluation: periods === 1,
+    ...(hours === undefined
+      ? {
+          unreadable: `${who} must fire when fewer than 1 backup job completed (LessThanThreshold 1) over its periods; it compares ${String(operator)} ${String(threshold)}.`,
+        }
+      : { comparison: "above" as const, threshold: hours }),
+    durationSeconds: 0,
+    firstEvaluation: true,
   };
 }
 
 /**
- * Every catalog-tagged CloudWatch alarm and EventBridge alarm rule of the stack. `unjudged` names
- * alarms that exist but hold values unknown during preview; `complete` is false when an alarm's
- * name itself is unknown (so no alarm can be claimed missing).
+ * Every catalog-tagged CloudWatch alarm of the stack. `unjudged` names alarms that exist but hold
+ * values unknown during preview; `complete` is false when an alarm's name itself is unknown (so
+ * no alarm can be claimed missing).
  */
 export function cloudWatchAlarms(
   resources: readonly PolicyResource[],
   floorOf: (name: string) => CatalogAlarm | undefined,
   gaps: PreviewGaps,
-): { alarms: ObservedAlarm[]; eventRules: ObservedAlarm[]; unjudged: string[]; complete: boolean } {
+): { alarms: ObservedAlarm[]; unjudged: string[]; complete: boolean } {
   const alarms: ObservedAlarm[] = [];
   const unjudged: string[] = [];
   let complete = true;
@@ -161,158 +160,104 @@ export function cloudWatchAlarms(
     const name = gaps.read(() => tag(resource.props, "alarm"));
     if (name === UNKNOWN) complete = false;
     if (name === UNKNOWN || name === undefined) continue;
-    const observed = gaps.read(() => cloudWatchAlarm(resource, name, floorOf));
+    const observed = gaps.read(() => cloudWatchAlarm(resource, name, floorOf(name)?.metric));
     if (observed === UNKNOWN) unjudged.push(name);
     else alarms.push(observed);
   }
-  const eventRules: ObservedAlarm[] = [];
-  for (const resource of ofType(resources, EVENT_RULE)) {
-    const read = gaps.read(() => ({
-      name: tag(resource.props, "alarm"),
-      severity: tag(resource.props, "severity"),
-    }));
-    if (read === UNKNOWN) complete = false;
-    if (read === UNKNOWN || read.name === undefined) continue;
-    const problems = gaps.read(() => eventRuleProblems(resource, read.name as string));
-    eventRules.push({
-      name: read.name,
-      who: read.name,
-      resource,
-      severity: read.severity,
-      firstEvaluation: true,
-      durationSeconds: 0,
-      onEvents: true,
-      problems: problems === UNKNOWN ? [] : problems,
-    });
-  }
-  return { alarms, eventRules, unjudged, complete };
+  return { alarms, unjudged, complete };
+}
+
+/** A shipped YAML file, parsed. */
+export interface ShippedYaml {
+  readonly container: PolicyResource;
+  readonly file: string;
+  readonly document: Yaml;
 }
 
 /**
- * Why one EventBridge alarm rule cannot fire on AWS Backup jobs at all: it is disabled, has no
- * readable pattern, or listens to another source. Whether the rules together match every failed
- * backup and restore job is judged over all of them (policies/backup-failed-events.ts).
+ * The YAML files the stack's containers ship under `suffix`, parsed; each one that does not parse
+ * is reported (as "The shipped <what><file>"). `all` holds those unknown during preview too.
  */
-function eventRuleProblems(resource: PolicyResource, name: string): string[] {
-  const props = resource.props;
-  const rule = `${name}'s EventBridge rule ${resource.name}`;
-  const problems: string[] = [];
-  const state = props.state;
-  if (props.isEnabled === false) {
-    problems.push(`${rule} has isEnabled false, so it never fires; leave it unset.`);
-  } else if (!ENABLED_STATES.includes(state)) {
-    problems.push(`${rule} is ${String(state)}, so it never fires; leave state unset or ENABLED.`);
-  }
-  // Read outside parsedPattern: an unknown pattern must reach PreviewGaps, not read as unparseable.
-  const pattern = parsedPattern(String(props.eventPattern ?? ""));
-  if (pattern === undefined) {
-    problems.push(`${rule} has no readable eventPattern, so it matches no failed backup job.`);
-    return problems;
-  }
-  const source = pattern.source;
-  if (!Array.isArray(source) || !source.includes("aws.backup")) {
-    problems.push(
-      `${rule} does not match source aws.backup, so it never sees a failed backup job.`,
-    );
-  }
-  return problems;
-}
-
-function prometheusAlarm(
-  rule: PrometheusRule,
-  resource: PolicyResource,
-  floorOf: (name: string) => CatalogAlarm | undefined,
-): ObservedAlarm {
-  const compared = trailingComparison(rule.expr);
-  const metric = floorOf(rule.alert)?.metric;
-  const value = comparedValue(rule.expr);
-  const unread =
-    metric === undefined ? [] : METRIC_SERIES[metric].filter((s) => !readsSeries(value, s));
-  return {
-    name: rule.alert,
-    who: rule.alert,
-    resource,
-    comparison: compared?.comparison,
-    threshold: compared?.threshold,
-    durationSeconds: rule.forSeconds,
-    firstEvaluation: rule.forSeconds === 0,
-    severity: rule.severity,
-    problems:
-      unread.length === 0
-        ? []
-        : [
-            `${rule.alert} compares ${value}, which does not read ${listing(unread)}; ${metric} is computed from ${listing(METRIC_SERIES[metric as MetricKind])}.`,
-          ],
-  };
-}
-
-/**
- * Every alerting rule in the Prometheus rule files the stack ships. `problems` are files that do
- * not parse; `complete` is false when some file's text is unknown during preview.
- */
-export function prometheusAlarms(
+export function shippedYaml(
   resources: readonly PolicyResource[],
-  floorOf: (name: string) => CatalogAlarm | undefined,
+  suffix: string,
   gaps: PreviewGaps,
-): { alarms: ObservedAlarm[]; files: number; complete: boolean; problems: string[] } {
-  const alarms: ObservedAlarm[] = [];
-  const problems: string[] = [];
-  const files = shippedFiles(resources, RULE_FILE_SUFFIX, gaps);
-  for (const { container, file, text } of files) {
+  report: ReportViolation,
+  what = "",
+) {
+  const all = shippedFiles(resources, suffix, gaps);
+  const parsed: ShippedYaml[] = [];
+  for (const { container, file, text } of all) {
     if (text === UNKNOWN) continue;
     try {
-      const rules = alertingRules(parseYamlDocument(text));
-      alarms.push(...rules.map((rule) => prometheusAlarm(rule, container, floorOf)));
+      parsed.push({ container, file, document: parseYamlDocument(text) });
     } catch (error) {
-      problems.push(`The shipped rule file ${file} does not parse: ${(error as Error).message}`);
+      report(`The shipped ${what}${file} does not parse: ${(error as Error).message}`);
     }
   }
-  return {
-    alarms,
-    files: files.length,
-    complete: files.every((f) => f.text !== UNKNOWN),
-    problems,
-  };
+  return { all, parsed };
 }
 
-function amount(alarm: CatalogAlarm, value: number): string {
-  return `${value}${UNIT_SYMBOLS[alarm.unit]}`;
+/** Every alerting rule of the shipped rule files, each checked to read its metric's series. */
+export function prometheusAlarms(
+  files: readonly ShippedYaml[],
+  floorOf: (name: string) => CatalogAlarm | undefined,
+): ObservedAlarm[] {
+  return files.flatMap(({ container, document }) =>
+    alertingRules(document).map((rule) => {
+      const compared = trailingComparison(rule.expr);
+      const metric = floorOf(rule.alert)?.metric;
+      const value = comparedValue(rule.expr);
+      const series = metric === undefined ? [] : METRIC_SERIES[metric];
+      const unread = series.filter((s) => !readsSeries(value, s));
+      return {
+        name: rule.alert,
+        who: rule.alert,
+        resource: container,
+        comparison: compared?.comparison,
+        threshold: compared?.threshold,
+        durationSeconds: rule.forSeconds,
+        firstEvaluation: rule.forSeconds === 0,
+        severity: rule.severity,
+        problems:
+          unread.length === 0
+            ? []
+            : [
+                `${rule.alert} compares ${value}, which does not read ${listing(unread)}; ${metric} is computed from ${listing(series)}.`,
+              ],
+      };
+    }),
+  );
 }
 
 const RANK = (severity: unknown) => SEVERITIES.indexOf(severity as (typeof SEVERITIES)[number]);
 
 /** Where a shipped alarm is weaker than its floor, as full sentences. */
 export function judgeAlarm(observed: ObservedAlarm, floor: CatalogAlarm, tier: Tier): string[] {
-  const { who } = observed;
-  const problems: string[] = [...(observed.problems ?? [])];
-  const wanted = `${floor.comparison} ${amount(floor, floor.threshold)}`;
+  const { who, comparison, threshold, durationSeconds: duration } = observed;
+  const amount = (value: number) => `${value}${UNIT_SYMBOLS[floor.unit]}`;
+  const wanted = `${floor.comparison} ${amount(floor.threshold)}`;
+  const problems = [...observed.problems];
   if (observed.onEvents) {
     // Fires on each failure event: nothing to compare but the severity.
   } else if (observed.unreadable) {
     problems.push(observed.unreadable);
-  } else if (observed.comparison === undefined || observed.threshold === undefined) {
+  } else if (comparison === undefined || threshold === undefined) {
     problems.push(
       `${who} does not compare its value with a fixed threshold; the ${tier} floor fires ${wanted}.`,
     );
-  } else if (observed.comparison !== floor.comparison) {
+  } else if (comparison !== floor.comparison) {
     problems.push(
-      `${who} fires ${observed.comparison} ${amount(floor, observed.threshold)} but the ${tier} floor fires ${wanted}.`,
+      `${who} fires ${comparison} ${amount(threshold)} but the ${tier} floor fires ${wanted}.`,
     );
-  } else if (
-    floor.comparison === "above"
-      ? observed.threshold > floor.threshold
-      : observed.threshold < floor.threshold
-  ) {
+  } else if (comparison === "above" ? threshold > floor.threshold : threshold < floor.threshold) {
     problems.push(
-      `${who} fires ${observed.comparison} ${amount(floor, observed.threshold)} but the ${tier} floor is ${amount(floor, floor.threshold)}.`,
+      `${who} fires ${comparison} ${amount(threshold)} but the ${tier} floor is ${amount(floor.threshold)}.`,
     );
   }
-  const duration = observed.durationSeconds;
+  const floorDuration = describeDuration(floor.forSeconds);
   if (duration === undefined) {
-    const wanted =
-      floor.forSeconds === 0
-        ? "fires at the first evaluation"
-        : `is ${describeDuration(floor.forSeconds)}`;
+    const wanted = floor.forSeconds === 0 ? "fires at the first evaluation" : `is ${floorDuration}`;
     problems.push(`${who} has no readable duration; the ${tier} floor ${wanted}.`);
   } else if (floor.forSeconds === 0 && !observed.firstEvaluation) {
     problems.push(
@@ -320,7 +265,7 @@ export function judgeAlarm(observed: ObservedAlarm, floor: CatalogAlarm, tier: T
     );
   } else if (floor.forSeconds > 0 && duration > floor.forSeconds) {
     problems.push(
-      `${who} fires after ${describeDuration(duration)} but the ${tier} floor is ${describeDuration(floor.forSeconds)}.`,
+      `${who} fires after ${describeDuration(duration)} but the ${tier} floor is ${floorDuration}.`,
     );
   }
   if (RANK(observed.severity) < 0) {

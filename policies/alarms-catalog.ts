@@ -1,16 +1,19 @@
 // webstack-alarms-catalog: every catalog alarm of the stack's tier (with the pack config's
 // tightening) exists no weaker than its floor — a tagged CloudWatch alarm or EventBridge rule on
-// AWS, an alerting rule in a shipped Prometheus rule file on Docker.
+// AWS, an alerting rule in a shipped Prometheus rule file on Docker. The policies read the
+// operations resources in the shape docs/operations-catalog.md fixes, so they judge what ships.
 import type { PolicyResource, ReportViolation } from "@pulumi/policy";
 import { ALARM_FLOORS, CatalogAlarm } from "../components/catalog/alarms";
 import type { Tier } from "../components/catalog/tiers";
 import {
   cloudWatchAlarms,
   judgeAlarm,
+  ObservedAlarm,
   prometheusAlarms,
   RULE_FILE_SUFFIX,
+  shippedYaml,
 } from "./alarm-observations";
-import { uncoveredFailures } from "./backup-failed-events";
+import { eventRuleAlarms, uncoveredFailures } from "./backup-failed-events";
 import { reportAll, stackPolicy } from "./define";
 import { PreviewGaps, stackTargets, stackTier } from "./stack-reading";
 
@@ -21,23 +24,30 @@ interface AlarmTightening {
 }
 
 /** The tier's floor alarms with the pack config's tightening; loosening values are ignored. */
-export function floorAlarms(
-  tier: Tier,
-  tighten: Readonly<Record<string, AlarmTightening>> = {},
-): CatalogAlarm[] {
-  return ALARM_FLOORS[tier].map((alarm) => {
-    const t = tighten[alarm.name];
-    if (!t) return alarm;
-    const threshold =
-      t.threshold === undefined
-        ? alarm.threshold
-        : alarm.comparison === "above"
-          ? Math.min(alarm.threshold, t.threshold)
-          : Math.max(alarm.threshold, t.threshold);
-    const forSeconds =
-      t.forSeconds === undefined ? alarm.forSeconds : Math.min(alarm.forSeconds, t.forSeconds);
-    return { ...alarm, threshold, forSeconds };
+function floorAlarms(tier: Tier, tighten: Readonly<Record<string, AlarmTightening>> = {}) {
+  return ALARM_FLOORS[tier].map((alarm): CatalogAlarm => {
+    const { threshold = alarm.threshold, forSeconds = alarm.forSeconds } =
+      tighten[alarm.name] ?? {};
+    return {
+      ...alarm,
+      threshold: (alarm.comparison === "above" ? Math.min : Math.max)(alarm.threshold, threshold),
+      forSeconds: Math.min(alarm.forSeconds, forSeconds),
+    };
   });
+}
+
+/** Reports a floor alarm that does not ship (`missing`, when it can be claimed), else judges it. */
+function judgeShipped(
+  alarm: CatalogAlarm,
+  found: readonly ObservedAlarm[],
+  missing: string | false,
+  tier: Tier,
+  report: ReportViolation,
+): void {
+  if (found.length === 0 && missing) report(missing);
+  for (const observed of found) {
+    reportAll(report, judgeAlarm(observed, alarm, tier), observed.resource.urn);
+  }
 }
 
 function catalogOnAws(
@@ -48,38 +58,31 @@ function catalogOnAws(
   report: ReportViolation,
 ): void {
   const byName = new Map(floor.map((a) => [a.name, a]));
-  const { alarms, eventRules, unjudged, complete } = cloudWatchAlarms(
-    resources,
-    (n) => byName.get(n),
-    gaps,
-  );
-  // BackupFailed has no metric on AWS: EventBridge matches failed AWS Backup jobs instead.
-  const shipped = (alarm: CatalogAlarm) =>
-    (alarm.metric === "backupLastStatus" ? eventRules : alarms).filter(
-      (a) => a.name === alarm.name,
-    );
-  const catalogued = [...alarms, ...eventRules].filter((a) => byName.has(a.name));
-  if (catalogued.length === 0 && unjudged.length === 0 && complete) {
+  const metric = cloudWatchAlarms(resources, (n) => byName.get(n), gaps);
+  const events = eventRuleAlarms(resources, gaps);
+  const complete = metric.complete && events.complete;
+  const catalogued = [...metric.alarms, ...events.alarms].filter((a) => byName.has(a.name));
+  if (catalogued.length === 0 && metric.unjudged.length === 0 && complete) {
     report(
       `No CloudWatch alarm or EventBridge rule is tagged with a catalog alarm name, so none of the ${floor.length} ${tier} catalog alarms exists.`,
     );
     return;
   }
   for (const alarm of floor) {
-    const found = shipped(alarm);
-    if (found.length === 0 && complete && !unjudged.includes(alarm.name)) {
-      const where = alarm.metric === "backupLastStatus" ? "EventBridge rule" : "CloudWatch alarm";
-      report(`${tier} requires ${alarm.name}, but no ${where} is tagged alarm=${alarm.name}.`);
-    }
-    for (const observed of found) {
-      reportAll(report, judgeAlarm(observed, alarm, tier), observed.resource.urn);
-    }
-    if (alarm.metric === "backupLastStatus" && found.length > 0) {
-      // One rule per job kind: present is not enough, together they must cover every failure.
-      const rules = found.map((f) => f.resource);
-      const gap = uncoveredFailures(resources, rules, alarm.name, alarm.severity, gaps);
-      if (gap && complete) report(gap);
-    }
+    // BackupFailed has no metric on AWS: EventBridge matches failed AWS Backup jobs instead.
+    const onEvents = alarm.metric === "backupLastStatus";
+    const found = (onEvents ? events : metric).alarms.filter((a) => a.name === alarm.name);
+    const where = onEvents ? "EventBridge rule" : "CloudWatch alarm";
+    const missing =
+      complete &&
+      !metric.unjudged.includes(alarm.name) &&
+      `${tier} requires ${alarm.name}, but no ${where} is tagged alarm=${alarm.name}.`;
+    judgeShipped(alarm, found, missing, tier, report);
+    if (!onEvents || found.length === 0) continue;
+    // One rule per job kind: present is not enough, together they must cover every failure.
+    const rules = found.map((f) => f.resource);
+    const gap = uncoveredFailures(resources, rules, alarm.name, alarm.severity, gaps);
+    if (gap && complete) report(gap);
   }
 }
 
@@ -90,29 +93,21 @@ function catalogOnDocker(
   gaps: PreviewGaps,
   report: ReportViolation,
 ): void {
-  const byName = new Map(floor.map((a) => [a.name, a]));
-  const { alarms, files, complete, problems } = prometheusAlarms(
-    resources,
-    (n) => byName.get(n),
-    gaps,
-  );
-  reportAll(report, problems);
-  if (files === 0) {
+  const files = shippedYaml(resources, RULE_FILE_SUFFIX, gaps, report, "rule file ");
+  if (files.all.length === 0) {
     report(
       `No Prometheus rule file (*${RULE_FILE_SUFFIX}) ships, so none of the ${floor.length} ${tier} catalog alarms exists.`,
     );
     return;
   }
+  const alarms = prometheusAlarms(files.parsed, (n) => floor.find((a) => a.name === n));
+  const complete = files.parsed.length === files.all.length;
   for (const alarm of floor) {
     const found = alarms.filter((a) => a.name === alarm.name);
-    if (found.length === 0 && complete && problems.length === 0) {
-      report(
-        `${tier} requires ${alarm.name}, but no shipped Prometheus rule has alert: ${alarm.name}.`,
-      );
-    }
-    for (const observed of found) {
-      reportAll(report, judgeAlarm(observed, alarm, tier), observed.resource.urn);
-    }
+    const missing =
+      complete &&
+      `${tier} requires ${alarm.name}, but no shipped Prometheus rule has alert: ${alarm.name}.`;
+    judgeShipped(alarm, found, missing, tier, report);
   }
 }
 

@@ -2,13 +2,16 @@
 // ElastiCache node group by its per-resource CloudWatch alarms on AWS, each MySQL server and Redis
 // node as a target of its Prometheus scrape job on Docker.
 import type { PolicyResource, ReportViolation } from "@pulumi/policy";
-import { ALARM_FLOORS, CatalogAlarm } from "../components/catalog/alarms";
-import { cloudWatchAlarmSpecs, AlarmScope } from "../components/alarms/cloudwatch-specs";
-import { SCRAPE_JOBS } from "../components/alarms/prometheus-config";
-import { METRIC_ALARM } from "./alarm-observations";
+import {
+  ALARM_FLOORS,
+  CatalogAlarm,
+  SCRAPE_JOBS,
+  WATCHED_PER_RESOURCE,
+} from "../components/catalog/alarms";
+import { METRIC_ALARM, shippedYaml } from "./alarm-observations";
 import { stackPolicy } from "./define";
 import { REPLICATION_GROUP } from "./elasticache";
-import { parseYamlDocument, PROMETHEUS_YML, scrapeInstances } from "./prometheus-text";
+import { PROMETHEUS_YML, scrapeInstances } from "./prometheus-text";
 import { RDS_INSTANCE } from "./rds";
 import {
   containerAliases,
@@ -17,27 +20,11 @@ import {
   listing,
   ofType,
   PreviewGaps,
-  shippedFiles,
   stackTargets,
   stackTier,
-  tag,
   UNKNOWN,
 } from "./stack-reading";
-import { Props } from "./tier";
-
-/** Catalog alarms of each per-resource scope, as the CloudWatch mapping of the floor defines them. */
-function scopedAlarms(floor: readonly CatalogAlarm[]): Record<AlarmScope, string[]> {
-  const scoped: Record<AlarmScope, string[]> = {
-    perStack: [],
-    perRdsInstance: [],
-    perRdsReplica: [],
-    perRedisNodeGroup: [],
-  };
-  for (const spec of cloudWatchAlarmSpecs(floor)) {
-    if (!scoped[spec.scope].includes(spec.alarm)) scoped[spec.scope].push(spec.alarm);
-  }
-  return scoped;
-}
+import { tag } from "./tier";
 
 interface Watch {
   readonly name: string;
@@ -51,7 +38,8 @@ function coverageOnAws(
   gaps: PreviewGaps,
   report: ReportViolation,
 ): void {
-  const scoped = scopedAlarms(floor);
+  const scoped = (kinds: readonly string[]) =>
+    floor.filter((a) => kinds.includes(a.metric)).map((a) => a.name);
   const watches: Watch[] = [];
   for (const alarm of ofType(resources, METRIC_ALARM)) {
     const read = gaps.read(() => ({
@@ -72,7 +60,8 @@ function coverageOnAws(
     }));
     if (read === UNKNOWN) continue;
     const id = typeof read.id === "string" ? read.id : instance.name;
-    const required = [...scoped.perRdsInstance, ...(read.replica ? scoped.perRdsReplica : [])];
+    const { rdsInstance, rdsReplica } = WATCHED_PER_RESOURCE;
+    const required = [...scoped(rdsInstance), ...(read.replica ? scoped(rdsReplica) : [])];
     const missing = required.filter(
       (name) =>
         !watches.some((w) => w.name === name && (w.watches === id || dependsOn(w, instance))),
@@ -96,7 +85,7 @@ function coverageOnAws(
     const linked = (w: Watch) =>
       w.watches === id || (w.watches?.startsWith(`${id}-`) ?? false) || dependsOn(w, group);
     const unwatched: string[] = [];
-    for (const name of scoped.perRedisNodeGroup) {
+    for (const name of scoped(WATCHED_PER_RESOURCE.redisNodeGroup)) {
       const watched = new Set(
         watches.filter((w) => w.name === name && linked(w)).map((w) => w.watches ?? w.resource.urn),
       );
@@ -122,30 +111,20 @@ function coverageOnDocker(
   gaps: PreviewGaps,
   report: ReportViolation,
 ): void {
-  const files = shippedFiles(resources, PROMETHEUS_YML, gaps);
-  const documents = files.flatMap(({ file, text }) => {
-    if (text === UNKNOWN) return [];
-    try {
-      return [parseYamlDocument(text)];
-    } catch (error) {
-      report(`The shipped ${file} does not parse: ${(error as Error).message}`);
-      return [];
-    }
-  });
-  if (documents.length < files.length) return;
-  const servers: [string, string, (c: PolicyResource) => boolean][] = [
+  const files = shippedYaml(resources, PROMETHEUS_YML, gaps, report);
+  if (files.parsed.length < files.all.length) return;
+  const servers = [
     ["MySQL server", SCRAPE_JOBS.mysql, isMysqlServer],
     ["Redis node", SCRAPE_JOBS.redis, isRedisNode],
-  ];
+  ] as const;
   for (const [what, job, is] of servers) {
-    const scraped = new Set(documents.flatMap((d) => [...scrapeInstances(d, job)]));
+    const scraped = new Set(files.parsed.flatMap((f) => [...scrapeInstances(f.document, job)]));
     for (const container of resources.filter(is)) {
-      const aliases = gaps.read(() => containerAliases(container.props as Props));
-      if (aliases === UNKNOWN) continue;
-      if (aliases.some((a) => scraped.has(a))) continue;
+      const aliases = gaps.read(() => containerAliases(container.props));
+      if (aliases === UNKNOWN || aliases.some((a) => scraped.has(a))) continue;
       const server = aliases[0] ?? container.name;
       report(
-        files.length === 0
+        files.all.length === 0
           ? `${what} ${server} is not scraped: no prometheus.yml ships.`
           : `${what} ${server} is not a target of the ${job} scrape job in prometheus.yml.`,
         container.urn,

@@ -4,12 +4,18 @@
 import type { PolicyResource, ReportViolation } from "@pulumi/policy";
 import { Channel, NOTIFY_FLOOR, Severity, SEVERITIES } from "../components/catalog/alarms";
 import type { Tier } from "../components/catalog/tiers";
-import { EVENT_RULE, METRIC_ALARM } from "./alarm-observations";
-import { reportAll, stackPolicy } from "./define";
+import {
+  alarmWho,
+  EVENT_RULE,
+  METRIC_ALARM,
+  ruleTopics,
+  shippedYaml,
+  TOPIC,
+} from "./alarm-observations";
+import { stackPolicy } from "./define";
 import {
   ALERTMANAGER_YML,
   alertmanagerHosts,
-  parseYamlDocument,
   PROMETHEUS_YML,
   receiverChannels,
   receiversFor,
@@ -20,49 +26,35 @@ import {
   listing,
   ofType,
   PreviewGaps,
-  shippedFiles,
   stackTargets,
   stackTier,
-  tag,
   UNKNOWN,
 } from "./stack-reading";
+import { tag } from "./tier";
 
-const TOPIC = "aws:sns/topic:Topic";
-const EVENT_TARGET = "aws:cloudwatch/eventTarget:EventTarget";
 const SUBSCRIPTION = "aws:sns/topicSubscription:TopicSubscription";
 const SLACK_CHANNEL = "aws:chatbot/slackChannelConfiguration:SlackChannelConfiguration";
 
-/** The channel an SNS subscription protocol delivers to (as components/alarms/aws-topics.ts
- * subscribes them); other protocols (sqs, lambda, http, …) reach no person on the floor's list. */
+type Required = Readonly<Record<Severity, readonly Channel[]>>;
+
+/** The channel an SNS subscription protocol delivers to; other protocols (sqs, lambda, http, …)
+ * reach no person on the floor's list. */
 const PROTOCOL_CHANNELS: Readonly<Record<string, Channel>> = {
   email: "email",
   sms: "sms",
   https: "webhook",
 };
 
-const tierChannelsSchema = {
-  type: "object" as const,
-  description:
-    "Channels each severity must reach per tier, added to the catalog's NOTIFY_FLOOR (never removed).",
-  default: NOTIFY_FLOOR,
-};
+const isSeverity = (value: unknown): value is Severity =>
+  (SEVERITIES as readonly unknown[]).includes(value);
 
-/** Problems with where one AWS alarm's actions go (`key` is alarmActions or okActions). */
-function actionProblems(
-  alarm: PolicyResource,
-  key: string,
-  who: string,
-  severity: string,
-): string[] {
-  const what = key === "alarmActions" ? "alarm actions" : "OK actions";
-  const topics = dependencies(alarm, key, TOPIC);
-  if (topics.length === 0) return [`${who} sends its ${what} to no SNS topic of this stack.`];
-  return topics
-    .filter((topic) => tag(topic.props, "severity") !== severity)
-    .map(
-      (topic) =>
-        `${who} is ${severity} but sends its ${what} to topic ${topic.name} (${tag(topic.props, "severity") ?? "no severity tag"}).`,
-    );
+/** "reaches email but the prod floor also needs sms", or undefined when nothing is missing. */
+function shortfall(reached: ReadonlySet<Channel>, needed: readonly Channel[], tier: Tier) {
+  const missing = needed.filter((c) => !reached.has(c));
+  if (missing.length === 0) return undefined;
+  return reached.size === 0
+    ? `no one but the ${tier} floor needs ${listing(missing)}`
+    : `${listing([...reached])} but the ${tier} floor also needs ${listing(missing)}`;
 }
 
 /**
@@ -100,73 +92,63 @@ function topicChannels(
   return { channels, complete };
 }
 
-/** Each severity topic reaches the channels its severity's floor requires. */
-function topicRouting(
+/** Problems with where one AWS alarm's actions go (`key` is alarmActions or okActions). */
+function actionProblems(alarm: PolicyResource, key: string, who: string, severity: string) {
+  const what = key === "alarmActions" ? "alarm actions" : "OK actions";
+  const topics = dependencies(alarm, key, TOPIC);
+  if (topics.length === 0) return [`${who} sends its ${what} to no SNS topic of this stack.`];
+  return topics
+    .filter((topic) => tag(topic.props, "severity") !== severity)
+    .map(
+      (topic) =>
+        `${who} is ${severity} but sends its ${what} to topic ${topic.name} (${tag(topic.props, "severity") ?? "no severity tag"}).`,
+    );
+}
+
+function deliveryOnAws(
   resources: readonly PolicyResource[],
-  required: Readonly<Record<Severity, readonly Channel[]>>,
+  required: Required,
   tier: Tier,
   gaps: PreviewGaps,
   report: ReportViolation,
 ): void {
   for (const topic of ofType(resources, TOPIC)) {
     const severity = gaps.read(() => tag(topic.props, "severity"));
-    if (severity === UNKNOWN || !(SEVERITIES as readonly unknown[]).includes(severity)) continue;
+    if (severity === UNKNOWN || !isSeverity(severity)) continue;
     const { channels, complete } = topicChannels(topic, resources, gaps);
-    const missing = required[severity as Severity].filter((c) => !channels.has(c));
-    if (missing.length === 0 || !complete) continue;
-    report(
-      channels.size === 0
-        ? `${severity} topic ${topic.name} reaches no one but the ${tier} floor needs ${listing(missing)}.`
-        : `${severity} topic ${topic.name} reaches ${listing([...channels])} but the ${tier} floor also needs ${listing(missing)}.`,
-      topic.urn,
-    );
+    const short = shortfall(channels, required[severity], tier);
+    if (short && complete) report(`${severity} topic ${topic.name} reaches ${short}.`, topic.urn);
   }
-}
-
-function deliveryOnAws(
-  resources: readonly PolicyResource[],
-  required: Readonly<Record<Severity, readonly Channel[]>>,
-  tier: Tier,
-  gaps: PreviewGaps,
-  report: ReportViolation,
-): void {
-  topicRouting(resources, required, tier, gaps, report);
   for (const alarm of ofType(resources, METRIC_ALARM)) {
     const read = gaps.read(() => ({
-      name: tag(alarm.props, "alarm") ?? alarm.name,
-      watches: tag(alarm.props, "watches"),
+      who: alarmWho(tag(alarm.props, "alarm") ?? alarm.name, tag(alarm.props, "watches")),
       severity: tag(alarm.props, "severity"),
       actionsEnabled: alarm.props.actionsEnabled,
     }));
     if (read === UNKNOWN) continue;
-    const who = read.watches ? `${read.name} (watching ${read.watches})` : read.name;
+    const { who, severity } = read;
     if (read.actionsEnabled === false) {
       // CloudWatch still changes state but runs none of the actions: nobody hears of it.
       report(`${who} has actionsEnabled false, so its alarm reaches no one.`, alarm.urn);
-      continue;
-    }
-    if (!(SEVERITIES as readonly unknown[]).includes(read.severity)) {
+    } else if (!isSeverity(severity)) {
       report(
         `${who} has no severity tag (warning or critical), so its topic cannot be checked.`,
         alarm.urn,
       );
-      continue;
-    }
-    for (const key of ["alarmActions", "okActions"]) {
-      reportAll(report, actionProblems(alarm, key, who, read.severity as string), alarm.urn);
+    } else {
+      for (const key of ["alarmActions", "okActions"]) {
+        actionProblems(alarm, key, who, severity).forEach((p) => report(p, alarm.urn));
+      }
     }
   }
-  const targets = ofType(resources, EVENT_TARGET);
   for (const rule of ofType(resources, EVENT_RULE)) {
     const read = gaps.read(() => ({
       name: tag(rule.props, "alarm"),
       severity: tag(rule.props, "severity"),
     }));
     if (read === UNKNOWN || read.name === undefined) continue;
-    const reaches = targets
-      .filter((t) => dependencies(t, "rule").some((r) => r.urn === rule.urn))
-      .flatMap((t) => dependencies(t, "arn", TOPIC));
-    if (!reaches.some((topic) => tag(topic.props, "severity") === read.severity)) {
+    const topics = ruleTopics(resources, rule);
+    if (!topics.some((topic) => tag(topic.props, "severity") === read.severity)) {
       report(
         `${read.name}'s EventBridge rule ${rule.name} targets no SNS topic of its severity (${read.severity ?? "none tagged"}).`,
         rule.urn,
@@ -177,53 +159,33 @@ function deliveryOnAws(
 
 function deliveryOnDocker(
   resources: readonly PolicyResource[],
-  required: Readonly<Record<Severity, readonly Channel[]>>,
+  required: Required,
   tier: Tier,
   gaps: PreviewGaps,
   report: ReportViolation,
 ): void {
-  const configs = shippedFiles(resources, ALERTMANAGER_YML, gaps);
-  if (configs.length === 0) {
+  const configs = shippedYaml(resources, ALERTMANAGER_YML, gaps, report);
+  if (configs.all.length === 0) {
     report("No Alertmanager configuration (alertmanager.yml) ships, so alerts reach no one.");
   }
-  for (const { file, text } of configs) {
-    if (text === UNKNOWN) continue;
-    let document;
-    try {
-      document = parseYamlDocument(text);
-    } catch (error) {
-      report(`The shipped ${file} does not parse: ${(error as Error).message}`);
-      continue;
-    }
+  for (const { file, document } of configs.parsed) {
     for (const severity of SEVERITIES) {
       const receivers = [...receiversFor(document, { severity })];
       const channels = new Set(receivers.flatMap((r) => [...receiverChannels(document, r)]));
-      const missing = required[severity].filter((c) => !channels.has(c));
-      if (receivers.length === 0) {
-        report(`${severity} alerts reach no receiver in ${file}.`);
-      } else if (missing.length > 0) {
-        report(
-          `${severity} alerts reach ${listing([...channels])} but the ${tier} floor also needs ${listing(missing)}.`,
-        );
-      }
+      const short = shortfall(channels, required[severity], tier);
+      if (receivers.length === 0) report(`${severity} alerts reach no receiver in ${file}.`);
+      else if (short) report(`${severity} alerts reach ${short}.`);
     }
   }
-  const alertmanagerAliases = new Set<string>();
-  for (const { container } of configs) {
+  const alertmanagers = new Set<string>();
+  for (const { container } of configs.all) {
     const aliases = gaps.read(() => containerAliases(container.props));
-    if (aliases !== UNKNOWN) aliases.forEach((a) => alertmanagerAliases.add(a));
+    if (aliases !== UNKNOWN) aliases.forEach((a) => alertmanagers.add(a));
   }
-  for (const { file, text } of shippedFiles(resources, PROMETHEUS_YML, gaps)) {
-    if (text === UNKNOWN) continue;
-    let hosts: string[];
-    try {
-      hosts = alertmanagerHosts(parseYamlDocument(text));
-    } catch (error) {
-      report(`The shipped ${file} does not parse: ${(error as Error).message}`);
-      continue;
-    }
+  for (const { file, document } of shippedYaml(resources, PROMETHEUS_YML, gaps, report).parsed) {
+    const hosts = alertmanagerHosts(document);
     if (hosts.length === 0) report(`${file} sends alerts to no Alertmanager.`);
-    for (const host of hosts.filter((h) => configs.length > 0 && !alertmanagerAliases.has(h))) {
+    for (const host of hosts.filter((h) => configs.all.length > 0 && !alertmanagers.has(h))) {
       report(
         `${file} sends alerts to ${host}, which is no Alertmanager container's network alias.`,
       );
@@ -237,7 +199,16 @@ export const alarmsDeliveryPolicy = stackPolicy(
     description:
       "Every alarm notifies people of its severity: on AWS its actions are enabled and its alarm and OK actions go to the SNS topic tagged with its severity, whose subscriptions and AWS Chatbot Slack channel cover the tier's notification floor; on Docker, Alertmanager routes each severity to receivers covering the tier's notification floor.",
     severity: "high",
-    configSchema: { properties: { channels: tierChannelsSchema } },
+    configSchema: {
+      properties: {
+        channels: {
+          type: "object",
+          description:
+            "Channels each severity must reach per tier, added to the catalog's NOTIFY_FLOOR (never removed).",
+          default: NOTIFY_FLOOR,
+        },
+      },
+    },
   },
   (args, report) => {
     const gaps = new PreviewGaps();

@@ -1,14 +1,12 @@
-// Whether a stack's BackupFailed EventBridge rules, taken together, fire on every failed AWS
-// Backup job and tell the floor's severity topic. Each rule alone proves little: the alarm holds
-// only if some enabled rule matches failed backup jobs, some (maybe another) matches failed
-// restore jobs, and each such rule targets an SNS topic of the alarm's severity.
+// BackupFailed on AWS: EventBridge rules on failed AWS Backup jobs, tagged alarm=BackupFailed.
+// Each rule alone proves little: the alarm holds only if some enabled rule matches failed backup
+// jobs, some (maybe another) matches failed restore jobs, and each such rule targets an SNS topic
+// of the alarm's severity.
 import type { PolicyResource } from "@pulumi/policy";
 import { SEVERITIES, Severity } from "../components/catalog/alarms";
-import { dependencies, listing, ofType, PreviewGaps, tag, UNKNOWN } from "./stack-reading";
-import { Props } from "./tier";
-
-const TOPIC = "aws:sns/topic:Topic";
-const EVENT_TARGET = "aws:cloudwatch/eventTarget:EventTarget";
+import { EVENT_RULE, ObservedAlarm, ruleTopics } from "./alarm-observations";
+import { listing, ofType, PreviewGaps, UNKNOWN } from "./stack-reading";
+import { Props, tag } from "./tier";
 
 /** An AWS Backup event a BackupFailed rule must match: the job kind, and its failed value. */
 interface FailureEvent {
@@ -18,15 +16,15 @@ interface FailureEvent {
   readonly field: "state" | "status";
 }
 
-/** The failures REQUIREMENTS §6's BackupFailed covers on AWS (components/alarms eventRuleSpecs). */
-export const FAILURE_EVENTS: readonly FailureEvent[] = [
+/** The failures docs/requirements.md §5 and §6 make BackupFailed cover on AWS. */
+const FAILURE_EVENTS: readonly FailureEvent[] = [
   { what: "failed backup jobs", detailType: "Backup Job State Change", field: "state" },
   { what: "failed restore jobs", detailType: "Restore Job State Change", field: "status" },
 ];
 const FAILED = "FAILED";
 
 /** States in which a rule delivers events (the provider's `state` values other than DISABLED). */
-export const ENABLED_STATES: readonly unknown[] = [
+const ENABLED_STATES: readonly unknown[] = [
   undefined,
   "ENABLED",
   "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS",
@@ -56,10 +54,9 @@ function lets(field: unknown, value: string): boolean {
 /**
  * Whether an EventBridge pattern matches every failure event of the kind. A field the policy does
  * not know how the event fills (resources, detail.backupVaultName, …) could filter the event out,
- * so it is not proof; `account` is the stack's own account (components/alarms/aws.ts), kept so
- * cross-account copies stay out.
+ * so it is not proof; `account` is the stack's own account, kept so cross-account copies stay out.
  */
-export function matchesEvery(pattern: Props, event: FailureEvent): boolean {
+function matchesEvery(pattern: Props, event: FailureEvent): boolean {
   const known = ["source", "detail-type", "detail", "account"];
   if (Object.keys(pattern).some((key) => !known.includes(key))) return false;
   if (!lets(pattern.source, "aws.backup") || !lets(pattern["detail-type"], event.detailType)) {
@@ -72,13 +69,69 @@ export function matchesEvery(pattern: Props, event: FailureEvent): boolean {
 }
 
 /** The parsed eventPattern, or undefined when it is absent or not a JSON object. */
-export function parsedPattern(text: string): Props | undefined {
+function parsedPattern(text: string): Props | undefined {
   try {
     const pattern: unknown = JSON.parse(text);
     return isMap(pattern) ? pattern : undefined;
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Why one EventBridge alarm rule cannot fire on AWS Backup jobs at all: it is disabled, has no
+ * readable pattern, or listens to another source. Whether the rules together match every failed
+ * backup and restore job is judged over all of them (`uncoveredFailures`).
+ */
+function eventRuleProblems(resource: PolicyResource, name: string): string[] {
+  const props = resource.props;
+  const rule = `${name}'s EventBridge rule ${resource.name}`;
+  const problems: string[] = [];
+  const state = props.state;
+  if (props.isEnabled === false) {
+    problems.push(`${rule} has isEnabled false, so it never fires; leave it unset.`);
+  } else if (!ENABLED_STATES.includes(state)) {
+    problems.push(`${rule} is ${String(state)}, so it never fires; leave state unset or ENABLED.`);
+  }
+  const pattern = parsedPattern(String(props.eventPattern ?? ""));
+  if (pattern === undefined) {
+    problems.push(`${rule} has no readable eventPattern, so it matches no failed backup job.`);
+  } else if (!Array.isArray(pattern.source) || !pattern.source.includes("aws.backup")) {
+    problems.push(
+      `${rule} does not match source aws.backup, so it never sees a failed backup job.`,
+    );
+  }
+  return problems;
+}
+
+/**
+ * Every EventBridge rule tagged with an alarm name, as an alarm that fires on each event.
+ * `complete` is false when a rule's tags are unknown during preview.
+ */
+export function eventRuleAlarms(resources: readonly PolicyResource[], gaps: PreviewGaps) {
+  const alarms: ObservedAlarm[] = [];
+  let complete = true;
+  for (const resource of ofType(resources, EVENT_RULE)) {
+    const read = gaps.read(() => ({
+      name: tag(resource.props, "alarm"),
+      severity: tag(resource.props, "severity"),
+    }));
+    if (read === UNKNOWN) complete = false;
+    if (read === UNKNOWN || read.name === undefined) continue;
+    const { name, severity } = read;
+    const problems = gaps.read(() => eventRuleProblems(resource, name));
+    alarms.push({
+      name,
+      who: name,
+      resource,
+      severity,
+      firstEvaluation: true,
+      durationSeconds: 0,
+      onEvents: true,
+      problems: problems === UNKNOWN ? [] : problems,
+    });
+  }
+  return { alarms, complete };
 }
 
 /**
@@ -93,7 +146,6 @@ export function uncoveredFailures(
   severity: Severity,
   gaps: PreviewGaps,
 ): string | undefined {
-  const targets = ofType(resources, EVENT_TARGET);
   const covered = new Set<FailureEvent>();
   let complete = true;
   const strongEnough = (topic: PolicyResource) => {
@@ -110,12 +162,9 @@ export function uncoveredFailures(
       complete = false;
       continue;
     }
-    const delivers = targets
-      .filter((t) => dependencies(t, "rule").some((r) => r.urn === rule.urn))
-      .flatMap((t) => dependencies(t, "arn", TOPIC))
-      .some(strongEnough);
-    if (!read.enabled || !delivers || read.pattern === undefined) continue;
-    const pattern = read.pattern;
+    const { enabled, pattern } = read;
+    const delivers = ruleTopics(resources, rule).some(strongEnough);
+    if (!enabled || !delivers || !pattern) continue;
     FAILURE_EVENTS.filter((e) => matchesEvery(pattern, e)).forEach((e) => covered.add(e));
   }
   const missing = FAILURE_EVENTS.filter((e) => !covered.has(e));

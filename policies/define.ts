@@ -1,8 +1,7 @@
-// Small builders shared by every area file: a resource policy bound to resource types, the
-// props/tier plumbing each one needs, and reporting a list of messages at once. Types are matched
-// by token so the pack does not depend on the provider SDKs (it installs in seconds in CI).
+// Small builders shared by every area file: a resource policy bound to resource types with the
+// props and tier it needs, a stack policy, and a per-tier floor that pack config may raise. Types
+// are matched by token so the pack does not depend on the provider SDKs (it installs in seconds).
 import type {
-  EnforcementLevel,
   PolicyConfigSchema,
   ReportViolation,
   ResourceValidationArgs,
@@ -11,8 +10,8 @@ import type {
   StackValidationArgs,
   StackValidationPolicy,
 } from "@pulumi/policy";
-import type { Tier } from "../components/catalog/tiers";
-import { Props, tierOrStrictest } from "./tier";
+import type { Tier, TierFloor } from "../components/catalog/tiers";
+import { numberFloor, Props, tierNumbersSchema, TierNumbers, tierOrStrictest } from "./tier";
 
 export interface ResourceCheck {
   readonly type: string;
@@ -26,11 +25,10 @@ interface PolicyMeta {
   readonly name: string;
   readonly description: string;
   readonly severity: Severity;
-  readonly enforcementLevel?: EnforcementLevel;
   readonly configSchema?: PolicyConfigSchema;
 }
 
-/** A resource policy that runs `check` on resources of the given types ("any": every type). */
+/** A mandatory resource policy that runs `check` on resources of the given types ("any": all). */
 export function resourcePolicy(
   meta: PolicyMeta,
   types: readonly string[] | "any",
@@ -42,15 +40,13 @@ export function resourcePolicy(
     validateResource: (args, report) => {
       if (types !== "any" && !types.includes(args.type)) return;
       const props = args.props as Props;
-      check(
-        { type: args.type, name: args.name, props, tier: tierOrStrictest(props), args },
-        report,
-      );
+      const { type, name } = args;
+      check({ type, name, props, tier: tierOrStrictest(props), args }, report);
     },
   };
 }
 
-/** A stack policy over every resource of the stack. */
+/** A mandatory stack policy over every resource of the stack. */
 export function stackPolicy(
   meta: PolicyMeta,
   check: (args: StackValidationArgs, report: ReportViolation) => void,
@@ -58,15 +54,20 @@ export function stackPolicy(
   return { enforcementLevel: "mandatory", ...meta, validateStack: check };
 }
 
+/** A catalog floor per tier that pack config may raise under `key`: its schema and its value. */
+export function raisableFloor(key: string, description: string, pick: (f: TierFloor) => number) {
+  return {
+    configSchema: { properties: { [key]: tierNumbersSchema(description, pick) } },
+    floor: (args: { getConfig<T extends object>(): T }, tier: Tier): number =>
+      numberFloor(tier, pick, args.getConfig<Record<string, TierNumbers | undefined>>()[key]),
+  };
+}
+
 export function asNumber(value: unknown): number | undefined {
   return typeof value === "number" ? value : undefined;
 }
 
 /** Reports each message as its own violation, all against `urn` (the stack when undefined). */
-export function reportAll(
-  report: ReportViolation,
-  messages: readonly string[],
-  urn?: string,
-): void {
+export function reportAll(report: ReportViolation, messages: readonly string[], urn?: string) {
   for (const message of messages) report(message, urn);
 }

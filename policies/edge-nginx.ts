@@ -1,31 +1,30 @@
 // The Nginx configuration that actually ships — uploaded into the nginx container (Docker) or
 // written by cloud-init from the launch template's user data (AWS) — is read back and checked:
 // only TLS 1.2/1.3, HSTS on every HTTPS location, and the rate-limit zones defined and used.
-import { readCloudInitFiles } from "../components/edge/cloud-init-reader";
-import { resourcePolicy } from "./define";
+import { readCloudInitFiles } from "./cloud-init";
+import { reportAll, resourcePolicy } from "./define";
 import { Directive, findAll, parseNginx } from "./nginx-text";
+import { CONTAINER, uploadText } from "./stack-reading";
 import { Props } from "./tier";
 
-export const LAUNCH_TEMPLATE = "aws:ec2/launchTemplate:LaunchTemplate";
-const CONTAINER = "docker:index/container:Container";
+const LAUNCH_TEMPLATE = "aws:ec2/launchTemplate:LaunchTemplate";
 const ALLOWED_PROTOCOLS = ["TLSv1.2", "TLSv1.3"];
 const ONE_YEAR = 31536000;
 
 /** Highest rate per second each zone may allow; pack config may only lower them. */
-export const MAX_RATES: Readonly<Record<string, number>> = { api: 10, login: 1, uploads: 1 };
+const MAX_RATES: Readonly<Record<string, number>> = { api: 10, login: 1, uploads: 1 };
 
 /** nginx.conf texts a resource ships, whichever way it ships them. */
-export function shippedNginxConfs(type: string, props: Props): string[] {
+function shippedNginxConfs(type: string, props: Props): string[] {
+  const isConf = (file: unknown) => typeof file === "string" && file.endsWith("/nginx.conf");
   if (type === CONTAINER && Array.isArray(props.uploads)) {
-    return (props.uploads as { file?: string; content?: string; contentBase64?: string }[])
-      .filter((u) => typeof u.file === "string" && u.file.endsWith("/nginx.conf"))
-      .map((u) => u.content ?? Buffer.from(u.contentBase64 ?? "", "base64").toString("utf8"));
+    return (props.uploads as Props[]).filter((u) => isConf(u.file)).map(uploadText);
   }
   if (type === LAUNCH_TEMPLATE && typeof props.userData === "string") {
     const userData = Buffer.from(props.userData, "base64").toString("utf8");
     if (!userData.startsWith("#cloud-config")) return [];
     return Object.entries(readCloudInitFiles(userData))
-      .filter(([file]) => file.endsWith("/nginx.conf"))
+      .filter(([file]) => isConf(file))
       .map(([, text]) => text);
   }
   return [];
@@ -71,19 +70,19 @@ function hstsProblems(conf: readonly Directive[]): string[] {
   return problems;
 }
 
+/** The value of a directive's `key=value` argument. */
+const argument = (d: Directive, key: string) =>
+  d.args.find((a) => a.startsWith(`${key}=`))?.slice(key.length + 1);
+
 function rateProblems(conf: readonly Directive[], maxRates: Record<string, number>): string[] {
   const problems: string[] = [];
   const zones = new Map<string, number>();
   for (const zone of findAll(conf, "limit_req_zone")) {
-    const name = /^zone=([^:]+):/.exec(zone.args.find((a) => a.startsWith("zone=")) ?? "")?.[1];
-    const rate = /^rate=(\d+)r\/s$/.exec(zone.args.find((a) => a.startsWith("rate=")) ?? "")?.[1];
+    const name = /^([^:]+):/.exec(argument(zone, "zone") ?? "")?.[1];
+    const rate = /^(\d+)r\/s$/.exec(argument(zone, "rate") ?? "")?.[1];
     if (name && rate) zones.set(name, Number(rate));
   }
-  const used = new Set(
-    findAll(conf, "limit_req").map((d) =>
-      (d.args.find((a) => a.startsWith("zone=")) ?? "").slice("zone=".length),
-    ),
-  );
+  const used = new Set(findAll(conf, "limit_req").map((d) => argument(d, "zone") ?? ""));
   for (const [zone, max] of Object.entries(maxRates)) {
     const rate = zones.get(zone);
     if (rate === undefined) problems.push(`Rate-limit zone "${zone}" is not defined.`);
@@ -129,13 +128,8 @@ export const edgeNginxPolicies = [
           report(`The shipped nginx.conf does not parse: ${(error as Error).message}.`);
           continue;
         }
-        for (const problem of [
-          ...tlsProblems(conf),
-          ...hstsProblems(conf),
-          ...rateProblems(conf, maxRates),
-        ]) {
-          report(problem);
-        }
+        const problems = [tlsProblems, hstsProblems].flatMap((check) => check(conf));
+        reportAll(report, [...problems, ...rateProblems(conf, maxRates)]);
       }
     },
   ),

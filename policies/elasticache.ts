@@ -1,10 +1,21 @@
 // ElastiCache for Redis: encryption in transit and at rest, AUTH, failover across AZs, snapshot
 // retention, and cluster mode with enough shards where the tier needs it.
-import { asNumber, resourcePolicy } from "./define";
-import { numberFloor, switchFloor, tierNumbersSchema, TierNumbers } from "./tier";
+import { asNumber, raisableFloor, resourcePolicy } from "./define";
+import { switchFloor } from "./tier";
 
 export const REPLICATION_GROUP = "aws:elasticache/replicationGroup:ReplicationGroup";
 const TYPES = [REPLICATION_GROUP];
+
+const snapshots = raisableFloor(
+  "minimumDays",
+  "Fewest days of snapshots per tier; may only raise the floor.",
+  (floor) => floor.redisSnapshotRetentionDays,
+);
+const shards = raisableFloor(
+  "minimumShards",
+  "Fewest shards per tier; may only raise the floor.",
+  (floor) => floor.redisMinShards,
+);
 
 export const elasticachePolicies = [
   resourcePolicy(
@@ -60,19 +71,11 @@ export const elasticachePolicies = [
       name: "webstack-elasticache-snapshots",
       description: "Redis keeps daily snapshots at least as long as its tier's floor.",
       severity: "high",
-      configSchema: {
-        properties: {
-          minimumDays: tierNumbersSchema(
-            "Fewest days of snapshots per tier; may only raise the floor.",
-            (floor) => floor.redisSnapshotRetentionDays,
-          ),
-        },
-      },
+      configSchema: snapshots.configSchema,
     },
     TYPES,
     ({ props, tier, args }, report) => {
-      const { minimumDays } = args.getConfig<{ minimumDays?: TierNumbers }>();
-      const floor = numberFloor(tier, (f) => f.redisSnapshotRetentionDays, minimumDays);
+      const floor = snapshots.floor(args, tier);
       const days = asNumber(props.snapshotRetentionLimit) ?? 0;
       if (days < floor) {
         report(`Snapshot retention is ${days} days; ${tier} requires at least ${floor}.`);
@@ -85,22 +88,14 @@ export const elasticachePolicies = [
       description:
         "Where the tier requires several shards (prod: 3), Redis runs in cluster mode with them.",
       severity: "high",
-      configSchema: {
-        properties: {
-          minimumShards: tierNumbersSchema(
-            "Fewest shards per tier; may only raise the floor.",
-            (floor) => floor.redisMinShards,
-          ),
-        },
-      },
+      configSchema: shards.configSchema,
     },
     TYPES,
     ({ props, tier, args }, report) => {
-      const { minimumShards } = args.getConfig<{ minimumShards?: TierNumbers }>();
-      const floor = numberFloor(tier, (f) => f.redisMinShards, minimumShards);
+      const floor = shards.floor(args, tier);
       if (floor <= 1) return;
-      const shards = asNumber(props.numNodeGroups) ?? 1;
-      if (shards < floor) report(`Redis has ${shards} shards; ${tier} requires at least ${floor}.`);
+      const count = asNumber(props.numNodeGroups) ?? 1;
+      if (count < floor) report(`Redis has ${count} shards; ${tier} requires at least ${floor}.`);
       if (props.clusterMode !== "enabled") {
         report(`Redis must run in cluster mode in ${tier} (clusterMode "enabled").`);
       }

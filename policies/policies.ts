@@ -1,7 +1,9 @@
 // Every webstack policy as a plain array, so tests and `npm run policy` evaluate the pack without
 // starting the analyzer server. index.ts hands the same array to PolicyPack.
 import type { Policies } from "@pulumi/policy";
-import { alarmPolicies } from "./alarms";
+import { alarmsCatalogPolicy } from "./alarms-catalog";
+import { alarmsCoveragePolicy } from "./alarms-coverage";
+import { alarmsDeliveryPolicy } from "./alarms-delivery";
 import { backupPolicies } from "./backups";
 import { edgeNginxPolicies } from "./edge-nginx";
 import { elasticachePolicies } from "./elasticache";
@@ -15,6 +17,8 @@ export const policies: Policies = [
   ...loadBalancerPolicies,
   ...edgeNginxPolicies,
   ...securityPolicies,
-  ...alarmPolicies,
+  alarmsCatalogPolicy,
+  alarmsDeliveryPolicy,
+  alarmsCoveragePolicy,
   ...backupPolicies,
 ];

@@ -16,10 +16,11 @@ export interface PrometheusRule {
 export const PROMETHEUS_YML = "/prometheus.yml";
 export const ALERTMANAGER_YML = "/alertmanager.yml";
 
-type Yaml = Record<string, unknown>;
+export type Yaml = Record<string, unknown>;
 const isMap = (value: unknown): value is Yaml =>
   typeof value === "object" && value !== null && !Array.isArray(value);
 const list = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
+const maps = (value: unknown): Yaml[] => list(value).filter(isMap);
 
 /** Parses YAML text; throws with the parser's message when it does not parse. */
 export function parseYamlDocument(text: string): Yaml {
@@ -27,15 +28,9 @@ export function parseYamlDocument(text: string): Yaml {
   return isMap(document) ? document : {};
 }
 
-const DURATION_UNITS: Readonly<Record<string, number>> = {
-  ms: 0.001,
-  s: 1,
-  m: 60,
-  h: 3600,
-  d: 86_400,
-  w: 604_800,
-  y: 31_536_000,
-};
+// prettier-ignore
+const DURATION_UNITS: Readonly<Record<string, number>> =
+  { ms: 0.001, s: 1, m: 60, h: 3600, d: 86_400, w: 604_800, y: 31_536_000 };
 
 /** Seconds of a Prometheus duration such as `5m` or `1h30m`; undefined when it is not one. */
 export function promDurationSeconds(text: string): number | undefined {
@@ -49,9 +44,9 @@ export function promDurationSeconds(text: string): number | undefined {
 
 /** Every alerting rule of a rule file (`groups[].rules[]` with `alert:`). */
 export function alertingRules(document: Yaml): PrometheusRule[] {
-  return list(document.groups)
-    .flatMap((group) => (isMap(group) ? list(group.rules) : []))
-    .filter((rule): rule is Yaml => isMap(rule) && typeof rule.alert === "string")
+  return maps(document.groups)
+    .flatMap((group) => maps(group.rules))
+    .filter((rule) => typeof rule.alert === "string")
     .map((rule) => ({
       alert: rule.alert as string,
       expr: String(rule.expr ?? ""),
@@ -92,34 +87,25 @@ export function readsSeries(expr: string, name: string): boolean {
 // ---- alertmanager.yml
 
 const MATCHER = /^\s*([A-Za-z_][A-Za-z0-9_]*)\s*(=~|!~|!=|=)\s*"?(.*?)"?\s*$/;
+const fullMatch = (pattern: string, value: string) => new RegExp(`^(?:${pattern})$`).test(value);
 
 function matcherHolds(text: string, labels: Readonly<Record<string, string>>): boolean {
   const match = MATCHER.exec(text);
   if (!match) return false;
   const [, name, operator, value] = match;
   const actual = labels[name] ?? "";
-  const regex = () => new RegExp(`^(?:${value})$`).test(actual);
-  switch (operator) {
-    case "=":
-      return actual === value;
-    case "!=":
-      return actual !== value;
-    case "=~":
-      return regex();
-    default:
-      return !regex();
-  }
+  const holds = operator.endsWith("~") ? fullMatch(value, actual) : actual === value;
+  return operator.startsWith("!") ? !holds : holds;
 }
 
 /** Whether a route's matchers (and the older `match`/`match_re`) all hold for the labels. */
 function routeMatches(route: Yaml, labels: Readonly<Record<string, string>>): boolean {
-  const matchers = list(route.matchers).map(String);
   const equal = isMap(route.match) ? Object.entries(route.match) : [];
   const regex = isMap(route.match_re) ? Object.entries(route.match_re) : [];
   return (
-    matchers.every((m) => matcherHolds(m, labels)) &&
+    list(route.matchers).every((m) => matcherHolds(String(m), labels)) &&
     equal.every(([name, value]) => (labels[name] ?? "") === String(value)) &&
-    regex.every(([name, value]) => new RegExp(`^(?:${String(value)})$`).test(labels[name] ?? ""))
+    regex.every(([name, value]) => fullMatch(String(value), labels[name] ?? ""))
   );
 }
 
@@ -136,8 +122,8 @@ export function receiversFor(
   const walk = (route: Yaml, inherited: string | undefined) => {
     const receiver = typeof route.receiver === "string" ? route.receiver : inherited;
     let taken = false;
-    for (const child of list(route.routes)) {
-      if (!isMap(child) || !routeMatches(child, labels)) continue;
+    for (const child of maps(route.routes)) {
+      if (!routeMatches(child, labels)) continue;
       walk(child, receiver);
       taken = true;
       if (child.continue !== true) break;
@@ -153,9 +139,9 @@ export function receiversFor(
  * webhook, told apart from other webhooks by the receiver's name `sms` (as the renderer names it).
  */
 export function receiverChannels(document: Yaml, name: string): Set<Channel> {
-  const receiver = list(document.receivers).find((r) => isMap(r) && r.name === name);
+  const receiver = maps(document.receivers).find((r) => r.name === name);
   const channels = new Set<Channel>();
-  if (!isMap(receiver)) return channels;
+  if (!receiver) return channels;
   const has = (key: string) => list(receiver[key]).length > 0;
   if (has("email_configs")) channels.add("email");
   if (has("slack_configs")) channels.add("slack");
@@ -171,10 +157,8 @@ export function receiverChannels(document: Yaml, name: string): Set<Channel> {
 /** The `instance` labels (else target addresses) of a scrape job's static targets. */
 export function scrapeInstances(document: Yaml, job: string): Set<string> {
   const instances = new Set<string>();
-  for (const config of list(document.scrape_configs)) {
-    if (!isMap(config) || config.job_name !== job) continue;
-    for (const group of list(config.static_configs)) {
-      if (!isMap(group)) continue;
+  for (const config of maps(document.scrape_configs).filter((c) => c.job_name === job)) {
+    for (const group of maps(config.static_configs)) {
       const label = isMap(group.labels) ? group.labels.instance : undefined;
       if (typeof label === "string") instances.add(label);
       else for (const target of list(group.targets)) instances.add(String(target).split(":")[0]);
@@ -185,9 +169,8 @@ export function scrapeInstances(document: Yaml, job: string): Set<string> {
 
 /** Hosts (without port) of the Alertmanagers prometheus.yml sends alerts to. */
 export function alertmanagerHosts(document: Yaml): string[] {
-  const alerting = isMap(document.alerting) ? document.alerting : {};
-  return list(alerting.alertmanagers)
-    .flatMap((am) => (isMap(am) ? list(am.static_configs) : []))
-    .flatMap((group) => (isMap(group) ? list(group.targets) : []))
+  return maps(isMap(document.alerting) ? document.alerting.alertmanagers : [])
+    .flatMap((am) => maps(am.static_configs))
+    .flatMap((group) => list(group.targets))
     .map((target) => String(target).split(":")[0]);
 }

@@ -5,21 +5,25 @@ import {
   MYSQL_LINES,
   pastStandardSupport,
 } from "../components/catalog/engine-versions";
-import { asNumber, resourcePolicy, stackPolicy } from "./define";
-import {
-  numberFloor,
-  switchFloor,
-  tierNumbersSchema,
-  TierNumbers,
-  tierOrStrictest,
-  tierSwitchesSchema,
-} from "./tier";
+import { asNumber, raisableFloor, resourcePolicy, stackPolicy } from "./define";
+import { Props, switchFloor, tierOrStrictest, tierSwitchesSchema } from "./tier";
 
 export const RDS_INSTANCE = "aws:rds/instance:Instance";
 const TYPES = [RDS_INSTANCE];
 
-const isReplica = (props: Record<string, unknown>) =>
+const isReplica = (props: Props) =>
   props.replicateSourceDb !== undefined && props.replicateSourceDb !== "";
+
+const retention = raisableFloor(
+  "minimumDays",
+  "Fewest days of automated backups per tier; may only raise the floor.",
+  (floor) => floor.mysqlBackupRetentionDays,
+);
+const replicas = raisableFloor(
+  "minimumReplicas",
+  "Fewest read replicas per primary per tier; may only raise the floor.",
+  (floor) => floor.mysqlMinReplicas,
+);
 
 export const rdsPolicies = [
   resourcePolicy(
@@ -52,20 +56,12 @@ export const rdsPolicies = [
       description:
         "Every RDS primary keeps automated backups at least as long as its tier's floor.",
       severity: "high",
-      configSchema: {
-        properties: {
-          minimumDays: tierNumbersSchema(
-            "Fewest days of automated backups per tier; may only raise the floor.",
-            (floor) => floor.mysqlBackupRetentionDays,
-          ),
-        },
-      },
+      configSchema: retention.configSchema,
     },
     TYPES,
     ({ props, tier, args }, report) => {
       if (isReplica(props)) return;
-      const { minimumDays } = args.getConfig<{ minimumDays?: TierNumbers }>();
-      const floor = numberFloor(tier, (f) => f.mysqlBackupRetentionDays, minimumDays);
+      const floor = retention.floor(args, tier);
       const days = asNumber(props.backupRetentionPeriod) ?? 0;
       if (days < floor) {
         report(`Backup retention is ${days} days; ${tier} requires at least ${floor}.`);
@@ -88,9 +84,9 @@ export const rdsPolicies = [
     },
     TYPES,
     ({ props, tier, args }, report) => {
-      if (isReplica(props)) return;
       const { required } = args.getConfig<{ required?: Partial<Record<string, boolean>> }>();
-      if (switchFloor(tier, (f) => f.mysqlMultiAz, required) && props.multiAz !== true) {
+      const multiAz = switchFloor(tier, (f) => f.mysqlMultiAz, required);
+      if (multiAz && !isReplica(props) && props.multiAz !== true) {
         report(`RDS primary must be multi-AZ in ${tier}.`);
       }
     },
@@ -157,9 +153,8 @@ export const rdsPolicies = [
     },
     TYPES,
     ({ props }, report) => {
-      const exported = Array.isArray(props.enabledCloudwatchLogsExports)
-        ? (props.enabledCloudwatchLogsExports as unknown[])
-        : [];
+      const exports = props.enabledCloudwatchLogsExports;
+      const exported: unknown[] = Array.isArray(exports) ? exports : [];
       const missing = ["error", "slowquery"].filter((log) => !exported.includes(log));
       if (missing.length > 0)
         report(`RDS must export ${missing.join(" and ")} logs to CloudWatch.`);
@@ -170,25 +165,17 @@ export const rdsPolicies = [
       name: "webstack-rds-read-replica",
       description: "In staging and prod every RDS primary has at least one read replica.",
       severity: "high",
-      configSchema: {
-        properties: {
-          minimumReplicas: tierNumbersSchema(
-            "Fewest read replicas per primary per tier; may only raise the floor.",
-            (floor) => floor.mysqlMinReplicas,
-          ),
-        },
-      },
+      configSchema: replicas.configSchema,
     },
     (args, report) => {
-      const { minimumReplicas } = args.getConfig<{ minimumReplicas?: TierNumbers }>();
       const instances = args.resources.filter((r) => r.type === RDS_INSTANCE);
-      const primaries = instances.filter((r) => !isReplica(r.props));
-      const replicas = instances.filter((r) => isReplica(r.props));
-      for (const primary of primaries) {
+      for (const primary of instances.filter((r) => !isReplica(r.props))) {
         const tier = tierOrStrictest(primary.props);
-        const floor = numberFloor(tier, (f) => f.mysqlMinReplicas, minimumReplicas);
+        const floor = replicas.floor(args, tier);
         const references = [primary.props.identifier, primary.props.arn].filter(Boolean);
-        const count = replicas.filter((r) => references.includes(r.props.replicateSourceDb)).length;
+        const count = instances.filter(
+          (r) => isReplica(r.props) && references.includes(r.props.replicateSourceDb),
+        ).length;
         if (count < floor) {
           report(
             `RDS primary ${primary.name} has ${count} read replicas; ${tier} requires at least ${floor}.`,

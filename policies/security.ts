@@ -4,14 +4,14 @@
 import type { PolicyResource } from "@pulumi/policy";
 import { WEAK_SECRETS } from "../components/catalog/weak-secrets";
 import { resourcePolicy, stackPolicy } from "./define";
+import { CONTAINER, containerEnv, MYSQL_IMAGE, REDIS_IMAGE } from "./stack-reading";
 import { Props } from "./tier";
 
-export const INGRESS_RULE = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
-export const LEGACY_RULE = "aws:ec2/securityGroupRule:SecurityGroupRule";
-export const SECURITY_GROUP = "aws:ec2/securityGroup:SecurityGroup";
-export const LOAD_BALANCER = "aws:lb/loadBalancer:LoadBalancer";
-export const CONTAINER = "docker:index/container:Container";
-export const REMOTE_IMAGE = "docker:index/remoteImage:RemoteImage";
+const INGRESS_RULE = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
+const LEGACY_RULE = "aws:ec2/securityGroupRule:SecurityGroupRule";
+const SECURITY_GROUP = "aws:ec2/securityGroup:SecurityGroup";
+const LOAD_BALANCER = "aws:lb/loadBalancer:LoadBalancer";
+const REMOTE_IMAGE = "docker:index/remoteImage:RemoteImage";
 
 const ANYWHERE = ["0.0.0.0/0", "::/0"];
 const WEB_PORTS = [80, 443];
@@ -36,35 +36,25 @@ interface OpenRule {
 /** Internet-open ingress of one resource, in whichever of the three shapes AWS offers. */
 function openIngress(resource: RuleSource): OpenRule[] {
   const { type, props } = resource;
-  const groupsOf = (key: string) => (resource.propertyDependencies?.[key] ?? []).map((r) => r.urn);
-  const ports = (p: Props) => ({ from: Number(p.fromPort ?? 0), to: Number(p.toPort ?? 65535) });
-  if (type === INGRESS_RULE) {
-    const open =
-      ANYWHERE.includes(props.cidrIpv4 as string) || ANYWHERE.includes(props.cidrIpv6 as string);
-    const all = props.ipProtocol === "-1";
-    return open
-      ? [
-          {
-            ...(all ? { from: 0, to: 65535 } : ports(props)),
-            groupUrns: groupsOf("securityGroupId"),
-          },
-        ]
-      : [];
-  }
+  const groupUrns = (resource.propertyDependencies?.securityGroupId ?? []).map((r) => r.urn);
+  const open = (cidrs: unknown[]) => cidrs.some((c) => ANYWHERE.includes(c as string));
   const cidrs = (p: Props) => [
     ...((p.cidrBlocks as string[] | undefined) ?? []),
     ...((p.ipv6CidrBlocks as string[] | undefined) ?? []),
   ];
-  if (
-    type === LEGACY_RULE &&
-    props.type === "ingress" &&
-    cidrs(props).some((c) => ANYWHERE.includes(c))
-  ) {
-    return [{ ...ports(props), groupUrns: groupsOf("securityGroupId") }];
+  const ports = (p: Props) =>
+    p.ipProtocol === "-1"
+      ? { from: 0, to: 65535 }
+      : { from: Number(p.fromPort ?? 0), to: Number(p.toPort ?? 65535) };
+  if (type === INGRESS_RULE && open([props.cidrIpv4, props.cidrIpv6])) {
+    return [{ ...ports(props), groupUrns }];
+  }
+  if (type === LEGACY_RULE && props.type === "ingress" && open(cidrs(props))) {
+    return [{ ...ports(props), groupUrns }];
   }
   if (type === SECURITY_GROUP && Array.isArray(props.ingress)) {
     return (props.ingress as Props[])
-      .filter((rule) => cidrs(rule).some((c) => ANYWHERE.includes(c)))
+      .filter((rule) => open(cidrs(rule)))
       .map((rule) => ({ ...ports(rule), groupUrns: resource.urn ? [resource.urn] : [] }));
   }
   return [];
@@ -93,13 +83,6 @@ function secretLookingStrings(value: unknown, path = ""): [string, string][] {
     });
   }
   return [];
-}
-
-function envEntries(props: Props): [string, string][] {
-  const envs = Array.isArray(props.envs) ? (props.envs as unknown[]) : [];
-  return envs
-    .filter((e): e is string => typeof e === "string" && e.includes("="))
-    .map((e) => [e.slice(0, e.indexOf("=")), e.slice(e.indexOf("=") + 1)]);
 }
 
 export const securityPolicies = [
@@ -156,7 +139,7 @@ export const securityPolicies = [
     ({ props, tier }, report) => {
       const image = String(props.image ?? "");
       const ports = (Array.isArray(props.ports) ? props.ports : []) as Props[];
-      const isDataImage = /(^|\/)(mysql|mariadb|redis)[:@]/.test(image);
+      const isDataImage = MYSQL_IMAGE.test(image) || REDIS_IMAGE.test(image);
       for (const port of ports) {
         const internal = Number(port.internal);
         if (!isDataImage && !DATA_PORTS.includes(internal)) continue;
@@ -192,7 +175,7 @@ export const securityPolicies = [
     },
     [CONTAINER],
     ({ props }, report) => {
-      for (const [name, value] of envEntries(props)) {
+      for (const [name, value] of containerEnv(props)) {
         if (SECRET_NAME.test(name) && !name.endsWith("_FILE") && value !== "") {
           report(
             `Environment variable ${name} carries a secret in plain text; mount it as a file and set ${name}_FILE.`,
@@ -210,7 +193,7 @@ export const securityPolicies = [
     },
     "any",
     ({ props }, report) => {
-      const named = envEntries(props).filter(([name]) => SECRET_NAME.test(name));
+      const named = [...containerEnv(props)].filter(([name]) => SECRET_NAME.test(name));
       for (const [where, value] of [...secretLookingStrings(props), ...named]) {
         if (WEAK_SECRETS.includes(value.trim().toLowerCase())) {
           report(`${where} is a well-known weak value; generate it with @pulumi/random.`);

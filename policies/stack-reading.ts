@@ -7,6 +7,8 @@ import type { PolicyResource } from "@pulumi/policy";
 import { Tier, TIERS } from "../components/catalog/tiers";
 import { Props, tierOf } from "./tier";
 
+export { tag } from "./tier";
+
 export const CONTAINER = "docker:index/container:Container";
 
 /** Marks a value that cannot be known until the update runs (an unknown during preview). */
@@ -88,14 +90,6 @@ export function ofType(resources: readonly PolicyResource[], type: string): Poli
   return resources.filter((r) => r.type === type);
 }
 
-/** An AWS tag's value when it is a string (undefined when absent). */
-export function tag(props: Props, key: string): string | undefined {
-  const tags = props.tags;
-  if (!tags || typeof tags !== "object" || Array.isArray(tags)) return undefined;
-  const value = (tags as Record<string, unknown>)[key];
-  return typeof value === "string" ? value : undefined;
-}
-
 /** The resources of `type` the value of input `key` came from (its recorded dependencies). */
 export function dependencies(
   resource: PolicyResource,
@@ -116,6 +110,13 @@ export interface ShippedFile {
   readonly text: Maybe<string>;
 }
 
+/** The text of a container upload (`content`, else `contentBase64` decoded). */
+export function uploadText(upload: Props): string {
+  return typeof upload.content === "string"
+    ? upload.content
+    : Buffer.from(String(upload.contentBase64 ?? ""), "base64").toString("utf8");
+}
+
 /** Every upload of every container whose path ends with `suffix`. */
 export function shippedFiles(
   resources: readonly PolicyResource[],
@@ -131,12 +132,7 @@ export function shippedFiles(
       if (upload === UNKNOWN) continue;
       const file = gaps.read(() => upload.file);
       if (file === UNKNOWN || typeof file !== "string" || !file.endsWith(suffix)) continue;
-      const text = gaps.read(() =>
-        typeof upload.content === "string"
-          ? upload.content
-          : Buffer.from(String(upload.contentBase64 ?? ""), "base64").toString("utf8"),
-      );
-      found.push({ container, file, text });
+      found.push({ container, file, text: gaps.read(() => uploadText(upload)) });
     }
   }
   return found;
@@ -160,11 +156,11 @@ export function containerAliases(props: Props): string[] {
   return typeof props.hostname === "string" ? [props.hostname] : [];
 }
 
-// The same image test as policies/security.ts uses for data containers. Database containers run a
-// pinned image reference, known at preview; an image known only after the update (an image id
-// from a RemoteImage) is an application image, so an unknown image is read as "not a database".
-const MYSQL_IMAGE = /(^|\/)(mysql|mariadb)[:@]/;
-const REDIS_IMAGE = /(^|\/)redis[:@]/;
+// Database containers run a pinned image reference, known at preview; an image known only after
+// the update (an image id from a RemoteImage) is an application image, so an unknown image is
+// read as "not a database".
+export const MYSQL_IMAGE = /(^|\/)(mysql|mariadb)[:@]/;
+export const REDIS_IMAGE = /(^|\/)redis[:@]/;
 
 function image(container: PolicyResource): string {
   return String(peek(() => container.props.image) ?? "");
@@ -179,35 +175,25 @@ function shipsFile(container: PolicyResource, suffix: string): boolean {
   });
 }
 
-/** Long-running: not a one-shot helper (`restart: "no"`, such as Redis cluster creation). */
-function longRunning(container: PolicyResource): boolean {
-  return peek(() => container.props.restart) !== "no";
-}
-
 /** The backup job: the container that ships a crontab (it may run a MySQL image for mysqldump). */
 export function isBackupJob(container: PolicyResource): boolean {
   return container.type === CONTAINER && shipsFile(container, "/crontab");
 }
 
-/** A long-running MySQL (or MariaDB) server container. */
-export function isMysqlServer(container: PolicyResource): boolean {
-  return (
+/** A long-running server of the image: not the backup job, not a one-shot helper (`restart:
+ * "no"`, such as Redis cluster creation). */
+const serverOf =
+  (pattern: RegExp) =>
+  (container: PolicyResource): boolean =>
     container.type === CONTAINER &&
-    MYSQL_IMAGE.test(image(container)) &&
-    longRunning(container) &&
-    !isBackupJob(container)
-  );
-}
+    pattern.test(image(container)) &&
+    peek(() => container.props.restart) !== "no" &&
+    !isBackupJob(container);
 
+/** A long-running MySQL (or MariaDB) server container. */
+export const isMysqlServer = serverOf(MYSQL_IMAGE);
 /** A long-running Redis node. */
-export function isRedisNode(container: PolicyResource): boolean {
-  return (
-    container.type === CONTAINER &&
-    REDIS_IMAGE.test(image(container)) &&
-    longRunning(container) &&
-    !isBackupJob(container)
-  );
-}
+export const isRedisNode = serverOf(REDIS_IMAGE);
 
 /** "1 day", "12 hours", "30 minutes": a schedule's longest interval, for messages. */
 export function describeInterval(seconds: number): string {

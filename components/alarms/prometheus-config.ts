@@ -4,6 +4,7 @@
 // and the Alertmanager it sends to. Targets are network aliases on the stack's Docker networks;
 // the `instance` label names the watched server, not the exporter, so alerts say what is wrong.
 import { stringify } from "yaml";
+import { SCRAPE_JOBS } from "../catalog/alarms";
 
 /** One exporter that watches one server: `instance` is the server, `target` the exporter. */
 export interface ExporterTarget {
@@ -38,16 +39,6 @@ export interface PrometheusConfigSpec {
   /** @default 15 — the rule file's rate windows assume it (four samples per minute) */
   readonly scrapeIntervalSeconds?: number;
 }
-
-/** The job names the rule file and runbooks refer to. */
-export const SCRAPE_JOBS = {
-  prometheus: "prometheus",
-  node: "node",
-  mysql: "mysqld",
-  redis: "redis",
-  probes: "blackbox",
-  backend: "backend",
-} as const;
 
 const HOST_PORT = /^[A-Za-z0-9][A-Za-z0-9.-]*:\d{1,5}$/;
 const INSTANCE = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;

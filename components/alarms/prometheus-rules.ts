@@ -67,35 +67,6 @@ const EXPRESSIONS: Readonly<Record<MetricKind, (ctx: ExpressionContext) => strin
     `(time() - webstack_backup_last_success_timestamp_seconds{kind=~"${staleBackupKinds.join("|")}"}) / 3600`,
 };
 
-/**
- * The series each metric kind's expression reads, for the policy pack (policies/alarms.ts): a
- * shipped rule for a catalog alarm must read all of them, so a constant such as `vector(0) > 80`
- * cannot stand in for the metric. Kept next to EXPRESSIONS, and a policy test checks each
- * expression above names every series listed here.
- */
-export const METRIC_SERIES: Readonly<Record<MetricKind, readonly string[]>> = {
-  hostCpuPercent: ["node_cpu_seconds_total"],
-  hostMemoryPercent: ["node_memory_MemAvailable_bytes", "node_memory_MemTotal_bytes"],
-  diskUsedPercent: ["node_filesystem_avail_bytes", "node_filesystem_size_bytes"],
-  serviceHealthyPercent: ["probe_success"],
-  latencyP95Milliseconds: ["http_request_duration_seconds_bucket"],
-  backendAverageSeconds: [
-    "http_request_duration_seconds_sum",
-    "http_request_duration_seconds_count",
-  ],
-  errorRatePercent: ["http_requests_total"],
-  availabilityPercent: ["probe_success"],
-  dbConnectionsPercent: [
-    "mysql_global_status_threads_connected",
-    "mysql_global_variables_max_connections",
-  ],
-  replicaLagSeconds: ["mysql_slave_status_seconds_behind_master"],
-  redisMemoryPercent: ["redis_memory_used_bytes", "redis_memory_max_bytes"],
-  certificateDaysLeft: ["probe_ssl_earliest_cert_expiry"],
-  backupLastStatus: ["webstack_backup_last_status"],
-  backupAgeHours: ["webstack_backup_last_success_timestamp_seconds"],
-};
-
 const GROUPS: Readonly<Record<MetricKind | "app", string>> = {
   hostCpuPercent: "host",
   hostMemoryPercent: "host",

@@ -56,6 +56,53 @@ export const METRICS = {
 } as const satisfies Record<string, { unit: Unit; means: string }>;
 export type MetricKind = keyof typeof METRICS;
 
+/**
+ * The exporter series each metric kind is computed from on Prometheus: a rule for a catalog alarm
+ * must read all of them, so a constant such as `vector(0) > 80` cannot stand in for the metric.
+ */
+export const METRIC_SERIES: Readonly<Record<MetricKind, readonly string[]>> = {
+  hostCpuPercent: ["node_cpu_seconds_total"],
+  hostMemoryPercent: ["node_memory_MemAvailable_bytes", "node_memory_MemTotal_bytes"],
+  diskUsedPercent: ["node_filesystem_avail_bytes", "node_filesystem_size_bytes"],
+  serviceHealthyPercent: ["probe_success"],
+  latencyP95Milliseconds: ["http_request_duration_seconds_bucket"],
+  backendAverageSeconds: [
+    "http_request_duration_seconds_sum",
+    "http_request_duration_seconds_count",
+  ],
+  errorRatePercent: ["http_requests_total"],
+  availabilityPercent: ["probe_success"],
+  dbConnectionsPercent: [
+    "mysql_global_status_threads_connected",
+    "mysql_global_variables_max_connections",
+  ],
+  replicaLagSeconds: ["mysql_slave_status_seconds_behind_master"],
+  redisMemoryPercent: ["redis_memory_used_bytes", "redis_memory_max_bytes"],
+  certificateDaysLeft: ["probe_ssl_earliest_cert_expiry"],
+  backupLastStatus: ["webstack_backup_last_status"],
+  backupAgeHours: ["webstack_backup_last_success_timestamp_seconds"],
+};
+
+/** The Prometheus scrape job names the rule file and runbooks refer to. */
+export const SCRAPE_JOBS = {
+  prometheus: "prometheus",
+  node: "node",
+  mysql: "mysqld",
+  redis: "redis",
+  probes: "blackbox",
+  backend: "backend",
+} as const;
+
+/**
+ * On AWS, the metric kinds watched by one alarm per database or cache rather than once per stack
+ * (docs/requirements.md §6): each RDS instance, each replica besides, each Redis node group.
+ */
+export const WATCHED_PER_RESOURCE = {
+  rdsInstance: ["hostCpuPercent", "diskUsedPercent", "dbConnectionsPercent"],
+  rdsReplica: ["replicaLagSeconds"],
+  redisNodeGroup: ["hostCpuPercent", "redisMemoryPercent"],
+} as const satisfies Record<string, readonly MetricKind[]>;
+
 /** REQUIREMENTS §6 routing: critical → email + slack + sms; warning → email + slack. */
 export const CHANNELS_BY_SEVERITY: Readonly<Record<Severity, readonly Channel[]>> = {
   warning: ["email", "slack"],

@@ -3,8 +3,14 @@
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const proxy = require("@pulumi/policy/proxy");
 const { unknownStringValue, unknownNumberValue, unknownBooleanValue } = proxy;
-import { ALARM_FLOORS, AlarmRule, METRICS, MetricKind } from "../../components/catalog/alarms";
-import { alarmValueExpression, METRIC_SERIES } from "../../components/alarms/prometheus-rules";
+import {
+  ALARM_FLOORS,
+  AlarmRule,
+  METRIC_SERIES,
+  METRICS,
+  MetricKind,
+} from "../../components/catalog/alarms";
+import { alarmValueExpression } from "../../components/alarms/prometheus-rules";
 import { readsSeries } from "../../policies/prometheus-text";
 import { FakeResource, resultOf, violations } from "../support/policy";
 import {

@@ -13,10 +13,10 @@ import {
   NGINX_CONF_PATH,
   USER_DATA_LIMIT_BYTES,
 } from "../../components/edge/cloud-init";
-import { readCloudInitFiles } from "../../components/edge/cloud-init-reader";
 import { DockerEdge } from "../../components/edge/docker";
 import type { Environment } from "../../components/environment";
 import { siteSettingsFromConfig } from "../../components/environment/edge-site";
+import { readCloudInitFiles } from "../../policies/cloud-init";
 import { policies } from "../../policies/policies";
 import { evaluatePolicies } from "../../tools/policy/evaluate";
 import { RecordedResource, redactSecrets, WebstackMocks } from "../../tools/mock-runtime/mocks";

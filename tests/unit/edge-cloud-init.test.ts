@@ -18,11 +18,11 @@ import {
   renderCloudInit,
   USER_DATA_LIMIT_BYTES,
 } from "../../components/edge/cloud-init";
-import { readCloudInitFiles } from "../../components/edge/cloud-init-reader";
 import { renderNginxConf } from "../../components/edge/nginx-conf";
 import { awsSiteSpec } from "../../components/edge/site-spec";
 import { cloudWatchAlarmSpecs } from "../../components/alarms/cloudwatch-specs";
 import { ALARM_CATALOG } from "../../components/catalog/alarms";
+import { readCloudInitFiles } from "../../policies/cloud-init";
 import { requireBinary, run, scratchDir } from "../support/servers";
 import { dockerRun, fetchedSecrets, runBootScript } from "./edge-boot-run";
 

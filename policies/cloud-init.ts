@@ -1,6 +1,6 @@
 // Reads the files a #cloud-config user data writes (write_files, in any encoding cloud-init
-// accepts for them). Shared by the edge tests and the policy pack, which checks the nginx.conf
-// the app hosts really receive; it depends on nothing but yaml and zlib.
+// accepts for them): the pack's own decoder of a launch template's user data, so it checks the
+// nginx.conf the app hosts really receive. It depends on nothing but yaml and zlib.
 import { gunzipSync } from "node:zlib";
 import { parse } from "yaml";
 
