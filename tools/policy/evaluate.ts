@@ -5,10 +5,10 @@
 import type {
   EnforcementLevel,
   Policies,
+  Policy,
   PolicyResource,
+  ReportViolation,
   ResourceValidationArgs,
-  ResourceValidationPolicy,
-  StackValidationPolicy,
 } from "@pulumi/policy";
 import { RecordedResource, unwrapSecrets } from "../mock-runtime/mocks";
 
@@ -40,10 +40,7 @@ export interface PolicyResult {
 
 class NotApplicable extends Error {}
 
-function enforcementOf(
-  policy: { name: string; enforcementLevel?: EnforcementLevel },
-  config: PackConfig,
-): EnforcementLevel {
+function enforcementOf(policy: Policy, config: PackConfig): EnforcementLevel {
   const entry = config[policy.name] ?? config.all;
   if (typeof entry === "string") return entry;
   const level = entry?.enforcementLevel as EnforcementLevel | undefined;
@@ -51,65 +48,47 @@ function enforcementOf(
 }
 
 /** The policy's config: schema defaults, overlaid with the pack config's entry. */
-function configOf(
-  policy: ResourceValidationPolicy | StackValidationPolicy,
-  config: PackConfig,
-): Record<string, unknown> {
-  const defaults = Object.fromEntries(
-    Object.entries(policy.configSchema?.properties ?? {})
-      .filter(([, schema]) => (schema as { default?: unknown }).default !== undefined)
-      .map(([key, schema]) => [key, (schema as { default?: unknown }).default]),
-  );
+function configOf(policy: Policy, config: PackConfig): Record<string, unknown> {
+  const defaults = Object.entries(policy.configSchema?.properties ?? {})
+    .map(([key, schema]) => [key, (schema as { default?: unknown }).default])
+    .filter(([, value]) => value !== undefined);
   const entry = config[policy.name];
-  const own = typeof entry === "object" ? entry : {};
-  const values: Record<string, unknown> = { ...defaults, ...own };
+  const values = { ...Object.fromEntries(defaults), ...(typeof entry === "object" ? entry : {}) };
   delete values.enforcementLevel;
   return values;
 }
 
-function typeMatcher(type: string) {
-  return (resourceClass: unknown) =>
-    (resourceClass as { __pulumiType?: string }).__pulumiType === type;
-}
-
+/** The resources as policies see them, each linked to the resources its inputs came from. */
 function policyResources(resources: readonly RecordedResource[]): PolicyResource[] {
-  const byUrn = new Map<string, PolicyResource>();
-  const built = resources.map((r) => {
+  const built = resources.map((r): PolicyResource => {
     const props = proxy.unknownCheckingProxy(unwrapSecrets(r.inputs) as Record<string, unknown>);
-    const resource: PolicyResource = {
+    const isType = (cls: unknown) => (cls as { __pulumiType?: string }).__pulumiType === r.type;
+    return {
       type: r.type,
       props,
       urn: r.urn,
       name: r.name,
-      opts: optionsOf(r),
+      opts: {
+        protect: r.protect,
+        ignoreChanges: [],
+        aliases: [],
+        customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },
+        additionalSecretOutputs: [],
+      },
       dependencies: [],
       propertyDependencies: {},
-      isType: typeMatcher(r.type) as PolicyResource["isType"],
-      asType: ((cls: unknown) =>
-        typeMatcher(r.type)(cls) ? props : undefined) as PolicyResource["asType"],
+      isType: isType as PolicyResource["isType"],
+      asType: ((cls: unknown) => (isType(cls) ? props : undefined)) as PolicyResource["asType"],
     };
-    byUrn.set(r.urn, resource);
-    return resource;
   });
+  const byUrn = new Map(built.map((r) => [r.urn, r]));
   resources.forEach((r, i) => {
     for (const [key, urns] of Object.entries(r.propertyDependencies)) {
-      built[i].propertyDependencies[key] = urns
-        .map((urn) => byUrn.get(urn))
-        .filter((d): d is PolicyResource => d !== undefined);
+      built[i].propertyDependencies[key] = urns.flatMap((urn) => byUrn.get(urn) ?? []);
     }
     built[i].dependencies = [...new Set(Object.values(built[i].propertyDependencies).flat())];
   });
   return built;
-}
-
-function optionsOf(r: RecordedResource): ResourceValidationArgs["opts"] {
-  return {
-    protect: r.protect,
-    ignoreChanges: [],
-    aliases: [],
-    customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },
-    additionalSecretOutputs: [],
-  };
 }
 
 /** Evaluates every policy against the resources; never throws for a policy's own violations. */
@@ -124,16 +103,14 @@ export async function evaluatePolicies(
     const enforcementLevel = enforcementOf(policy, config);
     const violations: Violation[] = [];
     const notes: string[] = [];
-    if (enforcementLevel === "disabled") {
-      results.push({
-        policy: policy.name,
-        description: policy.description,
-        enforcementLevel,
-        violations,
-        notes,
-      });
-      continue;
-    }
+    results.push({
+      policy: policy.name,
+      description: policy.description,
+      enforcementLevel,
+      violations,
+      notes,
+    });
+    if (enforcementLevel === "disabled") continue;
     const policyConfig = configOf(policy, config);
     const common = {
       getConfig: <T extends object>() => policyConfig as T,
@@ -142,71 +119,42 @@ export async function evaluatePolicies(
         throw new NotApplicable(reason);
       },
     };
-    const run = async (resource: string | undefined, body: () => unknown) => {
+    /** Runs one validation of `resource` (undefined: of the stack), recording what it finds. */
+    const run = async (
+      resource: PolicyResource | undefined,
+      validate: (r: ReportViolation) => unknown,
+    ) => {
+      const report: ReportViolation = (message, urn) => {
+        const on = resource ?? stackResources.find((r) => r.urn === urn);
+        violations.push({ policy: policy.name, enforcementLevel, resource: on?.name, message });
+      };
       try {
-        await body();
+        await validate(report);
       } catch (error) {
         if (error instanceof proxy.UnknownValueError) {
-          notes.push(`${resource ?? "stack"}: can't run during preview: ${error.message}`);
+          notes.push(`${resource?.name ?? "stack"}: can't run during preview: ${error.message}`);
         } else if (!(error instanceof NotApplicable)) {
           throw new Error(
-            `policy ${policy.name} failed on ${resource ?? "the stack"}: ${String(error)}`,
+            `policy ${policy.name} failed on ${resource?.name ?? "the stack"}: ${String(error)}`,
           );
         }
       }
     };
     if ("validateResource" in policy && policy.validateResource) {
-      const validations = Array.isArray(policy.validateResource)
-        ? policy.validateResource
-        : [policy.validateResource];
       for (const resource of stackResources) {
-        const args: ResourceValidationArgs = {
-          ...common,
-          type: resource.type,
-          props: resource.props,
-          urn: resource.urn,
-          name: resource.name,
-          opts: resource.opts,
-          isType: resource.isType,
-          asType: ((cls: unknown) =>
-            typeMatcher(resource.type)(cls)
-              ? resource.props
-              : undefined) as ResourceValidationArgs["asType"],
-        };
-        for (const validation of validations) {
-          await run(resource.name, () =>
-            validation(args, (message) =>
-              violations.push({
-                policy: policy.name,
-                enforcementLevel,
-                resource: resource.name,
-                message,
-              }),
-            ),
-          );
+        // The same fields the engine sends; PolicyResource types its asType differently.
+        const args = { ...common, ...resource } as unknown as ResourceValidationArgs;
+        for (const validate of [policy.validateResource].flat()) {
+          await run(resource, (report) => validate(args, report));
         }
       }
     }
     if ("validateStack" in policy && policy.validateStack) {
       const validateStack = policy.validateStack;
-      await run(undefined, () =>
-        validateStack({ ...common, resources: stackResources }, (message, urn) =>
-          violations.push({
-            policy: policy.name,
-            enforcementLevel,
-            resource: stackResources.find((r) => r.urn === urn)?.name,
-            message,
-          }),
-        ),
+      await run(undefined, (report) =>
+        validateStack({ ...common, resources: stackResources }, report),
       );
     }
-    results.push({
-      policy: policy.name,
-      description: policy.description,
-      enforcementLevel,
-      violations,
-      notes,
-    });
   }
   return results;
 }
