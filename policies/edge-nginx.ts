@@ -1,6 +1,11 @@
 // The Nginx configuration that actually ships — uploaded into the nginx container (Docker) or
 // written by cloud-init from the launch template's user data (AWS) — is read back and checked:
 // only TLS 1.2/1.3, HSTS on every HTTPS location, and the rate-limit zones defined and used.
+import {
+  ALLOWED_TLS_PROTOCOLS,
+  MAX_RATE_PER_SECOND,
+  ONE_YEAR_SECONDS as ONE_YEAR,
+} from "../components/catalog/nginx";
 import { readCloudInitFiles } from "./cloud-init";
 import { reportAll, resourcePolicy } from "./define";
 import { Directive, findAll, parseNginx } from "./nginx-text";
@@ -8,11 +13,6 @@ import { CONTAINER, uploadText } from "./stack-reading";
 import { Props } from "./tier";
 
 const LAUNCH_TEMPLATE = "aws:ec2/launchTemplate:LaunchTemplate";
-const ALLOWED_PROTOCOLS = ["TLSv1.2", "TLSv1.3"];
-const ONE_YEAR = 31536000;
-
-/** Highest rate per second each zone may allow; pack config may only lower them. */
-const MAX_RATES: Readonly<Record<string, number>> = { api: 10, login: 1, uploads: 1 };
 
 /** nginx.conf texts a resource ships, whichever way it ships them. */
 function shippedNginxConfs(type: string, props: Props): string[] {
@@ -42,7 +42,7 @@ function tlsProblems(conf: readonly Directive[]): string[] {
   const protocols = findAll(conf, "ssl_protocols");
   if (protocols.length === 0) return ["ssl_protocols is not set, so Nginx's defaults apply."];
   return protocols
-    .filter((d) => d.args.some((p) => !ALLOWED_PROTOCOLS.includes(p)))
+    .filter((d) => d.args.some((p) => !(ALLOWED_TLS_PROTOCOLS as readonly string[]).includes(p)))
     .map((d) => `ssl_protocols allows ${d.args.join(" ")}; only TLSv1.2 and TLSv1.3 may be.`);
 }
 
@@ -106,7 +106,7 @@ export const edgeNginxPolicies = [
           maxRatePerSecond: {
             type: "object",
             description: "Highest rate per zone (api, login, uploads); may only be lowered.",
-            default: MAX_RATES,
+            default: MAX_RATE_PER_SECOND,
           },
         },
       },
@@ -115,7 +115,7 @@ export const edgeNginxPolicies = [
     ({ type, props, args }, report) => {
       const configured = args.getConfig<{ maxRatePerSecond?: Record<string, number> }>();
       const maxRates = Object.fromEntries(
-        Object.entries(MAX_RATES).map(([zone, max]) => [
+        Object.entries(MAX_RATE_PER_SECOND).map(([zone, max]) => [
           zone,
           Math.min(max, configured.maxRatePerSecond?.[zone] ?? max),
         ]),
