@@ -46,12 +46,11 @@ export interface ObservedAlarm {
   /** True when the alarm fires at its first breaching evaluation. */
   readonly firstEvaluation: boolean;
   readonly severity: unknown;
-  /** A problem found while reading, reported instead of the threshold comparison. */
-  readonly unreadable?: string;
-  /** An EventBridge rule matching failure events: it has no threshold to judge. */
-  readonly onEvents?: boolean;
   /** Problems reported besides the floor comparison (missing-data handling, what it reads). */
   readonly problems: readonly string[];
+  /** No threshold to compare: an EventBridge rule fires on each failure event, and a BackupStale
+   * whose threshold cannot be read says so in `problems`. */
+  readonly noThreshold?: boolean;
 }
 
 /** How messages name an alarm: with the database or cache it watches, when it watches one. */
@@ -131,16 +130,13 @@ function cloudWatchAlarm(resource: PolicyResource, name: string, metric?: Metric
     ((operator === "LessThanThreshold" && threshold >= 1) ||
       (operator === "LessThanOrEqualToThreshold" && threshold >= 0));
   const hours = countsMissingJobs && duration !== undefined ? duration / 3600 : undefined;
-  return {
-    ...common,
-    ...(hours === undefined
-      ? {
-          unreadable: `${who} must fire when fewer than 1 backup job completed (LessThanThreshold 1) over its periods; it compares ${String(operator)} ${String(threshold)}.`,
-        }
-      : { comparison: "above" as const, threshold: hours }),
-    durationSeconds: 0,
-    firstEvaluation: true,
-  };
+  if (hours === undefined) {
+    problems.push(
+      `${who} must fire when fewer than 1 backup job completed (LessThanThreshold 1) over its periods; it compares ${String(operator)} ${String(threshold)}.`,
+    );
+  }
+  const read = { comparison: "above" as const, threshold: hours, noThreshold: hours === undefined };
+  return { ...common, ...read, durationSeconds: 0, firstEvaluation: true };
 }
 
 /**
@@ -238,10 +234,8 @@ export function judgeAlarm(observed: ObservedAlarm, floor: CatalogAlarm, tier: T
   const amount = (value: number) => `${value}${UNIT_SYMBOLS[floor.unit]}`;
   const wanted = `${floor.comparison} ${amount(floor.threshold)}`;
   const problems = [...observed.problems];
-  if (observed.onEvents) {
-    // Fires on each failure event: nothing to compare but the severity.
-  } else if (observed.unreadable) {
-    problems.push(observed.unreadable);
+  if (observed.noThreshold) {
+    // Nothing to compare: see ObservedAlarm.noThreshold.
   } else if (comparison === undefined || threshold === undefined) {
     problems.push(
       `${who} does not compare its value with a fixed threshold; the ${tier} floor fires ${wanted}.`,

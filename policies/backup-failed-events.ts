@@ -127,7 +127,7 @@ export function eventRuleAlarms(resources: readonly PolicyResource[], gaps: Prev
       severity,
       firstEvaluation: true,
       durationSeconds: 0,
-      onEvents: true,
+      noThreshold: true,
       problems: problems === UNKNOWN ? [] : problems,
     });
   }

@@ -52,13 +52,8 @@ export class PreviewGaps {
 
 /** The stack's tier: the strictest environment tag/label on its resources, prod if none has one. */
 export function stackTier(resources: readonly PolicyResource[], gaps: PreviewGaps): Tier {
-  let strictest = -1;
-  for (const resource of resources) {
-    const tier = gaps.read(() => tierOf(resource.props));
-    if (tier !== UNKNOWN && tier !== undefined) {
-      strictest = Math.max(strictest, TIERS.indexOf(tier));
-    }
-  }
+  const tiers = resources.map((r) => gaps.read(() => tierOf(r.props)));
+  const strictest = Math.max(...tiers.map((tier) => TIERS.indexOf(tier as Tier)));
   return strictest < 0 ? "prod" : TIERS[strictest];
 }
 
@@ -67,23 +62,14 @@ export function stackTier(resources: readonly PolicyResource[], gaps: PreviewGap
  * recording a gap: for values whose absence is itself a safe answer (see `isMysqlServer`).
  */
 export function peek<T>(read: () => T): T | undefined {
-  try {
-    return read();
-  } catch (error) {
-    if (isUnknownValueError(error)) return undefined;
-    throw error;
-  }
+  const value = new PreviewGaps().read(read);
+  return value === UNKNOWN ? undefined : value;
 }
 
 /** Which targets the stack deploys to, from its resources' provider packages. */
-export function stackTargets(resources: readonly PolicyResource[]): {
-  aws: boolean;
-  docker: boolean;
-} {
-  return {
-    aws: resources.some((r) => r.type.startsWith("aws:")),
-    docker: resources.some((r) => r.type.startsWith("docker:")),
-  };
+export function stackTargets(resources: readonly PolicyResource[]) {
+  const uses = (provider: string) => resources.some((r) => r.type.startsWith(`${provider}:`));
+  return { aws: uses("aws"), docker: uses("docker") };
 }
 
 export function ofType(resources: readonly PolicyResource[], type: string): PolicyResource[] {
