@@ -2,7 +2,7 @@
 // tightening) exists no weaker than its floor — a tagged CloudWatch alarm or EventBridge rule on
 // AWS, an alerting rule in a shipped Prometheus rule file on Docker. The policies read the
 // operations resources in the shape docs/operations-catalog.md fixes, so they judge what ships.
-import type { PolicyResource, ReportViolation } from "@pulumi/policy";
+import type { ReportViolation } from "@pulumi/policy";
 import { ALARM_FLOORS, CatalogAlarm } from "../components/catalog/alarms";
 import type { Tier } from "../components/catalog/tiers";
 import {
@@ -14,8 +14,7 @@ import {
   shippedYaml,
 } from "./alarm-observations";
 import { eventRuleAlarms, uncoveredFailures } from "./backup-failed-events";
-import { reportAll, stackPolicy } from "./define";
-import { PreviewGaps, stackTargets, stackTier } from "./stack-reading";
+import { perTargetPolicy, reportAll, StackCheck } from "./define";
 
 /** A pack config's tightening of one catalog alarm: a lower (or higher) bar, a shorter wait. */
 interface AlarmTightening {
@@ -50,13 +49,13 @@ function judgeShipped(
   }
 }
 
-function catalogOnAws(
-  resources: readonly PolicyResource[],
-  floor: readonly CatalogAlarm[],
-  tier: Tier,
-  gaps: PreviewGaps,
-  report: ReportViolation,
-): void {
+/** The floor alarms of the stack's tier with the pack config's tightening. */
+const floorOf = ({ args, tier }: StackCheck) =>
+  floorAlarms(tier, args.getConfig<{ tighten?: Record<string, AlarmTightening> }>().tighten);
+
+function catalogOnAws(stack: StackCheck): void {
+  const { resources, tier, gaps, report } = stack;
+  const floor = floorOf(stack);
   const byName = new Map(floor.map((a) => [a.name, a]));
   const metric = cloudWatchAlarms(resources, (n) => byName.get(n), gaps);
   const events = eventRuleAlarms(resources, gaps);
@@ -86,13 +85,9 @@ function catalogOnAws(
   }
 }
 
-function catalogOnDocker(
-  resources: readonly PolicyResource[],
-  floor: readonly CatalogAlarm[],
-  tier: Tier,
-  gaps: PreviewGaps,
-  report: ReportViolation,
-): void {
+function catalogOnDocker(stack: StackCheck): void {
+  const { resources, tier, gaps, report } = stack;
+  const floor = floorOf(stack);
   const files = shippedYaml(resources, RULE_FILE_SUFFIX, gaps, report, "rule file ");
   if (files.all.length === 0) {
     report(
@@ -111,7 +106,7 @@ function catalogOnDocker(
   }
 }
 
-export const alarmsCatalogPolicy = stackPolicy(
+export const alarmsCatalogPolicy = perTargetPolicy(
   {
     name: "webstack-alarms-catalog",
     description:
@@ -128,14 +123,5 @@ export const alarmsCatalogPolicy = stackPolicy(
       },
     },
   },
-  (args, report) => {
-    const gaps = new PreviewGaps();
-    const tier = stackTier(args.resources, gaps);
-    const { tighten } = args.getConfig<{ tighten?: Record<string, AlarmTightening> }>();
-    const floor = floorAlarms(tier, tighten);
-    const targets = stackTargets(args.resources);
-    if (targets.aws) catalogOnAws(args.resources, floor, tier, gaps, report);
-    if (targets.docker) catalogOnDocker(args.resources, floor, tier, gaps, report);
-    gaps.rethrow();
-  },
+  { aws: catalogOnAws, docker: catalogOnDocker },
 );

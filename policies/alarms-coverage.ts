@@ -1,15 +1,10 @@
 // webstack-alarms-coverage: every database and cache is watched — each RDS instance and
 // ElastiCache node group by its per-resource CloudWatch alarms on AWS, each MySQL server and Redis
 // node as a target of its Prometheus scrape job on Docker.
-import type { PolicyResource, ReportViolation } from "@pulumi/policy";
-import {
-  ALARM_FLOORS,
-  CatalogAlarm,
-  SCRAPE_JOBS,
-  WATCHED_PER_RESOURCE,
-} from "../components/catalog/alarms";
+import type { PolicyResource } from "@pulumi/policy";
+import { ALARM_FLOORS, SCRAPE_JOBS, WATCHED_PER_RESOURCE } from "../components/catalog/alarms";
 import { METRIC_ALARM, shippedYaml } from "./alarm-observations";
-import { stackPolicy } from "./define";
+import { perTargetPolicy, StackCheck } from "./define";
 import { REPLICATION_GROUP } from "./elasticache";
 import { PROMETHEUS_YML, scrapeInstances } from "./prometheus-text";
 import { RDS_INSTANCE } from "./rds";
@@ -19,9 +14,6 @@ import {
   isRedisNode,
   listing,
   ofType,
-  PreviewGaps,
-  stackTargets,
-  stackTier,
   UNKNOWN,
 } from "./stack-reading";
 import { tag } from "./tier";
@@ -32,14 +24,9 @@ interface Watch {
   readonly resource: PolicyResource;
 }
 
-function coverageOnAws(
-  resources: readonly PolicyResource[],
-  floor: readonly CatalogAlarm[],
-  gaps: PreviewGaps,
-  report: ReportViolation,
-): void {
+function coverageOnAws({ resources, tier, gaps, report }: StackCheck): void {
   const scoped = (kinds: readonly string[]) =>
-    floor.filter((a) => kinds.includes(a.metric)).map((a) => a.name);
+    ALARM_FLOORS[tier].filter((a) => kinds.includes(a.metric)).map((a) => a.name);
   const watches: Watch[] = [];
   for (const alarm of ofType(resources, METRIC_ALARM)) {
     const read = gaps.read(() => ({
@@ -106,11 +93,7 @@ function coverageOnAws(
   }
 }
 
-function coverageOnDocker(
-  resources: readonly PolicyResource[],
-  gaps: PreviewGaps,
-  report: ReportViolation,
-): void {
+function coverageOnDocker({ resources, gaps, report }: StackCheck): void {
   const files = shippedYaml(resources, PROMETHEUS_YML, gaps, report);
   if (files.parsed.length < files.all.length) return;
   const servers = [
@@ -133,19 +116,12 @@ function coverageOnDocker(
   }
 }
 
-export const alarmsCoveragePolicy = stackPolicy(
+export const alarmsCoveragePolicy = perTargetPolicy(
   {
     name: "webstack-alarms-coverage",
     description:
       "Every database and cache is watched: each RDS instance and ElastiCache node group by its per-resource CloudWatch alarms on AWS, each MySQL server and Redis node as a Prometheus scrape target on Docker.",
     severity: "high",
   },
-  (args, report) => {
-    const gaps = new PreviewGaps();
-    const tier = stackTier(args.resources, gaps);
-    const targets = stackTargets(args.resources);
-    if (targets.aws) coverageOnAws(args.resources, ALARM_FLOORS[tier], gaps, report);
-    if (targets.docker) coverageOnDocker(args.resources, gaps, report);
-    gaps.rethrow();
-  },
+  { aws: coverageOnAws, docker: coverageOnDocker },
 );

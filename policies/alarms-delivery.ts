@@ -1,7 +1,7 @@
 // webstack-alarms-delivery: every alarm reaches people of its severity — on AWS through enabled
 // actions to the SNS topic tagged with its severity, whose subscriptions and Slack channel cover
 // the tier's notification floor; on Docker through Alertmanager routes to receivers covering it.
-import type { PolicyResource, ReportViolation } from "@pulumi/policy";
+import type { PolicyResource } from "@pulumi/policy";
 import { Channel, NOTIFY_FLOOR, Severity, SEVERITIES } from "../components/catalog/alarms";
 import type { Tier } from "../components/catalog/tiers";
 import {
@@ -12,7 +12,7 @@ import {
   shippedYaml,
   TOPIC,
 } from "./alarm-observations";
-import { stackPolicy } from "./define";
+import { perTargetPolicy, StackCheck } from "./define";
 import {
   ALERTMANAGER_YML,
   alertmanagerHosts,
@@ -26,8 +26,6 @@ import {
   listing,
   ofType,
   PreviewGaps,
-  stackTargets,
-  stackTier,
   UNKNOWN,
 } from "./stack-reading";
 import { tag } from "./tier";
@@ -35,7 +33,16 @@ import { tag } from "./tier";
 const SUBSCRIPTION = "aws:sns/topicSubscription:TopicSubscription";
 const SLACK_CHANNEL = "aws:chatbot/slackChannelConfiguration:SlackChannelConfiguration";
 
-type Required = Readonly<Record<Severity, readonly Channel[]>>;
+/** The channels each severity must reach: the tier's floor plus what pack config adds. */
+function requiredChannels({ args, tier }: StackCheck): Record<Severity, Channel[]> {
+  const { channels } = args.getConfig<{
+    channels?: Partial<Record<Tier, Partial<Record<Severity, Channel[]>>>>;
+  }>();
+  const added = (severity: Severity) => channels?.[tier]?.[severity] ?? [];
+  return Object.fromEntries(
+    SEVERITIES.map((s) => [s, [...new Set([...NOTIFY_FLOOR[tier][s], ...added(s)])]]),
+  ) as Record<Severity, Channel[]>;
+}
 
 /** The channel an SNS subscription protocol delivers to; other protocols (sqs, lambda, http, …)
  * reach no person on the floor's list. */
@@ -105,13 +112,9 @@ function actionProblems(alarm: PolicyResource, key: string, who: string, severit
     );
 }
 
-function deliveryOnAws(
-  resources: readonly PolicyResource[],
-  required: Required,
-  tier: Tier,
-  gaps: PreviewGaps,
-  report: ReportViolation,
-): void {
+function deliveryOnAws(stack: StackCheck): void {
+  const { resources, tier, gaps, report } = stack;
+  const required = requiredChannels(stack);
   for (const topic of ofType(resources, TOPIC)) {
     const severity = gaps.read(() => tag(topic.props, "severity"));
     if (severity === UNKNOWN || !isSeverity(severity)) continue;
@@ -157,13 +160,9 @@ function deliveryOnAws(
   }
 }
 
-function deliveryOnDocker(
-  resources: readonly PolicyResource[],
-  required: Required,
-  tier: Tier,
-  gaps: PreviewGaps,
-  report: ReportViolation,
-): void {
+function deliveryOnDocker(stack: StackCheck): void {
+  const { resources, tier, gaps, report } = stack;
+  const required = requiredChannels(stack);
   const configs = shippedYaml(resources, ALERTMANAGER_YML, gaps, report);
   if (configs.all.length === 0) {
     report("No Alertmanager configuration (alertmanager.yml) ships, so alerts reach no one.");
@@ -193,7 +192,7 @@ function deliveryOnDocker(
   }
 }
 
-export const alarmsDeliveryPolicy = stackPolicy(
+export const alarmsDeliveryPolicy = perTargetPolicy(
   {
     name: "webstack-alarms-delivery",
     description:
@@ -210,21 +209,5 @@ export const alarmsDeliveryPolicy = stackPolicy(
       },
     },
   },
-  (args, report) => {
-    const gaps = new PreviewGaps();
-    const tier = stackTier(args.resources, gaps);
-    const { channels } = args.getConfig<{
-      channels?: Partial<Record<Tier, Partial<Record<Severity, Channel[]>>>>;
-    }>();
-    const required = Object.fromEntries(
-      SEVERITIES.map((s) => [
-        s,
-        [...new Set([...NOTIFY_FLOOR[tier][s], ...(channels?.[tier]?.[s] ?? [])])],
-      ]),
-    ) as Record<Severity, Channel[]>;
-    const targets = stackTargets(args.resources);
-    if (targets.aws) deliveryOnAws(args.resources, required, tier, gaps, report);
-    if (targets.docker) deliveryOnDocker(args.resources, required, tier, gaps, report);
-    gaps.rethrow();
-  },
+  { aws: deliveryOnAws, docker: deliveryOnDocker },
 );

@@ -3,6 +3,7 @@
 // are matched by token so the pack does not depend on the provider SDKs (it installs in seconds).
 import type {
   PolicyConfigSchema,
+  PolicyResource,
   ReportViolation,
   ResourceValidationArgs,
   ResourceValidationPolicy,
@@ -11,6 +12,7 @@ import type {
   StackValidationPolicy,
 } from "@pulumi/policy";
 import type { Tier, TierFloor } from "../components/catalog/tiers";
+import { PreviewGaps, stackTargets, stackTier } from "./stack-reading";
 import { numberFloor, Props, tierNumbersSchema, TierNumbers, tierOrStrictest } from "./tier";
 
 export interface ResourceCheck {
@@ -52,6 +54,37 @@ export function stackPolicy(
   check: (args: StackValidationArgs, report: ReportViolation) => void,
 ): StackValidationPolicy {
   return { enforcementLevel: "mandatory", ...meta, validateStack: check };
+}
+
+/** What one target's check of a stack policy works with. */
+export interface StackCheck {
+  readonly args: StackValidationArgs;
+  readonly resources: readonly PolicyResource[];
+  readonly tier: Tier;
+  readonly gaps: PreviewGaps;
+  readonly report: ReportViolation;
+}
+
+/**
+ * A mandatory stack policy with a check per target, each run when the stack deploys there. What
+ * was unknown during preview reaches the engine as one advisory note after every check ran.
+ */
+export function perTargetPolicy(
+  meta: PolicyMeta,
+  checks: {
+    readonly aws?: (stack: StackCheck) => void;
+    readonly docker?: (stack: StackCheck) => void;
+  },
+): StackValidationPolicy {
+  return stackPolicy(meta, (args, report) => {
+    const gaps = new PreviewGaps();
+    const { resources } = args;
+    const stack = { args, resources, tier: stackTier(resources, gaps), gaps, report };
+    const targets = stackTargets(resources);
+    if (targets.aws) checks.aws?.(stack);
+    if (targets.docker) checks.docker?.(stack);
+    gaps.rethrow();
+  });
 }
 
 /** A catalog floor per tier that pack config may raise under `key`: its schema and its value. */
