@@ -2,9 +2,7 @@
 // tightening) exists no weaker than its floor — a tagged CloudWatch alarm or EventBridge rule on
 // AWS, an alerting rule in a shipped Prometheus rule file on Docker. The policies read the
 // operations resources in the shape docs/operations-catalog.md fixes, so they judge what ships.
-import type { ReportViolation } from "@pulumi/policy";
 import { ALARM_FLOORS, CatalogAlarm } from "../components/catalog/alarms";
-import type { Tier } from "../components/catalog/tiers";
 import {
   cloudWatchAlarms,
   judgeAlarm,
@@ -23,7 +21,8 @@ interface AlarmTightening {
 }
 
 /** The tier's floor alarms with the pack config's tightening; loosening values are ignored. */
-function floorAlarms(tier: Tier, tighten: Readonly<Record<string, AlarmTightening>> = {}) {
+function floorAlarms({ args, tier }: StackCheck) {
+  const { tighten = {} } = args.getConfig<{ tighten?: Record<string, AlarmTightening> }>();
   return ALARM_FLOORS[tier].map((alarm): CatalogAlarm => {
     const { threshold = alarm.threshold, forSeconds = alarm.forSeconds } =
       tighten[alarm.name] ?? {};
@@ -37,11 +36,10 @@ function floorAlarms(tier: Tier, tighten: Readonly<Record<string, AlarmTightenin
 
 /** Reports a floor alarm that does not ship (`missing`, when it can be claimed), else judges it. */
 function judgeShipped(
+  { tier, report }: StackCheck,
   alarm: CatalogAlarm,
   found: readonly ObservedAlarm[],
   missing: string | false,
-  tier: Tier,
-  report: ReportViolation,
 ): void {
   if (found.length === 0 && missing) report(missing);
   for (const observed of found) {
@@ -49,13 +47,9 @@ function judgeShipped(
   }
 }
 
-/** The floor alarms of the stack's tier with the pack config's tightening. */
-const floorOf = ({ args, tier }: StackCheck) =>
-  floorAlarms(tier, args.getConfig<{ tighten?: Record<string, AlarmTightening> }>().tighten);
-
 function catalogOnAws(stack: StackCheck): void {
   const { resources, tier, gaps, report } = stack;
-  const floor = floorOf(stack);
+  const floor = floorAlarms(stack);
   const byName = new Map(floor.map((a) => [a.name, a]));
   const metric = cloudWatchAlarms(resources, (n) => byName.get(n), gaps);
   const events = eventRuleAlarms(resources, gaps);
@@ -76,7 +70,7 @@ function catalogOnAws(stack: StackCheck): void {
       complete &&
       !metric.unjudged.includes(alarm.name) &&
       `${tier} requires ${alarm.name}, but no ${where} is tagged alarm=${alarm.name}.`;
-    judgeShipped(alarm, found, missing, tier, report);
+    judgeShipped(stack, alarm, found, missing);
     if (!onEvents || found.length === 0) continue;
     // One rule per job kind: present is not enough, together they must cover every failure.
     const rules = found.map((f) => f.resource);
@@ -87,7 +81,7 @@ function catalogOnAws(stack: StackCheck): void {
 
 function catalogOnDocker(stack: StackCheck): void {
   const { resources, tier, gaps, report } = stack;
-  const floor = floorOf(stack);
+  const floor = floorAlarms(stack);
   const files = shippedYaml(resources, RULE_FILE_SUFFIX, gaps, report, "rule file ");
   if (files.all.length === 0) {
     report(
@@ -102,7 +96,7 @@ function catalogOnDocker(stack: StackCheck): void {
     const missing =
       complete &&
       `${tier} requires ${alarm.name}, but no shipped Prometheus rule has alert: ${alarm.name}.`;
-    judgeShipped(alarm, found, missing, tier, report);
+    judgeShipped(stack, alarm, found, missing);
   }
 }
 
