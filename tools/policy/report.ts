@@ -32,14 +32,12 @@ export function policyReport(
     }
     for (const note of result.notes) lines.push(`    ~ ${note}`);
   }
-  const mandatory = results
-    .filter((r) => r.enforcementLevel === "mandatory")
-    .reduce((n, r) => n + r.violations.length, 0);
-  const advisory = results
-    .filter((r) => r.enforcementLevel === "advisory")
-    .reduce((n, r) => n + r.violations.length, 0);
+  const count = (level: string) =>
+    results
+      .filter((r) => r.enforcementLevel === level)
+      .reduce((n, r) => n + r.violations.length, 0);
   lines.push(
-    `  ${results.length} policies: ${mandatory} mandatory and ${advisory} advisory violation(s).`,
+    `  ${results.length} policies: ${count("mandatory")} mandatory and ${count("advisory")} advisory violation(s).`,
   );
   return lines.join("\n");
 }
