@@ -545,6 +545,43 @@ describe("a test stack routing to Slack and an authenticated SMTP relay", () => 
   });
 });
 
+describe("dev routing to a webhook whose URL is a `secure:` value synth cannot decrypt", () => {
+  // What tools/mock-runtime/stack-file.ts passes for `webstack:alertWebhookUrl: {secure: …}`.
+  const PLACEHOLDER = "<secret:webstack:alertWebhookUrl>";
+  let run: StackRun;
+  beforeAll(async () => {
+    const base = stackConfig("dev");
+    run = await synth(
+      "dev",
+      withConfig(
+        base,
+        {
+          "webstack:alerts": { routes: { warning: ["log"], critical: ["webhook"] } },
+          "webstack:alertWebhookUrl": PLACEHOLDER,
+        },
+        ["webstack:alertWebhookUrl"],
+      ),
+    );
+  }, 60_000);
+
+  test("Alertmanager is registered, posting critical alerts to the secret URL", () => {
+    const alertmanager = named(run, "dev-alarms-alertmanager");
+    expect(pulumi.runtime.isRpcSecret(alertmanager.inputs.uploads)).toBe(true);
+    const config = parse(upload(alertmanager, "/etc/alertmanager/alertmanager.yml").content);
+    expect(config.receivers).toContainEqual({
+      name: "webhook",
+      webhook_configs: [{ url: PLACEHOLDER, send_resolved: true }],
+    });
+    expect(run.files["alarms/alertmanager.yml"]).toContain(
+      "url: https://secret.invalid/alertWebhookUrl",
+    );
+  });
+
+  test("the policy pack finds nothing", async () => {
+    expect(await packViolations(run)).toEqual([]);
+  });
+});
+
 describe("dev with a dead man's switch and no UIs published", () => {
   const PING = "https://hc-ping.com/7d1f0a2b-switch-secret";
   const AM = "dev-alarms-alertmanager";
