@@ -25,8 +25,6 @@ export interface SlackChannelArgs {
   readonly topicArns: pulumi.Input<string>[];
 }
 
-const CONFIGURATION_NAME = /^[A-Za-z0-9_-]{1,128}$/;
-
 /** What Chatbot itself may read to render alarm notifications (the console's notification-only set). */
 export const CHATBOT_NOTIFICATION_POLICY = {
   Version: "2012-10-17",
@@ -45,24 +43,6 @@ export class AwsSlackChannel extends pulumi.ComponentResource {
 
   constructor(name: string, args: SlackChannelArgs, opts?: pulumi.ComponentResourceOptions) {
     super("webstack:ops:SlackChannel", name, {}, opts);
-    if (!CONFIGURATION_NAME.test(args.configurationName)) {
-      throw new Error(
-        `${name}: configurationName ${JSON.stringify(args.configurationName)} is not allowed: use 1 to 128 letters, digits, '-' or '_'`,
-      );
-    }
-    if (!/^T[A-Z0-9]{6,20}$/.test(args.workspaceId)) {
-      throw new Error(
-        `${name}: workspaceId ${JSON.stringify(args.workspaceId)} is not allowed: use a Slack workspace id such as T0123ABCD`,
-      );
-    }
-    if (!/^C[A-Z0-9]{6,20}$/.test(args.channelId)) {
-      throw new Error(
-        `${name}: channelId ${JSON.stringify(args.channelId)} is not allowed: use a Slack channel id such as C0123ABCD`,
-      );
-    }
-    if (args.topicArns.length === 0) {
-      throw new Error(`${name}: topicArns is empty, which is not allowed: list at least one topic`);
-    }
     const parent = { parent: this };
     const partition = getPartitionOutput({}, parent).partition;
 

@@ -3,25 +3,8 @@
 // each severity's topic gets from the stack's alert routes. components/alarms/aws-topics.ts and
 // aws-chatbot.ts turn these into resources; unit tests read them directly.
 import type { Channel, Severity } from "../catalog/alarms";
+import type { AlarmRecipients } from "./contract";
 import { SUBSCRIPTION_PROTOCOLS } from "./cloudwatch-specs";
-
-/** Who is notified, from the stack's `webstack:alerts`. */
-export interface AlarmRecipients {
-  /** Channels per severity (`alerts.routes`). */
-  readonly routes: Readonly<Record<Severity, readonly Channel[]>>;
-  /** `alerts.email.to`. @default none */
-  readonly emails?: readonly string[];
-  /** `alerts.sms.numbers`, E.164. @default none */
-  readonly smsNumbers?: readonly string[];
-  /** `alerts.slack`: AWS Chatbot needs the workspace (team) and channel ids. @default none */
-  readonly slack?: {
-    readonly channel: string;
-    readonly workspaceId?: string;
-    readonly channelId?: string;
-  };
-  /** Whether a webhook URL (the alertWebhookUrl secret) is available. @default false */
-  readonly hasWebhook?: boolean;
-}
 
 /** One SNS subscription of a severity's topic; `endpoint` is absent for the secret webhook URL. */
 export interface PlannedSubscription {
@@ -30,36 +13,6 @@ export interface PlannedSubscription {
   readonly channel: Exclude<Channel, "log" | "slack">;
   readonly protocol: string;
   readonly endpoint?: string;
-}
-
-const DELIVERABLE = Object.keys(SUBSCRIPTION_PROTOCOLS) as Exclude<Channel, "log">[];
-
-/**
- * Refuses recipients a topic could not deliver to: a route naming `log` (Docker only) or a channel
- * whose addresses are missing. Errors name the config key, the value and what is allowed.
- */
-export function validateRecipients(name: string, recipients: AlarmRecipients): void {
-  for (const severity of ["warning", "critical"] as const) {
-    recipients.routes[severity].forEach((channel, i) => {
-      const key = `${name}: alerts.routes.${severity}[${i}]`;
-      if (!(DELIVERABLE as readonly string[]).includes(channel)) {
-        throw new Error(
-          `${key} "${channel}" is not allowed on AWS: use ${DELIVERABLE.map((c) => `"${c}"`).join(", ")}`,
-        );
-      }
-      const missing =
-        channel === "email" && !recipients.emails?.length
-          ? "alerts.email.to lists no address"
-          : channel === "sms" && !recipients.smsNumbers?.length
-            ? "alerts.sms.numbers lists no number"
-            : channel === "slack" && !(recipients.slack?.workspaceId && recipients.slack.channelId)
-              ? "AWS Chatbot needs alerts.slack.workspaceId and alerts.slack.channelId"
-              : channel === "webhook" && !recipients.hasWebhook
-                ? "the alertWebhookUrl secret is not set"
-                : undefined;
-      if (missing) throw new Error(`${key} "${channel}" is not allowed: ${missing}`);
-    });
-  }
 }
 
 /** The subscriptions of one severity's topic. Slack is not one: Chatbot subscribes itself. */

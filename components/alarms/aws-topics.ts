@@ -11,13 +11,8 @@ import { Topic } from "@pulumi/aws/sns/topic";
 import { TopicPolicy } from "@pulumi/aws/sns/topicPolicy";
 import { TopicSubscription } from "@pulumi/aws/sns/topicSubscription";
 import { SEVERITIES, Severity } from "../catalog/alarms";
-import {
-  AlarmRecipients,
-  plannedSubscriptions,
-  topicKeyPolicy,
-  topicPolicy,
-  validateRecipients,
-} from "./aws-delivery";
+import { plannedSubscriptions, topicKeyPolicy, topicPolicy } from "./aws-delivery";
+import type { AlarmRecipients } from "./contract";
 
 export interface AlarmTopicsArgs {
   /** Prefix of the topics' names, e.g. "webstack-prod". */
@@ -35,9 +30,6 @@ export interface AlarmTopicsArgs {
   readonly region?: string;
 }
 
-const TOPIC_PREFIX = /^[A-Za-z0-9_-]{1,200}$/;
-const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
-
 export class AwsAlarmTopics extends pulumi.ComponentResource {
   /** Topic ARN per severity this component created. */
   readonly arns: Readonly<Partial<Record<Severity, pulumi.Output<string>>>>;
@@ -46,28 +38,7 @@ export class AwsAlarmTopics extends pulumi.ComponentResource {
 
   constructor(name: string, args: AlarmTopicsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("webstack:ops:AlarmTopics", name, {}, opts);
-    if (!TOPIC_PREFIX.test(args.namePrefix)) {
-      throw new Error(
-        `${name}: namePrefix ${JSON.stringify(args.namePrefix)} is not allowed: use 1 to 200 letters, digits, '-' or '_' (SNS topic names)`,
-      );
-    }
-    if (args.region !== undefined && !REGION.test(args.region)) {
-      throw new Error(
-        `${name}: region ${JSON.stringify(args.region)} is not allowed: use an AWS region such as "us-east-1"`,
-      );
-    }
     const severities = args.severities ?? SEVERITIES;
-    for (const severity of severities) {
-      if (!(SEVERITIES as readonly string[]).includes(severity)) {
-        throw new Error(
-          `${name}: severities contains ${JSON.stringify(severity)}, which is not allowed: use "warning" or "critical"`,
-        );
-      }
-    }
-    validateRecipients(name, {
-      ...args.recipients,
-      hasWebhook: args.webhookUrl !== undefined,
-    });
     const region = args.region;
     const inRegion = region ? { region } : {};
     const parent = { parent: this };

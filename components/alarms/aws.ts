@@ -10,41 +10,20 @@ import { EventTarget } from "@pulumi/aws/cloudwatch/eventTarget";
 import { MetricAlarm } from "@pulumi/aws/cloudwatch/metricAlarm";
 import { HealthCheck } from "@pulumi/aws/route53/healthCheck";
 import { SEVERITIES, Severity } from "../catalog/alarms";
-import { TIER_FLOORS } from "../catalog/tiers";
 import { PlannedAlarm, placeholdersOf, planAlarms } from "./aws-bindings";
 import { AwsSlackChannel } from "./aws-chatbot";
-import { slackSeverities, validateRecipients } from "./aws-delivery";
+import { slackSeverities } from "./aws-delivery";
 import { AwsAlarmTopics } from "./aws-topics";
 import { BoundMetricQuery, cloudWatchAlarmSpecs, eventRuleSpecs } from "./cloudwatch-specs";
 import type { AlarmsOutputs, AwsAlarmsArgs } from "./contract";
 
-const NAME_PREFIX = /^[a-z][a-z0-9-]{0,40}$/;
-
 /** Route 53 probes: every 30 s, unhealthy after 3 failures (the catalog's 1-minute budget). */
 export const HEALTH_CHECK = { requestInterval: 30, failureThreshold: 3 } as const;
 
-/** The health check's target, from the public health URL. */
-export function healthCheckTarget(healthUrl: string): {
-  fqdn: string;
-  port: number;
-  resourcePath: string;
-} {
-  let url: URL;
-  try {
-    url = new URL(healthUrl);
-  } catch {
-    throw new Error(`healthUrl ${JSON.stringify(healthUrl)} is not allowed: use an https:// URL`);
-  }
-  if (url.protocol !== "https:" || url.search || url.hash || url.username) {
-    throw new Error(
-      `healthUrl ${JSON.stringify(healthUrl)} is not allowed: use an https:// URL without query, fragment or credentials`,
-    );
-  }
-  return {
-    fqdn: url.hostname,
-    port: url.port ? Number(url.port) : 443,
-    resourcePath: url.pathname,
-  };
+/** The health check's target, from the public health URL (https, as the program builds it). */
+export function healthCheckTarget(healthUrl: string) {
+  const url = new URL(healthUrl);
+  return { fqdn: url.hostname, port: Number(url.port || 443), resourcePath: url.pathname };
 }
 
 /** The rendered summary operators read: every alarm's name, threshold and timing. */
@@ -82,31 +61,10 @@ export class AwsAlarms extends pulumi.ComponentResource implements AlarmsOutputs
 
   constructor(name: string, args: AwsAlarmsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("webstack:ops:Alarms", name, {}, opts);
-    if (!TIER_FLOORS[args.tier]) {
-      throw new Error(
-        `${name}: tier ${JSON.stringify(args.tier)} is not allowed: use dev, test, staging or prod`,
-      );
-    }
-    if (!NAME_PREFIX.test(args.namePrefix)) {
-      throw new Error(
-        `${name}: namePrefix ${JSON.stringify(args.namePrefix)} is not allowed: use 1 to 41 lower-case letters, digits or '-', starting with a letter`,
-      );
-    }
-    if (args.alarms.length === 0) {
-      throw new Error(`${name}: alarms is empty, which is not allowed: pass stackAlarms(config)`);
-    }
-    for (const field of ["maxConnections", "allocatedStorageBytes"] as const) {
-      if (!Number.isInteger(args[field]) || args[field] <= 0) {
-        throw new Error(
-          `${name}: ${field} ${args[field]} is not allowed: use a whole number above 0`,
-        );
-      }
-    }
     const health = healthCheckTarget(args.healthUrl);
-    validateRecipients(name, { ...args.recipients, hasWebhook: args.webhookUrl !== undefined });
     const parent = { parent: this };
 
-    const specs = cloudWatchAlarmSpecs(args.alarms, "webstack:alarms");
+    const specs = cloudWatchAlarmSpecs(args.alarms);
     const topics = new AwsAlarmTopics(
       `${name}-topics`,
       { namePrefix: args.namePrefix, recipients: args.recipients, webhookUrl: args.webhookUrl },

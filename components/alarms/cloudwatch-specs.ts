@@ -328,37 +328,23 @@ function literal(metric: AppCloudWatchMetric): MetricRef {
   return ref(metric.namespace, metric.metricName, metric.stat, dimensions);
 }
 
-function appMapping(alarm: AlarmRule, keyPrefix: string): Mapping {
+function appMapping(alarm: AlarmRule): Mapping {
+  // Config refuses an application alarm without a CloudWatch source on AWS (mergeAlarms).
   const source = alarm.app?.cloudwatch;
-  if (!source) {
-    throw new Error(
-      `${keyPrefix}.extra.${alarm.name}.cloudwatch must be set on an AWS stack: the metric (or metric math) CloudWatch alarms on`,
-    );
-  }
-  if ("metric" in source)
+  if (!source) throw new Error(`application alarm ${alarm.name} has no CloudWatch source`);
+  if ("metric" in source) {
     return { target: "app", scope: "perStack", metric: literal(source.metric) };
-  const metrics: Record<string, MetricRef> = {};
-  for (const [id, metric] of Object.entries(source.metrics)) {
-    // `value` is the id of the expression the alarm compares.
-    if (id === "value") {
-      throw new Error(
-        `${keyPrefix}.extra.${alarm.name}.cloudwatch.metrics.value: "value" is reserved`,
-      );
-    }
-    metrics[id] = literal(metric);
   }
+  const metrics: Record<string, MetricRef> = {};
+  for (const [id, metric] of Object.entries(source.metrics)) metrics[id] = literal(metric);
   return { target: "app", scope: "perStack", math: { expression: source.expression, metrics } };
 }
 
 /** The CloudWatch alarm specs for a stack's merged alarms (BackupFailed goes to EventBridge). */
-export function cloudWatchAlarmSpecs(
-  alarms: readonly AlarmRule[],
-  keyPrefix = "alarms",
-): CloudWatchAlarmSpec[] {
+export function cloudWatchAlarmSpecs(alarms: readonly AlarmRule[]): CloudWatchAlarmSpec[] {
   return alarms.flatMap((alarm) => {
     if (alarm.metric === "backupLastStatus") return [];
-    const mappings =
-      alarm.metric === "app" ? [appMapping(alarm, keyPrefix)] : MAPPINGS[alarm.metric];
+    const mappings = alarm.metric === "app" ? [appMapping(alarm)] : MAPPINGS[alarm.metric];
     return mappings.map((mapping) => specFrom(alarm, mapping));
   });
 }

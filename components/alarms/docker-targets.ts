@@ -108,17 +108,6 @@ export function renderMysqldExporterCnf(spec: {
   readonly port: number;
   readonly user: string;
 }): string {
-  if (!/^[A-Za-z0-9][A-Za-z0-9.-]*$/.test(spec.host)) {
-    throw new Error(`mysqldExporter.host must be a host name (got ${JSON.stringify(spec.host)})`);
-  }
-  if (!Number.isInteger(spec.port) || spec.port < 1 || spec.port > 65535) {
-    throw new Error(`mysqldExporter.port must be a port number (got ${spec.port})`);
-  }
-  if (!/^[A-Za-z0-9_]{1,32}$/.test(spec.user)) {
-    throw new Error(
-      `mysqldExporter.user must be a MySQL user name (got ${JSON.stringify(spec.user)})`,
-    );
-  }
   return [
     "# mysqld_exporter: the metrics user's login (rendered by webstack). The password comes from",
     "# MYSQLD_EXPORTER_PASSWORD, set from the mounted secret file when the container starts.",

@@ -8,20 +8,13 @@ import * as pulumi from "@pulumi/pulumi";
 import * as docker from "@pulumi/docker";
 import { HEALTHCHECK_TIMINGS, JSON_FILE_LOGS, RESTART_POLICY } from "../container-defaults";
 import {
+  AlertmanagerSpec,
   alertmanagerConfigHoldsSecret,
   alertmanagerSecretFiles,
   renderAlertmanagerConfig,
+  SECRET_FILES,
 } from "./alertmanager-config";
-import type { AlarmsOutputs } from "./contract";
-import {
-  DockerAlarmsArgs,
-  dockerAlertmanagerSpec,
-  SECRET_FOR_FILE,
-  secretPlaceholderUrl,
-  UrlSecretKey,
-  usedChannels,
-  validateDockerAlarmsArgs,
-} from "./docker-args";
+import type { AlarmsOutputs, AlertSecrets, DockerAlarmsArgs } from "./contract";
 import {
   ALERTMANAGER_PATHS,
   BLACKBOX_PATHS,
@@ -40,11 +33,11 @@ import { renderBlackboxConfig, renderPrometheusConfig } from "./prometheus-confi
 import { renderPrometheusRules } from "./prometheus-rules";
 
 /** uid the prom/* images run as (`nobody`); it must read the secret files. */
-export const PROM_IMAGE_UID = "65534";
+const PROM_IMAGE_UID = "65534";
 /** uid oliver006/redis_exporter runs as. */
-export const REDIS_EXPORTER_UID = "59000";
+const REDIS_EXPORTER_UID = "59000";
 /** How long Prometheus keeps samples on its volume. */
-export const PROMETHEUS_RETENTION = "15d";
+const PROMETHEUS_RETENTION = "15d";
 
 const MYSQLD_EXPORTER_CNF = "/etc/mysqld_exporter/my.cnf";
 const MYSQLD_EXPORTER_PASSWORD_FILE = "/etc/mysqld_exporter/password";
@@ -52,6 +45,44 @@ const REDIS_EXPORTER_PASSWORD_FILE = "/etc/redis_exporter/passwords.json";
 
 type Upload = docker.types.input.ContainerUpload;
 type NetworkAttachment = docker.types.input.ContainerNetworksAdvanced;
+
+/** The secrets Alertmanager reads from files, by file name. */
+const SECRET_OF_FILE: Readonly<Record<string, keyof AlertSecrets>> = {
+  [SECRET_FILES.smtpPassword]: "smtpPassword",
+  [SECRET_FILES.slackApiUrl]: "slackWebhookUrl",
+};
+
+/** The secrets that are URLs Alertmanager 0.25 can only read from its config text. */
+type UrlSecret = "alertWebhookUrl" | "smsWebhookUrl" | "deadMansSwitchUrl";
+
+/** Text that stands in for a secret URL in the copy of alertmanager.yml written under out/. */
+export const secretPlaceholderUrl = (key: UrlSecret) => `https://secret.invalid/${key}`;
+
+/**
+ * The Alertmanager spec for these settings, with the webhook, SMS gateway and dead man's switch
+ * URLs given: their values to render the uploaded file, or placeholders for the copy people read.
+ */
+export function dockerAlertmanagerSpec(
+  environment: string,
+  notify: DockerAlarmsArgs["notify"],
+  urls: Readonly<Partial<Record<UrlSecret, string>>>,
+): AlertmanagerSpec {
+  return {
+    environment,
+    routes: notify.routes,
+    ...(notify.email && { email: notify.email }),
+    ...(notify.slack && { slack: notify.slack }),
+    secretsDir: ALERTMANAGER_PATHS.secretsDir,
+    ...(urls.alertWebhookUrl !== undefined && { webhook: { url: urls.alertWebhookUrl } }),
+    // The gateway holds the numbers: Alertmanager posts its alert JSON, the gateway texts.
+    ...(urls.smsWebhookUrl !== undefined && {
+      sms: { url: urls.smsWebhookUrl, bearerToken: false },
+    }),
+    ...(urls.deadMansSwitchUrl !== undefined && {
+      deadMansSwitch: { url: urls.deadMansSwitchUrl },
+    }),
+  };
+}
 
 /** A health check that fetches a local URL with the busybox wget the images ship. */
 function httpHealthcheck(port: number, path: string) {
@@ -70,11 +101,9 @@ export class DockerAlarms extends pulumi.ComponentResource implements AlarmsOutp
 
   constructor(name: string, args: DockerAlarmsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("webstack:ops:Alarms", name, {}, opts);
-    validateDockerAlarmsArgs(name, args);
-    const { namePrefix, tier, notify } = args;
-    const secrets = args.secrets ?? {};
+    const { namePrefix, tier, notify, secrets } = args;
     const parent = { parent: this };
-    const used = usedChannels(notify);
+    const used = new Set([...notify.routes.warning, ...notify.routes.critical]);
     // Every channel but `log` reaches something outside the host, and so does the dead man's switch.
     const needsEgress =
       [...used].some((channel) => channel !== "log") || secrets.deadMansSwitchUrl !== undefined;
@@ -129,7 +158,7 @@ export class DockerAlarms extends pulumi.ComponentResource implements AlarmsOutp
       );
 
     // Prometheus: the rules and what to scrape.
-    const healthUrl = `https://${args.edge.host}${args.edge.healthPath ?? "/healthz"}`;
+    const healthUrl = `https://${args.edge.host}/healthz`;
     const rules = renderPrometheusRules({ environment: tier, alarms: args.alarms });
     const prometheusYml = renderPrometheusConfig(
       prometheusSpec({
@@ -165,18 +194,14 @@ export class DockerAlarms extends pulumi.ComponentResource implements AlarmsOutp
     });
 
     // Alertmanager: receivers per the stack's routes; secrets only ever as files or secret text.
-    const urlSecrets: Partial<Record<UrlSecretKey, pulumi.Input<string>>> = {
-      ...(used.has("webhook") && secrets.alertWebhookUrl !== undefined
-        ? { alertWebhookUrl: secrets.alertWebhookUrl }
-        : {}),
-      ...(used.has("sms") && secrets.smsWebhookUrl !== undefined
-        ? { smsWebhookUrl: secrets.smsWebhookUrl }
-        : {}),
-      ...(secrets.deadMansSwitchUrl !== undefined
-        ? { deadMansSwitchUrl: secrets.deadMansSwitchUrl }
-        : {}),
+    const urlSecrets: Partial<Record<UrlSecret, pulumi.Input<string>>> = {
+      ...(used.has("webhook") && { alertWebhookUrl: secrets.alertWebhookUrl }),
+      ...(used.has("sms") && { smsWebhookUrl: secrets.smsWebhookUrl }),
+      ...(secrets.deadMansSwitchUrl !== undefined && {
+        deadMansSwitchUrl: secrets.deadMansSwitchUrl,
+      }),
     };
-    const urlKeys = Object.keys(urlSecrets) as UrlSecretKey[];
+    const urlKeys = Object.keys(urlSecrets) as UrlSecret[];
     const placeholderSpec = dockerAlertmanagerSpec(
       tier,
       notify,
@@ -191,8 +216,8 @@ export class DockerAlarms extends pulumi.ComponentResource implements AlarmsOutp
       : renderAlertmanagerConfig(placeholderSpec);
     const secretUploads: Upload[] = alertmanagerSecretFiles(placeholderSpec).map((file) => ({
       file,
-      // Validation guarantees the secret exists for every file the config reads.
-      content: pulumi.secret(secrets[SECRET_FOR_FILE[file.split("/").pop() ?? ""]]!),
+      // Config guarantees the secret of every file the config reads.
+      content: pulumi.secret(secrets[SECRET_OF_FILE[file.split("/").pop()!]]!),
       owner: PROM_IMAGE_UID,
       group: PROM_IMAGE_UID,
       permissions: "0400",

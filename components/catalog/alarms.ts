@@ -441,8 +441,19 @@ function checkCloudWatchMetric(key: string, value: unknown): AppCloudWatchMetric
   return m as unknown as AppCloudWatchMetric;
 }
 
-function checkCloudWatch(key: string, value: unknown): AppCloudWatchSource | undefined {
-  if (value === undefined) return undefined;
+function checkCloudWatch(
+  key: string,
+  value: unknown,
+  target: "docker" | "aws",
+): AppCloudWatchSource | undefined {
+  if (value === undefined) {
+    if (target === "aws") {
+      throw new Error(
+        `${key} must be set on an AWS stack: the metric (or metric math) CloudWatch alarms on`,
+      );
+    }
+    return undefined;
+  }
   if (typeof value !== "object" || value === null) {
     fail(key, "either { metric } or { expression, metrics }", value);
   }
@@ -460,6 +471,8 @@ function checkCloudWatch(key: string, value: unknown): AppCloudWatchSource | und
   for (const [id, metric] of Object.entries(c.metrics)) {
     if (!/^[a-z][a-zA-Z0-9_]*$/.test(id))
       fail(`${key}.metrics.${id}`, "an id starting with a lower-case letter", id);
+    // The alarm compares the expression under the id `value`.
+    if (id === "value") throw new Error(`${key}.metrics.value: "value" is reserved`);
     metrics[id] = checkCloudWatchMetric(`${key}.metrics.${id}`, metric);
   }
   return { expression, metrics };
@@ -498,7 +511,7 @@ function tighten(base: CatalogAlarm, override: unknown, key: string): CatalogAla
   return { ...base, threshold, forSeconds, severity, channels: CHANNELS_BY_SEVERITY[severity] };
 }
 
-function appAlarm(name: string, input: unknown, key: string): AlarmRule {
+function appAlarm(name: string, input: unknown, key: string, target: "docker" | "aws"): AlarmRule {
   if (typeof input !== "object" || input === null || Array.isArray(input)) {
     fail(key, "a map describing the alarm", input);
   }
@@ -535,20 +548,22 @@ function appAlarm(name: string, input: unknown, key: string): AlarmRule {
     channels,
     summary,
     runbook,
-    app: { promql, cloudwatch: checkCloudWatch(`${key}.cloudwatch`, a.cloudwatch) },
+    app: { promql, cloudwatch: checkCloudWatch(`${key}.cloudwatch`, a.cloudwatch, target) },
   };
 }
 
 /**
  * The alarms a stack runs: the catalog with the stack's overrides applied (tightening only) plus
  * its application alarms. Throws an Error naming the config key, the value and what is allowed.
- * `keyPrefix` is how the caller's config spells the alarms section, e.g. `webstack:alarms`.
+ * `keyPrefix` is how the caller's config spells the alarms section, e.g. `webstack:alarms`. On
+ * `aws` every application alarm needs its CloudWatch source.
  */
 export function mergeAlarms(
   catalog: readonly CatalogAlarm[],
   overrides: Readonly<Record<string, unknown>> = {},
   extras: Readonly<Record<string, unknown>> = {},
   keyPrefix = "alarms",
+  target: "docker" | "aws" = "docker",
 ): readonly AlarmRule[] {
   const byName = new Map(catalog.map((alarm) => [alarm.name, alarm]));
   for (const name of Object.keys(overrides)) {
@@ -567,7 +582,7 @@ export function mergeAlarms(
     const key = `${keyPrefix}.extra.${name}`;
     if (!ALARM_NAME.test(name)) fail(key, "named in PascalCase (3 to 64 letters or digits)", name);
     if (byName.has(name)) fail(key, "a name the catalog does not use", name);
-    merged.push(appAlarm(name, input, key));
+    merged.push(appAlarm(name, input, key, target));
   }
   return merged;
 }

@@ -1,6 +1,5 @@
 // Rules that span several keys: the tier's floors, keys that belong to the other target,
 // engine end of support, window overlaps, sizes that must fit. They run after every key parsed.
-import { cloudWatchAlarmSpecs } from "../alarms/cloudwatch-specs";
 import { ALARM_FLOORS, mergeAlarms, NOTIFY_FLOOR } from "../catalog/alarms";
 import { awsBackupRules, BACKUP_TIERS, mergeBackupTiers } from "../catalog/backups";
 import { EC2_INSTANCE_TYPES } from "../catalog/instance-sizes";
@@ -361,8 +360,7 @@ function caught(check: () => unknown): ConfigProblem[] {
 
 /**
  * Tightened and application alarms, through the catalog's own merge: each entry on its own, so
- * every bad entry is reported at once. AWS stacks also need each application alarm's CloudWatch
- * source.
+ * every bad entry is reported at once (on AWS, an application alarm needs its CloudWatch source).
  */
 function alarmRules({ values }: RuleContext): ConfigProblem[] {
   const floor = ALARM_FLOORS[values.environment];
@@ -373,15 +371,7 @@ function alarmRules({ values }: RuleContext): ConfigProblem[] {
       caught(() => mergeAlarms(floor, { [name]: override }, {}, prefix)),
     ),
     ...Object.entries(extra).flatMap(([name, alarm]) =>
-      caught(() => {
-        const merged = mergeAlarms(floor, {}, { [name]: alarm }, prefix);
-        if (values.target === "aws") {
-          cloudWatchAlarmSpecs(
-            merged.filter((rule) => rule.name === name),
-            prefix,
-          );
-        }
-      }),
+      caught(() => mergeAlarms(floor, {}, { [name]: alarm }, prefix, values.target)),
     ),
   ];
 }

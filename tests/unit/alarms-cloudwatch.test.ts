@@ -143,14 +143,6 @@ describe("CloudWatch specs from the catalog", () => {
       }),
     ]);
   });
-
-  test("an app alarm without a CloudWatch source cannot go to an AWS stack", () => {
-    const noCloudWatch = { ...SEED_PDF_ALARMS.PdfQueueBacklog, cloudwatch: undefined };
-    const alarms = mergeAlarms(ALARM_CATALOG, {}, { PdfQueueBacklog: noCloudWatch });
-    expect(() => cloudWatchAlarmSpecs(alarms, "webstack:alarms")).toThrow(
-      "webstack:alarms.extra.PdfQueueBacklog.cloudwatch must be set on an AWS stack",
-    );
-  });
 });
 
 describe("binding specs to the prod stack's resources", () => {

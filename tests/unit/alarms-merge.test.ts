@@ -214,6 +214,23 @@ describe("application alarms declared as data", () => {
     expect(() => mergeAlarms(ALARM_CATALOG, {}, { Pdf: input })).toThrow(message);
   });
 
+  test("on AWS every application alarm needs its CloudWatch source; `value` is no metric id", () => {
+    const noCloudWatch = { ...base, cloudwatch: undefined };
+    expect(() =>
+      mergeAlarms(ALARM_CATALOG, {}, { Pdf: noCloudWatch }, "webstack:alarms", "aws"),
+    ).toThrow(
+      "webstack:alarms.extra.Pdf.cloudwatch must be set on an AWS stack: the metric (or metric math) CloudWatch alarms on",
+    );
+    expect(mergeAlarms(ALARM_CATALOG, {}, { Pdf: noCloudWatch })).toHaveLength(
+      ALARM_CATALOG.length + 1,
+    );
+    const metric = { namespace: "Webstack/App", metricName: "Queue", stat: "Maximum" };
+    const reserved = { ...base, cloudwatch: { expression: "value", metrics: { value: metric } } };
+    expect(() => mergeAlarms(ALARM_CATALOG, {}, { Pdf: reserved })).toThrow(
+      'alarms.extra.Pdf.cloudwatch.metrics.value: "value" is reserved',
+    );
+  });
+
   test.each([
     [
       "pdfBacklog",

@@ -6,18 +6,14 @@ import * as pulumi from "@pulumi/pulumi";
 import { ALARM_CATALOG } from "../../components/catalog/alarms";
 import { planAlarms, WatchedResources } from "../../components/alarms/aws-bindings";
 import {
-  AlarmRecipients,
   plannedSubscriptions,
   slackSeverities,
   topicKeyPolicy,
   topicPolicy,
-  validateRecipients,
 } from "../../components/alarms/aws-delivery";
-import { AwsAlarms, healthCheckTarget } from "../../components/alarms/aws";
-import { AwsSlackChannel } from "../../components/alarms/aws-chatbot";
-import { AwsAlarmTopics } from "../../components/alarms/aws-topics";
+import { healthCheckTarget } from "../../components/alarms/aws";
 import { cloudWatchAlarmSpecs } from "../../components/alarms/cloudwatch-specs";
-import type { AwsAlarmsArgs } from "../../components/alarms/contract";
+import type { AlarmRecipients } from "../../components/alarms/contract";
 import { AwsUploadsBucket } from "../../components/storage/aws";
 import { rdsMaxConnections } from "../../components/mysql/max-connections";
 import { rdsParameters } from "../../components/mysql/my-cnf";
@@ -43,9 +39,6 @@ beforeAll(async () => {
   );
 });
 beforeEach(() => created.splice(0));
-/** What the mock registered once pending registrations have settled. */
-const registered = () =>
-  new Promise<string[]>((resolve) => setTimeout(() => resolve(created), 100));
 
 const GIB = 1024 ** 3;
 
@@ -188,34 +181,8 @@ describe("who each topic notifies", () => {
     expect(
       plannedSubscriptions("critical", {
         routes: { warning: ["email"], critical: ["webhook"] },
-        hasWebhook: true,
       }),
     ).toEqual([{ key: "webhook", channel: "webhook", protocol: "https" }]);
-  });
-
-  test.each([
-    [
-      { routes: { warning: ["log"], critical: ["email"] }, emails: ["a@b.c"] },
-      'alarms: alerts.routes.warning[0] "log" is not allowed on AWS: use "email", "sms", "slack", "webhook"',
-    ],
-    [
-      { routes: { warning: ["email"], critical: ["email", "sms"] }, emails: ["a@b.c"] },
-      'alarms: alerts.routes.critical[1] "sms" is not allowed: alerts.sms.numbers lists no number',
-    ],
-    [
-      { routes: { warning: ["email"], critical: ["email"] } },
-      'alarms: alerts.routes.warning[0] "email" is not allowed: alerts.email.to lists no address',
-    ],
-    [
-      { routes: { warning: ["slack"], critical: ["slack"] }, slack: { channel: "#ops" } },
-      'alarms: alerts.routes.warning[0] "slack" is not allowed: AWS Chatbot needs alerts.slack.workspaceId and alerts.slack.channelId',
-    ],
-    [
-      { routes: { warning: ["webhook"], critical: ["webhook"] } },
-      'alarms: alerts.routes.warning[0] "webhook" is not allowed: the alertWebhookUrl secret is not set',
-    ],
-  ])("refused: %j", (recipients, message) => {
-    expect(() => validateRecipients("alarms", recipients as AlarmRecipients)).toThrow(message);
   });
 });
 
@@ -273,86 +240,12 @@ describe("the health check target", () => {
       resourcePath: "/healthz",
     });
   });
-
-  test.each(["http://labelmedix.com/healthz", "https://labelmedix.com/healthz?x=1", "nonsense"])(
-    "%s is refused",
-    (url) => {
-      expect(() => healthCheckTarget(url)).toThrow(
-        `healthUrl ${JSON.stringify(url)} is not allowed`,
-      );
-    },
-  );
 });
 
 describe("components refuse bad args before creating anything", () => {
   test("AwsUploadsBucket: old versions must be kept at least a day", () => {
     expect(() => new AwsUploadsBucket("uploads", { noncurrentVersionDays: 0 })).toThrow(
       "uploads: noncurrentVersionDays must be a whole number of days, at least 1 (got 0)",
-    );
-  });
-
-  const alarmArgs: AwsAlarmsArgs = {
-    tier: "prod",
-    namePrefix: "webstack-prod",
-    stack: "prod",
-    alarms: ALARM_CATALOG,
-    recipients: { routes: { warning: ["email"], critical: ["email"] }, emails: ["a@b.c"] },
-    healthUrl: "https://labelmedix.com/healthz",
-    autoScalingGroupName: "asg",
-    loadBalancerArnSuffix: "app/lb/1",
-    targetGroupArnSuffix: "targetgroup/tg/1",
-    certificateArn: "cert",
-    backupVaultName: "vault",
-    rdsInstances: [],
-    maxConnections: 200,
-    allocatedStorageBytes: 100 * GIB,
-    redisNodeGroups: [],
-  };
-
-  test.each([
-    [
-      { namePrefix: "Webstack_Prod" },
-      "alarms: namePrefix \"Webstack_Prod\" is not allowed: use 1 to 41 lower-case letters, digits or '-', starting with a letter",
-    ],
-    [{ alarms: [] }, "alarms: alarms is empty, which is not allowed: pass stackAlarms(config)"],
-    [{ maxConnections: 0 }, "alarms: maxConnections 0 is not allowed: use a whole number above 0"],
-    [
-      { healthUrl: "http://labelmedix.com/healthz" },
-      'healthUrl "http://labelmedix.com/healthz" is not allowed: use an https:// URL without query, fragment or credentials',
-    ],
-    [
-      { recipients: { routes: { warning: ["log"], critical: ["email"] }, emails: ["a@b.c"] } },
-      'alarms: alerts.routes.warning[0] "log" is not allowed on AWS',
-    ],
-  ])("AwsAlarms %j", async (change, message) => {
-    expect(() => new AwsAlarms("alarms", { ...alarmArgs, ...change } as AwsAlarmsArgs)).toThrow(
-      message,
-    );
-    expect(await registered()).toEqual(["webstack:ops:Alarms"]);
-  });
-
-  test("AwsAlarmTopics: a region must be an AWS region", () => {
-    expect(
-      () =>
-        new AwsAlarmTopics("topics", {
-          namePrefix: "webstack-prod",
-          recipients: alarmArgs.recipients,
-          region: "moon-1",
-        }),
-    ).toThrow('topics: region "moon-1" is not allowed: use an AWS region such as "us-east-1"');
-  });
-
-  test("AwsSlackChannel: ids must be Slack's", () => {
-    expect(
-      () =>
-        new AwsSlackChannel("slack", {
-          configurationName: "webstack-prod-alarms",
-          workspaceId: "my-team",
-          channelId: "C0ABCDEF",
-          topicArns: ["arn"],
-        }),
-    ).toThrow(
-      'slack: workspaceId "my-team" is not allowed: use a Slack workspace id such as T0123ABCD',
     );
   });
 
