@@ -1,7 +1,7 @@
 // Stack configuration: schema, validation and the loader.
 export { ConfigError } from "./problems";
 export { loadConfig, readRuntimeConfig } from "./load";
-export type { WebstackConfig } from "./load";
+export type { AwsConfig, DockerConfig, WebstackConfig } from "./load";
 export { parseStackConfig, WEAK_SECRETS } from "./parse";
 export type { RawStackConfig } from "./parse";
 export { stackConfigSchema } from "./schema";

@@ -2,15 +2,21 @@
 // runtime in tests and synth), validated by parseStackConfig, with secrets kept as secrets.
 import * as pulumi from "@pulumi/pulumi";
 import { SecretKey } from "./parts/alerts";
-import { ParsedStackConfig, parseStackConfig, RawStackConfig } from "./parse";
+import { parseStackConfig, RawStackConfig, StackIdentity } from "./parse";
+import type { StackValues } from "./schema";
 
-/** The frozen, typed configuration every component is built from. */
-export interface WebstackConfig extends Omit<ParsedStackConfig, "secretValues"> {
+/** What the loader adds to the parsed values. */
+interface Loaded {
   /** Secrets set with `pulumi config set --secret`, as Pulumi secret outputs. */
   readonly secrets: Readonly<Partial<Record<SecretKey, pulumi.Output<string>>>>;
   /** Tags/labels put on every resource. */
   readonly tags: Readonly<Record<"environment" | "project" | "owner" | "stack", string>>;
 }
+
+/** The frozen, typed configuration every component is built from; narrow it on `target`. */
+export type WebstackConfig = StackValues & StackIdentity & Loaded;
+export type DockerConfig = Extract<WebstackConfig, { target: "docker" }>;
+export type AwsConfig = Extract<WebstackConfig, { target: "aws" }>;
 
 /**
  * Which keys the engine marked secret. The SDK exports this at run time but marks it internal;
@@ -45,7 +51,7 @@ export function loadConfig(
   for (const [key, value] of Object.entries(secretValues) as [SecretKey, string][]) {
     secrets[key] = pulumi.secret(value);
   }
-  return Object.freeze({
+  return Object.freeze<WebstackConfig>({
     ...parsed,
     secrets: Object.freeze(secrets),
     tags: Object.freeze({

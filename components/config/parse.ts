@@ -1,13 +1,15 @@
 // Validates one stack's raw `webstack:` config into the typed, frozen values the program uses.
 // Pure: no Pulumi runtime access, so tests and synth exercise exactly what `pulumi up` runs.
-import { isTier } from "../catalog/tiers";
+import { AWS_REGIONS } from "../catalog/aws-regions";
+import { isTier, TIER_FLOORS } from "../catalog/tiers";
 import { WEAK_SECRETS } from "../catalog/weak-secrets";
 import { SECRET_KEYS, SecretKey } from "./parts/alerts";
+import { TARGETS, Target } from "./parts/identity";
 import { ConfigError, ConfigProblem, formatProblem, problem } from "./problems";
 import { crossKeyProblems } from "./rules";
 import { keysAt } from "./schema-keys";
-import { stackConfigSchema, StackValues } from "./schema";
-import { problemsFromZod } from "./zod-problems";
+import { StackValues, TARGET_SCHEMAS } from "./schema";
+import { problemsFromZod, unknownKeyMessage } from "./zod-problems";
 
 export { WEAK_SECRETS };
 
@@ -26,15 +28,19 @@ export interface RawStackConfig {
   readonly secretKeys: ReadonlySet<string>;
 }
 
-/** Validated values plus what the program derives from them. */
-export interface ParsedStackConfig extends StackValues {
+/** Which stack the values belong to. */
+export interface StackIdentity {
   readonly project: string;
   readonly stack: string;
   /** The stack file the values came from, for messages. */
   readonly file: string;
-  /** Plain-text secret values by key; the loader wraps them as Pulumi secrets. */
-  readonly secretValues: Readonly<Partial<Record<SecretKey, string>>>;
 }
+
+/** Validated values, their stack, and the secrets' plain text (the loader wraps them). */
+export type ParsedStackConfig = StackValues &
+  StackIdentity & {
+    readonly secretValues: Readonly<Partial<Record<SecretKey, string>>>;
+  };
 
 /** Top-level values are strings; objects and lists arrive as JSON text, as the CLI sends them. */
 function decode(text: string): unknown {
@@ -61,6 +67,49 @@ function isSecretKey(key: string): key is SecretKey {
   return Object.prototype.hasOwnProperty.call(SECRET_KEYS, key);
 }
 
+const otherTarget = (target: Target): Target => (target === "aws" ? "docker" : "aws");
+
+/** A secret key's problem, if any: plain text, a weak value, or the other target's key. */
+function secretProblem(key: SecretKey, text: string, encrypted: boolean, target: Target) {
+  const targets: readonly Target[] = SECRET_KEYS[key].targets;
+  if (!targets.includes(target)) {
+    return problem(
+      [key],
+      `applies only to target "${otherTarget(target)}" (this stack's target is "${target}")`,
+      "[secret withheld]",
+    );
+  }
+  if (!encrypted) {
+    return problem(
+      [key],
+      `must be stored encrypted: run "pulumi config set --secret ${key} <value>"`,
+      "[plain text withheld]",
+    );
+  }
+  if (WEAK_SECRETS.includes(text.trim().toLowerCase())) {
+    return problem([key], "is a well-known weak value; choose a strong one", "[secret withheld]");
+  }
+  return undefined;
+}
+
+/** A tier runs only where its floor allows: staging and prod need AWS's managed services. */
+function tierTargetProblem(environment: unknown, target: Target): ConfigProblem | undefined {
+  if (!isTier(environment)) return undefined;
+  const { targets } = TIER_FLOORS[environment];
+  if (targets.includes(target)) return undefined;
+  const allowed = targets.map((t) => `"${t}"`).join(" or ");
+  return problem(["target"], `must be ${allowed} for the ${environment} tier`, target);
+}
+
+function regionProblem(region: string | undefined): ConfigProblem | undefined {
+  if (region !== undefined && AWS_REGIONS.includes(region)) return undefined;
+  const found =
+    region === undefined
+      ? problem([], 'is required for target "aws": the region to deploy to, e.g. ap-southeast-1')
+      : problem([], `must be an AWS region (one of ${AWS_REGIONS.join(", ")})`, region);
+  return { ...found, fullKey: "aws:region" };
+}
+
 /**
  * Validates the raw config. Throws ConfigError listing every problem, each naming the file,
  * the key, what is allowed and the value found. `today` (ISO date) drives end-of-support checks.
@@ -69,45 +118,24 @@ export function parseStackConfig(raw: RawStackConfig, today: string): ParsedStac
   const file = `Pulumi.${raw.stack}.yaml`;
   const problems: ConfigProblem[] = [];
   const input: Record<string, unknown> = {};
-  const secretValues: Partial<Record<SecretKey, string>> = {};
-  const presentSecrets = new Set<SecretKey>();
+  const secrets: { key: SecretKey; text: string; encrypted: boolean }[] = [];
 
   for (const [fullKey, text] of Object.entries(raw.values)) {
     const namespace = fullKey.split(":")[0];
+    const encrypted = raw.secretKeys.has(fullKey);
+    const shown = encrypted ? "[secret withheld]" : text;
     if (!KNOWN_NAMESPACES.includes(namespace)) {
       problems.push({
-        ...problem(
-          [],
-          `is in an unknown namespace (known: ${KNOWN_NAMESPACES.join(", ")})`,
-          raw.secretKeys.has(fullKey) ? "[secret withheld]" : text,
-        ),
+        ...problem([], `is in an unknown namespace (known: ${KNOWN_NAMESPACES.join(", ")})`, shown),
         fullKey,
       });
       continue;
     }
     if (namespace !== NAMESPACE) continue;
     const key = fullKey.slice(NAMESPACE.length + 1);
-    const encrypted = raw.secretKeys.has(fullKey);
     if (isSecretKey(key)) {
-      presentSecrets.add(key);
-      if (!encrypted) {
-        problems.push(
-          problem(
-            [key],
-            `must be stored encrypted: run "pulumi config set --secret ${key} <value>"`,
-            "[plain text withheld]",
-          ),
-        );
-      } else if (WEAK_SECRETS.includes(text.trim().toLowerCase())) {
-        problems.push(
-          problem([key], "is a well-known weak value; choose a strong one", "[secret withheld]"),
-        );
-      } else {
-        secretValues[key] = text;
-      }
-      continue;
-    }
-    if (encrypted) {
+      secrets.push({ key, text, encrypted });
+    } else if (encrypted) {
       problems.push(
         problem(
           [key],
@@ -116,26 +144,56 @@ export function parseStackConfig(raw: RawStackConfig, today: string): ParsedStac
           "[secret withheld]",
         ),
       );
-      continue;
+    } else if (text.trim() === "") {
+      // The CLI hands a YAML null or blank value over as "": say so rather than judge "".
+      problems.push(problem([key], "has no value (YAML null or blank); set one or remove the key"));
+    } else {
+      input[key] = decode(text);
     }
-    input[key] = decode(text);
   }
-
   if (input.environment === undefined && isTier(raw.stack)) input.environment = raw.stack;
 
-  const parsed = stackConfigSchema.safeParse(input, { reportInput: true });
-  if (!parsed.success) {
-    problems.push(...problemsFromZod(parsed.error, (path) => keysAt(stackConfigSchema, path)));
-  } else {
-    problems.push(
-      ...crossKeyProblems({ values: parsed.data, raw: input, secrets: presentSecrets, today }),
+  // The target chooses the schema; without a usable one, the other keys cannot be judged.
+  const target = input.target as Target;
+  const targetProblem = TARGETS.includes(target)
+    ? tierTargetProblem(input.environment, target)
+    : problem(
+        ["target"],
+        `must be one of ${TARGETS.map((t) => `"${t}"`).join(", ")}`,
+        ...(target === undefined ? [] : [target]),
+      );
+  if (targetProblem) {
+    throw new ConfigError(
+      file,
+      [...problems, targetProblem].map((p) => formatProblem(file, p)),
     );
-    if (parsed.data.target === "aws" && raw.values["aws:region"] === undefined) {
-      problems.push({
-        ...problem([], 'is required for target "aws" (e.g. ap-southeast-1)'),
-        fullKey: "aws:region",
-      });
-    }
+  }
+
+  const secretValues: Partial<Record<SecretKey, string>> = {};
+  for (const { key, text, encrypted } of secrets) {
+    const found = secretProblem(key, text, encrypted, target);
+    if (found) problems.push(found);
+    else secretValues[key] = text;
+  }
+  if (target === "aws") {
+    const found = regionProblem(raw.values["aws:region"]);
+    if (found) problems.push(found);
+  }
+
+  const schema = TARGET_SCHEMAS[target];
+  const other = otherTarget(target);
+  const parsed = schema.safeParse(input, { reportInput: true });
+  if (!parsed.success) {
+    problems.push(
+      ...problemsFromZod(parsed.error, (path, key) =>
+        keysAt(TARGET_SCHEMAS[other], path).includes(key)
+          ? `applies only to target "${other}" (this stack's target is "${target}")`
+          : unknownKeyMessage(key, keysAt(schema, path)),
+      ),
+    );
+  } else {
+    const present = new Set(secrets.map((s) => s.key));
+    problems.push(...crossKeyProblems({ values: parsed.data, secrets: present, today }));
   }
   if (problems.length > 0 || !parsed.success) {
     throw new ConfigError(
@@ -143,11 +201,5 @@ export function parseStackConfig(raw: RawStackConfig, today: string): ParsedStac
       problems.map((p) => formatProblem(file, p)),
     );
   }
-  return deepFreeze({
-    ...parsed.data,
-    project: raw.project,
-    stack: raw.stack,
-    file,
-    secretValues,
-  });
+  return deepFreeze({ ...parsed.data, project: raw.project, stack: raw.stack, file, secretValues });
 }

@@ -12,68 +12,18 @@ import {
 import { Tier, TIER_FLOORS } from "../catalog/tiers";
 import { Channel, SecretKey } from "./parts/alerts";
 import { ConfigProblem, problem } from "./problems";
-import { StackValues, TARGET_ONLY_KEYS } from "./schema";
+import { StackValues } from "./schema";
 import { dailyOverlapsWeekly, dailyWindowMinutes, weeklyWindowMinutes } from "./windows";
 
 export interface RuleContext {
   readonly values: StackValues;
-  /** The stack file as written (before defaults), to tell "set" from "defaulted". */
-  readonly raw: Record<string, unknown>;
   /** Secret keys present in the stack. */
   readonly secrets: ReadonlySet<SecretKey>;
   /** ISO date used for end-of-support checks. */
   readonly today: string;
 }
 
-function rawAt(raw: Record<string, unknown>, dotted: string): unknown {
-  return dotted
-    .split(".")
-    .reduce<unknown>(
-      (node, key) =>
-        node && typeof node === "object" ? (node as Record<string, unknown>)[key] : undefined,
-      raw,
-    );
-}
-
 const path = (dotted: string) => dotted.split(".");
-
-function targetRules({ values, raw }: RuleContext): ConfigProblem[] {
-  const problems: ConfigProblem[] = [];
-  const floor = TIER_FLOORS[values.environment];
-  if (!floor.targets.includes(values.target)) {
-    problems.push(
-      problem(
-        ["target"],
-        `must be ${floor.targets.map((t) => `"${t}"`).join(" or ")} for the ${values.environment} tier`,
-        values.target,
-      ),
-    );
-  }
-  const other = values.target === "aws" ? "docker" : "aws";
-  for (const key of TARGET_ONLY_KEYS[other]) {
-    const value = rawAt(raw, key);
-    if (value !== undefined) {
-      problems.push(
-        problem(
-          path(key),
-          `applies only to target "${other}" (this stack's target is "${values.target}")`,
-          value,
-        ),
-      );
-    }
-  }
-  if (values.target === "aws") {
-    const required: [string, unknown][] = [
-      ["app.instanceType", values.app.instanceType],
-      ["mysql.instanceClass", values.mysql.instanceClass],
-      ["redis.nodeType", values.redis.nodeType],
-    ];
-    for (const [key, value] of required) {
-      if (value === undefined) problems.push(problem(path(key), 'is required for target "aws"'));
-    }
-  }
-  return problems;
-}
 
 function floorRules({ values }: RuleContext): ConfigProblem[] {
   const tier: Tier = values.environment;
@@ -117,7 +67,7 @@ function floorRules({ values }: RuleContext): ConfigProblem[] {
       "snapshot retention floor",
     );
   }
-  if (values.mysql.publishPort && tier !== "dev") {
+  if (values.target === "docker" && values.mysql.publishPort && tier !== "dev") {
     problems.push(
       problem(
         ["mysql", "publishPort"],
@@ -262,7 +212,7 @@ function channelRequirement(
   const { alerts, target } = values;
   switch (channel) {
     case "log":
-      return target === "docker" ? undefined : 'is available only on target "docker"';
+      return undefined;
     case "webhook":
       return secrets.has("alertWebhookUrl") ? undefined : "needs the alertWebhookUrl secret";
     case "email":
@@ -274,12 +224,9 @@ function channelRequirement(
         : undefined;
     case "slack":
       if (!alerts.slack) return "needs alerts.slack.channel";
-      if (target === "docker") {
-        return secrets.has("slackWebhookUrl") ? undefined : "needs the slackWebhookUrl secret";
-      }
-      return alerts.slack.workspaceId && alerts.slack.channelId
-        ? undefined
-        : "needs alerts.slack.workspaceId and alerts.slack.channelId for AWS Chatbot";
+      return target === "docker" && !secrets.has("slackWebhookUrl")
+        ? "needs the slackWebhookUrl secret"
+        : undefined;
   }
 }
 
@@ -294,7 +241,7 @@ function alertRules(context: RuleContext): ConfigProblem[] {
       problems.push(
         problem(
           ["alerts", "routes", severity],
-          `must include ${missing.map((c) => `"${c}"`).join(", ")}: ${tier} ${severity} alarms reach at least ${floor.join(", ")} (REQUIREMENTS §1)`,
+          `must include ${missing.map((c) => `"${c}"`).join(", ")}: ${tier} ${severity} alarms reach at least ${floor.join(", ")} (docs/requirements.md §1)`,
           routes[severity],
         ),
       );
@@ -316,7 +263,7 @@ function alertRules(context: RuleContext): ConfigProblem[] {
 }
 
 function emailAuthRules({ values, secrets }: RuleContext): ConfigProblem[] {
-  const username = values.alerts.email?.username;
+  const username = values.target === "docker" ? values.alerts.email?.username : undefined;
   if (username !== undefined && !secrets.has("smtpPassword")) {
     return [
       problem(
@@ -327,18 +274,6 @@ function emailAuthRules({ values, secrets }: RuleContext): ConfigProblem[] {
     ];
   }
   return [];
-}
-
-/** AWS has no Watchdog to post (CloudWatch has no scrape to fail): the key would do nothing. */
-function deadMansSwitchRules({ values, secrets }: RuleContext): ConfigProblem[] {
-  if (values.target === "docker" || !secrets.has("deadMansSwitchUrl")) return [];
-  return [
-    problem(
-      ["deadMansSwitchUrl"],
-      `applies only to target "docker" (this stack's target is "${values.target}")`,
-      "[secret withheld]",
-    ),
-  ];
 }
 
 /**
@@ -407,14 +342,12 @@ function backupRules({ values }: RuleContext): ConfigProblem[] {
 /** Every cross-key problem of a stack whose keys each parsed. */
 export function crossKeyProblems(context: RuleContext): ConfigProblem[] {
   return [
-    targetRules,
     floorRules,
     engineRules,
     awsSizingRules,
     dockerSizingRules,
     alertRules,
     emailAuthRules,
-    deadMansSwitchRules,
     alarmRules,
     backupRules,
   ].flatMap((rule) => rule(context));

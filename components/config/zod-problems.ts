@@ -21,7 +21,8 @@ function distance(a: string, b: string): number {
   return row[b.length];
 }
 
-function unknownKeyMessage(key: string, known: readonly string[]): string {
+/** "is not a known key", with the closest known key, or a warning about secrets. */
+export function unknownKeyMessage(key: string, known: readonly string[]): string {
   if (SECRET_LIKE.test(key)) {
     return (
       "is not allowed: passwords and tokens are generated with @pulumi/random or set as " +
@@ -36,19 +37,17 @@ function unknownKeyMessage(key: string, known: readonly string[]): string {
   return `is not a known key (known: ${known.join(", ")})${hint}`;
 }
 
-/** The keys a strict object schema accepts at `path`, for unknown-key messages. */
-export type KnownKeys = (path: readonly PropertyKey[]) => readonly string[];
+/** What to say of `key`, which the strict object at `path` does not accept. */
+export type UnknownKey = (path: readonly PropertyKey[], key: string) => string;
 
-export function problemsFromZod(error: z.ZodError, knownKeys: KnownKeys): ConfigProblem[] {
+export function problemsFromZod(error: z.ZodError, unknownKey: UnknownKey): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   for (const issue of error.issues) {
     const path = issue.path.filter((p): p is string | number => typeof p !== "symbol");
     if (issue.code === "unrecognized_keys") {
       const container = (issue.input ?? {}) as Record<string, unknown>;
       for (const key of issue.keys) {
-        problems.push(
-          problem([...path, key], unknownKeyMessage(key, knownKeys(path)), container[key]),
-        );
+        problems.push(problem([...path, key], unknownKey(path, key), container[key]));
       }
       continue;
     }

@@ -5,10 +5,10 @@ import { AwsAlarms } from "../alarms/aws";
 import { AwsBackups } from "../backups/aws";
 import { uploadsBackupRule } from "../catalog/backups";
 import { TIER_FLOORS } from "../catalog/tiers";
-import type { WebstackConfig } from "../config";
+import type { AwsConfig } from "../config";
 import { AwsEdge } from "../edge/aws";
 import { AwsNetwork } from "../network/aws";
-import { stackAlarms, stackBackupTiers } from "../operations/stack-catalog";
+import { stackAlarms, stackBackupTiers } from "./operations";
 import { AwsUploadsBucket } from "../storage/aws";
 import { buildAwsData } from "./data";
 import { backendSettingsFrom } from "./backend-settings";
@@ -18,7 +18,7 @@ import type { BuiltParts } from "./parts";
 
 export function buildAwsParts(
   name: string,
-  config: WebstackConfig,
+  config: AwsConfig,
   parent: pulumi.Resource,
 ): BuiltParts {
   const network = new AwsNetwork(
@@ -61,10 +61,6 @@ export function buildAwsParts(
     },
   );
 
-  if (config.app.instanceType === undefined) {
-    // Config validation requires it for target aws; this keeps the type honest.
-    throw new Error(`${config.file}: webstack:app.instanceType is required for target "aws"`);
-  }
   const edge = new AwsEdge(
     `${name}-edge`,
     {

@@ -1,7 +1,7 @@
 // The data tier of each target, built from the validated config: MySQL then Redis, on the network
 // the target's network part created. Returns the app's connection outputs and rendered files.
 import * as pulumi from "@pulumi/pulumi";
-import type { WebstackConfig } from "../config";
+import type { AwsConfig, DockerConfig, WebstackConfig } from "../config";
 import { AwsMysqlCluster } from "../mysql/aws";
 import type { MysqlClusterOutputs } from "../mysql/contract";
 import { DockerMysqlCluster } from "../mysql/docker";
@@ -53,7 +53,7 @@ function mysqlCommon(config: WebstackConfig) {
 
 export function buildDockerData(
   name: string,
-  config: WebstackConfig,
+  config: DockerConfig,
   network: DockerNetworkOutputs,
   parent: pulumi.Resource,
 ): DataTier<DockerMysqlCluster, DockerRedisCluster> {
@@ -96,23 +96,19 @@ export function buildDockerData(
 
 export function buildAwsData(
   name: string,
-  config: WebstackConfig,
+  config: AwsConfig,
   network: AwsNetworkOutputs,
   parent: pulumi.Resource,
   backupTag: string,
 ): DataTier<AwsMysqlCluster, AwsRedisCluster> {
   const identifierPrefix = `${config.project}-${config.stack}`;
   const { mysql, redis } = config;
-  const required = <T>(key: string, value: T | undefined): T => {
-    if (value === undefined) throw new Error(`${key} is required for target "aws"`);
-    return value;
-  };
   const database = new AwsMysqlCluster(
     `${name}-mysql`,
     {
       ...mysqlCommon(config),
       identifierPrefix,
-      instanceClass: required("mysql.instanceClass", mysql.instanceClass),
+      instanceClass: mysql.instanceClass,
       maxStorageGb: mysql.maxStorageGb,
       multiAz: mysql.multiAz,
       backupRetentionDays: mysql.backupRetentionDays,
@@ -133,7 +129,7 @@ export function buildAwsData(
       engineVersion: redis.engineVersion,
       snapshotRetentionDays: redis.snapshotRetentionDays,
       identifierPrefix,
-      nodeType: required("redis.nodeType", redis.nodeType),
+      nodeType: redis.nodeType,
       shards: redis.shards,
       replicasPerShard: redis.replicasPerShard,
       clusterMode: redis.clusterMode,

@@ -4,12 +4,12 @@ import * as pulumi from "@pulumi/pulumi";
 import * as docker from "@pulumi/docker";
 import { DockerAlarms } from "../alarms/docker";
 import { DockerBackups } from "../backups/docker";
-import type { WebstackConfig } from "../config";
+import type { DockerConfig } from "../config";
 import { DockerEdge, nginxContainerName } from "../edge/docker";
 import { DOCKER_UPSTREAM_HOSTS } from "../edge/site-spec";
 import { DEFAULT_MYSQL_PORT } from "../mysql/my-cnf";
 import { DockerNetwork } from "../network/docker";
-import { stackAlarms, stackBackupTiers } from "../operations/stack-catalog";
+import { stackAlarms, stackBackupTiers } from "./operations";
 import { DEFAULT_REDIS_PORT } from "../redis/redis-conf";
 import { buildDockerData } from "./data";
 import { backendSettingsFrom } from "./backend-settings";
@@ -18,7 +18,7 @@ import type { BuiltParts } from "./parts";
 
 export function buildDockerParts(
   name: string,
-  config: WebstackConfig,
+  config: DockerConfig,
   parent: pulumi.Resource,
 ): BuiltParts {
   const namePrefix = `${config.project}-${config.stack}`;

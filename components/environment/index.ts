@@ -15,8 +15,10 @@ export class Environment extends pulumi.ComponentResource {
 
   constructor(name: string, config: WebstackConfig, opts?: pulumi.ComponentResourceOptions) {
     super("webstack:index:Environment", name, {}, opts);
-    const build = config.target === "aws" ? buildAwsParts : buildDockerParts;
-    const parts = build(name, config, this);
+    const parts =
+      config.target === "aws"
+        ? buildAwsParts(name, config, this)
+        : buildDockerParts(name, config, this);
     this.stackOutputs = {
       environment: pulumi.output(config.environment),
       target: pulumi.output(config.target),

@@ -670,7 +670,7 @@ async function edgeWithBackend(stack: "dev" | "prod"): Promise<StackRun> {
       certificateValidityDays: config.edge.certificateValidityDays,
       backend,
     };
-    if (stack === "dev") {
+    if (config.target === "docker") {
       new DockerEdge("edge", {
         ...common,
         nginxImage: config.edge.nginxImage,

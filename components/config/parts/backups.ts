@@ -1,4 +1,4 @@
-// Backup tiers a stack runs more often or keeps longer than the catalog (REQUIREMENTS §5). The
+// Backup tiers a stack runs more often or keeps longer than the catalog (docs/requirements.md §5). The
 // shape is checked here; whether a schedule is valid cron, whether retention outlasts the gap
 // between runs and whether the stack stays at or above the catalog floor is checked by the
 // catalog's mergeBackupTiers in rules.ts.

@@ -31,7 +31,7 @@ const limits = (zone: string, ratePerSecond: number, burst: number) => ({
 });
 
 const HOSTNAME_RULE =
-  "must be a valid lower-case hostname (dot-separated labels of a-z, 0-9 and inner hyphens)";
+  "must be a public DNS name: lower-case labels of a-z, 0-9 and inner hyphens, ending in a top-level domain such as .com (not localhost or an IP address)";
 const TLS_RULE = 'must list only "TLSv1.2" and "TLSv1.3" (older protocols are refused)';
 
 describe("a domain that is not a valid hostname", () => {
@@ -42,6 +42,9 @@ describe("a domain that is not a valid hostname", () => {
     ["a trailing dot", "staging.labelmedix.com."],
     ["a leading hyphen", "-staging.labelmedix.com"],
     ["a URL", "https://staging.labelmedix.com"],
+    ["localhost, which ACM cannot certify", "localhost"],
+    ["an IP address", "203.0.113.10"],
+    ["a single label", "intranet"],
   ])("%s", (_, domain) => {
     expect(problemsFor("staging", { "webstack:domains": [domain] })).toEqual([
       `Pulumi.staging.yaml: webstack:domains[0] ${HOSTNAME_RULE} (got ${JSON.stringify(domain)})`,
@@ -53,6 +56,10 @@ describe("a domain that is not a valid hostname", () => {
     expect(problemsFor("staging", { "webstack:domains": [domain] })).toEqual([
       `Pulumi.staging.yaml: webstack:domains[0] ${HOSTNAME_RULE} (got "${"a".repeat(64)}.labelmedix....)`,
     ]);
+  });
+
+  test("a Docker stack may answer to localhost, an AWS stack may not", () => {
+    expect(problemsFor("test", { "webstack:domains": ["localhost"] })).toEqual([]);
   });
 
   test("the second name of prod", () => {

@@ -100,7 +100,7 @@ describe("one field wrong: the exact message", () => {
     [
       "dev",
       section("dev", "mysql", { image: "mysql:latest" }),
-      'Pulumi.dev.yaml: webstack:mysql.image must be an image pinned to a version tag or digest, e.g. "mysql:8.4.4" (never "latest" or no tag) (got "mysql:latest")',
+      'Pulumi.dev.yaml: webstack:mysql.image must be a valid image reference pinned to a version tag or digest, e.g. "mysql:8.4.4" (never "latest" or no tag) (got "mysql:latest")',
     ],
     [
       "dev",
@@ -190,7 +190,7 @@ describe("rules across keys", () => {
     const mysql = configObject(stackConfig("staging"), "webstack:mysql");
     delete mysql.instanceClass;
     expect(problemsFor("staging", { "webstack:mysql": mysql })).toEqual([
-      'Pulumi.staging.yaml: webstack:mysql.instanceClass is required for target "aws"',
+      "Pulumi.staging.yaml: webstack:mysql.instanceClass is required and must be a known RDS instance class (one of db.t4g.micro, db.t4g.small, db.t4g.medium, db.t4g.large, db.t4g.xlarge, db.m6g.large, db.m6g.xlarge, db.m6g.2xlarge, db.m6g.4xlarge, db.m7g.large, db.m7g.xlarge, db.m7g.2xlarge, db.r6g.large, db.r6g.xlarge, db.r6g.2xlarge, db.r7g.large, db.r7g.xlarge, db.m6i.large, db.m6i.xlarge)",
     ]);
   });
 
@@ -267,7 +267,7 @@ describe("rules across keys", () => {
 
   test("an AWS stack without aws:region", () => {
     expect(problemsFor("prod", { "aws:region": undefined })).toEqual([
-      'Pulumi.prod.yaml: aws:region is required for target "aws" (e.g. ap-southeast-1)',
+      'Pulumi.prod.yaml: aws:region is required for target "aws": the region to deploy to, e.g. ap-southeast-1',
     ]);
   });
 });
@@ -302,7 +302,7 @@ describe("engine end of standard support", () => {
 test("every problem is listed in ONE error", () => {
   const config = withConfig(stackConfig("prod"), {
     ...section("prod", "mysql", { replicas: -1, storageGb: 5 }),
-    "webstack:target": "azure",
+    "webstack:environment": "qa",
     "webstack:tpyo": true,
   });
   let error: unknown;
@@ -319,7 +319,7 @@ test("every problem is listed in ONE error", () => {
   expect(message.split("\n")[0]).toBe(
     "Invalid stack configuration in Pulumi.prod.yaml (4 problems):",
   );
-  for (const key of ["mysql.replicas", "mysql.storageGb", "target", "tpyo"]) {
+  for (const key of ["mysql.replicas", "mysql.storageGb", "environment", "tpyo"]) {
     expect(message).toContain(`Pulumi.prod.yaml: webstack:${key} `);
   }
 });

@@ -147,7 +147,7 @@ describe("alarms: tighten, never loosen; values within the metric's range", () =
       "an unpinned Prometheus image",
       "dev",
       { "webstack:alarms": { images: { prometheus: "prom/prometheus:latest" } } },
-      'Pulumi.dev.yaml: webstack:alarms.images.prometheus must be an image pinned to a version tag or digest, e.g. "mysql:8.4.4" (never "latest" or no tag) (got "prom/prometheus:latest")',
+      'Pulumi.dev.yaml: webstack:alarms.images.prometheus must be a valid image reference pinned to a version tag or digest, e.g. "mysql:8.4.4" (never "latest" or no tag) (got "prom/prometheus:latest")',
     ],
     [
       "a redis_exporter image without wget for its health check",
@@ -259,19 +259,19 @@ describe("who is notified: the stack's routes, never below the tier's floor", ()
       "prod critical alarms without sms",
       "prod",
       routes("prod", { warning: ["email", "slack"], critical: ["email", "slack"] }),
-      'Pulumi.prod.yaml: webstack:alerts.routes.critical must include "sms": prod critical alarms reach at least email, slack, sms (REQUIREMENTS §1) (got ["email","slack"])',
+      'Pulumi.prod.yaml: webstack:alerts.routes.critical must include "sms": prod critical alarms reach at least email, slack, sms (docs/requirements.md §1) (got ["email","slack"])',
     ],
     [
       "staging warnings by email only",
       "staging",
       routes("staging", { warning: ["email"], critical: ["email", "slack"] }),
-      'Pulumi.staging.yaml: webstack:alerts.routes.warning must include "slack": staging warning alarms reach at least email, slack (REQUIREMENTS §1) (got ["email"])',
+      'Pulumi.staging.yaml: webstack:alerts.routes.warning must include "slack": staging warning alarms reach at least email, slack (docs/requirements.md §1) (got ["email"])',
     ],
     [
       "test alarms only in a log",
       "test",
       routes("test", { warning: ["log"], critical: ["email"] }),
-      'Pulumi.test.yaml: webstack:alerts.routes.warning must include "email": test warning alarms reach at least email (REQUIREMENTS §1) (got ["log"])',
+      'Pulumi.test.yaml: webstack:alerts.routes.warning must include "email": test warning alarms reach at least email (docs/requirements.md §1) (got ["log"])',
     ],
     [
       "a channel that does not exist",

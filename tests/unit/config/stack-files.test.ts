@@ -1,5 +1,6 @@
-// The committed stack files hold REQUIREMENTS §1 and parse cleanly.
+// The committed stack files hold docs/requirements.md §1 and parse cleanly.
 import { parseStackConfig } from "../../../components/config";
+import type { AwsStackValues, DockerStackValues } from "../../../components/config/schema";
 import { stackConfig, STACKS } from "../../support/program";
 
 const TODAY = "2026-11-22";
@@ -8,6 +9,18 @@ const parsed = (stack: string) =>
     { project: "webstack", stack, ...stackConfig(stack), secretKeys: new Set() },
     TODAY,
   );
+
+function dockerStack(stack: string): DockerStackValues {
+  const config = parsed(stack);
+  if (config.target !== "docker") throw new Error(`${stack} is not a docker stack`);
+  return config;
+}
+
+function awsStack(stack: string): AwsStackValues {
+  const config = parsed(stack);
+  if (config.target !== "aws") throw new Error(`${stack} is not an aws stack`);
+  return config;
+}
 
 describe("committed stack files", () => {
   test.each(STACKS)("%s parses and names its own tier", (stack) => {
@@ -31,13 +44,13 @@ describe("committed stack files", () => {
   );
 
   test("dev sizes: MySQL 1 vCPU / 2 GB / 20 GB, Redis 1 GB single node", () => {
-    const { mysql, redis } = parsed("dev");
+    const { mysql, redis } = dockerStack("dev");
     expect([mysql.vcpu, mysql.memoryGb, mysql.storageGb]).toEqual([1, 2, 20]);
     expect([redis.memoryMb, redis.layout]).toEqual([1024, "single"]);
   });
 
   test("prod sizes: 3 × 8 vCPU / 16 GB / 200 GB Ubuntu 22.04 hosts, 4 vCPU MySQL with 500 GB multi-AZ", () => {
-    const { app, mysql, network } = parsed("prod");
+    const { app, mysql, network } = awsStack("prod");
     expect([app.vcpu, app.memoryGb, app.diskGb, app.os]).toEqual([8, 16, 200, "ubuntu-22.04"]);
     expect(app.instanceType).toBe("c6i.2xlarge");
     expect(mysql.instanceClass).toBe("db.m6g.xlarge");
@@ -46,8 +59,8 @@ describe("committed stack files", () => {
   });
 
   test("Redis: staging 1 shard × 1 replica, prod cluster mode 3 shards × 1 replica of ≥ 4 GB nodes", () => {
-    const staging = parsed("staging").redis;
-    const prod = parsed("prod").redis;
+    const staging = awsStack("staging").redis;
+    const prod = awsStack("prod").redis;
     expect([staging.shards, staging.replicasPerShard, staging.clusterMode]).toEqual([1, 1, false]);
     expect([prod.shards, prod.replicasPerShard, prod.clusterMode]).toEqual([3, 1, true]);
     expect(prod.nodeType).toBe("cache.m6g.large");
