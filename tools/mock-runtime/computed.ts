@@ -1,9 +1,9 @@
-// What the mock "provider" answers for attributes only a real provider knows (ids, ARNs,
-// endpoints). Every such value is a recognisable placeholder naming the resource and attribute,
-// never a plausible fake: "<computed:aws:rds/instance:Instance::prod-mysql-primary.address>".
+// What the mock provider answers for values only a real provider knows (ids, ARNs, endpoints,
+// data sources). Every such value is a recognisable placeholder naming the resource and
+// attribute, never a plausible fake: "<computed:aws:rds/instance:Instance::prod-mysql-primary.address>".
 
 /** Attributes a real provider computes, per resource type, that our program reads. */
-export const COMPUTED_ATTRIBUTES: Readonly<Record<string, readonly string[]>> = {
+const ATTRIBUTES: Readonly<Record<string, readonly string[]>> = {
   "aws:ec2/vpc:Vpc": ["arn", "defaultSecurityGroupId"],
   "aws:ec2/subnet:Subnet": ["arn"],
   "aws:ec2/securityGroup:SecurityGroup": ["arn"],
@@ -57,45 +57,61 @@ export const COMPUTED_ATTRIBUTES: Readonly<Record<string, readonly string[]>> = 
   "docker:index/image:Image": ["repoDigest", "baseImageName", "registryServer"],
 };
 
+/**
+ * Provider functions (data sources) the program calls, with the attributes of their result; "[]"
+ * marks a list (of six, as many zones as any region has). An unknown token throws: a program that
+ * starts calling something new must say here what the offline answer is.
+ */
+const FUNCTIONS: Readonly<Record<string, readonly string[]>> = {
+  "aws:index/getAvailabilityZones:getAvailabilityZones": ["names[]", "zoneIds[]"],
+  "aws:index/getCallerIdentity:getCallerIdentity": ["accountId", "arn", "userId"],
+  "aws:index/getPartition:getPartition": ["partition", "dnsSuffix"],
+  "aws:index/getRegion:getRegion": ["name", "region"],
+  "aws:ec2/getAmi:getAmi": ["id", "imageId", "name", "rootDeviceName"],
+  "aws:elb/getServiceAccount:getServiceAccount": ["id", "arn"],
+};
+
 export function placeholder(type: string, name: string, attribute: string): string {
   return `<computed:${type}::${name}.${attribute}>`;
 }
-
-type Inputs = Record<string, unknown>;
-
-/**
- * Computed attributes that are lists of objects, shaped by the resource's inputs the way the
- * provider shapes them; every provider-chosen value in them is still a placeholder.
- */
-const COMPUTED_STRUCTURES: Readonly<
-  Record<string, (type: string, name: string, inputs: Inputs) => Record<string, unknown>>
-> = {
-  // One DNS validation option per name on the certificate; ACM always validates by CNAME.
-  "aws:acm/certificate:Certificate": (type, name, inputs) => {
-    const domains = [
-      inputs.domainName,
-      ...((inputs.subjectAlternativeNames as unknown[] | undefined) ?? []),
-    ].filter((d): d is string => typeof d === "string");
-    return {
-      domainValidationOptions: [...new Set(domains)].map((domain) => ({
-        domainName: domain,
-        resourceRecordName: placeholder(type, name, `domainValidationOptions[${domain}].name`),
-        resourceRecordType: "CNAME",
-        resourceRecordValue: placeholder(type, name, `domainValidationOptions[${domain}].value`),
-      })),
-    };
-  },
-};
 
 /** The provider-computed state of one resource, as placeholders. */
 export function computedState(
   type: string,
   name: string,
-  inputs: Inputs = {},
+  inputs: Record<string, unknown>,
 ): Record<string, unknown> {
-  const state: Record<string, unknown> = {};
-  for (const attribute of COMPUTED_ATTRIBUTES[type] ?? []) {
-    state[attribute] = placeholder(type, name, attribute);
+  const state: Record<string, unknown> = Object.fromEntries(
+    (ATTRIBUTES[type] ?? []).map((attribute) => [attribute, placeholder(type, name, attribute)]),
+  );
+  if (type === "aws:acm/certificate:Certificate") {
+    // One DNS validation option per name on the certificate; ACM always validates by CNAME.
+    const names = [inputs.domainName, ...((inputs.subjectAlternativeNames as unknown[]) ?? [])];
+    const domains = new Set(names.filter((d): d is string => typeof d === "string"));
+    state.domainValidationOptions = [...domains].map((domain) => ({
+      domainName: domain,
+      resourceRecordName: placeholder(type, name, `domainValidationOptions[${domain}].name`),
+      resourceRecordType: "CNAME",
+      resourceRecordValue: placeholder(type, name, `domainValidationOptions[${domain}].value`),
+    }));
   }
-  return { ...state, ...(COMPUTED_STRUCTURES[type]?.(type, name, inputs) ?? {}) };
+  return state;
+}
+
+/** The result of provider function `token`, as placeholders. */
+export function functionResult(token: string): Record<string, unknown> {
+  const attributes = FUNCTIONS[token];
+  if (!attributes) {
+    throw new Error(
+      `the mock runtime has no answer for ${token}; add one to tools/mock-runtime/computed.ts`,
+    );
+  }
+  const value = (attribute: string) => `<computed:${token.replace(/:[^:]*$/, "")}.${attribute}>`;
+  return Object.fromEntries(
+    attributes.map((attribute) => {
+      const list = attribute.replace(/\[\]$/, "");
+      if (list === attribute) return [attribute, value(attribute)];
+      return [list, Array.from({ length: 6 }, (_, i) => value(`${list}[${i}]`))];
+    }),
+  );
 }

@@ -2,13 +2,16 @@
 // as `pulumi up`, with the engine and providers replaced by WebstackMocks. Tests and synth both
 // use this, so what synth shows is what the tests prove.
 import * as pulumi from "@pulumi/pulumi";
+import type { Alias } from "@pulumi/pulumi/proto/alias_pb";
+import type {
+  RegisterResourceRequest,
+  RegisterResourceResponse,
+} from "@pulumi/pulumi/proto/resource_pb";
 import { loadConfig, WebstackConfig } from "../../components/config";
 import type { Environment } from "../../components/environment";
 import { defineStack } from "../../components/program";
 import { RecordedAlias, RecordedResource, WebstackMocks } from "./mocks";
 import type { StackFileConfig } from "./stack-file";
-
-export const PROJECT = "webstack";
 
 export interface StackRun {
   readonly stack: string;
@@ -20,63 +23,45 @@ export interface StackRun {
   /** Rendered files by path under out/<stack>/. */
   readonly files: Readonly<Record<string, string>>;
   /** Provider functions (data sources) the program called, with their arguments. */
-  readonly calls: readonly { readonly token: string; readonly inputs: Record<string, unknown> }[];
+  readonly calls: WebstackMocks["calls"];
 }
 
-/** Resolves an Output under the mock runtime (values are always known there). */
-export function valueOf<T>(output: pulumi.Output<T>): Promise<T> {
-  return new Promise((resolve) => output.apply((value) => (resolve(value), value)));
+function aliasOf(alias: Alias): RecordedAlias {
+  const spec = alias.getSpec();
+  if (!spec) return { urn: alias.getUrn() };
+  const fields = { name: spec.getName(), type: spec.getType(), parentUrn: spec.getParenturn() };
+  return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== ""));
 }
-
-/** The parts of a RegisterResourceRequest we read (protobuf accessors). */
-interface RegisterRequest {
-  getType(): string;
-  getName(): string;
-  getParent(): string;
-  getProtect(): boolean;
-  getRetainondelete(): boolean;
-  getPropertydependenciesMap(): {
-    forEach(visit: (deps: { getUrnsList(): string[] }, key: string) => void): void;
-  };
-  getAliasesList(): {
-    getUrn(): string;
-    getSpec(): { getName(): string; getType(): string; getParenturn(): string } | undefined;
-  }[];
-}
-type RegisterCallback = (error: unknown, response?: { getUrn(): string }) => void;
 
 /**
  * The mock monitor tells mocks neither a resource's parent, options nor URN; wrap the monitor
  * instance's registerResource to read them from the request and response.
  */
 function captureRegistrations(mocks: WebstackMocks): void {
+  type Callback = (error: unknown, response?: RegisterResourceResponse) => void;
   const monitor = pulumi.runtime.getMonitor() as unknown as {
-    registerResource(req: RegisterRequest, callback: RegisterCallback): Promise<void>;
+    registerResource(request: RegisterResourceRequest, callback: Callback): Promise<void>;
   };
   const register = monitor.registerResource.bind(monitor);
-  monitor.registerResource = (req, callback) => {
+  monitor.registerResource = (request, callback) => {
+    const key = `${request.getType()}::${request.getName()}`;
+    const parentUrn = request.getParent();
     const propertyDependencies: Record<string, string[]> = {};
-    req.getPropertydependenciesMap().forEach((deps, key) => {
-      propertyDependencies[key] = deps.getUrnsList();
+    request.getPropertydependenciesMap().forEach((dependencies, input) => {
+      propertyDependencies[input] = dependencies.getUrnsList();
     });
-    mocks.noteRequest(req.getType(), req.getName(), {
-      parentUrn: req.getParent(),
-      protect: req.getProtect() === true,
-      retainOnDelete: req.getRetainondelete() === true,
+    mocks.options.set(key, {
+      parent:
+        parentUrn && !parentUrn.includes("::pulumi:pulumi:Stack::")
+          ? parentUrn.slice(parentUrn.lastIndexOf("::") + 2)
+          : undefined,
+      protect: request.getProtect() === true,
+      retainOnDelete: request.getRetainondelete() === true,
       propertyDependencies,
-      aliases: req.getAliasesList().map((alias): RecordedAlias => {
-        const spec = alias.getSpec();
-        if (!spec) return { urn: alias.getUrn() };
-        const fields = {
-          name: spec.getName(),
-          type: spec.getType(),
-          parentUrn: spec.getParenturn(),
-        };
-        return Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== ""));
-      }),
+      aliases: request.getAliasesList().map(aliasOf),
     });
-    return register(req, (error, response) => {
-      if (response) mocks.noteUrn(req.getType(), req.getName(), response.getUrn());
+    return register(request, (error, response) => {
+      if (response) mocks.options.set(key, { ...mocks.options.get(key), urn: response.getUrn() });
       callback(error, response);
     });
   };
@@ -92,45 +77,39 @@ export async function runStack(
   program: (config: WebstackConfig) => Environment = defineStack,
   mocks = new WebstackMocks(),
 ): Promise<StackRun> {
-  await pulumi.runtime.setMocks(mocks, PROJECT, stack, false);
+  await pulumi.runtime.setMocks(mocks, "webstack", stack, false);
   captureRegistrations(mocks);
   pulumi.runtime.setAllConfig(config.values, config.secretKeys);
-  let environment: Environment | undefined;
   try {
     // index.ts validates inside the engine's stack; here validation runs first so a bad config
     // rejects this call instead of failing the mock stack resource asynchronously.
     const validated = loadConfig();
     // A program error is caught inside the stack's init and rethrown here: thrown from init it
     // would also surface as an unhandled rejection from the mock stack resource.
+    let built: Environment | undefined;
     let programError: unknown;
     const outputs = await pulumi.runtime.runInPulumiStack(async () => {
       try {
-        environment = program(validated);
-        return environment.stackOutputs;
+        built = program(validated);
+        return built.stackOutputs;
       } catch (error) {
         programError = error;
         return {};
       }
     });
-    if (programError !== undefined) throw programError;
-    const built = environment as Environment;
+    const environment = built as Environment | undefined;
+    if (!environment) throw programError;
     const secretOutputs: string[] = [];
-    for (const [key, output] of Object.entries(built.stackOutputs)) {
+    for (const [key, output] of Object.entries(environment.stackOutputs)) {
       if (await pulumi.isSecret(output as pulumi.Output<unknown>)) secretOutputs.push(key);
     }
     const files: Record<string, string> = {};
-    for (const [file, text] of Object.entries(built.renderedFiles)) {
-      files[file] = await valueOf(text);
+    for (const [file, text] of Object.entries(environment.renderedFiles)) {
+      files[file] = await new Promise<string>((resolve) => text.apply(resolve));
     }
     await pulumi.runtime.disconnect();
-    return {
-      stack,
-      resources: mocks.resources,
-      outputs: outputs ?? {},
-      secretOutputs,
-      files,
-      calls: [...mocks.calls],
-    };
+    const resources = mocks.resources;
+    return { stack, resources, outputs: outputs ?? {}, secretOutputs, files, calls: mocks.calls };
   } catch (error) {
     await pulumi.runtime.disconnect().catch(() => undefined);
     throw error;

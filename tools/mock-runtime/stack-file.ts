@@ -10,69 +10,43 @@ export interface StackFileConfig {
   readonly secretKeys: string[];
 }
 
-function isSecure(value: unknown): value is { secure: string } {
-  return (
-    typeof value === "object" &&
-    value !== null &&
-    !Array.isArray(value) &&
-    Object.keys(value).length === 1 &&
-    typeof (value as { secure?: unknown }).secure === "string"
+/** `value` with each `secure:` value in it replaced by "<secret:path>"; `found` hears of each. */
+function replaceSecure(at: string, value: unknown, found: () => void): unknown {
+  if (!value || typeof value !== "object") return value;
+  if (Object.keys(value).join() === "secure" && typeof Object.values(value)[0] === "string") {
+    found();
+    return `<secret:${at}>`;
+  }
+  if (Array.isArray(value))
+    return value.map((item, i) => replaceSecure(`${at}[${i}]`, item, found));
+  return Object.fromEntries(
+    Object.entries(value).map(([key, item]) => [key, replaceSecure(`${at}.${key}`, item, found)]),
   );
 }
 
-/** Replaces nested `secure:` values; reports whether any were found. */
-function replaceSecure(key: string, value: unknown): { value: unknown; secret: boolean } {
-  if (isSecure(value)) return { value: `<secret:${key}>`, secret: true };
-  if (Array.isArray(value)) {
-    const items = value.map((item, i) => replaceSecure(`${key}[${i}]`, item));
-    return { value: items.map((i) => i.value), secret: items.some((i) => i.secret) };
-  }
-  if (value && typeof value === "object") {
-    const entries = Object.entries(value).map(
-      ([k, v]) => [k, replaceSecure(`${key}.${k}`, v)] as const,
-    );
-    return {
-      value: Object.fromEntries(entries.map(([k, r]) => [k, r.value])),
-      secret: entries.some(([, r]) => r.secret),
-    };
-  }
-  return { value, secret: false };
-}
-
-export function stackFilePath(projectDir: string, stack: string): string {
-  return path.join(projectDir, `Pulumi.${stack}.yaml`);
-}
-
 export function readStackFile(projectDir: string, stack: string): StackFileConfig {
-  const file = stackFilePath(projectDir, stack);
-  if (!fs.existsSync(file)) {
-    throw new Error(`${path.basename(file)} not found in ${projectDir}`);
-  }
-  const document = (parse(fs.readFileSync(file, "utf8")) ?? {}) as { config?: unknown };
-  const config = document.config ?? {};
+  const file = `Pulumi.${stack}.yaml`;
+  const fullPath = path.join(projectDir, file);
+  if (!fs.existsSync(fullPath)) throw new Error(`${file} not found in ${projectDir}`);
+  const config =
+    ((parse(fs.readFileSync(fullPath, "utf8")) ?? {}) as { config?: unknown }).config ?? {};
   if (typeof config !== "object" || Array.isArray(config)) {
-    throw new Error(`${path.basename(file)}: "config" must be a map of keys to values`);
+    throw new Error(`${file}: "config" must be a map of keys to values`);
   }
   const values: Record<string, string> = {};
   const secretKeys: string[] = [];
-  for (const [key, raw] of Object.entries(config as Record<string, unknown>)) {
-    const { value, secret } = replaceSecure(key, raw);
+  for (const [key, raw] of Object.entries(config)) {
+    const value = replaceSecure(key, raw, () => secretKeys.push(key));
     values[key] =
-      typeof value === "string"
-        ? value
-        : typeof value === "object" && value !== null
-          ? JSON.stringify(value)
-          : String(value);
-    if (secret) secretKeys.push(key);
+      typeof value === "object" && value !== null ? JSON.stringify(value) : String(value);
   }
-  return { values, secretKeys };
+  return { values, secretKeys: [...new Set(secretKeys)] };
 }
 
 /** Stack names that have a Pulumi.<stack>.yaml in `projectDir`. */
 export function listStacks(projectDir: string): string[] {
   return fs
     .readdirSync(projectDir)
-    .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
-    .filter((s): s is string => s !== undefined)
+    .flatMap((file) => /^Pulumi\.(.+)\.yaml$/.exec(file)?.[1] ?? [])
     .sort();
 }
