@@ -53,7 +53,7 @@ test("an invalid stack file fails with the config error naming file and key, exi
 test("usage errors exit 2 and print the usage", () => {
   const result = synth(["--stack"]);
   expect(result.status).toBe(2);
-  expect(result.stderr).toContain("synth: --stack needs a value");
+  expect(result.stderr).toContain("synth: Option '-s, --stack <value>' argument missing");
   expect(result.stderr).toContain("Usage: npm run synth");
 });
 

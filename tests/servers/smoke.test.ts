@@ -122,10 +122,8 @@ async function smoke(argv: readonly string[]) {
   const io: SmokeIo = {
     out: (line) => lines.push(line),
     err: (line) => lines.push(line),
-    now: () => new Date(),
     wait: () => Promise.resolve(),
     run: () => Promise.reject(new Error("no pulumi in this test")),
-    annotate: false,
   };
   const code = await runSmoke(argv, io);
   return { code, output: lines.join("\n") };

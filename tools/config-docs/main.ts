@@ -3,8 +3,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { formattedConfigurationDoc } from "./render";
 
-const DOC_PATH = path.resolve(__dirname, "../../docs/configuration.md");
-
-fs.mkdirSync(path.dirname(DOC_PATH), { recursive: true });
-fs.writeFileSync(DOC_PATH, formattedConfigurationDoc());
-console.log(`wrote ${path.relative(process.cwd(), DOC_PATH)}`);
+fs.writeFileSync(
+  path.resolve(__dirname, "../../docs/configuration.md"),
+  formattedConfigurationDoc(),
+);
+console.log("wrote docs/configuration.md");

@@ -13,8 +13,6 @@ interface JsonSchema {
   enum?: unknown[];
   minimum?: number;
   maximum?: number;
-  minItems?: number;
-  pattern?: string;
   items?: JsonSchema;
   properties?: Record<string, JsonSchema>;
   anyOf?: JsonSchema[];

@@ -1,29 +1,6 @@
-// Parses `npm run smoke -- …` arguments into one typed options object; every bad flag is an
-// Error naming the flag, the value given and what is allowed, so CI logs say what to fix.
-
-/** Where the URLs to check come from: a base URL, or a stack's `healthUrl`/`readinessUrl`. */
-export type SmokeTarget =
-  | { readonly kind: "url"; readonly baseUrl: string }
-  | { readonly kind: "stack"; readonly stack: string };
-
-export interface SmokeOptions {
-  readonly target: SmokeTarget;
-  /** Skip certificate chain verification (dev/test self-signed CAs); expiry is still checked. */
-  readonly insecure: boolean;
-  /** PEM file with the CA (or self-signed certificate) to trust instead of the system store. */
-  readonly caFile?: string;
-  /** How many times the whole set of checks runs before giving up. @default 10 */
-  readonly attempts: number;
-  /** Wait before the second attempt; doubled each time up to `maxDelayMs`. @default 3000 */
-  readonly delayMs: number;
-  /** Longest wait between two attempts. @default 30000 */
-  readonly maxDelayMs: number;
-  /** Per-request limit for connect + TLS + response headers. @default 10000 */
-  readonly timeoutMs: number;
-  /** The certificate must be valid for more than this many days. @default 7 */
-  readonly minCertDays: number;
-  readonly help: boolean;
-}
+// `npm run smoke -- …` arguments as one typed options object; every bad value is an Error naming
+// the flag, the value given and what is allowed, so CI logs say what to fix.
+import { parseArgs } from "node:util";
 
 export const USAGE = `usage: npm run smoke -- (--url <https://host[:port]> | --stack <name>) [options]
 
@@ -39,94 +16,79 @@ export const USAGE = `usage: npm run smoke -- (--url <https://host[:port]> | --s
 
 Exit status 0 when every check passed, 1 otherwise.`;
 
-const VALUE_FLAGS = [
-  "--url",
-  "--stack",
-  "--ca",
-  "--attempts",
-  "--delay-ms",
-  "--max-delay-ms",
-  "--timeout-ms",
-  "--min-cert-days",
-] as const;
-const BOOLEAN_FLAGS = ["--insecure", "--help"] as const;
-type ValueFlag = (typeof VALUE_FLAGS)[number];
+/** Where the URLs to check come from: a base URL, or a stack's `healthUrl`/`readinessUrl`. */
+export type SmokeTarget =
+  | { readonly kind: "url"; readonly baseUrl: string }
+  | { readonly kind: "stack"; readonly stack: string };
+
+export interface SmokeOptions {
+  readonly target: SmokeTarget;
+  /** Skip certificate chain verification (dev/test self-signed CAs); expiry is still checked. */
+  readonly insecure: boolean;
+  /** PEM file with the CA (or self-signed certificate) to trust instead of the system store. */
+  readonly caFile?: string;
+  readonly attempts: number;
+  /** Wait after the first failed attempt, doubled after each further one up to `maxDelayMs`. */
+  readonly delayMs: number;
+  readonly maxDelayMs: number;
+  /** Per-request limit for connect + TLS + response headers. */
+  readonly timeoutMs: number;
+  /** The certificate must be valid for more than this many days. */
+  readonly minCertDays: number;
+}
 
 const STACK_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*(\/[A-Za-z0-9][A-Za-z0-9_.-]*){0,2}$/;
+const text = { type: "string", multiple: true } as const;
 
-function isValueFlag(flag: string): flag is ValueFlag {
-  return (VALUE_FLAGS as readonly string[]).includes(flag);
-}
-
-function wholeNumber(flag: string, text: string, min: number, max: number): number {
-  const value = /^\d+$/.test(text) ? Number(text) : NaN;
-  if (!Number.isSafeInteger(value) || value < min || value > max) {
-    throw new Error(`${flag} must be a whole number from ${min} to ${max}; got "${text}"`);
-  }
-  return value;
-}
-
-function httpsBaseUrl(text: string): string {
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
+function httpsBaseUrl(value: string): string {
+  const url = URL.canParse(value) ? new URL(value) : undefined;
+  if (!url) {
     throw new Error(
-      `--url must be an absolute https:// URL such as https://example.com; got "${text}"`,
+      `--url must be an absolute https:// URL such as https://example.com; got "${value}"`,
     );
   }
   if (url.protocol !== "https:") {
     throw new Error(
-      `--url must use https:// (HSTS and the certificate are part of the check); got "${text}"`,
+      `--url must use https:// (HSTS and the certificate are part of the check); got "${value}"`,
     );
   }
   if (url.search || url.hash) {
-    throw new Error(`--url must be a base URL without query or fragment; got "${text}"`);
+    throw new Error(`--url must be a base URL without query or fragment; got "${value}"`);
   }
   return url.href.replace(/\/+$/, "");
 }
 
-/** Splits `--flag=value` and `--flag value` forms into [flag, value] pairs. */
-function tokenize(argv: readonly string[]): Array<[string, string | undefined]> {
-  const pairs: Array<[string, string | undefined]> = [];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    const eq = arg.indexOf("=");
-    if (arg.startsWith("--") && eq > 0) {
-      pairs.push([arg.slice(0, eq), arg.slice(eq + 1)]);
-    } else if (isValueFlag(arg)) {
-      const next = argv[i + 1];
-      if (next === undefined || next.startsWith("--")) {
-        throw new Error(`${arg} needs a value; see --help`);
-      }
-      pairs.push([arg, next]);
-      i++;
-    } else {
-      pairs.push([arg, undefined]);
-    }
-  }
-  return pairs;
-}
-
 export function parseSmokeArgs(argv: readonly string[]): SmokeOptions {
-  const values = new Map<string, string>();
-  const switches = new Set<string>();
-  for (const [flag, value] of tokenize(argv)) {
-    if ((BOOLEAN_FLAGS as readonly string[]).includes(flag)) {
-      if (value !== undefined) throw new Error(`${flag} takes no value; got "${value}"`);
-      switches.add(flag);
-    } else if (isValueFlag(flag)) {
-      if (values.has(flag)) throw new Error(`${flag} was given twice; give it once`);
-      values.set(flag, value ?? "");
-    } else {
-      const allowed = [...VALUE_FLAGS, ...BOOLEAN_FLAGS].join(", ");
-      throw new Error(`unknown argument "${flag}"; allowed: ${allowed}`);
+  const { values } = parseArgs({
+    args: [...argv],
+    options: {
+      url: text,
+      stack: text,
+      ca: text,
+      attempts: text,
+      "delay-ms": text,
+      "max-delay-ms": text,
+      "timeout-ms": text,
+      "min-cert-days": text,
+      insecure: { type: "boolean", default: false },
+    },
+  });
+  const once = (flag: Exclude<keyof typeof values, "insecure">) => {
+    const given = values[flag] ?? [];
+    if (given.length > 1) throw new Error(`--${flag} was given twice; give it once`);
+    return given[0];
+  };
+  const number = (flag: Parameters<typeof once>[0], fallback: number, min: number, max: number) => {
+    const given = once(flag);
+    if (given === undefined) return fallback;
+    const value = /^\d+$/.test(given) ? Number(given) : NaN;
+    if (!(value >= min && value <= max)) {
+      throw new Error(`--${flag} must be a whole number from ${min} to ${max}; got "${given}"`);
     }
-  }
+    return value;
+  };
 
-  const help = switches.has("--help");
-  const url = values.get("--url");
-  const stack = values.get("--stack");
+  const [url, stack, caFile] = [once("url"), once("stack"), once("ca")];
   let target: SmokeTarget;
   if (url !== undefined && stack !== undefined) {
     throw new Error(
@@ -141,44 +103,29 @@ export function parseSmokeArgs(argv: readonly string[]): SmokeOptions {
       );
     }
     target = { kind: "stack", stack };
-  } else if (help) {
-    target = { kind: "url", baseUrl: "https://localhost" };
   } else {
     throw new Error("one of --url <https://host> or --stack <name> is required; see --help");
   }
 
-  const insecure = switches.has("--insecure");
-  const caFile = values.get("--ca");
-  if (caFile !== undefined && caFile.trim() === "") {
-    throw new Error(`--ca must name a PEM file; got "${caFile}"`);
-  }
-  if (insecure && caFile !== undefined) {
+  if (caFile?.trim() === "") throw new Error(`--ca must name a PEM file; got "${caFile}"`);
+  if (values.insecure && caFile !== undefined) {
     throw new Error(
       `--insecure and --ca "${caFile}" contradict each other: --ca verifies the chain, --insecure skips it`,
     );
   }
-
-  const number = (flag: ValueFlag, fallback: number, min: number, max: number): number => {
-    const text = values.get(flag);
-    return text === undefined ? fallback : wholeNumber(flag, text, min, max);
-  };
-  const delayMs = number("--delay-ms", 3_000, 0, 600_000);
-  const maxDelayMs = number("--max-delay-ms", Math.max(30_000, delayMs), 0, 600_000);
+  const delayMs = number("delay-ms", 3_000, 0, 600_000);
+  const maxDelayMs = number("max-delay-ms", Math.max(30_000, delayMs), 0, 600_000);
   if (maxDelayMs < delayMs) {
-    throw new Error(
-      `--max-delay-ms must be at least --delay-ms (${delayMs}); got "${values.get("--max-delay-ms")}"`,
-    );
+    throw new Error(`--max-delay-ms must be at least --delay-ms (${delayMs}); got "${maxDelayMs}"`);
   }
-
   return {
     target,
-    insecure,
+    insecure: values.insecure,
     caFile,
-    attempts: number("--attempts", 10, 1, 100),
+    attempts: number("attempts", 10, 1, 100),
     delayMs,
     maxDelayMs,
-    timeoutMs: number("--timeout-ms", 10_000, 100, 600_000),
-    minCertDays: number("--min-cert-days", 7, 0, 3650),
-    help,
+    timeoutMs: number("timeout-ms", 10_000, 100, 600_000),
+    minCertDays: number("min-cert-days", 7, 0, 3650),
   };
 }

@@ -1,10 +1,10 @@
-// Judges probe results against what REQUIREMENTS promise after a deploy: health and readiness
-// answer 200, HSTS is sent for at least a year, the certificate outlives the critical window.
-import { ProbeResult } from "./probe";
+// Judges probe results against what docs/requirements.md promises after a deploy — health and
+// readiness answer 200, HSTS is sent for at least a year, the certificate outlives the critical
+// window — and words each verdict for a CI log: the URL, what was expected, what came back.
+import type { ProbeResult } from "./probe";
 
-/** One year, the HSTS max-age REQUIREMENTS §4 sets. */
+/** One year, the HSTS max-age docs/requirements.md §4 sets. */
 export const HSTS_MIN_MAX_AGE = 31_536_000;
-const DAY_MS = 86_400_000;
 
 export interface CheckResult {
   readonly check: "healthz" | "readiness" | "hsts" | "certificate";
@@ -14,26 +14,23 @@ export interface CheckResult {
   readonly actual: string;
 }
 
-function unreachable(check: CheckResult["check"], probe: ProbeResult, expected: string) {
-  return {
-    check,
-    url: probe.url,
-    ok: false,
-    expected,
-    actual: probe.reached ? "" : `no response (${probe.error})`,
-  };
+type Reached = Extract<ProbeResult, { reached: true }>;
+
+function judge(
+  check: CheckResult["check"],
+  probe: ProbeResult,
+  expected: string,
+  verdict: (probe: Reached) => [ok: boolean, actual: string],
+): CheckResult {
+  const [ok, actual] = probe.reached ? verdict(probe) : [false, `no response (${probe.error})`];
+  return { check, url: probe.url, ok, expected, actual };
 }
 
-export function checkStatus(
-  check: "healthz" | "readiness",
-  probe: ProbeResult,
-  expectedStatus = 200,
-): CheckResult {
-  const expected = `HTTP ${expectedStatus}`;
-  if (!probe.reached) return unreachable(check, probe, expected);
-  const body = probe.bodyStart.trim().replace(/\s+/g, " ");
-  const actual = `HTTP ${probe.status}${body && probe.status !== expectedStatus ? ` (body: ${JSON.stringify(body.slice(0, 120))})` : ""}`;
-  return { check, url: probe.url, ok: probe.status === expectedStatus, expected, actual };
+export function checkStatus(check: "healthz" | "readiness", probe: ProbeResult): CheckResult {
+  return judge(check, probe, "HTTP 200", ({ status, bodyStart }) => {
+    const body = status === 200 ? "" : bodyStart.trim().replace(/\s+/g, " ").slice(0, 120);
+    return [status === 200, `HTTP ${status}${body && ` (body: ${JSON.stringify(body)})`}`];
+  });
 }
 
 /** The max-age directive of a Strict-Transport-Security value, undefined when missing. */
@@ -42,36 +39,28 @@ export function hstsMaxAge(header: string): number | undefined {
   return match ? Number(match[1]) : undefined;
 }
 
-export function checkHsts(probe: ProbeResult, minMaxAge = HSTS_MIN_MAX_AGE): CheckResult {
-  const expected = `Strict-Transport-Security with max-age >= ${minMaxAge}`;
-  if (!probe.reached) return unreachable("hsts", probe, expected);
-  const base = { check: "hsts" as const, url: probe.url, expected };
-  if (probe.hsts === undefined)
-    return { ...base, ok: false, actual: "no Strict-Transport-Security header" };
-  const maxAge = hstsMaxAge(probe.hsts);
-  if (maxAge === undefined) {
-    return { ...base, ok: false, actual: `no max-age directive in "${probe.hsts}"` };
-  }
-  return { ...base, ok: maxAge >= minMaxAge, actual: `max-age=${maxAge} ("${probe.hsts}")` };
-}
-
-/** Days from `now` to `validTo`, negative once expired. */
-export function daysUntil(validTo: Date, now: Date): number {
-  return (validTo.getTime() - now.getTime()) / DAY_MS;
+export function checkHsts(probe: ProbeResult): CheckResult {
+  const expected = `Strict-Transport-Security with max-age >= ${HSTS_MIN_MAX_AGE}`;
+  return judge("hsts", probe, expected, ({ hsts }) => {
+    if (hsts === undefined) return [false, "no Strict-Transport-Security header"];
+    const maxAge = hstsMaxAge(hsts);
+    if (maxAge === undefined) return [false, `no max-age directive in "${hsts}"`];
+    return [maxAge >= HSTS_MIN_MAX_AGE, `max-age=${maxAge} ("${hsts}")`];
+  });
 }
 
 export function checkCertificate(probe: ProbeResult, now: Date, minDays: number): CheckResult {
   const expected = `certificate valid for more than ${minDays} days`;
-  if (!probe.reached) return unreachable("certificate", probe, expected);
-  const base = { check: "certificate" as const, url: probe.url, expected };
-  if (!probe.certificateValidTo) return { ...base, ok: false, actual: "no peer certificate" };
-  const days = daysUntil(probe.certificateValidTo, now);
-  const when = probe.certificateValidTo.toISOString();
-  const actual =
-    days < 0
-      ? `expired ${when} (${(-days).toFixed(1)} days ago)`
-      : `expires ${when} (${days.toFixed(1)} days from now)`;
-  return { ...base, ok: days > minDays, actual };
+  return judge("certificate", probe, expected, ({ certificateValidTo: validTo }) => {
+    if (!validTo) return [false, "no peer certificate"];
+    const days = (validTo.getTime() - now.getTime()) / 86_400_000;
+    const when = validTo.toISOString();
+    const actual =
+      days < 0
+        ? `expired ${when} (${(-days).toFixed(1)} days ago)`
+        : `expires ${when} (${days.toFixed(1)} days from now)`;
+    return [days > minDays, actual];
+  });
 }
 
 /** Every check for one attempt, in the order they are reported. */
@@ -87,4 +76,23 @@ export function evaluate(
     checkHsts(health),
     checkCertificate(health, now, minCertDays),
   ];
+}
+
+const mismatch = (r: CheckResult) => `expected ${r.expected}, got ${r.actual}`;
+
+/** "PASS|FAIL <check> <url>: <detail>", one line per check. */
+export function formatCheck(r: CheckResult): string {
+  return `${r.ok ? "PASS" : "FAIL"} ${r.check.padEnd(11)} ${r.url}: ${r.ok ? r.actual : mismatch(r)}`;
+}
+
+/** The failures of one attempt, for the "retrying" notes between attempts. */
+export function failureSummary(results: readonly CheckResult[]): string {
+  const failed = results.filter((r) => !r.ok);
+  return failed.map((r) => `${r.check} (${r.url}): ${mismatch(r)}`).join("; ");
+}
+
+/** GitHub Actions shows `::error::` lines as annotations on the run. */
+export function annotation(r: CheckResult): string {
+  const text = `smoke ${r.check} failed for ${r.url}: ${mismatch(r)}`;
+  return `::error title=smoke ${r.check}::${text.replace(/\r?\n/g, " ")}`;
 }

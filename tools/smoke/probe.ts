@@ -1,14 +1,7 @@
 // One HTTPS GET that records what the checks need: status, the HSTS header, the peer
 // certificate's expiry and the start of the body. Network errors become data, never throws.
 import * as https from "node:https";
-import * as tls from "node:tls";
-
-export interface TlsTrust {
-  /** Verify the chain against the system store (or `ca`) unless false. */
-  readonly verify: boolean;
-  /** Extra trust anchors (PEM), e.g. a self-signed dev/test CA. */
-  readonly ca?: string;
-}
+import type { TLSSocket } from "node:tls";
 
 export type ProbeResult =
   | {
@@ -19,82 +12,53 @@ export type ProbeResult =
       readonly hsts?: string;
       /** Peer certificate's notAfter, undefined if the server sent none. */
       readonly certificateValidTo?: Date;
-      readonly certificateSubject?: string;
-      /** First bytes of the body, for failure messages. */
+      /** First characters of the body, for failure messages. */
       readonly bodyStart: string;
     }
   | { readonly url: string; readonly reached: false; readonly error: string };
 
-const BODY_BYTES = 200;
+/** How to verify the server: against the system store, a given CA (PEM), or not at all. */
+export interface TlsTrust {
+  readonly rejectUnauthorized: boolean;
+  readonly ca?: string;
+}
 
-/** OpenSSL verification codes that a --ca or --insecure flag would change. */
-const CHAIN_ERRORS = new Set([
-  "DEPTH_ZERO_SELF_SIGNED_CERT",
-  "SELF_SIGNED_CERT_IN_CHAIN",
-  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
-  "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
-  "CERT_HAS_EXPIRED",
-  "ERR_TLS_CERT_ALTNAME_INVALID",
-]);
-
-function describeError(error: unknown): string {
-  const err = error as NodeJS.ErrnoException;
-  const code = err.code ? `${err.code}: ` : "";
-  const hint =
-    err.code && CHAIN_ERRORS.has(err.code)
-      ? " (the certificate did not verify; pass --ca <file> for a private CA or --insecure for dev/test)"
-      : "";
-  return `${code}${err.message ?? String(error)}${hint}`;
+function describeError(error: NodeJS.ErrnoException): string {
+  // OpenSSL's verification codes, which --ca or --insecure would change.
+  const hint = /CERT|VERIFY/.test(error.code ?? "")
+    ? " (the certificate did not verify; pass --ca <file> for a private CA or --insecure for dev/test)"
+    : "";
+  return `${error.code ? `${error.code}: ` : ""}${error.message}${hint}`;
 }
 
 export function probe(url: string, trust: TlsTrust, timeoutMs: number): Promise<ProbeResult> {
   return new Promise((resolve) => {
-    let settled = false;
-    const finish = (result: ProbeResult) => {
-      if (!settled) {
-        settled = true;
-        resolve(result);
-      }
-    };
-    const request = https.get(
-      url,
-      {
-        // A fresh connection per probe so the certificate read is the one the server serves now.
-        agent: false,
-        rejectUnauthorized: trust.verify,
-        ca: trust.ca,
-        headers: { "user-agent": "webstack-smoke/1", connection: "close" },
-      },
-      (response) => {
-        const socket = response.socket as tls.TLSSocket;
-        const certificate = socket.getPeerCertificate();
-        const validTo = certificate?.valid_to ? new Date(certificate.valid_to) : undefined;
-        const chunks: Buffer[] = [];
-        let length = 0;
-        response.on("data", (chunk: Buffer) => {
-          if (length < BODY_BYTES) chunks.push(chunk);
-          length += chunk.length;
+    const failed = (error: Error) => resolve({ url, reached: false, error: describeError(error) });
+    // A fresh connection per probe so the certificate read is the one the server serves now.
+    const options = { ...trust, agent: false, headers: { "user-agent": "webstack-smoke/1" } };
+    const request = https.get(url, options, (response) => {
+      const validTo = new Date((response.socket as TLSSocket).getPeerCertificate().valid_to);
+      let body = "";
+      response.setEncoding("utf8");
+      response.on("data", (chunk: string) => {
+        if (body.length < 200) body += chunk;
+      });
+      response.on("error", failed);
+      response.on("end", () => {
+        const hsts = response.headers["strict-transport-security"];
+        resolve({
+          url,
+          reached: true,
+          status: response.statusCode ?? 0,
+          hsts,
+          certificateValidTo: isNaN(validTo.getTime()) ? undefined : validTo,
+          bodyStart: body.slice(0, 200),
         });
-        response.on("end", () => {
-          const hsts = response.headers["strict-transport-security"];
-          finish({
-            url,
-            reached: true,
-            status: response.statusCode ?? 0,
-            hsts: Array.isArray(hsts) ? hsts.join(", ") : hsts,
-            certificateValidTo: validTo && !isNaN(validTo.getTime()) ? validTo : undefined,
-            certificateSubject: [certificate?.subject?.CN ?? []].flat().join(", ") || undefined,
-            bodyStart: Buffer.concat(chunks).toString("utf8").slice(0, BODY_BYTES),
-          });
-        });
-        response.on("error", (error) =>
-          finish({ url, reached: false, error: describeError(error) }),
-        );
-      },
-    );
-    request.setTimeout(timeoutMs, () => {
-      request.destroy(new Error(`no response within ${timeoutMs} ms`));
+      });
     });
-    request.on("error", (error) => finish({ url, reached: false, error: describeError(error) }));
+    request.setTimeout(timeoutMs, () =>
+      request.destroy(new Error(`no response within ${timeoutMs} ms`)),
+    );
+    request.on("error", failed);
   });
 }

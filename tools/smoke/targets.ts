@@ -1,12 +1,11 @@
-// Turns the smoke target (a base URL or a stack) into the two URLs to probe. Stack outputs come
-// from `pulumi stack output --json`, the same names the program exports (healthUrl, readinessUrl).
+// The two URLs to probe: under a base URL, or a stack's outputs from `pulumi stack output
+// --json` — healthUrl (answered by Nginx itself: the edge and its TLS are up) and readinessUrl
+// (answered by the app: 503 while the database is unreachable).
 import { execFile } from "node:child_process";
-import { SmokeTarget } from "./args";
+import type { SmokeTarget } from "./args";
 
 export interface SmokeUrls {
-  /** Answered by Nginx itself: proves the edge and its TLS are up. */
   readonly healthUrl: string;
-  /** Answered by the app: 503 while the database is unreachable. */
   readonly readinessUrl: string;
 }
 
@@ -18,51 +17,42 @@ export type CommandRunner = (
 
 export const runCommand: CommandRunner = (command, args) =>
   new Promise((resolve) => {
-    execFile(command, [...args], { maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
+    execFile(command, [...args], { maxBuffer: 16 << 20 }, (error, stdout, stderr) => {
       const code = error ? (typeof error.code === "number" ? error.code : null) : 0;
       resolve({ code, stdout, stderr, missing: error?.code === "ENOENT" });
     });
   });
 
-export function urlsFromBase(baseUrl: string): SmokeUrls {
-  const base = baseUrl.replace(/\/+$/, "");
-  return { healthUrl: `${base}/healthz`, readinessUrl: `${base}/health/ready` };
-}
-
-function requireHttpsOutput(outputs: Record<string, unknown>, name: string, stack: string): string {
-  const value = outputs[name];
-  if (typeof value !== "string" || !/^https:\/\/[^\s]+$/.test(value)) {
-    const got = value === undefined ? "no such output" : JSON.stringify(value);
-    throw new Error(`stack "${stack}" output "${name}" must be an https:// URL; got ${got}`);
-  }
-  return value;
-}
-
 /** Picks the probe URLs out of `pulumi stack output --json`. */
 export function urlsFromStackOutputs(json: string, stack: string): SmokeUrls {
-  let outputs: unknown;
+  let outputs: Record<string, unknown>;
   try {
     outputs = JSON.parse(json);
   } catch {
+    const got = json.slice(0, 200);
     throw new Error(
-      `'pulumi stack output --json --stack ${stack}' did not print JSON; got "${json.slice(0, 200)}"`,
+      `'pulumi stack output --json --stack ${stack}' did not print JSON; got "${got}"`,
     );
   }
   if (outputs === null || typeof outputs !== "object" || Array.isArray(outputs)) {
     throw new Error(`stack "${stack}" outputs must be a JSON object; got ${json.slice(0, 200)}`);
   }
-  const record = outputs as Record<string, unknown>;
-  return {
-    healthUrl: requireHttpsOutput(record, "healthUrl", stack),
-    readinessUrl: requireHttpsOutput(record, "readinessUrl", stack),
+  const https = (name: string) => {
+    const value = outputs[name];
+    if (typeof value === "string" && /^https:\/\/\S+$/.test(value)) return value;
+    const got = value === undefined ? "no such output" : JSON.stringify(value);
+    throw new Error(`stack "${stack}" output "${name}" must be an https:// URL; got ${got}`);
   };
+  return { healthUrl: https("healthUrl"), readinessUrl: https("readinessUrl") };
 }
 
-export async function resolveUrls(
-  target: SmokeTarget,
-  run: CommandRunner = runCommand,
-): Promise<SmokeUrls> {
-  if (target.kind === "url") return urlsFromBase(target.baseUrl);
+export async function resolveUrls(target: SmokeTarget, run: CommandRunner): Promise<SmokeUrls> {
+  if (target.kind === "url") {
+    return {
+      healthUrl: `${target.baseUrl}/healthz`,
+      readinessUrl: `${target.baseUrl}/health/ready`,
+    };
+  }
   const args = ["stack", "output", "--json", "--stack", target.stack];
   const result = await run("pulumi", args);
   if (result.missing) {

@@ -1,26 +1,28 @@
 // `npm run synth`: the webstack program for one or every stack under Pulumi's mock runtime, like
 // `cdk synth` — what each environment would create, with no Pulumi CLI, cloud account or Docker.
-import * as fs from "node:fs";
-
-import * as path from "node:path";
+import "./fast-start"; // first: it changes how everything after it loads
 import { ConfigError } from "../../components/config";
 import { policies } from "../../policies/policies";
 import { runStack } from "../mock-runtime/run-stack";
+import { listStacks, readStackFile } from "../mock-runtime/stack-file";
 import { evaluatePolicies, hasMandatoryViolations } from "../policy/evaluate";
 import { policyReport, readPackConfig } from "../policy/report";
-import { listStacks, readStackFile } from "../mock-runtime/stack-file";
-import { parseSynthArgs, USAGE, UsageError } from "./args";
+import { parseSynthArgs, UsageError } from "./args";
 import { resourceTable, writeStackOutput } from "./report";
 
+const USAGE = `Usage: npm run synth -- (--stack <name> [--stack <name> ...] | --all) [--out <dir>]
+
+Runs the webstack program for each stack under Pulumi's mock runtime (no CLI, no cloud
+account, no Docker engine), prints the resources it would register and the policy pack's
+findings, and writes <out>/<stack>/resources.json, outputs.json, policy-report.json plus every
+rendered file. Exits 1 when a stack's config is invalid, the program fails, or a mandatory
+policy is violated.
+
+  --stack <name>   a stack with a Pulumi.<name>.yaml in the project directory
+  --all            every Pulumi.<name>.yaml in the project directory
+  --out <dir>      output directory (default: out)`;
+
 async function main(argv: readonly string[]): Promise<number> {
-  // The Pulumi SDK captures a stack trace for every resource and promise (source positions, leak
-  // reports) that synth never prints: it reports errors by message. Capturing them, and with
-  // source maps on (as tsx turns them on) mapping each back to TypeScript, was over a third of
-  // synth's time. Set WEBSTACK_STACK_TRACES=1 for full TypeScript stack traces of a program bug.
-  if (process.env.WEBSTACK_STACK_TRACES !== "1") {
-    process.setSourceMapsEnabled(false);
-    Error.stackTraceLimit = 0;
-  }
   if (argv.includes("--help") || argv.includes("-h")) {
     console.log(USAGE);
     return 0;
@@ -33,18 +35,10 @@ async function main(argv: readonly string[]): Promise<number> {
     try {
       const run = await runStack(stack, readStackFile(args.projectDir, stack));
       console.log(resourceTable(run));
-      const dir = writeStackOutput(args.outDir, run);
-      const results = await evaluatePolicies(
-        policies,
-        run.resources,
-        readPackConfig(args.projectDir, stack),
-      );
-      fs.writeFileSync(
-        path.join(dir, "policy-report.json"),
-        JSON.stringify(results, null, 2) + "\n",
-      );
+      const packConfig = readPackConfig(args.projectDir, stack);
+      const results = await evaluatePolicies(policies, run.resources, packConfig);
       console.log(policyReport(stack, results, { onlyFindings: true }));
-      console.log(`  wrote ${dir}/\n`);
+      console.log(`  wrote ${writeStackOutput(args.outDir, run, results)}/\n`);
       if (hasMandatoryViolations(results)) failed++;
     } catch (error) {
       failed++;
@@ -61,16 +55,10 @@ async function main(argv: readonly string[]): Promise<number> {
 // Exit by setting the code, not process.exit(): tsx writes its compile cache asynchronously, and
 // exiting at once left every cache file empty, so each run compiled the program anew.
 main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
+  (code) => (process.exitCode = code),
   (error: unknown) => {
-    if (error instanceof UsageError) {
-      console.error(`synth: ${error.message}\n\n${USAGE}`);
-      process.exitCode = 2;
-      return;
-    }
-    console.error(error);
-    process.exitCode = 1;
+    const usage = error instanceof UsageError;
+    console.error(usage ? `synth: ${error.message}\n\n${USAGE}` : error);
+    process.exitCode = usage ? 2 : 1;
   },
 );

@@ -1,9 +1,10 @@
 // What synth prints and writes for one stack: the resource table, resources.json (secrets
-// redacted), outputs.json and the rendered files.
+// redacted), outputs.json, policy-report.json and the rendered files.
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { redactSecrets } from "../mock-runtime/mocks";
 import type { StackRun } from "../mock-runtime/run-stack";
+import type { PolicyResult } from "../policy/evaluate";
 
 /** "type → count" rows sorted by type, and the total. */
 export function resourceTable(run: StackRun): string {
@@ -21,30 +22,14 @@ export function resourceTable(run: StackRun): string {
   ].join("\n");
 }
 
-/** The resources as people read them: secret values replaced by "[secret]". */
-export function resourcesDocument(run: StackRun): object[] {
-  return run.resources.map((r) => ({
-    type: r.type,
-    name: r.name,
-    parent: r.parent ?? null,
-    inputs: redactSecrets(r.inputs),
-  }));
-}
-
-export function outputsDocument(run: StackRun): Record<string, unknown> {
-  return Object.fromEntries(
-    Object.entries(run.outputs).map(([key, value]) => [
-      key,
-      run.secretOutputs.includes(key) ? "[secret]" : value,
-    ]),
-  );
-}
-
-/** Replaces out/<stack>/ with this run's resources.json, outputs.json and rendered files. */
-export function writeStackOutput(outDir: string, run: StackRun): string {
+/** Replaces <outDir>/<stack>/ with this run's documents and rendered files; returns its path. */
+export function writeStackOutput(
+  outDir: string,
+  run: StackRun,
+  policyResults: readonly PolicyResult[],
+): string {
   const dir = path.join(outDir, run.stack);
   fs.rmSync(dir, { recursive: true, force: true });
-  fs.mkdirSync(dir, { recursive: true });
   const write = (relative: string, text: string) => {
     const target = path.resolve(dir, relative);
     if (!target.startsWith(path.resolve(dir) + path.sep)) {
@@ -53,8 +38,20 @@ export function writeStackOutput(outDir: string, run: StackRun): string {
     fs.mkdirSync(path.dirname(target), { recursive: true });
     fs.writeFileSync(target, text);
   };
-  write("resources.json", JSON.stringify(resourcesDocument(run), null, 2) + "\n");
-  write("outputs.json", JSON.stringify(outputsDocument(run), null, 2) + "\n");
+  const json = (value: unknown) => JSON.stringify(value, null, 2) + "\n";
+  const resources = run.resources.map(({ type, name, parent, inputs }) => ({
+    type,
+    name,
+    parent: parent ?? null,
+    inputs: redactSecrets(inputs),
+  }));
+  const outputs = Object.entries(run.outputs).map(([key, value]) => [
+    key,
+    run.secretOutputs.includes(key) ? "[secret]" : value,
+  ]);
+  write("resources.json", json(resources));
+  write("outputs.json", json(Object.fromEntries(outputs)));
+  write("policy-report.json", json(policyResults));
   for (const [file, text] of Object.entries(run.files)) write(file, text);
   return dir;
 }
