@@ -117,7 +117,8 @@ export const rdsPolicies = [
   resourcePolicy(
     {
       name: "webstack-rds-engine-supported",
-      description: "RDS runs a MySQL line still in standard support.",
+      description:
+        "RDS runs a MySQL line still in standard support, or one past it only where the stack opted in to RDS Extended Support (mysql.allowExtendedSupport).",
       severity: "high",
       configSchema: {
         properties: {
@@ -140,8 +141,13 @@ export const rdsPolicies = [
         report(
           `MySQL ${version} is not a supported line (${MYSQL_LINES.map((l) => l.line).join(", ")}).`,
         );
-      } else if (pastStandardSupport(line, date)) {
-        report(`MySQL ${version} left standard support on ${line.endOfStandardSupport}.`);
+      } else if (
+        pastStandardSupport(line, date) &&
+        props.engineLifecycleSupport !== "open-source-rds-extended-support"
+      ) {
+        report(
+          `MySQL ${version} left standard support on ${line.endOfStandardSupport}; upgrade, or opt in to RDS Extended Support (engineLifecycleSupport "open-source-rds-extended-support", config mysql.allowExtendedSupport).`,
+        );
       }
     },
   ),

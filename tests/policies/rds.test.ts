@@ -56,6 +56,20 @@ const ALL = [
 ];
 const TODAY = { "webstack-rds-engine-supported": { today: "2026-11-22" } };
 
+test("a line past standard support passes where the stack opted in to Extended Support", async () => {
+  const optedIn = {
+    engineVersion: "8.0.39",
+    engineLifecycleSupport: "open-source-rds-extended-support",
+  };
+  expect(
+    await violations(
+      "webstack-rds-engine-supported",
+      [primary("prod", optedIn), replica("prod", optedIn)],
+      TODAY,
+    ),
+  ).toEqual([]);
+});
+
 test.each(ALL)("the compliant prod primary and replica pass %s", async (policy) => {
   expect(await violations(policy, [primary(), replica()], TODAY)).toEqual([]);
 });
@@ -90,7 +104,7 @@ test.each([
   [
     "webstack-rds-engine-supported",
     { engineVersion: "8.0.39" },
-    "MySQL 8.0.39 left standard support on 2026-07-31.",
+    'MySQL 8.0.39 left standard support on 2026-07-31; upgrade, or opt in to RDS Extended Support (engineLifecycleSupport "open-source-rds-extended-support", config mysql.allowExtendedSupport).',
   ],
   [
     "webstack-rds-engine-supported",

@@ -3,7 +3,7 @@
 import { policies } from "../../policies/policies";
 import { evaluatePolicies, PolicyResult } from "../../tools/policy/evaluate";
 import { readPackConfig } from "../../tools/policy/report";
-import { PROJECT_DIR, STACKS, synth } from "../support/program";
+import { PROJECT_DIR, STACKS, stackConfig, synth, withSection } from "../support/program";
 
 const results: Record<string, PolicyResult[]> = {};
 beforeAll(async () => {
@@ -34,4 +34,25 @@ test.each(STACKS)("%s: every policy ran as mandatory and could evaluate every va
 test("each stack's pack config file exists and enforces the pack", () => {
   for (const stack of STACKS)
     expect(readPackConfig(PROJECT_DIR, stack)).toMatchObject({ all: "mandatory" });
+});
+
+describe("config and pack agree on an engine past standard support", () => {
+  const onMysql80 = (extra: Record<string, unknown>) =>
+    withSection(stackConfig("prod"), "webstack:mysql", { engineVersion: "8.0.39", ...extra });
+
+  test("opted in to Extended Support: config accepts it and so does the pack", async () => {
+    const run = await synth("prod", onMysql80({ allowExtendedSupport: true }));
+    const results = await evaluatePolicies(
+      policies,
+      run.resources,
+      readPackConfig(PROJECT_DIR, "prod"),
+    );
+    expect(results.flatMap((r) => r.violations)).toEqual([]);
+  }, 60_000);
+
+  test("not opted in: config refuses it before any resource", async () => {
+    await expect(synth("prod", onMysql80({}))).rejects.toThrow(
+      "webstack:mysql.engineVersion is past end of standard support (MySQL 8.0 ended 2026-07-31)",
+    );
+  });
 });
