@@ -2,50 +2,36 @@
 // CloudWatch alarms and EventBridge publish to an encrypted SNS topic, and which subscriptions
 // each severity's topic gets from the stack's alert routes. components/alarms/aws-topics.ts and
 // aws-chatbot.ts turn these into resources; unit tests read them directly.
-import type { Channel, Severity } from "../catalog/alarms";
+import type { Severity } from "../catalog/alarms";
 import type { AlarmRecipients } from "./contract";
-import { SUBSCRIPTION_PROTOCOLS } from "./cloudwatch-specs";
 
 /** One SNS subscription of a severity's topic; `endpoint` is absent for the secret webhook URL. */
 export interface PlannedSubscription {
   /** Suffix naming the subscription resource, e.g. `email-0`. */
   readonly key: string;
-  readonly channel: Exclude<Channel, "log" | "slack">;
-  readonly protocol: string;
+  readonly protocol: "email" | "sms" | "https";
   readonly endpoint?: string;
 }
 
-/** The subscriptions of one severity's topic. Slack is not one: Chatbot subscribes itself. */
+/**
+ * The subscriptions of one severity's topic. Slack is not one: AWS Chatbot's channel
+ * configuration subscribes itself. `log` exists on Docker only; CloudWatch keeps every alarm's
+ * history anyway.
+ */
 export function plannedSubscriptions(
   severity: Severity,
   recipients: AlarmRecipients,
 ): PlannedSubscription[] {
   const routes = recipients.routes[severity];
-  const out: PlannedSubscription[] = [];
-  if (routes.includes("email")) {
-    (recipients.emails ?? []).forEach((address, i) =>
-      out.push({
-        key: `email-${i}`,
-        channel: "email",
-        protocol: SUBSCRIPTION_PROTOCOLS.email,
-        endpoint: address,
-      }),
-    );
-  }
-  if (routes.includes("sms")) {
-    (recipients.smsNumbers ?? []).forEach((number, i) =>
-      out.push({
-        key: `sms-${i}`,
-        channel: "sms",
-        protocol: SUBSCRIPTION_PROTOCOLS.sms,
-        endpoint: number,
-      }),
-    );
-  }
-  if (routes.includes("webhook")) {
-    out.push({ key: "webhook", channel: "webhook", protocol: SUBSCRIPTION_PROTOCOLS.webhook });
-  }
-  return out;
+  const each = (protocol: "email" | "sms", endpoints: readonly string[] = []) =>
+    routes.includes(protocol)
+      ? endpoints.map((endpoint, i) => ({ key: `${protocol}-${i}`, protocol, endpoint }))
+      : [];
+  return [
+    ...each("email", recipients.emails),
+    ...each("sms", recipients.smsNumbers),
+    ...(routes.includes("webhook") ? [{ key: "webhook", protocol: "https" as const }] : []),
+  ];
 }
 
 /** Severities whose route includes Slack: the topics the Chatbot channel listens to. */

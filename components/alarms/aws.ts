@@ -10,15 +10,14 @@ import { EventTarget } from "@pulumi/aws/cloudwatch/eventTarget";
 import { MetricAlarm } from "@pulumi/aws/cloudwatch/metricAlarm";
 import { HealthCheck } from "@pulumi/aws/route53/healthCheck";
 import { SEVERITIES, Severity } from "../catalog/alarms";
-import { PlannedAlarm, placeholdersOf, planAlarms } from "./aws-bindings";
 import { AwsSlackChannel } from "./aws-chatbot";
 import { slackSeverities } from "./aws-delivery";
 import { AwsAlarmTopics } from "./aws-topics";
-import { BoundMetricQuery, cloudWatchAlarmSpecs, eventRuleSpecs } from "./cloudwatch-specs";
+import { cloudWatchAlarmSpecs, eventRuleSpecs, PlannedAlarm, planAlarms } from "./cloudwatch-specs";
 import type { AlarmsOutputs, AwsAlarmsArgs } from "./contract";
 
 /** Route 53 probes: every 30 s, unhealthy after 3 failures (the catalog's 1-minute budget). */
-export const HEALTH_CHECK = { requestInterval: 30, failureThreshold: 3 } as const;
+const HEALTH_CHECK = { requestInterval: 30, failureThreshold: 3 } as const;
 
 /** The health check's target, from the public health URL (https, as the program builds it). */
 export function healthCheckTarget(healthUrl: string) {
@@ -43,16 +42,6 @@ export function alarmSummaryFile(planned: readonly PlannedAlarm<unknown>[]): str
   return JSON.stringify(rows, null, 2) + "\n";
 }
 
-function metricQueries(queries: readonly BoundMetricQuery<pulumi.Input<string>>[]) {
-  return queries.map((q) => ({
-    id: q.id,
-    returnData: q.returnData,
-    ...(q.expression ? { expression: q.expression } : {}),
-    ...(q.label ? { label: q.label } : {}),
-    ...(q.metric ? { metric: { ...q.metric } } : {}),
-  }));
-}
-
 export class AwsAlarms extends pulumi.ComponentResource implements AlarmsOutputs {
   /** Topic ARN per severity, in the stack's region. */
   readonly destinations: Readonly<Record<Severity, pulumi.Output<string>>>;
@@ -75,7 +64,7 @@ export class AwsAlarms extends pulumi.ComponentResource implements AlarmsOutputs
     const regional: Record<string, AwsAlarmTopics> = {};
     for (const region of new Set(specs.flatMap((s) => (s.region ? [s.region] : [])))) {
       const severities = SEVERITIES.filter((severity) =>
-        specs.some((s) => s.region === region && s.topic === severity),
+        specs.some((s) => s.region === region && s.severity === severity),
       );
       regional[region] = new AwsAlarmTopics(
         `${name}-topics-${region}`,
@@ -89,12 +78,8 @@ export class AwsAlarms extends pulumi.ComponentResource implements AlarmsOutputs
         parent,
       );
     }
-    const topicArn = (severity: Severity, region?: string) => {
-      const arn = (region ? regional[region] : topics).arns[severity];
-      if (!arn)
-        throw new Error(`${name}: no ${severity} topic in ${region ?? "the stack's region"}`);
-      return arn;
-    };
+    const topicArn = (severity: Severity, region?: string) =>
+      (region ? regional[region] : topics).arns[severity]!;
 
     const slack = args.recipients.slack;
     const slackTopics = slackSeverities(args.recipients).flatMap((severity) => [
@@ -114,8 +99,7 @@ export class AwsAlarms extends pulumi.ComponentResource implements AlarmsOutputs
       );
     }
 
-    const needsHealthCheck = specs.some((s) => placeholdersOf(s).has("healthCheckId"));
-    const healthCheck = needsHealthCheck
+    const healthCheck = specs.some((s) => s.target === "health-check")
       ? new HealthCheck(
           `${name}-health`,
           {
@@ -140,46 +124,26 @@ export class AwsAlarms extends pulumi.ComponentResource implements AlarmsOutputs
         ...(healthCheck ? { healthCheckId: healthCheck.id } : {}),
       },
       rdsInstances: args.rdsInstances,
-      maxConnections: args.maxConnections,
-      allocatedStorageBytes: args.allocatedStorageBytes,
+      constants: {
+        maxConnections: args.maxConnections,
+        allocatedStorageBytes: args.allocatedStorageBytes,
+      },
       redisNodeGroups: args.redisNodeGroups,
     });
 
-    // treatMissingData comes with each spec (components/alarms/cloudwatch-specs.ts), chosen per
-    // metric: `breaching` where silence is the failure — ServiceDown (a target group whose hosts
-    // are all gone publishes no host counts), AvailabilityLow (no probe results), BackupStale (the
-    // vault publishes nothing when no job completes, which is exactly "no backup for 26 h");
-    // `notBreaching` for request-driven ALB metrics (no traffic is not slowness or errors);
-    // `missing` elsewhere, so a metric that pauses keeps the alarm's last state instead of
-    // paging or silently clearing it.
-    for (const plan of planned) {
-      const { bound, spec } = plan;
-      const arn = topicArn(bound.topic, bound.region);
-      const suffix = [spec.alarm, spec.target, plan.resource].filter(Boolean).join("-");
+    for (const { spec, bound, resource, watches } of planned) {
+      const { topic, ...alarm } = bound;
+      const arn = topicArn(topic, bound.region);
       new MetricAlarm(
-        `${name}-${suffix}`,
+        `${name}-${[spec.alarm, spec.target, resource].filter(Boolean).join("-")}`,
         {
-          name: bound.name,
-          alarmDescription: bound.alarmDescription,
-          comparisonOperator: bound.comparisonOperator,
-          threshold: bound.threshold,
-          evaluationPeriods: bound.evaluationPeriods,
-          datapointsToAlarm: bound.datapointsToAlarm,
-          treatMissingData: bound.treatMissingData,
-          ...(bound.region ? { region: bound.region } : {}),
-          ...(bound.namespace ? { namespace: bound.namespace } : {}),
-          ...(bound.metricName ? { metricName: bound.metricName } : {}),
-          ...(bound.statistic ? { statistic: bound.statistic } : {}),
-          ...(bound.extendedStatistic ? { extendedStatistic: bound.extendedStatistic } : {}),
-          ...(bound.period ? { period: bound.period } : {}),
-          ...(bound.dimensions ? { dimensions: bound.dimensions } : {}),
-          ...(bound.metricQueries ? { metricQueries: metricQueries(bound.metricQueries) } : {}),
+          ...alarm,
           alarmActions: [arn],
           okActions: [arn],
           tags: {
             alarm: spec.alarm,
             severity: spec.severity,
-            ...(plan.watches !== undefined ? { watches: plan.watches } : {}),
+            ...(watches !== undefined && { watches }),
           },
         },
         parent,

@@ -1,16 +1,17 @@
 // Maps the merged alarm catalog onto CloudWatch for the AWS target, as plain data: which
 // namespace, metric, statistic and dimensions (as placeholders a component fills in), the period
 // and how many periods make up the alarm's duration, metric math where the catalog speaks in
-// percentages, whether the alarm exists once per stack, per RDS instance, per RDS replica or per
-// Redis node group, and the SNS topic of its severity. `bindCloudWatchAlarm` turns one spec plus
-// real resource identifiers into the arguments of an `aws.cloudwatch.MetricAlarm`.
+// percentages, and whether the alarm exists once per stack, per RDS instance, per RDS replica or
+// per Redis node group. `planAlarms` expands the specs over the stack's resources and binds each
+// to real identifiers (strings in tests, Pulumi outputs in the component): the arguments of one
+// `aws.cloudwatch.MetricAlarm`, whose actions go to the SNS topic of the alarm's severity.
 import {
   AlarmRule,
   alarmSummary,
   AppCloudWatchMetric,
-  Channel,
   MetricKind,
   Severity,
+  WATCHED_PER_RESOURCE,
 } from "../catalog/alarms";
 
 /** How many alarms one spec becomes. */
@@ -28,11 +29,11 @@ export type Placeholder =
   | "cacheClusterId";
 
 /** Numbers a metric math expression needs that CloudWatch does not publish as metrics. */
-export type Constant = "allocatedStorageBytes" | "maxConnections";
+type Constant = "allocatedStorageBytes" | "maxConnections";
 
-export type DimensionValue = { readonly placeholder: Placeholder } | { readonly value: string };
+type DimensionValue = { readonly placeholder: Placeholder } | { readonly value: string };
 
-export interface MetricRef {
+interface MetricRef {
   readonly namespace: string;
   readonly metricName: string;
   /** Average, Minimum, Maximum, Sum, or a percentile such as p95. */
@@ -40,44 +41,39 @@ export interface MetricRef {
   readonly dimensions: Readonly<Record<string, DimensionValue>>;
 }
 
-export interface CloudWatchAlarmSpec {
+/** How one metric kind is watched on one part of the stack. */
+interface Mapping {
+  /** Which part of the stack, e.g. `app-hosts`, `rds`, `redis`, `load-balancer`. */
+  readonly target: string;
+  /** @default 60 */
+  readonly periodSeconds?: number;
+  /** @default "missing" */
+  readonly treatMissingData?: "missing" | "breaching" | "notBreaching";
+  /** Set when the metric only exists in one region (Route 53 health checks: us-east-1). */
+  readonly region?: string;
+  /** A single metric … */
+  readonly metric?: MetricRef;
+  /** … or metric math over `metrics` (ids used in `expression`; `{constant}`s filled at bind). */
+  readonly math?: { readonly expression: string; readonly metrics: Record<string, MetricRef> };
+  /** Per Redis node group: this metric per member node, combined as MAX over the members. */
+  readonly perMember?: MetricRef;
+}
+
+export interface CloudWatchAlarmSpec extends Mapping {
   /** Catalog alarm name. */
   readonly alarm: string;
-  /** Which part of the stack the spec watches, e.g. `app-hosts`, `rds`, `redis`, `load-balancer`. */
-  readonly target: string;
   readonly scope: AlarmScope;
   readonly severity: Severity;
-  /** Alarm and OK actions go to the SNS topic of this severity. */
-  readonly topic: Severity;
   readonly description: string;
   readonly comparisonOperator: "GreaterThanThreshold" | "LessThanThreshold";
   readonly threshold: number;
   readonly periodSeconds: number;
   readonly evaluationPeriods: number;
   readonly datapointsToAlarm: number;
-  readonly treatMissingData: "missing" | "breaching" | "notBreaching";
-  /** Set when the metric only exists in one region (Route 53 health checks: us-east-1). */
-  readonly region?: string;
-  /** A single metric, or metric math over `metrics` (ids used in `expression`). */
-  readonly metric?: MetricRef;
-  readonly math?: {
-    readonly expression: string;
-    readonly metrics: Readonly<Record<string, MetricRef>>;
-    /** Constants substituted for `{name}` in the expression at bind time. */
-    readonly constants?: readonly Constant[];
-  };
-  /** Per Redis node group: this metric per member node, combined as MAX over the members. */
-  readonly perMember?: MetricRef;
-  /** What the catalog asked for, so policies can compare against the floor. */
-  readonly catalog: {
-    readonly threshold: number;
-    readonly unit: string;
-    readonly forSeconds: number;
-    readonly severity: Severity;
-  };
+  readonly treatMissingData: NonNullable<Mapping["treatMissingData"]>;
 }
 
-/** AWS Backup job failures reach the critical topic through EventBridge rather than a metric. */
+/** AWS Backup job failures reach their topic through EventBridge rather than a metric. */
 export interface EventRuleSpec {
   readonly alarm: string;
   readonly target: string;
@@ -93,80 +89,49 @@ const TARGET_GROUP = { TargetGroup: dim("targetGroup"), LoadBalancer: dim("loadB
 const RDS = { DBInstanceIdentifier: dim("dbInstanceIdentifier") };
 const CACHE_NODE = { CacheClusterId: dim("cacheClusterId") };
 
-function ref(
+const ref = (
   namespace: string,
   metricName: string,
   stat: string,
-  dimensions: Readonly<Record<string, DimensionValue>>,
-): MetricRef {
-  return { namespace, metricName, stat, dimensions };
-}
-
-/** How one metric kind is watched on AWS; a kind may be watched on several parts of the stack. */
-interface Mapping {
-  readonly target: string;
-  readonly scope: AlarmScope;
-  readonly periodSeconds?: number;
-  readonly treatMissingData?: CloudWatchAlarmSpec["treatMissingData"];
-  readonly region?: string;
-  readonly metric?: MetricRef;
-  readonly math?: CloudWatchAlarmSpec["math"];
-  readonly perMember?: MetricRef;
-}
+  dimensions: MetricRef["dimensions"],
+): MetricRef => ({ namespace, metricName, stat, dimensions });
 
 /**
  * Native metrics where they exist in the catalog's unit (EC2 and RDS CPU, ElastiCache
  * DatabaseMemoryUsagePercentage, ACM DaysToExpiry, Route 53 HealthCheckPercentageHealthy);
  * metric math where the catalog speaks in percentages CloudWatch does not publish. Host memory
  * and disk come from the CloudWatch agent on the app hosts (namespace CWAgent, aggregated by
- * AutoScalingGroupName).
+ * AutoScalingGroupName). `treatMissingData` is `breaching` where silence is the failure (a target
+ * group whose hosts are all gone publishes no host counts, no probe results, a vault publishes
+ * nothing when no job completes), `notBreaching` for request-driven ALB metrics (no traffic is not
+ * slowness or errors), and `missing` elsewhere, so a metric that pauses keeps the alarm's state.
  */
 const MAPPINGS: Readonly<Record<Exclude<MetricKind, "backupLastStatus">, readonly Mapping[]>> = {
   hostCpuPercent: [
     // Maximum over the group's instances: the hottest host, like Prometheus' per-instance rule.
-    {
-      target: "app-hosts",
-      scope: "perStack",
-      metric: ref("AWS/EC2", "CPUUtilization", "Maximum", ASG),
-    },
-    {
-      target: "rds",
-      scope: "perRdsInstance",
-      metric: ref("AWS/RDS", "CPUUtilization", "Average", RDS),
-    },
+    { target: "app-hosts", metric: ref("AWS/EC2", "CPUUtilization", "Maximum", ASG) },
+    { target: "rds", metric: ref("AWS/RDS", "CPUUtilization", "Average", RDS) },
     {
       target: "redis",
-      scope: "perRedisNodeGroup",
       perMember: ref("AWS/ElastiCache", "EngineCPUUtilization", "Average", CACHE_NODE),
     },
   ],
   hostMemoryPercent: [
-    {
-      target: "app-hosts",
-      scope: "perStack",
-      metric: ref("CWAgent", "mem_used_percent", "Maximum", ASG),
-    },
+    { target: "app-hosts", metric: ref("CWAgent", "mem_used_percent", "Maximum", ASG) },
   ],
   diskUsedPercent: [
-    {
-      target: "app-hosts",
-      scope: "perStack",
-      metric: ref("CWAgent", "disk_used_percent", "Maximum", ASG),
-    },
+    { target: "app-hosts", metric: ref("CWAgent", "disk_used_percent", "Maximum", ASG) },
     {
       target: "rds",
-      scope: "perRdsInstance",
       math: {
         expression: "100 - 100 * free / {allocatedStorageBytes}",
         metrics: { free: ref("AWS/RDS", "FreeStorageSpace", "Minimum", RDS) },
-        constants: ["allocatedStorageBytes"],
       },
     },
   ],
   serviceHealthyPercent: [
     {
       target: "load-balancer",
-      scope: "perStack",
       treatMissingData: "breaching",
       math: {
         expression: "100 * healthy / (healthy + unhealthy)",
@@ -180,7 +145,6 @@ const MAPPINGS: Readonly<Record<Exclude<MetricKind, "backupLastStatus">, readonl
   latencyP95Milliseconds: [
     {
       target: "load-balancer",
-      scope: "perStack",
       treatMissingData: "notBreaching",
       math: {
         expression: "1000 * p95",
@@ -192,7 +156,6 @@ const MAPPINGS: Readonly<Record<Exclude<MetricKind, "backupLastStatus">, readonl
   backendAverageSeconds: [
     {
       target: "load-balancer",
-      scope: "perStack",
       treatMissingData: "notBreaching",
       metric: ref("AWS/ApplicationELB", "TargetResponseTime", "Average", ALB),
     },
@@ -200,7 +163,6 @@ const MAPPINGS: Readonly<Record<Exclude<MetricKind, "backupLastStatus">, readonl
   errorRatePercent: [
     {
       target: "load-balancer",
-      scope: "perStack",
       treatMissingData: "notBreaching",
       math: {
         // 5xx counts are absent, not zero, in minutes without errors.
@@ -216,7 +178,6 @@ const MAPPINGS: Readonly<Record<Exclude<MetricKind, "backupLastStatus">, readonl
   availabilityPercent: [
     {
       target: "health-check",
-      scope: "perStack",
       region: "us-east-1",
       treatMissingData: "breaching",
       metric: ref("AWS/Route53", "HealthCheckPercentageHealthy", "Average", {
@@ -227,21 +188,16 @@ const MAPPINGS: Readonly<Record<Exclude<MetricKind, "backupLastStatus">, readonl
   dbConnectionsPercent: [
     {
       target: "rds",
-      scope: "perRdsInstance",
       math: {
         expression: "100 * connections / {maxConnections}",
         metrics: { connections: ref("AWS/RDS", "DatabaseConnections", "Maximum", RDS) },
-        constants: ["maxConnections"],
       },
     },
   ],
-  replicaLagSeconds: [
-    { target: "rds", scope: "perRdsReplica", metric: ref("AWS/RDS", "ReplicaLag", "Maximum", RDS) },
-  ],
+  replicaLagSeconds: [{ target: "rds", metric: ref("AWS/RDS", "ReplicaLag", "Maximum", RDS) }],
   redisMemoryPercent: [
     {
       target: "redis",
-      scope: "perRedisNodeGroup",
       perMember: ref("AWS/ElastiCache", "DatabaseMemoryUsagePercentage", "Maximum", CACHE_NODE),
     },
   ],
@@ -249,7 +205,6 @@ const MAPPINGS: Readonly<Record<Exclude<MetricKind, "backupLastStatus">, readonl
   certificateDaysLeft: [
     {
       target: "certificate",
-      scope: "perStack",
       periodSeconds: 86_400,
       metric: ref("AWS/CertificateManager", "DaysToExpiry", "Minimum", {
         CertificateArn: dim("certificateArn"),
@@ -259,7 +214,6 @@ const MAPPINGS: Readonly<Record<Exclude<MetricKind, "backupLastStatus">, readonl
   backupAgeHours: [
     {
       target: "backup-vault",
-      scope: "perStack",
       periodSeconds: 3600,
       treatMissingData: "breaching",
       metric: ref("AWS/Backup", "NumberOfBackupJobsCompleted", "Sum", {
@@ -269,75 +223,58 @@ const MAPPINGS: Readonly<Record<Exclude<MetricKind, "backupLastStatus">, readonl
   ],
 };
 
-const OPERATORS = { above: "GreaterThanThreshold", below: "LessThanThreshold" } as const;
-
-/** CloudWatch's limit on period × evaluation periods. */
-function maxEvaluationSeconds(periodSeconds: number): number {
-  return periodSeconds < 3600 ? 86_400 : 604_800;
+/** Per-resource alarms are those the catalog says are watched per database or cache. */
+function scopeOf(metric: MetricKind | "app", target: string): AlarmScope {
+  const per = (list: readonly string[]) => list.includes(metric);
+  if (target === "rds" && per(WATCHED_PER_RESOURCE.rdsReplica)) return "perRdsReplica";
+  if (target === "rds" && per(WATCHED_PER_RESOURCE.rdsInstance)) return "perRdsInstance";
+  if (target === "redis" && per(WATCHED_PER_RESOURCE.redisNodeGroup)) return "perRedisNodeGroup";
+  return "perStack";
 }
 
-function describe(alarm: AlarmRule): string {
-  return `${alarmSummary(alarm)}. Runbook: ${alarm.runbook}`;
-}
+const describe = (alarm: AlarmRule) => `${alarmSummary(alarm)}. Runbook: ${alarm.runbook}`;
 
 function specFrom(alarm: AlarmRule, mapping: Mapping): CloudWatchAlarmSpec {
   const periodSeconds = mapping.periodSeconds ?? 60;
-  let evaluationPeriods = Math.max(1, Math.ceil(alarm.forSeconds / periodSeconds));
-  let comparisonOperator: CloudWatchAlarmSpec["comparisonOperator"] = OPERATORS[alarm.comparison];
-  let threshold = alarm.threshold;
-  if (alarm.metric === "backupAgeHours") {
-    // "Older than N hours" is "no job completed in each of the last N hourly periods".
-    evaluationPeriods = Math.ceil(alarm.threshold);
-    comparisonOperator = "LessThanThreshold";
-    threshold = 1;
-  }
-  if (periodSeconds * evaluationPeriods > maxEvaluationSeconds(periodSeconds)) {
-    throw new Error(
-      `alarm ${alarm.name} needs ${evaluationPeriods} periods of ${periodSeconds} s, beyond CloudWatch's ${maxEvaluationSeconds(periodSeconds)} s evaluation limit`,
-    );
-  }
+  // "Older than N hours" is "no job completed in each of the last N hourly periods".
+  const stale = alarm.metric === "backupAgeHours";
+  const evaluationPeriods = stale
+    ? Math.ceil(alarm.threshold)
+    : Math.max(1, Math.ceil(alarm.forSeconds / periodSeconds));
   return {
+    ...mapping,
     alarm: alarm.name,
-    target: mapping.target,
-    scope: mapping.scope,
+    scope: scopeOf(alarm.metric, mapping.target),
     severity: alarm.severity,
-    topic: alarm.severity,
     description: describe(alarm),
-    comparisonOperator,
-    threshold,
+    comparisonOperator:
+      alarm.comparison === "below" || stale ? "LessThanThreshold" : "GreaterThanThreshold",
+    threshold: stale ? 1 : alarm.threshold,
     periodSeconds,
     evaluationPeriods,
     datapointsToAlarm: evaluationPeriods,
     treatMissingData: mapping.treatMissingData ?? "missing",
-    ...(mapping.region ? { region: mapping.region } : {}),
-    ...(mapping.metric ? { metric: mapping.metric } : {}),
-    ...(mapping.math ? { math: mapping.math } : {}),
-    ...(mapping.perMember ? { perMember: mapping.perMember } : {}),
-    catalog: {
-      threshold: alarm.threshold,
-      unit: alarm.unit,
-      forSeconds: alarm.forSeconds,
-      severity: alarm.severity,
-    },
   };
 }
 
 function literal(metric: AppCloudWatchMetric): MetricRef {
-  const dimensions: Record<string, DimensionValue> = {};
-  for (const [name, value] of Object.entries(metric.dimensions ?? {})) dimensions[name] = { value };
-  return ref(metric.namespace, metric.metricName, metric.stat, dimensions);
+  const dimensions = Object.entries(metric.dimensions ?? {}).map(([name, value]) => [
+    name,
+    { value },
+  ]);
+  return ref(metric.namespace, metric.metricName, metric.stat, Object.fromEntries(dimensions));
 }
 
 function appMapping(alarm: AlarmRule): Mapping {
   // Config refuses an application alarm without a CloudWatch source on AWS (mergeAlarms).
   const source = alarm.app?.cloudwatch;
   if (!source) throw new Error(`application alarm ${alarm.name} has no CloudWatch source`);
-  if ("metric" in source) {
-    return { target: "app", scope: "perStack", metric: literal(source.metric) };
-  }
-  const metrics: Record<string, MetricRef> = {};
-  for (const [id, metric] of Object.entries(source.metrics)) metrics[id] = literal(metric);
-  return { target: "app", scope: "perStack", math: { expression: source.expression, metrics } };
+  if ("metric" in source) return { target: "app", metric: literal(source.metric) };
+  const metrics = Object.entries(source.metrics).map(([id, metric]) => [id, literal(metric)]);
+  return {
+    target: "app",
+    math: { expression: source.expression, metrics: Object.fromEntries(metrics) },
+  };
 }
 
 /** The CloudWatch alarm specs for a stack's merged alarms (BackupFailed goes to EventBridge). */
@@ -356,44 +293,20 @@ export function cloudWatchAlarmSpecs(alarms: readonly AlarmRule[]): CloudWatchAl
 export function eventRuleSpecs(alarms: readonly AlarmRule[]): EventRuleSpec[] {
   const failed = alarms.find((alarm) => alarm.metric === "backupLastStatus");
   if (!failed) return [];
-  const description = describe(failed);
+  const rule = (target: string, detailTypes: string[], detail: object): EventRuleSpec => ({
+    alarm: failed.name,
+    target,
+    topic: failed.severity,
+    description: describe(failed),
+    eventPattern: { source: ["aws.backup"], "detail-type": detailTypes, detail },
+  });
   return [
-    {
-      alarm: failed.name,
-      target: "backup-jobs",
-      topic: failed.severity,
-      description,
-      eventPattern: {
-        source: ["aws.backup"],
-        "detail-type": ["Backup Job State Change", "Copy Job State Change"],
-        detail: { state: ["FAILED", "ABORTED", "EXPIRED"] },
-      },
-    },
-    {
-      alarm: failed.name,
-      target: "restore-jobs",
-      topic: failed.severity,
-      description,
-      eventPattern: {
-        source: ["aws.backup"],
-        "detail-type": ["Restore Job State Change"],
-        detail: { status: ["FAILED", "ABORTED"] },
-      },
-    },
+    rule("backup-jobs", ["Backup Job State Change", "Copy Job State Change"], {
+      state: ["FAILED", "ABORTED", "EXPIRED"],
+    }),
+    rule("restore-jobs", ["Restore Job State Change"], { status: ["FAILED", "ABORTED"] }),
   ];
 }
-
-/**
- * How each channel reaches a severity's SNS topic. `log` exists on Docker only (config refuses it
- * on AWS): CloudWatch keeps every alarm's history anyway.
- */
-export const SUBSCRIPTION_PROTOCOLS: Readonly<Record<Exclude<Channel, "log">, string>> = {
-  email: "email",
-  sms: "sms",
-  // AWS Chatbot's Slack channel configuration subscribes to the topic.
-  slack: "chatbot",
-  webhook: "https",
-};
 
 /** Real identifiers for one alarm: strings in tests, `pulumi.Input<string>` in a component. */
 export interface AlarmBinding<T> {
@@ -420,7 +333,7 @@ export interface BoundMetricQuery<T> {
   };
 }
 
-/** The arguments of an `aws.cloudwatch.MetricAlarm`, minus the actions (the topic's ARN). */
+/** The arguments of an `aws.cloudwatch.MetricAlarm`, and the severity whose topic it notifies. */
 export interface BoundAlarm<T> {
   readonly name: string;
   readonly alarmDescription: string;
@@ -442,47 +355,22 @@ export interface BoundAlarm<T> {
 
 const STATISTICS = ["Average", "Minimum", "Maximum", "Sum", "SampleCount"];
 
-function bindDimensions<T>(
-  spec: CloudWatchAlarmSpec,
-  metric: MetricRef,
-  binding: AlarmBinding<T>,
-  member?: T,
-): Record<string, T | string> {
-  const out: Record<string, T | string> = {};
-  for (const [name, value] of Object.entries(metric.dimensions)) {
-    if ("value" in value) {
-      out[name] = value.value;
-      continue;
-    }
-    const bound =
-      value.placeholder === "cacheClusterId" ? member : binding.placeholders?.[value.placeholder];
-    if (bound === undefined) {
-      throw new Error(
-        `binding ${spec.alarm} on ${spec.target} needs placeholders.${value.placeholder}`,
-      );
-    }
-    out[name] = bound;
-  }
-  return out;
+function dimensions<T>(metric: MetricRef, binding: AlarmBinding<T>, member?: T) {
+  const bound = Object.entries(metric.dimensions).map(([name, value]) => [
+    name,
+    "value" in value
+      ? value.value
+      : value.placeholder === "cacheClusterId"
+        ? member
+        : binding.placeholders?.[value.placeholder],
+  ]);
+  return Object.fromEntries(bound) as Record<string, T | string>;
 }
 
-function query<T>(
-  id: string,
-  metric: MetricRef,
-  period: number,
-  dimensions: Record<string, T | string>,
-): BoundMetricQuery<T> {
-  return {
-    id,
-    returnData: false,
-    metric: {
-      namespace: metric.namespace,
-      metricName: metric.metricName,
-      stat: metric.stat,
-      period,
-      dimensions,
-    },
-  };
+function query<T>(id: string, metric: MetricRef, period: number, dims: Record<string, T | string>) {
+  const { namespace, metricName, stat } = metric;
+  const bound = { namespace, metricName, stat, period, dimensions: dims };
+  return { id, returnData: false, metric: bound } satisfies BoundMetricQuery<T>;
 }
 
 /** One spec bound to real resources: what a component passes to `aws.cloudwatch.MetricAlarm`. */
@@ -490,11 +378,6 @@ export function bindCloudWatchAlarm<T>(
   spec: CloudWatchAlarmSpec,
   binding: AlarmBinding<T>,
 ): BoundAlarm<T> {
-  if (spec.scope !== "perStack" && !binding.resource) {
-    throw new Error(
-      `binding ${spec.alarm} on ${spec.target} is ${spec.scope}: it needs a resource name`,
-    );
-  }
   const name = [`webstack-${binding.stack}`, spec.alarm, spec.target, binding.resource]
     .filter(Boolean)
     .join("-");
@@ -506,56 +389,108 @@ export function bindCloudWatchAlarm<T>(
     evaluationPeriods: spec.evaluationPeriods,
     datapointsToAlarm: spec.datapointsToAlarm,
     treatMissingData: spec.treatMissingData,
-    topic: spec.topic,
-    ...(spec.region ? { region: spec.region } : {}),
+    topic: spec.severity,
+    ...(spec.region && { region: spec.region }),
   };
   const period = spec.periodSeconds;
-  if (spec.metric) {
-    const m = spec.metric;
+  const { metric, perMember, math } = spec;
+  if (metric) {
     return {
       ...common,
-      namespace: m.namespace,
-      metricName: m.metricName,
-      ...(STATISTICS.includes(m.stat) ? { statistic: m.stat } : { extendedStatistic: m.stat }),
+      namespace: metric.namespace,
+      metricName: metric.metricName,
+      ...(STATISTICS.includes(metric.stat)
+        ? { statistic: metric.stat }
+        : { extendedStatistic: metric.stat }),
       period,
-      dimensions: bindDimensions(spec, m, binding),
+      dimensions: dimensions(metric, binding),
     };
   }
-  if (spec.perMember) {
-    const members = binding.members ?? [];
-    if (members.length === 0) {
-      throw new Error(`binding ${spec.alarm} on ${spec.target} needs the node group's members`);
-    }
-    const queries = members.map((member, i) =>
-      query(
-        `node${i}`,
-        spec.perMember!,
-        period,
-        bindDimensions(spec, spec.perMember!, binding, member),
-      ),
+  let queries: BoundMetricQuery<T>[];
+  let expression: string;
+  if (perMember) {
+    queries = (binding.members ?? []).map((member, i) =>
+      query(`node${i}`, perMember, period, dimensions(perMember, binding, member)),
     );
-    const expression = `MAX([${queries.map((q) => q.id).join(", ")}])`;
-    return {
-      ...common,
-      metricQueries: [...queries, { id: "value", expression, label: spec.alarm, returnData: true }],
-    };
-  }
-  if (spec.math) {
-    let expression = spec.math.expression;
-    for (const constant of spec.math.constants ?? []) {
-      const value = binding.constants?.[constant];
-      if (value === undefined || !(value > 0)) {
-        throw new Error(`binding ${spec.alarm} on ${spec.target} needs constants.${constant} > 0`);
-      }
-      expression = expression.replaceAll(`{${constant}}`, String(value));
-    }
-    const queries = Object.entries(spec.math.metrics).map(([id, metric]) =>
-      query(id, metric, period, bindDimensions(spec, metric, binding)),
+    expression = `MAX([${queries.map((q) => q.id).join(", ")}])`;
+  } else {
+    queries = Object.entries(math!.metrics).map(([id, m]) =>
+      query(id, m, period, dimensions(m, binding)),
     );
-    return {
-      ...common,
-      metricQueries: [...queries, { id: "value", expression, label: spec.alarm, returnData: true }],
-    };
+    expression = math!.expression.replace(
+      /\{(allocatedStorageBytes|maxConnections)\}/g,
+      (_, constant: Constant) => String(binding.constants?.[constant]),
+    );
   }
-  throw new Error(`spec ${spec.alarm} on ${spec.target} has no metric`);
+  const value = { id: "value", returnData: true, expression, label: spec.alarm };
+  return { ...common, metricQueries: [...queries, value] };
+}
+
+/** What the alarms watch, as identifiers of type T. */
+export interface WatchedResources<T> {
+  /** Stack name, part of every alarm name (`webstack-<stack>-…`). */
+  readonly stack: string;
+  /** Per-stack placeholders: the app hosts' group, the ALB and target group ARN suffixes … */
+  readonly placeholders: Partial<
+    Record<Exclude<Placeholder, "dbInstanceIdentifier" | "cacheClusterId">, T>
+  >;
+  /** RDS instances, the primary first. */
+  readonly rdsInstances: readonly {
+    readonly resource: string;
+    readonly role: "primary" | "replica";
+    readonly identifier: T;
+  }[];
+  /** `max_connections` of the RDS instances, and the allocated storage of each, bytes. */
+  readonly constants: Readonly<Record<Constant, number>>;
+  /** Redis node groups and their member cache cluster ids. */
+  readonly redisNodeGroups: readonly {
+    readonly id: string;
+    readonly name: T;
+    readonly members: readonly T[];
+  }[];
+}
+
+export interface PlannedAlarm<T> {
+  readonly spec: CloudWatchAlarmSpec;
+  /** Suffix naming the watched resource (`primary`, `replica-1`, `0002`); absent per stack. */
+  readonly resource?: string;
+  /** The `watches` tag: identifier of the watched resource; absent for per-stack alarms. */
+  readonly watches?: T;
+  readonly bound: BoundAlarm<T>;
+}
+
+/** Every alarm the specs become on these resources. */
+export function planAlarms<T>(
+  specs: readonly CloudWatchAlarmSpec[],
+  watched: WatchedResources<T>,
+): PlannedAlarm<T>[] {
+  const { stack, placeholders, constants } = watched;
+  return specs.flatMap((spec): PlannedAlarm<T>[] => {
+    switch (spec.scope) {
+      case "perStack":
+        return [{ spec, bound: bindCloudWatchAlarm(spec, { stack, placeholders }) }];
+      case "perRdsInstance":
+      case "perRdsReplica":
+        return watched.rdsInstances
+          .filter((db) => spec.scope === "perRdsInstance" || db.role === "replica")
+          .map(({ resource, identifier }) => ({
+            spec,
+            resource,
+            watches: identifier,
+            bound: bindCloudWatchAlarm(spec, {
+              stack,
+              resource,
+              placeholders: { dbInstanceIdentifier: identifier },
+              constants,
+            }),
+          }));
+      case "perRedisNodeGroup":
+        return watched.redisNodeGroups.map(({ id, name, members }) => ({
+          spec,
+          resource: id,
+          watches: name,
+          bound: bindCloudWatchAlarm(spec, { stack, resource: id, members }),
+        }));
+    }
+  });
 }

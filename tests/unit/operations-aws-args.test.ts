@@ -4,7 +4,6 @@
 // create anything.
 import * as pulumi from "@pulumi/pulumi";
 import { ALARM_CATALOG } from "../../components/catalog/alarms";
-import { planAlarms, WatchedResources } from "../../components/alarms/aws-bindings";
 import {
   plannedSubscriptions,
   slackSeverities,
@@ -12,7 +11,11 @@ import {
   topicPolicy,
 } from "../../components/alarms/aws-delivery";
 import { healthCheckTarget } from "../../components/alarms/aws";
-import { cloudWatchAlarmSpecs } from "../../components/alarms/cloudwatch-specs";
+import {
+  cloudWatchAlarmSpecs,
+  planAlarms,
+  WatchedResources,
+} from "../../components/alarms/cloudwatch-specs";
 import type { AlarmRecipients } from "../../components/alarms/contract";
 import { AwsUploadsBucket } from "../../components/storage/aws";
 import { rdsMaxConnections } from "../../components/mysql/max-connections";
@@ -111,8 +114,7 @@ describe("binding alarms to resources", () => {
       { resource: "replica-1", role: "replica", identifier: "db-replica-1" },
       { resource: "replica-2", role: "replica", identifier: "db-replica-2" },
     ],
-    maxConnections: 400,
-    allocatedStorageBytes: 50 * GIB,
+    constants: { maxConnections: 400, allocatedStorageBytes: 50 * GIB },
     redisNodeGroups: [
       { id: "0001", name: "rg-0001", members: ["rg-0001-001", "rg-0001-002"] },
       { id: "0002", name: "rg-0002", members: ["rg-0002-001", "rg-0002-002"] },
@@ -182,7 +184,7 @@ describe("who each topic notifies", () => {
       plannedSubscriptions("critical", {
         routes: { warning: ["email"], critical: ["webhook"] },
       }),
-    ).toEqual([{ key: "webhook", channel: "webhook", protocol: "https" }]);
+    ).toEqual([{ key: "webhook", protocol: "https" }]);
   });
 });
 
