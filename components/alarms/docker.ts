@@ -351,7 +351,7 @@ export class DockerAlarms extends pulumi.ComponentResource implements AlarmsOutp
         ],
         networksAdvanced: [
           onMonitoring(redisExporterAlias(node)),
-          // Fixed on the cluster network, so it is never a stopped node's address (docker-args.ts).
+          // Fixed on the cluster network, so it is never a stopped node's address (contract.ts).
           {
             name: args.redis.networkName,
             ...(address !== undefined ? { ipv4Address: address } : {}),

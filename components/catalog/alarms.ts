@@ -255,302 +255,176 @@ export const ALARM_FLOORS: Readonly<Record<Tier, readonly CatalogAlarm[]>> = {
   prod: ALARM_CATALOG,
 };
 
-/** The settings a stack may tighten on a catalog alarm. */
-export interface AlarmOverride {
-  readonly threshold?: number;
-  readonly forSeconds?: number;
-  readonly severity?: Severity;
-}
-
-/** An application alarm as a stack declares it in config (keyed by its name). */
-export interface AppAlarmInput {
-  readonly summary: string;
-  readonly comparison: Comparison;
-  readonly threshold: number;
-  readonly unit: Unit;
-  readonly forSeconds: number;
-  readonly severity: Severity;
-  /** Must equal the severity's channels when given (routing is by severity). */
-  readonly channels?: readonly Channel[];
-  /** @default `docs/operations.md#<lowercased name>` */
-  readonly runbook?: string;
-  readonly promql: string;
-  readonly cloudwatch?: AppCloudWatchSource;
-}
-
-/**
- * The seeds' PDF-generation alarms (seed 000 §5.2) as prod declares them in stack config. The app
- * must export `pdf_generation_total{result}`, `pdf_generation_duration_seconds` (histogram) and
- * `pdf_queue_size`, and publish the same to CloudWatch namespace `Webstack/App` on AWS.
- */
-export const SEED_PDF_ALARMS: Readonly<Record<string, AppAlarmInput>> = {
-  PdfGenerationFailing: {
-    summary: "PDF generation success rate below {threshold} for {for}",
-    comparison: "below",
-    threshold: 95,
-    unit: "percent",
-    forSeconds: 300,
-    severity: "critical",
-    promql:
-      '100 * sum(rate(pdf_generation_total{result="success"}[5m])) / sum(rate(pdf_generation_total[5m]))',
-    cloudwatch: {
-      expression: "100 * ok / total",
-      metrics: {
-        ok: { namespace: "Webstack/App", metricName: "PdfGenerationSucceeded", stat: "Sum" },
-        total: { namespace: "Webstack/App", metricName: "PdfGenerationRequested", stat: "Sum" },
-      },
-    },
-  },
-  PdfGenerationSlow: {
-    summary: "Average PDF generation time above {threshold} for {for}",
-    comparison: "above",
-    threshold: 120,
-    unit: "seconds",
-    forSeconds: 600,
-    severity: "warning",
-    promql:
-      "sum(rate(pdf_generation_duration_seconds_sum[10m])) / sum(rate(pdf_generation_duration_seconds_count[10m]))",
-    cloudwatch: {
-      metric: { namespace: "Webstack/App", metricName: "PdfGenerationSeconds", stat: "Average" },
-    },
-  },
-  PdfQueueBacklog: {
-    summary: "More than {threshold} PDFs waiting in the queue for {for}",
-    comparison: "above",
-    threshold: 50,
-    unit: "count",
-    forSeconds: 300,
-    severity: "warning",
-    promql: "max(pdf_queue_size)",
-    cloudwatch: {
-      metric: { namespace: "Webstack/App", metricName: "PdfQueueSize", stat: "Maximum" },
-    },
-  },
-};
-
 const SEVERITY_RANK: Readonly<Record<Severity, number>> = { warning: 0, critical: 1 };
-const OVERRIDE_KEYS = ["threshold", "forSeconds", "severity"] as const;
-const APP_KEYS = [
-  "summary",
-  "comparison",
-  "threshold",
-  "unit",
-  "forSeconds",
-  "severity",
-  "channels",
-  "runbook",
-  "promql",
-  "cloudwatch",
-] as const;
+const OVERRIDE_KEYS = ["threshold", "forSeconds", "severity"];
+const APP_KEYS =
+  "summary comparison threshold unit forSeconds severity channels runbook promql cloudwatch".split(
+    " ",
+  );
 const ALARM_NAME = /^[A-Z][A-Za-z0-9]{2,63}$/;
+const FLOOR = "the catalog floor: a stack may tighten an alarm, never loosen it";
 
-function show(value: unknown): string {
-  return typeof value === "string" ? JSON.stringify(value) : String(value);
-}
-
-function quoted(values: readonly string[]): string {
-  return values.map((v) => `"${v}"`).join(", ");
-}
-
+// Each check throws an Error whose message starts with the full config key; config turns that
+// into a problem naming the stack file (components/config/rules.ts).
 function fail(key: string, allowed: string, got: unknown): never {
-  throw new Error(`${key} must be ${allowed} (got ${show(got)})`);
+  const shown = typeof got === "string" ? JSON.stringify(got) : String(got);
+  throw new Error(`${key} must be ${allowed} (got ${shown})`);
 }
 
-function checkThreshold(key: string, value: unknown, unit: Unit): number {
-  const range = UNITS[unit];
-  if (
-    typeof value !== "number" ||
-    !Number.isFinite(value) ||
-    value < range.min ||
-    value > range.max
-  ) {
-    fail(key, `${range.words} from ${range.min} to ${range.max}`, value);
-  }
-  return value;
+const quoted = (values: readonly string[]) => values.map((v) => `"${v}"`).join(", ");
+
+function oneOf<T extends string>(key: string, value: unknown, allowed: readonly T[]): T {
+  if (!(allowed as readonly unknown[]).includes(value))
+    fail(key, `one of ${quoted(allowed)}`, value);
+  return value as T;
 }
 
-function checkForSeconds(key: string, value: unknown): number {
-  if (typeof value !== "number" || !Number.isInteger(value) || value <= 0 || value > 86_400) {
+function threshold(key: string, value: unknown, unit: Unit): number {
+  const { min, max, words } = UNITS[unit];
+  const ok = typeof value === "number" && Number.isFinite(value) && value >= min && value <= max;
+  if (!ok) fail(key, `${words} from ${min} to ${max}`, value);
+  return value as number;
+}
+
+function forSeconds(key: string, value: unknown): number {
+  if (!(Number.isInteger(value) && (value as number) > 0 && (value as number) <= 86_400)) {
     fail(key, "a whole number of seconds from 1 to 86400", value);
   }
+  return value as number;
+}
+
+function text(key: string, value: unknown, what: string, max: number): string {
+  const ok = typeof value === "string" && value.trim() !== "" && value.length <= max;
+  if (!ok || /[\n\r]/.test(value)) fail(key, `${what} (1 to ${max} characters on one line)`, value);
   return value;
 }
 
-function checkSeverity(key: string, value: unknown): Severity {
-  if (typeof value !== "string" || !(SEVERITIES as readonly string[]).includes(value)) {
-    fail(key, `one of ${quoted(SEVERITIES)}`, value);
-  }
-  return value as Severity;
-}
-
-function checkUnknownKeys(key: string, value: object, allowed: readonly string[]): void {
+/** A map of known settings: refuses anything else, naming the first unknown key. */
+function settings(key: string, value: unknown, allowed: readonly string[], what: string) {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) fail(key, what, value);
   for (const field of Object.keys(value)) {
     if (!allowed.includes(field)) {
       throw new Error(`${key}.${field} is not a known setting (allowed: ${allowed.join(", ")})`);
     }
   }
+  return value as Record<string, unknown>;
 }
 
-function checkText(key: string, value: unknown, what: string, max: number): string {
-  if (
-    typeof value !== "string" ||
-    value.trim() === "" ||
-    value.length > max ||
-    /[\n\r]/.test(value)
-  ) {
-    fail(key, `${what} (1 to ${max} characters on one line)`, value);
-  }
-  return value;
-}
-
-function checkChannels(key: string, value: unknown, severity: Severity): readonly Channel[] {
+function channels(key: string, value: unknown, severity: Severity): void {
   if (!Array.isArray(value)) fail(key, `a list of channels (${quoted(CHANNELS)})`, value);
-  value.forEach((channel, i) => {
-    if (!(CHANNELS as readonly unknown[]).includes(channel)) {
-      fail(`${key}[${i}]`, `one of ${quoted(CHANNELS)}`, channel);
-    }
-  });
+  value.forEach((channel, i) => oneOf(`${key}[${i}]`, channel, CHANNELS));
   const expected = CHANNELS_BY_SEVERITY[severity];
-  const same =
-    value.length === expected.length && expected.every((channel) => value.includes(channel));
-  if (!same) {
-    fail(
-      key,
-      `${expected.join(", ")} for a ${severity} alarm (routing is by severity)`,
-      value.join(", "),
-    );
+  if (value.length !== expected.length || !expected.every((c) => value.includes(c))) {
+    const allowed = `${expected.join(", ")} for a ${severity} alarm (routing is by severity)`;
+    fail(key, allowed, value.join(", "));
   }
-  return expected;
 }
 
-function checkCloudWatchMetric(key: string, value: unknown): AppCloudWatchMetric {
-  if (typeof value !== "object" || value === null) fail(key, "a CloudWatch metric map", value);
-  const m = value as Record<string, unknown>;
-  checkUnknownKeys(key, m, ["namespace", "metricName", "stat", "dimensions"]);
-  checkText(`${key}.namespace`, m.namespace, "a CloudWatch namespace", 255);
-  checkText(`${key}.metricName`, m.metricName, "a CloudWatch metric name", 255);
-  checkText(`${key}.stat`, m.stat, "a CloudWatch statistic such as Average or p95", 50);
+function cloudWatchMetric(key: string, value: unknown): AppCloudWatchMetric {
+  const fields = ["namespace", "metricName", "stat", "dimensions"];
+  const m = settings(key, value, fields, "a CloudWatch metric map");
+  text(`${key}.namespace`, m.namespace, "a CloudWatch namespace", 255);
+  text(`${key}.metricName`, m.metricName, "a CloudWatch metric name", 255);
+  text(`${key}.stat`, m.stat, "a CloudWatch statistic such as Average or p95", 50);
   if (m.dimensions !== undefined) {
     if (typeof m.dimensions !== "object" || m.dimensions === null) {
       fail(`${key}.dimensions`, "a map of dimension names to values", m.dimensions);
     }
     for (const [name, dim] of Object.entries(m.dimensions)) {
-      checkText(`${key}.dimensions.${name}`, dim, "a dimension value", 255);
+      text(`${key}.dimensions.${name}`, dim, "a dimension value", 255);
     }
   }
   return m as unknown as AppCloudWatchMetric;
 }
 
-function checkCloudWatch(
-  key: string,
-  value: unknown,
-  target: "docker" | "aws",
-): AppCloudWatchSource | undefined {
+function cloudWatch(key: string, value: unknown, target: Target): AppCloudWatchSource | undefined {
   if (value === undefined) {
-    if (target === "aws") {
-      throw new Error(
-        `${key} must be set on an AWS stack: the metric (or metric math) CloudWatch alarms on`,
-      );
-    }
-    return undefined;
+    if (target === "docker") return undefined;
+    throw new Error(
+      `${key} must be set on an AWS stack: the metric (or metric math) CloudWatch alarms on`,
+    );
   }
-  if (typeof value !== "object" || value === null) {
-    fail(key, "either { metric } or { expression, metrics }", value);
+  const what = "either { metric } or { expression, metrics }";
+  if (typeof value === "object" && value !== null && "metric" in value) {
+    const c = settings(key, value, ["metric"], what);
+    return { metric: cloudWatchMetric(`${key}.metric`, c.metric) };
   }
-  const c = value as Record<string, unknown>;
-  if ("metric" in c) {
-    checkUnknownKeys(key, c, ["metric"]);
-    return { metric: checkCloudWatchMetric(`${key}.metric`, c.metric) };
-  }
-  checkUnknownKeys(key, c, ["expression", "metrics"]);
-  const expression = checkText(`${key}.expression`, c.expression, "a metric math expression", 1024);
+  const c = settings(key, value, ["expression", "metrics"], what);
+  const expression = text(`${key}.expression`, c.expression, "a metric math expression", 1024);
   if (typeof c.metrics !== "object" || c.metrics === null || Object.keys(c.metrics).length === 0) {
     fail(`${key}.metrics`, "a map of metric ids to metrics", c.metrics);
   }
   const metrics: Record<string, AppCloudWatchMetric> = {};
   for (const [id, metric] of Object.entries(c.metrics)) {
-    if (!/^[a-z][a-zA-Z0-9_]*$/.test(id))
+    if (!/^[a-z][a-zA-Z0-9_]*$/.test(id)) {
       fail(`${key}.metrics.${id}`, "an id starting with a lower-case letter", id);
+    }
     // The alarm compares the expression under the id `value`.
     if (id === "value") throw new Error(`${key}.metrics.value: "value" is reserved`);
-    metrics[id] = checkCloudWatchMetric(`${key}.metrics.${id}`, metric);
+    metrics[id] = cloudWatchMetric(`${key}.metrics.${id}`, metric);
   }
   return { expression, metrics };
 }
 
 function tighten(base: CatalogAlarm, override: unknown, key: string): CatalogAlarm {
-  if (typeof override !== "object" || override === null || Array.isArray(override)) {
-    fail(key, "a map of threshold, forSeconds and severity", override);
-  }
-  checkUnknownKeys(key, override, OVERRIDE_KEYS);
-  const o = override as Record<string, unknown>;
-  const floor = "the catalog floor: a stack may tighten an alarm, never loosen it";
-  let { threshold, forSeconds, severity } = base;
-
+  const what = "a map of threshold, forSeconds and severity";
+  const o = settings(key, override, OVERRIDE_KEYS, what);
+  let tightened = base;
   if (o.threshold !== undefined) {
-    threshold = checkThreshold(`${key}.threshold`, o.threshold, base.unit);
-    const looser =
-      base.comparison === "above" ? threshold > base.threshold : threshold < base.threshold;
-    if (looser) {
-      const bound = base.comparison === "above" ? "at most" : "at least";
-      fail(`${key}.threshold`, `${bound} ${base.threshold} (${base.unit}), ${floor}`, threshold);
+    const value = threshold(`${key}.threshold`, o.threshold, base.unit);
+    const above = base.comparison === "above";
+    if (above ? value > base.threshold : value < base.threshold) {
+      const bound = `${above ? "at most" : "at least"} ${base.threshold} (${base.unit})`;
+      fail(`${key}.threshold`, `${bound}, ${FLOOR}`, value);
     }
+    tightened = { ...tightened, threshold: value };
   }
   if (o.forSeconds !== undefined) {
-    forSeconds = checkForSeconds(`${key}.forSeconds`, o.forSeconds);
-    if (forSeconds > base.forSeconds) {
-      fail(`${key}.forSeconds`, `at most ${base.forSeconds} seconds, ${floor}`, forSeconds);
+    const value = forSeconds(`${key}.forSeconds`, o.forSeconds);
+    if (value > base.forSeconds) {
+      fail(`${key}.forSeconds`, `at most ${base.forSeconds} seconds, ${FLOOR}`, value);
     }
+    tightened = { ...tightened, forSeconds: value };
   }
   if (o.severity !== undefined) {
-    severity = checkSeverity(`${key}.severity`, o.severity);
+    const severity = oneOf(`${key}.severity`, o.severity, SEVERITIES);
     if (SEVERITY_RANK[severity] < SEVERITY_RANK[base.severity]) {
-      fail(`${key}.severity`, `"${base.severity}", ${floor}`, severity);
+      fail(`${key}.severity`, `"${base.severity}", ${FLOOR}`, severity);
     }
+    tightened = { ...tightened, severity, channels: CHANNELS_BY_SEVERITY[severity] };
   }
-  return { ...base, threshold, forSeconds, severity, channels: CHANNELS_BY_SEVERITY[severity] };
+  return tightened;
 }
 
-function appAlarm(name: string, input: unknown, key: string, target: "docker" | "aws"): AlarmRule {
-  if (typeof input !== "object" || input === null || Array.isArray(input)) {
-    fail(key, "a map describing the alarm", input);
-  }
-  checkUnknownKeys(key, input, APP_KEYS);
-  const a = input as Record<string, unknown>;
-  const summary = checkText(`${key}.summary`, a.summary, "a one-line summary", 200);
-  if (!(COMPARISONS as readonly unknown[]).includes(a.comparison)) {
-    fail(`${key}.comparison`, `one of ${quoted(COMPARISONS)}`, a.comparison);
-  }
-  if (typeof a.unit !== "string" || !Object.keys(UNITS).includes(a.unit)) {
-    fail(`${key}.unit`, `one of ${quoted(Object.keys(UNITS))}`, a.unit);
-  }
-  const unit = a.unit as Unit;
-  const threshold = checkThreshold(`${key}.threshold`, a.threshold, unit);
-  const forSeconds = checkForSeconds(`${key}.forSeconds`, a.forSeconds);
-  const severity = checkSeverity(`${key}.severity`, a.severity);
-  const channels =
-    a.channels === undefined
-      ? CHANNELS_BY_SEVERITY[severity]
-      : checkChannels(`${key}.channels`, a.channels, severity);
-  const runbook =
-    a.runbook === undefined
-      ? runbookFor(name)
-      : checkText(`${key}.runbook`, a.runbook, "a link", 300);
-  const promql = checkText(`${key}.promql`, a.promql, "a PromQL expression", 2000);
+function appAlarm(name: string, input: unknown, key: string, target: Target): AlarmRule {
+  const a = settings(key, input, APP_KEYS, "a map describing the alarm");
+  const summary = text(`${key}.summary`, a.summary, "a one-line summary", 200);
+  const comparison = oneOf(`${key}.comparison`, a.comparison, COMPARISONS);
+  const unit = oneOf(`${key}.unit`, a.unit, Object.keys(UNITS) as Unit[]);
+  const value = threshold(`${key}.threshold`, a.threshold, unit);
+  const duration = forSeconds(`${key}.forSeconds`, a.forSeconds);
+  const severity = oneOf(`${key}.severity`, a.severity, SEVERITIES);
+  if (a.channels !== undefined) channels(`${key}.channels`, a.channels, severity);
   return {
     name,
     metric: "app",
-    comparison: a.comparison as Comparison,
-    threshold,
+    comparison,
+    threshold: value,
     unit,
-    forSeconds,
+    forSeconds: duration,
     severity,
-    channels,
+    channels: CHANNELS_BY_SEVERITY[severity],
     summary,
-    runbook,
-    app: { promql, cloudwatch: checkCloudWatch(`${key}.cloudwatch`, a.cloudwatch, target) },
+    runbook:
+      a.runbook === undefined ? runbookFor(name) : text(`${key}.runbook`, a.runbook, "a link", 300),
+    app: {
+      promql: text(`${key}.promql`, a.promql, "a PromQL expression", 2000),
+      cloudwatch: cloudWatch(`${key}.cloudwatch`, a.cloudwatch, target),
+    },
   };
 }
+
+type Target = "docker" | "aws";
 
 /**
  * The alarms a stack runs: the catalog with the stack's overrides applied (tightening only) plus
@@ -563,13 +437,13 @@ export function mergeAlarms(
   overrides: Readonly<Record<string, unknown>> = {},
   extras: Readonly<Record<string, unknown>> = {},
   keyPrefix = "alarms",
-  target: "docker" | "aws" = "docker",
+  target: Target = "docker",
 ): readonly AlarmRule[] {
-  const byName = new Map(catalog.map((alarm) => [alarm.name, alarm]));
+  const known = catalog.map((alarm) => alarm.name);
   for (const name of Object.keys(overrides)) {
-    if (!byName.has(name)) {
+    if (!known.includes(name)) {
       throw new Error(
-        `${keyPrefix}.overrides.${name} is not a catalog alarm (known: ${[...byName.keys()].join(", ")})`,
+        `${keyPrefix}.overrides.${name} is not a catalog alarm (known: ${known.join(", ")})`,
       );
     }
   }
@@ -581,7 +455,7 @@ export function mergeAlarms(
   for (const [name, input] of Object.entries(extras)) {
     const key = `${keyPrefix}.extra.${name}`;
     if (!ALARM_NAME.test(name)) fail(key, "named in PascalCase (3 to 64 letters or digits)", name);
-    if (byName.has(name)) fail(key, "a name the catalog does not use", name);
+    if (known.includes(name)) fail(key, "a name the catalog does not use", name);
     merged.push(appAlarm(name, input, key, target));
   }
   return merged;

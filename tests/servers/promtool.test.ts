@@ -16,9 +16,9 @@ import {
   AlarmRule,
   Tier,
   mergeAlarms,
-  SEED_PDF_ALARMS,
 } from "../../components/catalog/alarms";
 import { requireBinary, run, scratchDir } from "../support/servers";
+import { PROD_APP_ALARMS } from "../support/operations";
 
 type Labels = Record<string, string>;
 
@@ -167,7 +167,7 @@ const SCENARIOS: Readonly<Record<string, (value: number) => Scenario>> = {
     alertLabels: BACKUP,
     firstMinute: 0,
   }),
-  // The seeds' PDF alarms, on the metrics SEED_PDF_ALARMS documents.
+  // The PDF alarms prod declares (Pulumi.prod.yaml), on the metrics they read.
   PdfGenerationFailing: (v) => ({
     series: [
       counter("pdf_generation_total", { job: "backend", result: "success" }, 10 * v),
@@ -310,7 +310,7 @@ function selfHealthTests(environment: string): object[] {
 }
 
 function stackAlarms(tier: Tier): readonly AlarmRule[] {
-  return mergeAlarms(ALARM_CATALOG, {}, tier === "prod" ? SEED_PDF_ALARMS : {});
+  return mergeAlarms(ALARM_CATALOG, {}, tier === "prod" ? PROD_APP_ALARMS : {});
 }
 
 function writeRuleTests(dir: string, environment: string, alarms: readonly AlarmRule[]): string {

@@ -28,7 +28,13 @@ import { plannedSubscriptions, slackSeverities } from "../../components/alarms/a
 import { renderPrometheusConfig } from "../../components/alarms/prometheus-config";
 import { renderPrometheusRules } from "../../components/alarms/prometheus-rules";
 import { jobSettings, renderCrontab } from "../../components/backups/job";
+import { readStackFile } from "../../tools/mock-runtime/stack-file";
 import { FakeResource, tagsFor } from "./policy";
+
+/** The application alarms prod declares (`webstack:alarms.extra` of Pulumi.prod.yaml). */
+export const PROD_APP_ALARMS: Record<string, Record<string, unknown>> = JSON.parse(
+  readStackFile(`${__dirname}/../..`, "prod").values["webstack:alarms"],
+).extra;
 
 export const METRIC_ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm";
 export const TOPIC = "aws:sns/topic:Topic";

@@ -8,9 +8,10 @@ import {
   cloudWatchAlarmSpecs,
   eventRuleSpecs,
 } from "../../components/alarms/cloudwatch-specs";
-import { ALARM_CATALOG, mergeAlarms, SEED_PDF_ALARMS } from "../../components/catalog/alarms";
+import { ALARM_CATALOG, mergeAlarms } from "../../components/catalog/alarms";
+import { PROD_APP_ALARMS } from "../support/operations";
 
-const prodAlarms = mergeAlarms(ALARM_CATALOG, {}, SEED_PDF_ALARMS);
+const prodAlarms = mergeAlarms(ALARM_CATALOG, {}, PROD_APP_ALARMS);
 const specs = cloudWatchAlarmSpecs(prodAlarms);
 
 function spec(alarm: string, target: string): CloudWatchAlarmSpec {

@@ -1,12 +1,8 @@
 // mergeAlarms: a stack may tighten a catalog alarm and declare application alarms as data, and
 // every way of loosening a default or giving an impossible value is refused with a message that
 // names the config key, the value and what is allowed.
-import {
-  ALARM_CATALOG,
-  AlarmRule,
-  mergeAlarms,
-  SEED_PDF_ALARMS,
-} from "../../components/catalog/alarms";
+import { ALARM_CATALOG, AlarmRule, mergeAlarms } from "../../components/catalog/alarms";
+import { PROD_APP_ALARMS } from "../support/operations";
 
 function merged(name: string, rules: readonly AlarmRule[]): AlarmRule {
   const found = rules.find((a) => a.name === name);
@@ -136,7 +132,7 @@ describe("mergeAlarms", () => {
 });
 
 describe("application alarms declared as data", () => {
-  const prod = mergeAlarms(ALARM_CATALOG, {}, SEED_PDF_ALARMS);
+  const prod = mergeAlarms(ALARM_CATALOG, {}, PROD_APP_ALARMS);
 
   // Seed 000 §5.2.
   test.each([
@@ -164,7 +160,7 @@ describe("application alarms declared as data", () => {
     expect(merged("PdfQueueBacklog", prod).runbook).toBe("docs/operations.md#pdfqueuebacklog");
   });
 
-  const base = SEED_PDF_ALARMS.PdfQueueBacklog;
+  const base = PROD_APP_ALARMS.PdfQueueBacklog;
   test.each([
     [
       { ...base, severity: "page" },

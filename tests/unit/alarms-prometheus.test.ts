@@ -8,7 +8,8 @@ import {
   promDuration,
   renderPrometheusRules,
 } from "../../components/alarms/prometheus-rules";
-import { ALARM_CATALOG, mergeAlarms, SEED_PDF_ALARMS } from "../../components/catalog/alarms";
+import { ALARM_CATALOG, mergeAlarms } from "../../components/catalog/alarms";
+import { PROD_APP_ALARMS } from "../support/operations";
 
 interface Rule {
   alert: string;
@@ -44,7 +45,7 @@ function rule(all: Rule[], name: string): Rule {
 describe("renderPrometheusRules", () => {
   const prodText = renderPrometheusRules({
     environment: "prod",
-    alarms: mergeAlarms(ALARM_CATALOG, {}, SEED_PDF_ALARMS),
+    alarms: mergeAlarms(ALARM_CATALOG, {}, PROD_APP_ALARMS),
   });
   const prod = rules(prodText);
 
@@ -197,7 +198,7 @@ describe("renderPrometheusRules", () => {
   });
 
   test("refuses an app alarm named like a self-health rule", () => {
-    const [pdf] = mergeAlarms([], {}, SEED_PDF_ALARMS);
+    const [pdf] = mergeAlarms([], {}, PROD_APP_ALARMS);
     expect(() =>
       renderPrometheusRules({ environment: "dev", alarms: [{ ...pdf, name: "Watchdog" }] }),
     ).toThrow(
