@@ -44,8 +44,7 @@ export const OPERATIONS_GRANTS: Readonly<
   },
 };
 
-/** Users of the operations parts (backup job, metrics exporter) on the Docker target. */
-export const OPERATIONS_USERS = { backup: "webstack_backup", monitor: "webstack_monitor" } as const;
+export { OPERATIONS_USERS } from "../catalog/mysql";
 
 /** Scratch databases of the weekly restore test (backup.sh's RESTORE_TEST_PREFIX). */
 export const RESTORE_TEST_PREFIX = "webstack_restore_test";

@@ -5,7 +5,6 @@ import { RDS_INSTANCE_CLASSES } from "../catalog/instance-sizes";
 import { TIER_FLOORS } from "../catalog/tiers";
 import { DAILY_WINDOW, dailyOverlapsWeekly, WEEKLY_WINDOW } from "../config/windows";
 import type { AwsMysqlClusterArgs, DockerMysqlClusterArgs, MysqlClusterArgs } from "./contract";
-import { validateParameterOverrides } from "./overrides";
 
 export const MAX_REPLICAS = 5;
 /** RDS identifiers: 1–63 letters, digits and single hyphens, starting with a letter. */
@@ -43,7 +42,6 @@ function validateCommon(name: string, args: MysqlClusterArgs): void {
       refuse(name, field, args[field], "use a lower-case identifier of up to 32 characters");
     }
   }
-  validateParameterOverrides(args.parameters);
 }
 
 /** RDS identifier of the primary and of replica `i` (1-based). */

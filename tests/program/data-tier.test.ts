@@ -610,7 +610,7 @@ describe("bad input is a config error naming the key, before anything is registe
       "dev",
       "mysql",
       { parameters: { server_id: 7 } },
-      "webstack:mysql.parameters",
+      "webstack:mysql.parameters.server_id",
     ],
   ])("%s (%s)", async (_what, stack, section, patch, key) => {
     const mocks = new WebstackMocks();

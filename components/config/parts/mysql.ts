@@ -1,8 +1,12 @@
 // MySQL primary and read replicas: engine, size, storage, windows and parameter overrides.
 import { z } from "zod";
 import { RDS_INSTANCE_CLASSES } from "../../catalog/instance-sizes";
-import { OWNED_PARAMETERS } from "../../mysql/overrides";
-import { OPERATIONS_USERS } from "../../mysql/replication";
+import {
+  parameterProblem,
+  RESERVED_DATABASES,
+  RESERVED_USERS,
+  RESTORE_TEST_PREFIX,
+} from "../../catalog/mysql";
 import {
   boolean,
   catalogKey,
@@ -16,15 +20,14 @@ import {
 import { DAILY_WINDOW, WEEKLY_WINDOW } from "../windows";
 
 const IDENTIFIER = /^[a-z][a-z0-9_]{0,31}$/;
-const RESERVED_USERS = [
-  "root",
-  "admin",
-  "rdsadmin",
-  "mysql",
-  "replication",
-  "repl",
-  ...Object.values(OPERATIONS_USERS),
-];
+
+/** A lower-case identifier that is none of `reserved`. */
+function identifier(reserved: readonly string[], what: string) {
+  return pattern(IDENTIFIER, "a lower-case identifier of up to 32 characters (a-z, 0-9, _)").refine(
+    (name) => !reserved.includes(name),
+    { error: `must not be ${what} (${reserved.join(", ")})` },
+  );
+}
 
 const common = {
   engineVersion: pattern(/^8\.(0|4)(\.\d{1,2})?$/, 'a MySQL 8 version such as "8.4" or "8.4.3"')
@@ -35,22 +38,26 @@ const common = {
     .describe("Accept an engine line past end of standard support (RDS bills Extended Support)."),
   storageGb: integer(20, 65536).default(20).describe("Allocated storage per instance, GiB."),
   replicas: integer(0, 5).default(0).describe("Read replicas of the primary."),
-  database: pattern(IDENTIFIER, "a lower-case identifier of up to 32 characters (a-z, 0-9, _)")
+  database: identifier(RESERVED_DATABASES, "a schema the server owns")
+    .refine((name) => !name.startsWith(RESTORE_TEST_PREFIX), {
+      error: `must not start with ${RESTORE_TEST_PREFIX} (the restore test's scratch databases)`,
+    })
     .default("app")
     .describe("Application database name."),
-  username: pattern(IDENTIFIER, "a lower-case identifier of up to 32 characters (a-z, 0-9, _)")
-    .refine((name) => !RESERVED_USERS.includes(name), {
-      error: `must not be a reserved account name (${RESERVED_USERS.join(", ")})`,
-    })
+  username: identifier(RESERVED_USERS, "a reserved account name")
     .default("app")
     .describe("Application database user; its password is generated."),
   parameters: z
     .record(
-      pattern(/^[a-z_][a-z0-9_]*$/, "a MySQL system variable name"),
+      z.string(),
       z.union([z.string(), z.number()], { error: "must be a string or a number" }),
+      { error: "must map MySQL system variables to values" },
     )
-    .refine((parameters) => Object.keys(parameters).every((k) => !OWNED_PARAMETERS.includes(k)), {
-      error: `must not set what webstack owns (${OWNED_PARAMETERS.join(", ")})`,
+    .superRefine((parameters, context) => {
+      for (const [name, value] of Object.entries(parameters)) {
+        const message = parameterProblem(name, value);
+        if (message) context.addIssue({ code: "custom", message, path: [name], input: value });
+      }
     })
     .default({})
     .describe(

@@ -105,7 +105,7 @@ describe("one field wrong: the exact message", () => {
     [
       "dev",
       section("dev", "mysql", { username: "root" }),
-      'Pulumi.dev.yaml: webstack:mysql.username must not be a reserved account name (root, admin, rdsadmin, mysql, replication, repl, webstack_backup, webstack_monitor) (got "root")',
+      'Pulumi.dev.yaml: webstack:mysql.username must not be a reserved account name (root, admin, rdsadmin, mysql, replication, repl, replicator, webstack_backup, webstack_monitor) (got "root")',
     ],
   ])("%s %j", (stack, changes, expected) => {
     const problems = problemsFor(stack, changes);
