@@ -1,6 +1,6 @@
-// What every long-running container of ours shares, from REQUIREMENTS §7: health-check timings
-// (interval 30 s, timeout 10 s, 3 retries, 40 s start period) and json-file logs kept as 5 files
-// of 50 MB, so a chatty container can never fill the Docker host's disk.
+// What every long-running container of ours shares, from docs/requirements.md §7: health-check
+// timings (interval 30 s, timeout 10 s, 3 retries, 40 s start period) and json-file logs kept as
+// 5 files of 50 MB, so a chatty container can never fill the Docker host's disk.
 
 export const HEALTHCHECK_TIMINGS = {
   interval: "30s",

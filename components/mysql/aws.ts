@@ -18,17 +18,30 @@ import { RDS_INSTANCE_CLASSES } from "../catalog/instance-sizes";
 import { TIER_FLOORS } from "../catalog/tiers";
 import { generatedPassword } from "../passwords";
 import { AwsMysqlClusterArgs, MysqlClusterOutputs, RdsInstanceRef } from "./contract";
-import { rdsMaxConnections } from "./max-connections";
-import { DEFAULT_MYSQL_PORT, GIB, rdsParameterGroupFamily, rdsParameters } from "./my-cnf";
-import { withRdsOverrides } from "./overrides";
-import { rdsIdentifiers, validateAwsMysqlArgs } from "./validate";
+import {
+  DEFAULT_MYSQL_PORT,
+  GIB,
+  RdsParameter,
+  rdsParameterGroupFamily,
+  rdsParameters,
+} from "./my-cnf";
 
 /** Logs RDS exports to CloudWatch (the policy pack requires both). */
-export const RDS_LOG_EXPORTS = ["error", "slowquery"] as const;
-/** Enhanced monitoring granularity, seconds. */
-export const MONITORING_INTERVAL_SECONDS = 60;
-/** Performance Insights retention, days: the free tier. */
-export const PERFORMANCE_INSIGHTS_RETENTION_DAYS = 7;
+const RDS_LOG_EXPORTS = ["error", "slowquery"] as const;
+
+/**
+ * `max_connections` every instance runs with, for the DbConnectionsHigh alarm (CloudWatch has
+ * no metric for the setting): the parameter group's entry (the stack config accepts only whole
+ * numbers there), else RDS's default `{DBInstanceClassMemory/12582880}`, one connection per
+ * 12 MiB. For that the class's full memory stands in for DBInstanceClassMemory, which RDS
+ * reduces by what the OS keeps: a slight upper bound, so the alarm slightly under-estimates.
+ */
+export function rdsMaxConnections(parameters: readonly RdsParameter[], instanceClass: string) {
+  const value = parameters.find((p) => p.name === "max_connections")?.value;
+  return value !== undefined
+    ? Number(value)
+    : Math.floor((RDS_INSTANCE_CLASSES[instanceClass].memoryGiB * GIB) / 12_582_880);
+}
 
 export class AwsMysqlCluster extends pulumi.ComponentResource implements MysqlClusterOutputs {
   readonly writeEndpoint: pulumi.Output<string>;
@@ -56,20 +69,16 @@ export class AwsMysqlCluster extends pulumi.ComponentResource implements MysqlCl
 
   constructor(name: string, args: AwsMysqlClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     super("webstack:data:MysqlCluster", name, {}, opts);
-    validateAwsMysqlArgs(name, args);
     const parent = { parent: this };
     const floor = TIER_FLOORS[args.tier];
     const protect = floor.protectData;
     const deep = floor.mysqlDeepMonitoring;
-    const ids = rdsIdentifiers(args.identifierPrefix, args.replicas);
+    const primaryId = `${args.identifierPrefix}-mysql-primary`;
 
-    const parameters = withRdsOverrides(
-      rdsParameters({
-        flavour: "mysql",
-        memoryBytes: RDS_INSTANCE_CLASSES[args.instanceClass].memoryGiB * GIB,
-      }),
-      args.parameters,
-    );
+    const parameters = rdsParameters({
+      memoryBytes: RDS_INSTANCE_CLASSES[args.instanceClass].memoryGiB * GIB,
+      parameters: args.parameters,
+    });
     const maxConnections = rdsMaxConnections(parameters, args.instanceClass);
     const parameterGroup = new ParameterGroup(
       `${name}-params`,
@@ -150,8 +159,9 @@ export class AwsMysqlCluster extends pulumi.ComponentResource implements MysqlCl
       maintenanceWindow: args.maintenanceWindow,
       enabledCloudwatchLogsExports: [...RDS_LOG_EXPORTS],
       performanceInsightsEnabled: deep,
-      performanceInsightsRetentionPeriod: deep ? PERFORMANCE_INSIGHTS_RETENTION_DAYS : undefined,
-      monitoringInterval: deep ? MONITORING_INTERVAL_SECONDS : 0,
+      // The free tier's 7 days; OS metrics every 60 s.
+      performanceInsightsRetentionPeriod: deep ? 7 : undefined,
+      monitoringInterval: deep ? 60 : 0,
       monitoringRoleArn,
     };
     const instanceOptions = (dependsOn: pulumi.Resource[]) =>
@@ -162,14 +172,14 @@ export class AwsMysqlCluster extends pulumi.ComponentResource implements MysqlCl
     // whenever the identifier does.
     const snapshotSuffix = new random.RandomId(
       `${name}-final-snapshot-suffix`,
-      { byteLength: 4, keepers: { identifier: ids.primary } },
+      { byteLength: 4, keepers: { identifier: primaryId } },
       parent,
     );
     const primary = new Instance(
       `${name}-primary`,
       {
         ...common,
-        identifier: ids.primary,
+        identifier: primaryId,
         engine: "mysql",
         engineVersion: args.engineVersion,
         // Without Extended Support, RDS upgrades the engine when standard support ends instead
@@ -189,29 +199,29 @@ export class AwsMysqlCluster extends pulumi.ComponentResource implements MysqlCl
         // Automated backups outlive a deleted instance where data is protected.
         deleteAutomatedBackups: !protect,
         skipFinalSnapshot: false,
-        finalSnapshotIdentifier: pulumi.interpolate`${ids.primary}-final-${snapshotSuffix.hex}`,
+        finalSnapshotIdentifier: pulumi.interpolate`${primaryId}-final-${snapshotSuffix.hex}`,
         // The stack's AWS Backup selection picks databases by this tag.
         ...(args.backupTag ? { tags: { [BACKUP_TAG_KEY]: args.backupTag } } : {}),
       },
-      instanceOptions(logGroups(ids.primary, "primary")),
+      instanceOptions(logGroups(primaryId, "primary")),
     );
 
-    const replicas = ids.replicas.map(
-      (identifier, i) =>
-        new Instance(
-          `${name}-replica-${i + 1}`,
-          {
-            ...common,
-            identifier,
-            // Same region: the source's identifier. Engine, version, user, database and subnet
-            // group come from the primary (RDS refuses a subnet group for a same-region replica).
-            replicateSourceDb: primary.identifier,
-            // RDS cannot snapshot a read replica on deletion; its data is the primary's.
-            skipFinalSnapshot: true,
-          },
-          instanceOptions(logGroups(identifier, `replica-${i + 1}`)),
-        ),
-    );
+    const replicas = Array.from({ length: args.replicas }, (_, i) => {
+      const identifier = `${args.identifierPrefix}-mysql-replica-${i + 1}`;
+      return new Instance(
+        `${name}-replica-${i + 1}`,
+        {
+          ...common,
+          identifier,
+          // Same region: the source's identifier. Engine, version, user, database and subnet
+          // group come from the primary (RDS refuses a subnet group for a same-region replica).
+          replicateSourceDb: primary.identifier,
+          // RDS cannot snapshot a read replica on deletion; its data is the primary's.
+          skipFinalSnapshot: true,
+        },
+        instanceOptions(logGroups(identifier, `replica-${i + 1}`)),
+      );
+    });
 
     this.identifiers = [primary.identifier, ...replicas.map((r) => r.identifier)];
     this.primaryArn = primary.arn;

@@ -1,22 +1,23 @@
 // The MySQL part's contract (`webstack:data:MysqlCluster`): one set of args and outputs, with a
-// Docker and an AWS implementation. Values come from the validated stack config.
+// Docker and an AWS implementation. Values come from the stack config, which validated them and
+// applied the defaults named below; the components do not check them again.
 import * as pulumi from "@pulumi/pulumi";
 import type { Tier } from "../catalog/tiers";
 
 export interface MysqlClusterArgs {
   /** Tier whose floors the cluster meets (protection, multi-AZ, monitoring). */
   readonly tier: Tier;
-  /** MySQL engine version. @default "8.4" */
+  /** MySQL engine version. @default "8.4" (applied by config) */
   readonly engineVersion: string;
-  /** Read replicas of the primary, 0–5. @default 0 */
+  /** Read replicas of the primary. @default 0 (applied by config) */
   readonly replicas: number;
-  /** Allocated storage per instance, GiB (aws; Docker volumes are not sized). @default 20 */
+  /** Allocated storage per instance, GiB (aws; Docker volumes are not sized). @default 20 (applied by config) */
   readonly storageGb: number;
-  /** Application database. @default "app" */
+  /** Application database. @default "app" (applied by config) */
   readonly database: string;
-  /** Application user; its password is generated with @pulumi/random. @default "app" */
+  /** Application user; its password is generated with @pulumi/random. @default "app" (applied by config) */
   readonly username: string;
-  /** Extra system variables for the parameter group or my.cnf. @default {} */
+  /** Extra system variables for the parameter group or my.cnf. @default {} (applied by config) */
   readonly parameters: Readonly<Record<string, string | number>>;
 }
 
@@ -26,17 +27,17 @@ export interface AwsMysqlPlacement {
   readonly identifierPrefix: string;
   /** RDS instance class of the primary and the replicas. */
   readonly instanceClass: string;
-  /** Storage autoscaling ceiling, GiB. @default none (no autoscaling) */
+  /** Storage autoscaling ceiling, GiB, above storageGb. @default none: no autoscaling */
   readonly maxStorageGb?: number;
-  /** Synchronous standby in another AZ. @default false */
+  /** Synchronous standby in another AZ. @default false (applied by config) */
   readonly multiAz: boolean;
-  /** Automated backup retention, days. @default 7 */
+  /** Automated backup retention, days. @default 7 (applied by config) */
   readonly backupRetentionDays: number;
-  /** Daily backup window, UTC. @default "02:00-03:00" */
+  /** Daily backup window, UTC. @default "02:00-03:00" (applied by config) */
   readonly backupWindow: string;
-  /** Weekly maintenance window, UTC. @default "sun:04:00-sun:05:00" */
+  /** Weekly maintenance window, UTC. @default "sun:04:00-sun:05:00" (applied by config) */
   readonly maintenanceWindow: string;
-  /** Stay on an engine line past end of standard support (RDS bills Extended Support). @default false */
+  /** Stay on an engine line past end of standard support (RDS bills Extended Support). @default false (applied by config) */
   readonly allowExtendedSupport: boolean;
   /** Private subnets for the DB subnet group. */
   readonly subnetIds: pulumi.Input<string>[];
@@ -65,20 +66,20 @@ export interface DockerMysqlPlacement {
   readonly namePrefix: string;
   /** Internal data network the containers join. */
   readonly networkName: pulumi.Input<string>;
-  /** Pinned server image. @default "mysql:8.4.4" */
+  /** Pinned server image. @default "mysql:8.4.4" (applied by config) */
   readonly image: string;
-  /** Server flavour of the image. @default "mysql" */
+  /** Server flavour of the image. @default "mysql" (applied by config) */
   readonly flavour: "mysql" | "mariadb";
-  /** CPU limit of each container. @default 1 vCPU */
+  /** CPU limit of each container. @default 1 vCPU (applied by config) */
   readonly vcpu: number;
-  /** Memory limit of each container, GiB; sizes the buffer pool. @default 2 */
+  /** Memory limit of each container, GiB; sizes the buffer pool. @default 2 (applied by config) */
   readonly memoryGb: number;
-  /** Publish the primary's 3306 on 127.0.0.1 (dev only). @default false */
+  /** Publish the primary's 3306 on 127.0.0.1 (dev only). @default false (applied by config) */
   readonly publishPort: boolean;
   /**
    * Also create the backup job's and the metrics exporter's users on the primary (replicas get
    * them through replication), with generated passwords; see `operationsCredentials`.
-   * @default false
+   * @default false (not created)
    */
   readonly operationsUsers?: boolean;
 }

@@ -1,31 +1,21 @@
 // `webstack:data:MysqlCluster` on Docker: a primary and N read replicas from one pinned image,
-// each with the rendered my.cnf and first-start script uploaded, passwords as uploaded files named
-// by *_FILE variables, data on a named volume that outlives the container, and no port published
-// beyond the internal data network (dev may publish the primary on 127.0.0.1).
+// each with the rendered my.cnf and the first-start script (first-start.sh) uploaded, settings
+// in environment variables, passwords as uploaded files named by *_FILE variables, data on a
+// named volume that outlives the container, and no port published beyond the internal data
+// network (dev may publish the primary on 127.0.0.1).
+import * as fs from "node:fs";
+import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import * as docker from "@pulumi/docker";
+import { OPERATIONS_USERS, REPLICATION_USER, RESTORE_TEST_PREFIX } from "../catalog/mysql";
 import { HEALTHCHECK_TIMINGS, JSON_FILE_LOGS, RESTART_POLICY } from "../container-defaults";
 import { generatedPassword } from "../passwords";
 import { DockerMysqlClusterArgs, MysqlClusterOutputs, MysqlCredentials } from "./contract";
 import { DEFAULT_MYSQL_PATHS, DEFAULT_MYSQL_PORT, MIB, renderMyCnf } from "./my-cnf";
-import { renderMyCnfOverrides } from "./overrides";
-import {
-  INIT_SCRIPT_NAMES,
-  OPERATIONS_USERS,
-  REPLICATION_ENV,
-  renderPrimaryInitScript,
-  renderReplicaSetupScript,
-} from "./replication";
-import { validateDockerMysqlArgs } from "./validate";
 
-/** The images read *.cnf from here after their own defaults. */
-export const MY_CNF_PATH = "/etc/mysql/conf.d/webstack.cnf";
-export const INIT_DIR = "/docker-entrypoint-initdb.d";
-export const SECRETS_DIR = "/run/secrets";
+const FIRST_START_SCRIPT = fs.readFileSync(path.join(__dirname, "first-start.sh"), "utf8");
 /** uid/gid of the `mysql` user in the official mysql and mariadb images; it reads the secrets. */
-export const MYSQL_IMAGE_UID = "999";
-export const PRIMARY_ALIAS = "mysql-primary";
-export const replicaAlias = (index: number) => `mysql-replica-${index}`;
+const MYSQL_IMAGE_UID = "999";
 
 type Upload = docker.types.input.ContainerUpload;
 
@@ -48,80 +38,70 @@ export class DockerMysqlCluster extends pulumi.ComponentResource implements Mysq
 
   constructor(name: string, args: DockerMysqlClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     super("webstack:data:MysqlCluster", name, {}, opts);
-    validateDockerMysqlArgs(name, args);
     const parent = { parent: this };
     const { flavour, namePrefix } = args;
     // Whole MiB: the container limit and the buffer pool are sized from the same number.
     const memoryMb = Math.floor(args.memoryGb * 1024);
-    const overrides = renderMyCnfOverrides(args.parameters);
 
-    const rootPassword = generatedPassword(`${name}-root-password`, "mysql", parent);
-    const appPassword = generatedPassword(`${name}-app-password`, "mysql", parent);
-    const replicationPassword = generatedPassword(`${name}-replication-password`, "mysql", parent);
-    const secretFile = (file: string, password: typeof rootPassword): Upload => ({
-      file: `${SECRETS_DIR}/${file}`,
-      content: pulumi.secret(password.result),
-      owner: MYSQL_IMAGE_UID,
-      group: MYSQL_IMAGE_UID,
-      permissions: "0400",
-    });
-    const secrets = {
-      root: secretFile("mysql-root-password", rootPassword),
-      app: secretFile("mysql-app-password", appPassword),
-      replication: secretFile("mysql-replication-password", replicationPassword),
+    // A password as a generated secret, the uploaded file holding it and the variable naming it.
+    const secret = (role: string, variable: string) => {
+      const password = pulumi.secret(
+        generatedPassword(`${name}-${role}-password`, "mysql", parent).result,
+      );
+      const file = `/run/secrets/mysql-${role}-password`;
+      const upload: Upload = {
+        file,
+        content: password,
+        owner: MYSQL_IMAGE_UID,
+        group: MYSQL_IMAGE_UID,
+        permissions: "0400",
+      };
+      return { password, upload, env: `${variable}_FILE=${file}` };
     };
+    const root = secret("root", "MYSQL_ROOT_PASSWORD");
+    const app = secret("app", "WEBSTACK_DB_PASSWORD");
+    const replication = secret("replication", "WEBSTACK_REPLICATION_PASSWORD");
     const operations = args.operationsUsers
-      ? {
-          backup: generatedPassword(`${name}-backup-password`, "mysql", parent),
-          monitor: generatedPassword(`${name}-monitor-password`, "mysql", parent),
-        }
-      : undefined;
-    const fileEnv = (variable: string, upload: Upload) => `${variable}_FILE=${upload.file}`;
+      ? [
+          secret("backup", "WEBSTACK_BACKUP_PASSWORD"),
+          secret("monitor", "WEBSTACK_MONITOR_PASSWORD"),
+        ]
+      : [];
+    const settings = [
+      `WEBSTACK_FLAVOUR=${flavour}`,
+      `WEBSTACK_REPLICATION_USER=${REPLICATION_USER}`,
+    ];
 
     const image = new docker.RemoteImage(
       `${name}-image`,
       { name: args.image, keepLocally: true },
       parent,
     );
-
-    const primaryCnf =
-      renderMyCnf({ flavour, role: "primary", serverId: 1, memoryBytes: memoryMb * MIB }) +
-      overrides;
-    const primaryInit = renderPrimaryInitScript({
-      flavour,
-      database: args.database,
-      appUser: args.username,
-      ...(operations
-        ? { backupUser: OPERATIONS_USERS.backup, monitorUser: OPERATIONS_USERS.monitor }
-        : {}),
-    });
-    const operationsUploads = operations
-      ? [
-          secretFile("mysql-backup-password", operations.backup),
-          secretFile("mysql-monitor-password", operations.monitor),
-        ]
-      : [];
-    const replicaSetup = renderReplicaSetupScript({
-      flavour,
-      primaryHost: PRIMARY_ALIAS,
-      primaryPort: DEFAULT_MYSQL_PORT,
-    });
-
+    const files: Record<string, string> = { "mysql/first-start.sh": FIRST_START_SCRIPT };
+    // Server `index`: 0 the primary, then the replicas.
     const server = (
-      role: string,
-      alias: string,
-      cnf: string,
-      init: { file: string; content: string },
-      secretUploads: Upload[],
+      index: number,
+      secrets: ReturnType<typeof secret>[],
       envs: string[],
-      publish: boolean,
       dependsOn: pulumi.Resource[],
     ): docker.Container => {
+      const role = index === 0 ? "primary" : `replica-${index}`;
+      const alias = `mysql-${role}`;
+      this.serverAliases.push(alias);
+      const cnf = renderMyCnf({
+        flavour,
+        role: index === 0 ? "primary" : "replica",
+        serverId: index + 1,
+        memoryBytes: memoryMb * MIB,
+        parameters: args.parameters,
+      });
+      files[`mysql/${role}.cnf`] = cnf;
       const volume = new docker.Volume(
         `${name}-${role}-data`,
         { name: `${namePrefix}-mysql-${role}-data` },
         { parent: this, retainOnDelete: true },
       );
+      const publish = index === 0 && args.publishPort;
       return new docker.Container(
         `${name}-${role}`,
         {
@@ -131,12 +111,17 @@ export class DockerMysqlCluster extends pulumi.ComponentResource implements Mysq
           restart: RESTART_POLICY,
           memory: memoryMb,
           cpus: String(args.vcpu),
-          envs,
+          envs: [...secrets.map((s) => s.env), ...envs, ...settings],
           uploads: [
             // MySQL ignores world-writable option files; 0644 is what it wants.
-            { file: MY_CNF_PATH, content: cnf, permissions: "0644" },
-            { file: `${INIT_DIR}/${init.file}`, content: init.content, permissions: "0755" },
-            ...secretUploads,
+            { file: "/etc/mysql/conf.d/webstack.cnf", content: cnf, permissions: "0644" },
+            // The images run *.sh here once, after their own setup, against a temporary server.
+            {
+              file: "/docker-entrypoint-initdb.d/50-webstack.sh",
+              content: FIRST_START_SCRIPT,
+              permissions: "0755",
+            },
+            ...secrets.map((s) => s.upload),
           ],
           volumes: [{ volumeName: volume.name, containerPath: DEFAULT_MYSQL_PATHS.datadir }],
           networksAdvanced: [{ name: args.networkName, aliases: [alias] }],
@@ -159,87 +144,54 @@ export class DockerMysqlCluster extends pulumi.ComponentResource implements Mysq
       );
     };
 
+    this.serverAliases = [];
     const primary = server(
-      "primary",
-      PRIMARY_ALIAS,
-      primaryCnf,
-      { file: INIT_SCRIPT_NAMES.primary, content: primaryInit },
-      [secrets.root, secrets.app, secrets.replication, ...operationsUploads],
+      0,
+      [root, app, replication, ...operations],
       [
-        fileEnv(REPLICATION_ENV.rootPassword, secrets.root),
-        fileEnv(REPLICATION_ENV.appPassword, secrets.app),
-        fileEnv(REPLICATION_ENV.replicationPassword, secrets.replication),
-        ...(operations
+        "WEBSTACK_ROLE=primary",
+        `WEBSTACK_DATABASE=${args.database}`,
+        `WEBSTACK_DB_USER=${args.username}`,
+        ...(args.operationsUsers
           ? [
-              fileEnv(REPLICATION_ENV.backupPassword, operationsUploads[0]),
-              fileEnv(REPLICATION_ENV.monitorPassword, operationsUploads[1]),
+              `WEBSTACK_BACKUP_USER=${OPERATIONS_USERS.backup}`,
+              `WEBSTACK_RESTORE_TEST_PREFIX=${RESTORE_TEST_PREFIX}`,
+              `WEBSTACK_MONITOR_USER=${OPERATIONS_USERS.monitor}`,
             ]
           : []),
       ],
-      args.publishPort,
       [],
     );
-
-    const replicaCnfs: Record<string, string> = {};
-    const replicaEndpoints = Array.from({ length: args.replicas }, (_, i) => {
-      const index = i + 1;
-      const cnf =
-        renderMyCnf({
-          flavour,
-          role: "replica",
-          serverId: 1 + index,
-          memoryBytes: memoryMb * MIB,
-        }) + overrides;
-      replicaCnfs[`mysql/replica-${index}.cnf`] = cnf;
+    for (let index = 1; index <= args.replicas; index++) {
+      // Never the application user's secret or database variables: a replica must not write
+      // anything of its own before it follows the primary. Time-zone tables then arrive from
+      // the primary instead of as local GTIDs.
       server(
-        `replica-${index}`,
-        replicaAlias(index),
-        cnf,
-        { file: INIT_SCRIPT_NAMES.replica, content: replicaSetup },
-        // Never the application user's secret or database variables: a replica must not write
-        // anything of its own before it follows the primary.
-        [secrets.root, secrets.replication],
+        index,
+        [root, replication],
         [
-          fileEnv(REPLICATION_ENV.rootPassword, secrets.root),
-          fileEnv(REPLICATION_ENV.replicationPassword, secrets.replication),
-          // Time-zone tables then arrive from the primary instead of as local GTIDs.
           "MYSQL_INITDB_SKIP_TZINFO=1",
+          "WEBSTACK_ROLE=replica",
+          `WEBSTACK_PRIMARY_HOST=${this.serverAliases[0]}`,
         ],
-        false,
         [primary],
       );
-      return pulumi.output(replicaAlias(index));
-    });
+    }
 
-    this.writeEndpoint = pulumi.output(PRIMARY_ALIAS);
-    this.readEndpoint = replicaEndpoints[0] ?? this.writeEndpoint;
-    this.replicaEndpoints = replicaEndpoints;
-    this.serverAliases = [
-      PRIMARY_ALIAS,
-      ...Array.from({ length: args.replicas }, (_, i) => replicaAlias(i + 1)),
-    ];
-    if (operations) {
+    this.writeEndpoint = pulumi.output(this.serverAliases[0]);
+    this.replicaEndpoints = this.serverAliases.slice(1).map((alias) => pulumi.output(alias));
+    this.readEndpoint = this.replicaEndpoints[0] ?? this.writeEndpoint;
+    const [backup, monitor] = operations;
+    if (backup && monitor) {
       this.operationsCredentials = {
-        backup: {
-          username: OPERATIONS_USERS.backup,
-          password: pulumi.secret(operations.backup.result),
-        },
-        monitor: {
-          username: OPERATIONS_USERS.monitor,
-          password: pulumi.secret(operations.monitor.result),
-        },
+        backup: { username: OPERATIONS_USERS.backup, password: backup.password },
+        monitor: { username: OPERATIONS_USERS.monitor, password: monitor.password },
       };
     }
     this.port = pulumi.output(DEFAULT_MYSQL_PORT);
     this.database = pulumi.output(args.database);
     this.username = pulumi.output(args.username);
-    this.password = pulumi.secret(appPassword.result);
-    const files: Record<string, string> = {
-      "mysql/primary.cnf": primaryCnf,
-      "mysql/primary-init.sh": primaryInit,
-      ...replicaCnfs,
-      ...(args.replicas > 0 ? { "mysql/replica-setup.sh": replicaSetup } : {}),
-    };
+    this.password = app.password;
     this.renderedFiles = Object.fromEntries(
       Object.entries(files).map(([file, text]) => [file, pulumi.output(text)]),
     );

@@ -37,16 +37,14 @@ export class AwsNetwork extends pulumi.ComponentResource implements AwsNetworkOu
 
   constructor(name: string, args: AwsNetworkArgs, opts?: pulumi.ComponentResourceOptions) {
     super("webstack:network:AwsNetwork", name, {}, opts);
-    if (args.availabilityZones < 2 || args.availabilityZones > 3) {
-      throw new Error(`${name}: availabilityZones must be 2 or 3 (got ${args.availabilityZones})`);
-    }
     const parent = { parent: this };
     const plan = planSubnets(args.vpcCidr, args.availabilityZones);
     const zoneNames = getAvailabilityZonesOutput({ state: "available" }, parent).apply((zones) => {
+      // Only the region knows how many zones it has; the stack config cannot check this.
       if (zones.names.length < args.availabilityZones) {
-        throw new Error(
-          `${name}: the region offers ${zones.names.length} availability zones, ` +
-            `fewer than network.availabilityZones ${args.availabilityZones}`,
+        throw new pulumi.ResourceError(
+          `the region offers ${zones.names.length} availability zones, fewer than the ${args.availabilityZones} asked for`,
+          this,
         );
       }
       return zones.names.slice(0, args.availabilityZones);
@@ -195,14 +193,38 @@ export class AwsNetwork extends pulumi.ComponentResource implements AwsNetworkOu
     const cache = group("cache", "Redis: 6379 from the app hosts only");
     const appPort = args.appPort ?? PORTS.https;
 
-    const ingress = (
-      rule: string,
-      to: SecurityGroup,
-      port: number,
-      from: { cidrIpv4: string } | { referencedSecurityGroupId: pulumi.Input<string> },
-      description: string,
-    ) =>
-      new SecurityGroupIngressRule(
+    // Every permitted TCP flow: into a group (in) or out of it (out), on one port.
+    const anywhere = { cidrIpv4: ANYWHERE_V4 };
+    const members = (g: SecurityGroup) => ({ referencedSecurityGroupId: g.id });
+    const flows: [string, "in" | "out", SecurityGroup, number, object, string][] = [
+      ["lb-http-in", "in", loadBalancer, PORTS.http, anywhere, "HTTP (redirected)"],
+      ["lb-https-in", "in", loadBalancer, PORTS.https, anywhere, "HTTPS"],
+      ["lb-to-app", "out", loadBalancer, appPort, members(app), "To Nginx on the app hosts"],
+      ["app-from-lb", "in", app, appPort, members(loadBalancer), "Nginx from the load balancer"],
+      ["app-to-db", "out", app, PORTS.mysql, members(database), "To MySQL"],
+      ["app-to-cache", "out", app, PORTS.redis, members(cache), "To Redis"],
+      [
+        "app-https-out",
+        "out",
+        app,
+        PORTS.https,
+        anywhere,
+        "HTTPS out via NAT: image registry, SSM, package mirrors",
+      ],
+      [
+        "app-http-out",
+        "out",
+        app,
+        PORTS.http,
+        anywhere,
+        "HTTP out via NAT: Ubuntu package mirrors",
+      ],
+      ["db-from-app", "in", database, PORTS.mysql, members(app), "MySQL from the app hosts"],
+      ["cache-from-app", "in", cache, PORTS.redis, members(app), "Redis from the app hosts"],
+    ];
+    for (const [rule, direction, to, port, peer, description] of flows) {
+      const Rule = direction === "in" ? SecurityGroupIngressRule : SecurityGroupEgressRule;
+      new Rule(
         `${name}-${rule}`,
         {
           securityGroupId: to.id,
@@ -210,76 +232,11 @@ export class AwsNetwork extends pulumi.ComponentResource implements AwsNetworkOu
           fromPort: port,
           toPort: port,
           description,
-          ...from,
+          ...peer,
         },
         parent,
       );
-    const egress = (
-      rule: string,
-      from: SecurityGroup,
-      port: number,
-      to: { cidrIpv4: string } | { referencedSecurityGroupId: pulumi.Input<string> },
-      description: string,
-    ) =>
-      new SecurityGroupEgressRule(
-        `${name}-${rule}`,
-        {
-          securityGroupId: from.id,
-          ipProtocol: "tcp",
-          fromPort: port,
-          toPort: port,
-          description,
-          ...to,
-        },
-        parent,
-      );
-
-    ingress("lb-http-in", loadBalancer, PORTS.http, { cidrIpv4: ANYWHERE_V4 }, "HTTP (redirected)");
-    ingress("lb-https-in", loadBalancer, PORTS.https, { cidrIpv4: ANYWHERE_V4 }, "HTTPS");
-    egress(
-      "lb-to-app",
-      loadBalancer,
-      appPort,
-      { referencedSecurityGroupId: app.id },
-      "To Nginx on the app hosts",
-    );
-    ingress(
-      "app-from-lb",
-      app,
-      appPort,
-      { referencedSecurityGroupId: loadBalancer.id },
-      "Nginx from the load balancer",
-    );
-    egress("app-to-db", app, PORTS.mysql, { referencedSecurityGroupId: database.id }, "To MySQL");
-    egress("app-to-cache", app, PORTS.redis, { referencedSecurityGroupId: cache.id }, "To Redis");
-    egress(
-      "app-https-out",
-      app,
-      PORTS.https,
-      { cidrIpv4: ANYWHERE_V4 },
-      "HTTPS out via NAT: image registry, SSM, package mirrors",
-    );
-    egress(
-      "app-http-out",
-      app,
-      PORTS.http,
-      { cidrIpv4: ANYWHERE_V4 },
-      "HTTP out via NAT: Ubuntu package mirrors",
-    );
-    ingress(
-      "db-from-app",
-      database,
-      PORTS.mysql,
-      { referencedSecurityGroupId: app.id },
-      "MySQL from the app hosts",
-    );
-    ingress(
-      "cache-from-app",
-      cache,
-      PORTS.redis,
-      { referencedSecurityGroupId: app.id },
-      "Redis from the app hosts",
-    );
+    }
 
     this.vpcId = network.id;
     this.publicSubnetIds = publicSubnets.map((s) => s.id);

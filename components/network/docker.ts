@@ -11,11 +11,6 @@ export class DockerNetwork extends pulumi.ComponentResource implements DockerNet
 
   constructor(name: string, args: DockerNetworkArgs, opts?: pulumi.ComponentResourceOptions) {
     super("webstack:network:DockerNetwork", name, {}, opts);
-    if (!/^[a-z0-9][a-z0-9_.-]*$/.test(args.namePrefix)) {
-      throw new Error(
-        `${name}: namePrefix must be lower-case letters, digits, '_', '.' or '-' (got "${args.namePrefix}")`,
-      );
-    }
     const data = new docker.Network(
       `${name}-data`,
       { name: `${args.namePrefix}-data`, driver: "bridge", internal: true },

@@ -12,10 +12,51 @@ import { SubnetGroup } from "@pulumi/aws/elasticache/subnetGroup";
 import { TIER_FLOORS } from "../catalog/tiers";
 import { generatedPassword } from "../passwords";
 import { AwsRedisClusterArgs, CacheNodeGroupRef, RedisClusterOutputs } from "./contract";
-import { elasticacheParameterGroupFamily, elasticacheParameters } from "./elasticache-parameters";
-import { cacheNodeGroups } from "./node-groups";
-import { DEFAULT_REDIS_PORT } from "./redis-conf";
-import { replicationGroupId, validateAwsRedisArgs } from "./validate";
+import { DEFAULT_REDIS_PORT, SLOWLOG_MAX_LEN, SLOWLOG_MICROS } from "./redis-conf";
+
+/** Parameter-group family for an engine version: "7.1" → "redis7", "6.2" → "redis6.x". */
+export function elasticacheParameterGroupFamily(engineVersion: string): string {
+  const major = Number(engineVersion.split(".")[0]);
+  return major >= 7 ? `redis${major}` : major === 6 ? "redis6.x" : `redis${major}.0`;
+}
+
+/**
+ * What webstack renders into redis.conf on Docker, for ElastiCache: allkeys-lru eviction, the
+ * same slow log, and cluster mode where it is used. ElastiCache owns persistence, AUTH and the
+ * memory reservation (25 %, like the Docker headroom).
+ */
+export function elasticacheParameters(spec: { readonly clusterMode: boolean }) {
+  return [
+    ...(spec.clusterMode ? [{ name: "cluster-enabled", value: "yes" }] : []),
+    { name: "maxmemory-policy", value: "allkeys-lru" },
+    { name: "slowlog-log-slower-than", value: String(SLOWLOG_MICROS) },
+    { name: "slowlog-max-len", value: String(SLOWLOG_MAX_LEN) },
+  ];
+}
+
+/**
+ * The node groups (shards) and their members' cache cluster ids, as ElastiCache names them:
+ * per-node CloudWatch metrics (the CacheClusterId dimension) are the only way to alarm on a
+ * shard, and the provider reports members as one flat list. Cluster mode names members
+ * `<group>-<shard 4 digits>-<node 3 digits>`; without it `<group>-<node 3 digits>`, its single
+ * node group being `0001`.
+ */
+export function cacheNodeGroups(
+  replicationGroupId: string,
+  shards: number,
+  replicasPerShard: number,
+  clusterMode: boolean,
+): { id: string; members: string[] }[] {
+  const pad = (n: number, width: number) => String(n).padStart(width, "0");
+  return Array.from({ length: shards }, (_, g) => {
+    const id = pad(g + 1, 4);
+    const stem = clusterMode ? `${replicationGroupId}-${id}` : replicationGroupId;
+    return {
+      id,
+      members: Array.from({ length: replicasPerShard + 1 }, (_, m) => `${stem}-${pad(m + 1, 3)}`),
+    };
+  });
+}
 
 export class AwsRedisCluster extends pulumi.ComponentResource implements RedisClusterOutputs {
   readonly endpoint: pulumi.Output<string>;
@@ -32,10 +73,9 @@ export class AwsRedisCluster extends pulumi.ComponentResource implements RedisCl
 
   constructor(name: string, args: AwsRedisClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     super("webstack:data:RedisCluster", name, {}, opts);
-    validateAwsRedisArgs(name, args);
     const parent = { parent: this };
     const floor = TIER_FLOORS[args.tier];
-    const id = replicationGroupId(args.identifierPrefix);
+    const id = `${args.identifierPrefix}-redis`;
     const hasReplica = args.replicasPerShard > 0;
 
     const parameters = elasticacheParameters({ clusterMode: args.clusterMode });

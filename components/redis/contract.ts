@@ -1,14 +1,15 @@
 // The Redis part's contract (`webstack:data:RedisCluster`): one set of args and outputs, with a
-// Docker and an AWS implementation.
+// Docker and an AWS implementation. Values come from the stack config, which validated them and
+// applied the defaults named below; the components do not check them again.
 import * as pulumi from "@pulumi/pulumi";
 import type { Tier } from "../catalog/tiers";
 
 export interface RedisClusterArgs {
   /** Tier whose floors the cache meets (failover, protection, log retention). */
   readonly tier: Tier;
-  /** Redis engine version (aws; the Docker image pins its own). @default "7.1" */
+  /** Redis engine version (aws; the Docker image pins its own). @default "7.1" (applied by config) */
   readonly engineVersion: string;
-  /** Days snapshots are kept (aws). @default 7 */
+  /** Days snapshots are kept (aws). @default 7 (applied by config) */
   readonly snapshotRetentionDays: number;
 }
 
@@ -17,15 +18,15 @@ export interface AwsRedisPlacement {
   readonly identifierPrefix: string;
   /** ElastiCache node type. */
   readonly nodeType: string;
-  /** Shards (node groups), 1–10; above 1 needs clusterMode. @default 1 */
+  /** Shards (node groups); above 1 needs clusterMode. @default 1 (applied by config) */
   readonly shards: number;
-  /** Replicas per shard, 0–5. @default 0 */
+  /** Replicas per shard. @default 0 (applied by config) */
   readonly replicasPerShard: number;
-  /** Cluster mode enabled. @default false */
+  /** Cluster mode enabled. @default false (applied by config) */
   readonly clusterMode: boolean;
-  /** Daily snapshot window, UTC. @default "03:00-04:00" */
+  /** Daily snapshot window, UTC. @default "03:00-04:00" (applied by config) */
   readonly snapshotWindow: string;
-  /** Weekly maintenance window, UTC. @default "sun:05:00-sun:06:00" */
+  /** Weekly maintenance window, UTC. @default "sun:05:00-sun:06:00" (applied by config) */
   readonly maintenanceWindow: string;
   /** Private subnets for the cache subnet group. */
   readonly subnetIds: pulumi.Input<string>[];
@@ -48,15 +49,15 @@ export interface DockerRedisPlacement {
   readonly namePrefix: string;
   /** Internal data network the single node joins. */
   readonly networkName: pulumi.Input<string>;
-  /** Pinned image. @default "redis:7.2.7" */
+  /** Pinned image. @default "redis:7.2.7" (applied by config) */
   readonly image: string;
-  /** Container memory limit, MiB. @default 1024 */
+  /** Container memory limit, MiB. @default 1024 (applied by config) */
   readonly memoryMb: number;
-  /** maxmemory, MiB. @default 75 % of memoryMb */
+  /** maxmemory, MiB, below memoryMb. @default 75 % of memoryMb (applied by the renderer) */
   readonly maxmemoryMb?: number;
-  /** One node, or six forming a cluster. @default "single" */
+  /** One node, or six forming a cluster. @default "single" (applied by config) */
   readonly layout: "single" | "cluster";
-  /** Fixed subnet of the cluster layout's own network. @default "192.168.254.0/24" */
+  /** Fixed subnet of the cluster layout's own network. @default "192.168.254.0/24" (applied by config) */
   readonly clusterSubnet: string;
 }
 

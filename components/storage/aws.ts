@@ -36,11 +36,6 @@ export class AwsUploadsBucket extends pulumi.ComponentResource implements Upload
 
   constructor(name: string, args: UploadsBucketArgs, opts?: pulumi.ComponentResourceOptions) {
     super("webstack:storage:UploadsBucket", name, {}, opts);
-    if (!Number.isInteger(args.noncurrentVersionDays) || args.noncurrentVersionDays < 1) {
-      throw new Error(
-        `${name}: noncurrentVersionDays must be a whole number of days, at least 1 (got ${args.noncurrentVersionDays})`,
-      );
-    }
     const parent = { parent: this };
     // Its settings stay with it: deleting BucketVersioning would suspend versioning, and deleting
     // the privacy resources would lift the public access block and the TLS-only policy on a

@@ -1,5 +1,5 @@
 // Program level: the real program for each stack under the mock runtime registers the data tier
-// REQUIREMENTS §1–§3 promise — RDS primary and replica, ElastiCache shape, the Docker containers —
+// docs/requirements.md §1–§3 promise — RDS primary and replica, ElastiCache shape, the Docker containers —
 // with encryption, protection and private networking, and never shows a password in plain text.
 import { ConfigError } from "../../components/config";
 import { policies } from "../../policies/policies";
@@ -416,18 +416,27 @@ describe.each(["dev", "test"])("%s Docker data containers", (stack) => {
     // 2 GiB container: the documented 1408 MiB pool.
     expect(cnf.content).toMatch(/^innodb_buffer_pool_size = 1408M$/m);
     expect(inputsOf(primary).memory).toBe(Number(config("webstack:mysql").memoryGb) * 1024);
-    const init = uploadOf(primary, "/docker-entrypoint-initdb.d/50-webstack-primary.sh");
+    const init = uploadOf(primary, "/docker-entrypoint-initdb.d/50-webstack.sh");
     expect(init.permissions).toBe("0755");
-    expect(init.content).toContain("CREATE DATABASE IF NOT EXISTS \\`labelmedix\\`");
-    expect(inputsOf(primary).envs).toEqual([
+    expect(init.content).toBe(runs[stack].files["mysql/first-start.sh"]);
+    const envs = inputsOf(primary).envs as string[];
+    expect(envs).toEqual([
       "MYSQL_ROOT_PASSWORD_FILE=/run/secrets/mysql-root-password",
       "WEBSTACK_DB_PASSWORD_FILE=/run/secrets/mysql-app-password",
       "WEBSTACK_REPLICATION_PASSWORD_FILE=/run/secrets/mysql-replication-password",
       // The backup job's and the exporters' logins (operations users).
       "WEBSTACK_BACKUP_PASSWORD_FILE=/run/secrets/mysql-backup-password",
       "WEBSTACK_MONITOR_PASSWORD_FILE=/run/secrets/mysql-monitor-password",
+      "WEBSTACK_ROLE=primary",
+      "WEBSTACK_DATABASE=labelmedix",
+      "WEBSTACK_DB_USER=app",
+      "WEBSTACK_BACKUP_USER=webstack_backup",
+      "WEBSTACK_RESTORE_TEST_PREFIX=webstack_restore_test",
+      "WEBSTACK_MONITOR_USER=webstack_monitor",
+      "WEBSTACK_FLAVOUR=mysql",
+      "WEBSTACK_REPLICATION_USER=replicator",
     ]);
-    for (const variable of inputsOf(primary).envs as string[]) {
+    for (const variable of envs.filter((e) => e.includes("_FILE="))) {
       const secret = uploadOf(primary, variable.split("=")[1]);
       expect(secret).toMatchObject({ permissions: "0400", owner: "999" });
     }
@@ -462,10 +471,8 @@ test("test: one replica container that follows the primary and cannot write", ()
   const aliases = (c: RecordedResource) =>
     (inputsOf(c).networksAdvanced as { aliases: string[] }[])[0].aliases;
   expect(aliases(primary)).toEqual(["mysql-primary"]);
-  const setup = uploadOf(replica, "/docker-entrypoint-initdb.d/50-webstack-replica.sh").content;
-  expect(setup).toBe(run.files["mysql/replica-setup.sh"]);
-  expect(setup).toContain("SOURCE_HOST=");
-  expect(setup).toContain("mysql-primary");
+  const setup = uploadOf(replica, "/docker-entrypoint-initdb.d/50-webstack.sh").content;
+  expect(setup).toBe(run.files["mysql/first-start.sh"]);
   const cnf = uploadOf(replica, "/etc/mysql/conf.d/webstack.cnf").content;
   expect(cnf).toBe(run.files["mysql/replica-1.cnf"]);
   expect(cnf).toMatch(/^server_id = 2$/m);
@@ -475,6 +482,10 @@ test("test: one replica container that follows the primary and cannot write", ()
     "MYSQL_ROOT_PASSWORD_FILE=/run/secrets/mysql-root-password",
     "WEBSTACK_REPLICATION_PASSWORD_FILE=/run/secrets/mysql-replication-password",
     "MYSQL_INITDB_SKIP_TZINFO=1",
+    "WEBSTACK_ROLE=replica",
+    "WEBSTACK_PRIMARY_HOST=mysql-primary",
+    "WEBSTACK_FLAVOUR=mysql",
+    "WEBSTACK_REPLICATION_USER=replicator",
   ]);
   expect(run.outputs.databaseReadEndpoint).toBe("mysql-replica-1");
   // Both containers get the same generated secrets.
@@ -489,7 +500,8 @@ test("test: one replica container that follows the primary and cannot write", ()
 describe("Docker cluster layout (redis.layout: cluster)", () => {
   let run: StackRun;
   beforeAll(async () => {
-    const cluster = { layout: "cluster", clusterSubnet: "192.168.77.0/24" };
+    // The smallest subnet the config allows: every fixed address must fit it.
+    const cluster = { layout: "cluster", clusterSubnet: "192.168.77.0/27" };
     run = await synth("dev", withSection(stackConfig("dev"), "webstack:redis", cluster));
   });
 
@@ -499,7 +511,7 @@ describe("Docker cluster layout (redis.layout: cluster)", () => {
     )!;
     expect(inputsOf(network)).toMatchObject({
       internal: true,
-      ipamConfigs: [{ subnet: "192.168.77.0/24" }],
+      ipamConfigs: [{ subnet: "192.168.77.0/27" }],
     });
     const nodes = ofType(run, CONTAINER).filter((c) => /-redis-redis-\d$/.test(c.name));
     expect(nodes).toHaveLength(6);
@@ -527,19 +539,35 @@ describe("Docker cluster layout (redis.layout: cluster)", () => {
     expect(await dataFindings(run)).toEqual([]);
   });
 
-  test("a one-shot create job runs the rendered script with the password from a file", () => {
+  test("a one-shot create job joins the six nodes with the password from a file", () => {
     const job = named(run, "dev-redis-cluster-create");
     const inputs = inputsOf(job);
     expect(inputs).toMatchObject({ restart: "no", mustRun: false, image: "redis:7.2.7" });
-    expect(inputs.envs ?? []).toEqual([]);
-    expect((inputs.command as string[]).join(" ")).toContain("/run/secrets/redis-password");
+    expect(inputs.command).toEqual(["sh", "/usr/local/bin/create-cluster.sh"]);
+    expect(inputs.envs).toEqual([
+      "REDIS_NODES=" + [10, 11, 12, 13, 14, 15].map((h) => `192.168.77.${h}:6379`).join(" "),
+      "REDIS_PASSWORD_FILE=/run/secrets/redis-password",
+    ]);
     const script = uploadOf(job, "/usr/local/bin/create-cluster.sh").content;
     expect(script).toBe(run.files["redis/create-cluster.sh"]);
-    expect(script).toContain(
-      "redis-cli --cluster create " +
-        [10, 11, 12, 13, 14, 15].map((h) => `192.168.77.${h}:6379`).join(" ") +
-        " --cluster-replicas 1 --cluster-yes",
+    const token = named(run, "dev-redis-auth-token");
+    expect(uploadOf(job, "/run/secrets/redis-password").content).toBe(computedOf(token, "result"));
+  });
+
+  test("every container on the cluster network has its own fixed address inside the /27", () => {
+    const addresses = ofType(run, CONTAINER).flatMap((c) =>
+      ((inputsOf(c).networksAdvanced as { name: string; ipv4Address?: string }[]) ?? [])
+        .filter((n) => n.name === "webstack-dev-redis-cluster")
+        .map((n) => [inputsOf(c).name, n.ipv4Address]),
     );
+    // Six nodes, the create job, the backup job, six exporters and the backend.
+    expect(addresses).toHaveLength(15);
+    const hosts = addresses.map(([, address]) =>
+      Number(/^192\.168\.77\.(\d+)$/.exec(String(address))?.[1]),
+    );
+    expect(new Set(hosts).size).toBe(15);
+    // A /27 has hosts .1–.30; Docker's gateway takes .1.
+    for (const host of hosts) expect(host > 1 && host <= 30).toBe(true);
   });
 });
 

@@ -21,7 +21,7 @@ import {
 } from "../../components/alarms/prometheus-config";
 import { MONITORING_RULES } from "../../components/alarms/monitoring-rules";
 import { renderPrometheusRules } from "../../components/alarms/prometheus-rules";
-import { OPERATIONS_USERS } from "../../components/mysql/replication";
+import { OPERATIONS_USERS } from "../../components/catalog/mysql";
 import { backupJobEnv, installBackupScripts } from "../support/backup-job";
 import { Mariadb, runPrimaryInit, startMariadb } from "../support/mariadb";
 import {

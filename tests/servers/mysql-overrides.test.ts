@@ -4,7 +4,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { renderMyCnf } from "../../components/mysql/my-cnf";
-import { renderMyCnfOverrides } from "../../components/mysql/overrides";
 import { requireBinary, run, scratchDir } from "../support/servers";
 
 let dir: string;
@@ -29,22 +28,22 @@ function effective(cnf: string): Map<string, string> {
   return values;
 }
 
-const primary = renderMyCnf({
+const spec = {
   flavour: "mariadb",
   role: "primary",
   serverId: 1,
   memoryBytes: 2 * 1024 ** 3,
-});
+} as const;
 
 test("without overrides the server runs the rendered values", () => {
-  const values = effective(primary);
+  const values = effective(renderMyCnf(spec));
   expect(values.get("max_connections")).toBe("200");
   expect(values.get("long_query_time")).toBe("1");
 });
 
 test("an override group appended after [client] still reaches the server, and wins", () => {
   const values = effective(
-    primary + renderMyCnfOverrides({ max_connections: 500, long_query_time: "0.5" }),
+    renderMyCnf({ ...spec, parameters: { max_connections: 500, long_query_time: "0.5" } }),
   );
   expect(values.get("max_connections")).toBe("500");
   expect(values.get("long_query_time")).toBe("0.5");

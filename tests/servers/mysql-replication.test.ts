@@ -1,15 +1,11 @@
 // MySQL primary + replica, proven on MariaDB 10.11 (the stand-in for MySQL 8, flavour
-// "mariadb"): both servers start from the rendered my.cnf, the rendered first-start scripts set
-// up users and GTID replication the way the containers run them, and the replica then mirrors
-// the primary, refuses application writes, and catches up after being stopped.
+// "mariadb"): both servers start from the rendered my.cnf, the first-start script sets up users
+// and GTID replication the way the containers run it, and the replica then mirrors the primary,
+// refuses application writes, and catches up after being stopped.
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { MIB, MyCnfSpec, renderMyCnf } from "../../components/mysql/my-cnf";
-import {
-  REPLICATION_ENV,
-  renderPrimaryInitScript,
-  renderReplicaSetupScript,
-} from "../../components/mysql/replication";
+import { FIRST_START_SCRIPT } from "../support/mariadb";
 import {
   Daemon,
   freePorts,
@@ -156,45 +152,36 @@ describe("MariaDB primary + replica from the rendered my.cnf and replication scr
     };
 
     // Primary: secrets as *_FILE (Docker secrets); replica: as plain variables.
-    const primaryScript = path.join(primary.dir, "50-webstack-primary.sh");
-    fs.writeFileSync(
-      primaryScript,
-      renderPrimaryInitScript({
-        flavour: "mariadb",
-        socket: primary.socket,
-        database: DATABASE,
-        appUser: APP_USER,
-      }),
-      { mode: 0o755 },
-    );
-    const primaryRun = run(primaryScript, [], {
+    const scriptEnv = {
+      PATH: process.env.PATH,
+      WEBSTACK_FLAVOUR: "mariadb",
+      WEBSTACK_REPLICATION_USER: "replicator",
+    };
+    const primaryRun = run(FIRST_START_SCRIPT, [], {
       env: {
-        PATH: process.env.PATH,
-        [`${REPLICATION_ENV.rootPassword}_FILE`]: secretFile("root", ROOT_PASSWORD),
-        [`${REPLICATION_ENV.appPassword}_FILE`]: secretFile("app", APP_PASSWORD),
-        [`${REPLICATION_ENV.replicationPassword}_FILE`]: secretFile("repl", REPLICATION_PASSWORD),
+        ...scriptEnv,
+        WEBSTACK_ROLE: "primary",
+        WEBSTACK_SOCKET: primary.socket,
+        WEBSTACK_DATABASE: DATABASE,
+        WEBSTACK_DB_USER: APP_USER,
+        MYSQL_ROOT_PASSWORD_FILE: secretFile("root", ROOT_PASSWORD),
+        WEBSTACK_DB_PASSWORD_FILE: secretFile("app", APP_PASSWORD),
+        WEBSTACK_REPLICATION_PASSWORD_FILE: secretFile("repl", REPLICATION_PASSWORD),
       },
     });
     if (primaryRun.status !== 0) throw new Error(`primary script: ${primaryRun.stderr}`);
 
-    const replicaScript = path.join(replica.dir, "50-webstack-replica.sh");
-    fs.writeFileSync(
-      replicaScript,
-      renderReplicaSetupScript({
-        flavour: "mariadb",
-        socket: replica.socket,
-        primaryHost: "127.0.0.1",
-        primaryPort: primary.port,
-        primaryWaitSeconds: 20,
-        replicationStartSeconds: 20,
-      }),
-      { mode: 0o755 },
-    );
-    const replicaRun = run(replicaScript, [], {
+    const replicaRun = run(FIRST_START_SCRIPT, [], {
       env: {
-        PATH: process.env.PATH,
-        [REPLICATION_ENV.rootPassword]: ROOT_PASSWORD,
-        [REPLICATION_ENV.replicationPassword]: REPLICATION_PASSWORD,
+        ...scriptEnv,
+        WEBSTACK_ROLE: "replica",
+        WEBSTACK_SOCKET: replica.socket,
+        WEBSTACK_PRIMARY_HOST: "127.0.0.1",
+        WEBSTACK_PRIMARY_PORT: String(primary.port),
+        WEBSTACK_PRIMARY_WAIT_SECONDS: "20",
+        WEBSTACK_REPLICATION_START_SECONDS: "20",
+        MYSQL_ROOT_PASSWORD: ROOT_PASSWORD,
+        WEBSTACK_REPLICATION_PASSWORD: REPLICATION_PASSWORD,
       },
       timeoutMs: 60_000,
     });
@@ -217,6 +204,15 @@ describe("MariaDB primary + replica from the rendered my.cnf and replication scr
     const shared = ["ROW", "604800", "1", "1", "1", "utf8mb4", "utf8mb4_unicode_ci"];
     expect(settings(primary)).toEqual([...shared, String(256 * MIB), "1", "1", "0"]);
     expect(settings(replica)).toEqual([...shared, String(256 * MIB), "1", "1", "1"]);
+  });
+
+  test("the application database takes the server's utf8mb4 and its collation from my.cnf", () => {
+    expect(
+      query(
+        primary,
+        `SELECT DEFAULT_CHARACTER_SET_NAME, DEFAULT_COLLATION_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = '${DATABASE}'`,
+      ),
+    ).toBe("utf8mb4\tutf8mb4_unicode_ci");
   });
 
   test("1,000 rows written on the primary reach the replica with an identical checksum within 10 s", async () => {

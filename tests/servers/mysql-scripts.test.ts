@@ -1,17 +1,13 @@
-// The rendered first-start scripts, run by bash against a stand-in client that records what it
-// is given: secrets travel through 0600 option files and stdin (never argv, which `ps` shows),
-// SQL literals survive hostile passwords, bad secret setups fail loudly, and sourcing a script
-// (as some image entrypoints do) leaves the caller's shell options alone. Also: shellcheck.
+// The MySQL first-start script, run by bash against a stand-in client that records what it is
+// given: secrets travel through 0600 option files and stdin (never argv, which `ps` shows), SQL
+// literals survive hostile passwords, each flavour gets its own grants and replication SQL, bad
+// settings fail loudly, and sourcing the script (as some image entrypoints do) leaves the
+// caller's shell options alone. Also: shellcheck on every shell script the data tier ships.
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { MysqlFlavour } from "../../components/mysql/my-cnf";
-import {
-  REPLICATION_ENV,
-  renderPrimaryInitScript,
-  renderReplicaSetupScript,
-} from "../../components/mysql/replication";
-import { redisClusterLayout } from "../../components/redis/cluster-layout";
-import { MIB } from "../../components/redis/redis-conf";
+import { FIRST_START_SCRIPT } from "../support/mariadb";
+import { PROJECT_DIR } from "../support/program";
 import { requireBinary, run, scratchDir } from "../support/servers";
 
 const APP_PASSWORD = `a'b"c\\d #$(touch /tmp/pwned) e`;
@@ -30,18 +26,20 @@ esac
 { echo "STDIN"; cat; } >>"$FAKE_LOG"
 `;
 
-function scripts(flavour: MysqlFlavour): { primary: string; replica: string } {
-  return {
-    primary: renderPrimaryInitScript({ flavour, database: "shop_db", appUser: "shop" }),
-    replica: renderReplicaSetupScript({
-      flavour,
-      primaryHost: "db-primary",
-      primaryWaitSeconds: 5,
-    }),
-  };
+/** The settings the containers pass, per role (components/mysql/docker.ts). */
+function settings(flavour: MysqlFlavour, role: "primary" | "replica"): Record<string, string> {
+  const common = { WEBSTACK_FLAVOUR: flavour, WEBSTACK_REPLICATION_USER: "replicator" };
+  return role === "primary"
+    ? { ...common, WEBSTACK_ROLE: role, WEBSTACK_DATABASE: "shop_db", WEBSTACK_DB_USER: "shop" }
+    : {
+        ...common,
+        WEBSTACK_ROLE: role,
+        WEBSTACK_PRIMARY_HOST: "db-primary",
+        WEBSTACK_PRIMARY_WAIT_SECONDS: "5",
+      };
 }
 
-describe("rendered shell scripts", () => {
+describe("first-start.sh", () => {
   let dir: string;
   let shellcheck: string;
 
@@ -56,35 +54,24 @@ describe("rendered shell scripts", () => {
 
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  const shellScripts: [string, () => string][] = [
-    ["mysql primary init", () => scripts("mysql").primary],
-    ["mysql replica setup", () => scripts("mysql").replica],
-    ["mariadb primary init", () => scripts("mariadb").primary],
-    ["mariadb replica setup", () => scripts("mariadb").replica],
-    [
-      "redis cluster create job",
-      () =>
-        redisClusterLayout({ nodeMemoryBytes: 1024 * MIB, password: "Abcdefgh12345678-x" }).create
-          .script,
-    ],
-  ];
+  test.each(["mysql/first-start.sh", "redis/create-cluster.sh"])(
+    "components/%s is shellcheck-clean",
+    (file) => {
+      const result = run(shellcheck, [
+        "--severity=style",
+        path.join(PROJECT_DIR, "components", file),
+      ]);
+      expect(result.stdout + result.stderr).toBe("");
+      expect(result.status).toBe(0);
+    },
+  );
 
-  test.each(shellScripts)("%s is shellcheck-clean", (name, render) => {
-    const file = path.join(dir, `${name.replace(/ /g, "-")}.sh`);
-    fs.writeFileSync(file, render());
-    const result = run(shellcheck, ["--severity=style", file]);
-    expect(result.stdout + result.stderr).toBe("");
-    expect(result.status).toBe(0);
-  });
-
-  function runScript(text: string, env: Record<string, string>, name: string) {
+  function runScript(env: Record<string, string>, name: string) {
     const work = fs.mkdtempSync(path.join(dir, `${name}-`));
-    const file = path.join(work, "script.sh");
-    fs.writeFileSync(file, text, { mode: 0o755 });
     const log = path.join(work, "client.log");
     const tmp = path.join(work, "tmp");
     fs.mkdirSync(tmp);
-    const result = run(file, [], {
+    const result = run(FIRST_START_SCRIPT, [], {
       env: { PATH: `${dir}/bin:${process.env.PATH}`, FAKE_LOG: log, TMPDIR: tmp, ...env },
     });
     const logText = fs.existsSync(log) ? fs.readFileSync(log, "utf8") : "";
@@ -95,11 +82,11 @@ describe("rendered shell scripts", () => {
     "%s primary: passwords reach the client only through stdin and a removed 0600 option file",
     (flavour) => {
       const result = runScript(
-        scripts(flavour).primary,
         {
-          [REPLICATION_ENV.rootPassword]: "root-secret",
-          [REPLICATION_ENV.appPassword]: APP_PASSWORD,
-          [REPLICATION_ENV.replicationPassword]: REPLICATION_PASSWORD,
+          ...settings(flavour, "primary"),
+          MYSQL_ROOT_PASSWORD: "root-secret",
+          WEBSTACK_DB_PASSWORD: APP_PASSWORD,
+          WEBSTACK_REPLICATION_PASSWORD: REPLICATION_PASSWORD,
         },
         `${flavour}-primary`,
       );
@@ -135,8 +122,10 @@ describe("rendered shell scripts", () => {
     "%s replica: follows the primary by GTID and locks itself read-only",
     (flavour, change, lock) => {
       const result = runScript(
-        scripts(flavour).replica,
-        { [`${REPLICATION_ENV.replicationPassword}_FILE`]: writeSecret(REPLICATION_PASSWORD) },
+        {
+          ...settings(flavour, "replica"),
+          WEBSTACK_REPLICATION_PASSWORD_FILE: writeSecret(REPLICATION_PASSWORD),
+        },
         `${flavour}-replica`,
       );
       expect(result.stderr).toContain("replication running");
@@ -161,44 +150,103 @@ describe("rendered shell scripts", () => {
   test.each([
     [
       "a required password missing",
-      { [REPLICATION_ENV.replicationPassword]: "x" },
+      { WEBSTACK_REPLICATION_PASSWORD: "x" },
       "webstack: WEBSTACK_DB_PASSWORD (or WEBSTACK_DB_PASSWORD_FILE) must be set",
     ],
     [
       "a password given both ways",
       {
-        [REPLICATION_ENV.appPassword]: "x",
-        [`${REPLICATION_ENV.appPassword}_FILE`]: "/etc/hostname",
-        [REPLICATION_ENV.replicationPassword]: "x",
+        WEBSTACK_DB_PASSWORD: "x",
+        WEBSTACK_DB_PASSWORD_FILE: "/etc/hostname",
+        WEBSTACK_REPLICATION_PASSWORD: "x",
       },
       "webstack: set WEBSTACK_DB_PASSWORD or WEBSTACK_DB_PASSWORD_FILE, not both",
     ],
     [
       "an unreadable secret file",
-      {
-        [`${REPLICATION_ENV.appPassword}_FILE`]: "/nonexistent/secret",
-        [REPLICATION_ENV.replicationPassword]: "x",
-      },
+      { WEBSTACK_DB_PASSWORD_FILE: "/nonexistent/secret", WEBSTACK_REPLICATION_PASSWORD: "x" },
       "webstack: WEBSTACK_DB_PASSWORD_FILE names /nonexistent/secret, which cannot be read",
     ],
-  ])("the primary script stops before touching the server with %s", (_name, env, message) => {
-    const result = runScript(scripts("mariadb").primary, env, "bad-env");
+    [
+      "a database name that would end the SQL identifier",
+      {
+        WEBSTACK_DATABASE: "shop`; DROP",
+        WEBSTACK_DB_PASSWORD: "x",
+        WEBSTACK_REPLICATION_PASSWORD: "x",
+      },
+      "webstack: WEBSTACK_DATABASE must match ^[A-Za-z][A-Za-z0-9_]{0,63}$ (got 'shop`; DROP')",
+    ],
+    [
+      "no role",
+      { WEBSTACK_ROLE: "", WEBSTACK_REPLICATION_PASSWORD: "x" },
+      "webstack: WEBSTACK_ROLE must match ^(primary|replica)$ (got '')",
+    ],
+  ])("the primary stops before touching the server with %s", (_name, env, message) => {
+    const result = runScript({ ...settings("mariadb", "primary"), ...env }, "bad-env");
     expect(result.status).not.toBe(0);
     expect(result.stderr.trim()).toBe(message);
     expect(result.log).toBe("");
   });
 
-  test("sourced by an entrypoint, a failure stops it and a success leaves its shell options alone", () => {
-    const file = path.join(dir, "sourced.sh");
-    fs.writeFileSync(file, scripts("mariadb").primary);
-    const env = { PATH: `${dir}/bin:${process.env.PATH}`, FAKE_LOG: path.join(dir, "sourced.log") };
-    const caller = `set -e; set +u; . ${file}; echo "still here, options $-"`;
-    const ok = run("bash", ["-c", caller], {
-      env: {
-        ...env,
-        [REPLICATION_ENV.appPassword]: "a",
-        [REPLICATION_ENV.replicationPassword]: "r",
+  test("a replica host that would end the SQL string is refused", () => {
+    const env = { WEBSTACK_PRIMARY_HOST: "db'; --", WEBSTACK_REPLICATION_PASSWORD: "x" };
+    const result = runScript({ ...settings("mysql", "replica"), ...env }, "bad-host");
+    expect(result.status).not.toBe(0);
+    expect(result.stderr.trim()).toMatch(
+      /^webstack: WEBSTACK_PRIMARY_HOST must match .* \(got 'db'; --'\)$/,
+    );
+    expect(result.log).toBe("");
+  });
+
+  test.each([
+    [
+      "mysql" as const,
+      "GRANT SELECT, SHOW VIEW, TRIGGER, EVENT, LOCK TABLES, RELOAD, PROCESS, REPLICATION CLIENT, REPLICATION SLAVE ON *.* TO 'webstack_backup'@'%';",
+      "GRANT PROCESS, REPLICATION CLIENT, SELECT ON *.* TO 'webstack_monitor'@'%';",
+    ],
+    [
+      "mariadb" as const,
+      "GRANT SELECT, SHOW VIEW, TRIGGER, EVENT, LOCK TABLES, RELOAD, PROCESS, BINLOG MONITOR, REPLICATION SLAVE ON *.* TO 'webstack_backup'@'%';",
+      "GRANT PROCESS, BINLOG MONITOR, SLAVE MONITOR, SELECT ON *.* TO 'webstack_monitor'@'%';",
+    ],
+  ])("%s primary: every user gets exactly its grants", (flavour, backup, monitor) => {
+    const result = runScript(
+      {
+        ...settings(flavour, "primary"),
+        WEBSTACK_BACKUP_USER: "webstack_backup",
+        WEBSTACK_RESTORE_TEST_PREFIX: "webstack_restore_test",
+        WEBSTACK_MONITOR_USER: "webstack_monitor",
+        WEBSTACK_DB_PASSWORD: "a",
+        WEBSTACK_REPLICATION_PASSWORD: "r",
+        WEBSTACK_BACKUP_PASSWORD: "b",
+        WEBSTACK_MONITOR_PASSWORD: "m",
       },
+      `${flavour}-grants`,
+    );
+    expect(result.status).toBe(0);
+    expect(result.log.split("\n").filter((line) => /^(GRANT|CREATE)/.test(line))).toEqual([
+      "CREATE DATABASE IF NOT EXISTS `shop_db`;",
+      "CREATE USER IF NOT EXISTS 'shop'@'%' IDENTIFIED BY 'a';",
+      "GRANT ALL PRIVILEGES ON `shop\\_db`.* TO 'shop'@'%';",
+      "CREATE USER IF NOT EXISTS 'replicator'@'%' IDENTIFIED BY 'r';",
+      "GRANT REPLICATION SLAVE ON *.* TO 'replicator'@'%';",
+      "CREATE USER IF NOT EXISTS 'webstack_backup'@'%' IDENTIFIED BY 'b';",
+      backup,
+      "GRANT ALL PRIVILEGES ON `webstack\\_restore\\_test%`.* TO 'webstack_backup'@'%';",
+      "CREATE USER IF NOT EXISTS 'webstack_monitor'@'%' IDENTIFIED BY 'm' WITH MAX_USER_CONNECTIONS 3;",
+      monitor,
+    ]);
+  });
+
+  test("sourced by an entrypoint, a failure stops it and a success leaves its shell options alone", () => {
+    const env = {
+      ...settings("mariadb", "primary"),
+      PATH: `${dir}/bin:${process.env.PATH}`,
+      FAKE_LOG: path.join(dir, "sourced.log"),
+    };
+    const caller = `set -e; set +u; . ${FIRST_START_SCRIPT}; echo "still here, options $-"`;
+    const ok = run("bash", ["-c", caller], {
+      env: { ...env, WEBSTACK_DB_PASSWORD: "a", WEBSTACK_REPLICATION_PASSWORD: "r" },
     });
     expect(ok.status).toBe(0);
     expect(ok.stdout).toMatch(/^still here, options [^u]*$/m);

@@ -1,10 +1,10 @@
-// The backup job's and the metrics exporter's MySQL users, created by the rendered primary init
+// The backup job's and the metrics exporter's MySQL users, created by the primary's first-start
 // script on a real MariaDB (standing in for MySQL 8): with exactly their grants, backup.sh takes a
 // full dump and copies binary logs and runs the weekly restore test, and the exporter's user reads
 // what mysqld_exporter reads — while neither can touch the application's data.
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { MONITOR_MAX_CONNECTIONS, OPERATIONS_USERS } from "../../components/mysql/replication";
+import { OPERATIONS_USERS } from "../../components/catalog/mysql";
 import { backupJobEnv, installBackupScripts } from "../support/backup-job";
 import { Mariadb, runPrimaryInit, startMariadb } from "../support/mariadb";
 import { requireBinary, run, RunResult, scratchDir } from "../support/servers";
@@ -106,6 +106,6 @@ describe("operations users on a real MariaDB", () => {
       rootSql(
         `SELECT max_user_connections FROM mysql.user WHERE user = '${OPERATIONS_USERS.monitor}'`,
       ),
-    ).toBe(String(MONITOR_MAX_CONNECTIONS));
+    ).toBe("3");
   });
 });

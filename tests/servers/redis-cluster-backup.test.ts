@@ -1,4 +1,4 @@
-// The rendered backup.sh against a real six-node Redis Cluster from the rendered layout: one key
+// The rendered backup.sh against a real six-node Redis Cluster formed by create-cluster.sh: one key
 // in each of the 16,384 slots, one verified RDB per current primary with cluster-slots.tsv naming
 // its slots, every key back when the RDBs are loaded, a manual failover followed (the primary the
 // run asks is the promoted replica), the documented restore into the cluster after every key is
@@ -6,13 +6,14 @@
 // released, and a dead primary failing the run by name with status 0.
 import * as fs from "node:fs";
 import * as path from "node:path";
-import {
-  CLUSTER_NODE_COUNT,
-  RedisClusterLayout,
-  redisClusterLayout,
-} from "../../components/redis/cluster-layout";
 import { MIB } from "../../components/redis/redis-conf";
 import { backupJobEnv, installBackupScripts } from "../support/backup-job";
+import {
+  CLUSTER_NODE_COUNT,
+  CREATE_CLUSTER_SCRIPT,
+  LoopbackNode,
+  loopbackCluster,
+} from "../support/redis-cluster";
 import {
   Daemon,
   freePorts,
@@ -105,7 +106,7 @@ describe("backup.sh redis against a real Redis Cluster", () => {
   let script: string;
   let passwordFile: string;
   let redisServer: string;
-  let layout: RedisClusterLayout;
+  let layout: ReturnType<typeof loopbackCluster>;
   const ports: number[] = [];
   const daemons = new Map<number, Daemon>();
   const keys = oneKeyPerSlot();
@@ -156,7 +157,7 @@ describe("backup.sh redis against a real Redis Cluster", () => {
     });
   }
 
-  function startNode(node: RedisClusterLayout["nodes"][number]): Daemon {
+  function startNode(node: LoopbackNode): Daemon {
     const daemon = new Daemon(node.name, redisServer, [path.join(node.dataDir, "redis.conf")]);
     daemons.set(node.port, daemon);
     return daemon;
@@ -183,17 +184,12 @@ describe("backup.sh redis against a real Redis Cluster", () => {
 
     const free = await freePorts(CLUSTER_NODE_COUNT * 2);
     ports.push(...free.slice(0, CLUSTER_NODE_COUNT));
-    layout = redisClusterLayout({
+    layout = loopbackCluster({
       nodeMemoryBytes: 128 * MIB,
       password: PASSWORD,
-      bind: ["127.0.0.1"],
+      ports: free,
       dataDirRoot: path.join(root, "nodes"),
       nodeTimeoutMs: NODE_TIMEOUT_MS,
-      nodes: ports.map((port, i) => ({
-        host: "127.0.0.1",
-        port,
-        busPort: free[CLUSTER_NODE_COUNT + i],
-      })),
     });
     for (const node of layout.nodes) {
       fs.mkdirSync(node.dataDir, { recursive: true });
@@ -206,10 +202,8 @@ describe("backup.sh redis against a real Redis Cluster", () => {
         describe: () => daemons.get(node.port)?.log ?? "",
       });
     }
-    const createScript = path.join(root, "create-cluster.sh");
-    fs.writeFileSync(createScript, layout.create.script, { mode: 0o700 });
-    const created = run("sh", [createScript], {
-      env: { PATH: process.env.PATH, ...layout.create.env },
+    const created = run("sh", [CREATE_CLUSTER_SCRIPT], {
+      env: { PATH: process.env.PATH, REDIS_PASSWORD_FILE: passwordFile, ...layout.createEnv },
       timeoutMs: 30_000,
     });
     if (created.status !== 0) throw new Error(`create failed: ${created.stdout}${created.stderr}`);

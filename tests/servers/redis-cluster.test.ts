@@ -1,14 +1,14 @@
-// Prod parity for Redis: six redis-server nodes from the rendered cluster layout are joined by
-// the rendered create job, take 10,000 authenticated writes that a replica acknowledged, lose a
+// Prod parity for Redis: six redis-server nodes from the rendered cluster-member redis.conf are
+// joined by create-cluster.sh (the Docker layout's create job), take 10,000 authenticated writes that a replica acknowledged, lose a
 // primary to SIGKILL, and within 15 s serve every acknowledged key from the promoted replica.
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { CLUSTER_NODE_TIMEOUT_MS, MIB } from "../../components/redis/redis-conf";
 import {
   CLUSTER_NODE_COUNT,
-  RedisClusterLayout,
-  redisClusterLayout,
-} from "../../components/redis/cluster-layout";
-import { DEFAULT_CLUSTER_NODE_TIMEOUT_MS, MIB } from "../../components/redis/redis-conf";
+  CREATE_CLUSTER_SCRIPT,
+  loopbackCluster,
+} from "../support/redis-cluster";
 import {
   Daemon,
   freePorts,
@@ -32,9 +32,9 @@ interface SlotOwner {
   readonly id: string;
 }
 
-describe("six-node Redis Cluster from the rendered layout", () => {
+describe("six-node Redis Cluster from the rendered configuration", () => {
   let root: string;
-  let layout: RedisClusterLayout;
+  let layout: ReturnType<typeof loopbackCluster>;
   const daemons = new Map<number, Daemon>();
   const connections: RespConnection[] = [];
 
@@ -97,16 +97,11 @@ describe("six-node Redis Cluster from the rendered layout", () => {
     requireBinary("redis-cli", "redis-tools");
     root = scratchDir("redis-cluster");
     const ports = await freePorts(CLUSTER_NODE_COUNT * 2);
-    layout = redisClusterLayout({
+    layout = loopbackCluster({
       nodeMemoryBytes: 256 * MIB,
       password: PASSWORD,
-      bind: ["127.0.0.1"],
+      ports,
       dataDirRoot: root,
-      nodes: Array.from({ length: CLUSTER_NODE_COUNT }, (_, i) => ({
-        host: "127.0.0.1",
-        port: ports[i],
-        busPort: ports[CLUSTER_NODE_COUNT + i],
-      })),
     });
     for (const node of layout.nodes) {
       fs.mkdirSync(node.dataDir, { recursive: true });
@@ -127,11 +122,11 @@ describe("six-node Redis Cluster from the rendered layout", () => {
     fs.rmSync(root, { recursive: true, force: true });
   });
 
-  test("the rendered create job forms the cluster, and a second run leaves it alone", async () => {
-    const scriptPath = path.join(root, "create-cluster.sh");
-    fs.writeFileSync(scriptPath, layout.create.script, { mode: 0o700 });
-    const env = { PATH: process.env.PATH, ...layout.create.env };
-    const created = run("sh", [scriptPath], { env, timeoutMs: 45_000 });
+  test("the create job forms the cluster, and a second run leaves it alone", async () => {
+    const passwordFile = path.join(root, "redis-password");
+    fs.writeFileSync(passwordFile, PASSWORD, { mode: 0o400 });
+    const env = { PATH: process.env.PATH, REDIS_PASSWORD_FILE: passwordFile, ...layout.createEnv };
+    const created = run("sh", [CREATE_CLUSTER_SCRIPT], { env, timeoutMs: 45_000 });
     expect({ status: created.status, stderr: created.stderr }).toEqual({ status: 0, stderr: "" });
 
     await waitFor("cluster_state:ok on all six nodes", async () => {
@@ -144,7 +139,7 @@ describe("six-node Redis Cluster from the rendered layout", () => {
     expect(new Set(owners.map((o) => o.id)).size).toBe(3);
     expect(owners.reduce((sum, o) => sum + o.end - o.start + 1, 0)).toBe(16384);
 
-    const again = run("sh", [scriptPath], { env, timeoutMs: 30_000 });
+    const again = run("sh", [CREATE_CLUSTER_SCRIPT], { env, timeoutMs: 30_000 });
     expect(again.status).toBe(0);
     expect(again.stdout).toContain("already exists");
   });
@@ -218,9 +213,7 @@ describe("six-node Redis Cluster from the rendered layout", () => {
     const failoverMs = Date.now() - killedAt;
     expect(failoverMs).toBeLessThanOrEqual(FAILOVER_BUDGET_MS);
     // Observed with the production node timeout, not a test-only shortcut.
-    expect(layout.nodes[0].conf).toContain(
-      `cluster-node-timeout ${DEFAULT_CLUSTER_NODE_TIMEOUT_MS}`,
-    );
+    expect(layout.nodes[0].conf).toContain(`cluster-node-timeout ${CLUSTER_NODE_TIMEOUT_MS}`);
 
     const ownersAfter = await slotOwners(replicaPort);
     expect(ownersAfter.map((o) => o.port)).not.toContain(victim.port);

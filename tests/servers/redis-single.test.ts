@@ -38,7 +38,7 @@ describe("single Redis node from the rendered redis.conf", () => {
       password: PASSWORD,
       port,
       bind: ["127.0.0.1"],
-      paths: { dir },
+      dir,
     });
     fs.writeFileSync(confPath, conf, { mode: 0o600 });
     await start();
@@ -65,7 +65,7 @@ describe("single Redis node from the rendered redis.conf", () => {
     expect(await (await open()).command("PING")).toBe("PONG");
   });
 
-  test("runs the REQUIREMENTS save policy with an append-only file, and has no FLUSHALL", async () => {
+  test("runs the docs/requirements.md §3 save policy with an append-only file, and has no FLUSHALL", async () => {
     const redis = await open();
     // Several `save` lines could also mean "last one wins"; the server says what it runs.
     expect(await redis.command("CONFIG", "GET", "save")).toEqual(["save", "900 1 300 10 60 10000"]);

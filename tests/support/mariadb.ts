@@ -1,14 +1,17 @@
 // A throwaway MariaDB (the stand-in for MySQL 8) for server tests: a fresh datadir from
 // mariadb-install-db, mariadbd on a loopback port and a socket, SQL as root or as any user, the
-// rendered primary first-start script run against it, and a stop() that always cleans up.
+// primary's first-start script run against it, and a stop() that always cleans up.
 import * as fs from "node:fs";
 import * as path from "node:path";
 import {
   OPERATIONS_USERS,
-  REPLICATION_ENV,
-  renderPrimaryInitScript,
-} from "../../components/mysql/replication";
+  REPLICATION_USER,
+  RESTORE_TEST_PREFIX,
+} from "../../components/catalog/mysql";
 import { Daemon, freePort, requireBinary, run, RunResult, scratchDir, waitFor } from "./servers";
+
+/** What the MySQL containers run on their first start (components/mysql/first-start.sh). */
+export const FIRST_START_SCRIPT = path.resolve(__dirname, "../../components/mysql/first-start.sh");
 
 export interface MariadbOptions {
   /**
@@ -113,9 +116,10 @@ export interface OperationsPasswords {
 }
 
 /**
- * Runs the rendered primary first-start script on `db` the way the container does (secrets as
- * 0600 *_FILE files, a bare PATH), creating `database`, its `appUser`, the replication user and
- * the backup and metrics users (OPERATIONS_USERS). Returns the secret files, under dir/secrets.
+ * Runs the first-start script as the primary on `db` the way the container does (settings in the
+ * environment, secrets as 0600 *_FILE files, a bare PATH), creating `database`, its `appUser`, the
+ * replication user and the backup and metrics users (OPERATIONS_USERS). Returns the secret files,
+ * under dir/secrets.
  */
 export function runPrimaryInit(
   db: Mariadb,
@@ -134,23 +138,22 @@ export function runPrimaryInit(
     backup: secretFile("backup", spec.passwords.backup),
     monitor: secretFile("monitor", spec.passwords.monitor),
   };
-  const script = path.join(spec.dir, "50-webstack-primary.sh");
-  const rendered = renderPrimaryInitScript({
-    flavour: "mariadb",
-    socket: db.socket,
-    database: spec.database,
-    appUser: spec.appUser,
-    backupUser: OPERATIONS_USERS.backup,
-    monitorUser: OPERATIONS_USERS.monitor,
-  });
-  fs.writeFileSync(script, rendered, { mode: 0o755 });
-  const init = run(script, [], {
+  const init = run(FIRST_START_SCRIPT, [], {
     env: {
       PATH: process.env.PATH,
-      [`${REPLICATION_ENV.appPassword}_FILE`]: files.app,
-      [`${REPLICATION_ENV.replicationPassword}_FILE`]: files.replication,
-      [`${REPLICATION_ENV.backupPassword}_FILE`]: files.backup,
-      [`${REPLICATION_ENV.monitorPassword}_FILE`]: files.monitor,
+      WEBSTACK_ROLE: "primary",
+      WEBSTACK_FLAVOUR: "mariadb",
+      WEBSTACK_SOCKET: db.socket,
+      WEBSTACK_DATABASE: spec.database,
+      WEBSTACK_DB_USER: spec.appUser,
+      WEBSTACK_REPLICATION_USER: REPLICATION_USER,
+      WEBSTACK_BACKUP_USER: OPERATIONS_USERS.backup,
+      WEBSTACK_RESTORE_TEST_PREFIX: RESTORE_TEST_PREFIX,
+      WEBSTACK_MONITOR_USER: OPERATIONS_USERS.monitor,
+      WEBSTACK_DB_PASSWORD_FILE: files.app,
+      WEBSTACK_REPLICATION_PASSWORD_FILE: files.replication,
+      WEBSTACK_BACKUP_PASSWORD_FILE: files.backup,
+      WEBSTACK_MONITOR_PASSWORD_FILE: files.monitor,
     },
   });
   if (init.status !== 0) throw new Error(`primary init script failed: ${init.stderr}`);

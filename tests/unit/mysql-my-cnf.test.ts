@@ -1,18 +1,23 @@
 // my.cnf and RDS parameter rendering: buffer-pool sizing from host memory, the MySQL/MariaDB
 // option switches, replica read-only, path remapping, the RDS-owned settings left out of the
-// parameter group, and the validation messages.
+// parameter group, and the stack's mysql.parameters on top of both.
 import fc from "fast-check";
 import {
   BUFFER_POOL_CHUNK_BYTES,
   GIB,
   MIB,
   MyCnfSpec,
+  RdsParameter,
   innodbBufferPool,
-  parameterGroupParameters,
   rdsParameterGroupFamily,
   rdsParameters,
   renderMyCnf,
 } from "../../components/mysql/my-cnf";
+
+/** rdsParameters as a plain name → value map. */
+function parameterGroupParameters(spec: Parameters<typeof rdsParameters>[0]) {
+  return Object.fromEntries(rdsParameters(spec).map((p) => [p.name, p.value]));
+}
 
 /** Parses option-file text into section → option → value; fails on a repeated option. */
 function parseCnf(text: string): Map<string, Map<string, string>> {
@@ -258,71 +263,48 @@ describe("RDS parameter group", () => {
   });
 });
 
-describe("validation", () => {
-  const base: MyCnfSpec = { role: "primary", serverId: 1, memoryBytes: 2 * GIB };
-  test.each<[string, Partial<MyCnfSpec> | Record<string, unknown>, string]>([
-    [
-      "serverId 0",
-      { serverId: 0 },
-      "mysql.serverId 0 is not allowed: use an integer from 1 to 4294967295 (unique in the replication topology)",
-    ],
-    [
-      "serverId above 32 bits",
-      { serverId: 4294967296 },
-      "mysql.serverId 4294967296 is not allowed: use an integer from 1 to 4294967295 (unique in the replication topology)",
-    ],
-    [
-      "a host too small",
-      { memoryBytes: 256 * MIB },
-      "mysql.memoryBytes 268435456 is not allowed: use an integer from 536870912 to 9007199254740991 (bytes)",
-    ],
-    [
-      "port 0",
-      { port: 0 },
-      "mysql.port 0 is not allowed: use an integer from 1 to 65535 (TCP port)",
-    ],
-    [
-      "too few connections",
-      { maxConnections: 5 },
-      "mysql.maxConnections 5 is not allowed: use an integer from 10 to 100000 (connections)",
-    ],
-    [
-      "a zero slow-query threshold",
-      { slowQuerySeconds: 0 },
-      "mysql.slowQuerySeconds 0 is not allowed: use a number of seconds above 0 and at most 3600",
-    ],
-    [
-      "an unknown flavour",
-      { flavour: "postgres" },
-      'mysql.flavour "postgres" is not allowed: use "mysql" or "mariadb"',
-    ],
-    [
-      "an unknown role",
-      { role: "leader" },
-      'mysql.role "leader" is not allowed: use "primary" or "replica"',
-    ],
-    [
-      "a relative datadir",
-      { paths: { datadir: "data" } },
-      "mysql.paths.datadir \"data\" is not allowed: use an absolute path without spaces, quotes, '#' or '\\'",
-    ],
-    [
-      "a path with a space",
-      { paths: { slowLog: "/var/lib/my sql/slow.log" } },
-      "mysql.paths.slowLog \"/var/lib/my sql/slow.log\" is not allowed: use an absolute path without spaces, quotes, '#' or '\\'",
-    ],
-    [
-      "a bind address with a space",
-      { bindAddress: "0.0.0.0 #" },
-      'mysql.bindAddress "0.0.0.0 #" is not allowed: use an IP address, a host name or "*"',
-    ],
-  ])("%s is refused", (_name, change, message) => {
-    expect(() => renderMyCnf({ ...base, ...change } as MyCnfSpec)).toThrow(new Error(message));
+describe("the stack's mysql.parameters", () => {
+  test("none add nothing to my.cnf", () => {
+    const text = renderMyCnf({ role: "primary", serverId: 1, memoryBytes: GIB });
+    expect(text.endsWith("default_character_set = utf8mb4\n")).toBe(true);
   });
 
-  test("a malformed engine version is refused", () => {
-    expect(() => rdsParameterGroupFamily("mysql", "8")).toThrow(
-      new Error('mysql.engineVersion "8" is not allowed: use major.minor[.patch], e.g. "8.0.40"'),
-    );
+  test("become a trailing [mysqld] group, sorted by name, so they win", () => {
+    const text = renderMyCnf({
+      role: "primary",
+      serverId: 1,
+      memoryBytes: GIB,
+      parameters: { max_connections: 500, long_query_time: "0.5" },
+    });
+    expect(
+      text.endsWith(
+        [
+          "default_character_set = utf8mb4",
+          "# Overrides from the stack's mysql.parameters; later options win.",
+          "[mysqld]",
+          "long_query_time = 0.5",
+          "max_connections = 500",
+          "",
+        ].join("\n"),
+      ),
+    ).toBe(true);
+  });
+
+  test("replace the rendered RDS entry and apply at the next reboot", () => {
+    const base = rdsParameters({ memoryBytes: 8 * GIB });
+    const merged = rdsParameters({
+      memoryBytes: 8 * GIB,
+      parameters: { max_connections: 500, wait_timeout: 600 },
+    });
+    expect(merged.filter((p) => p.name === "max_connections")).toEqual([
+      { name: "max_connections", value: "500", applyMethod: "pending-reboot" },
+    ]);
+    expect(merged.find((p) => p.name === "wait_timeout")).toEqual<RdsParameter>({
+      name: "wait_timeout",
+      value: "600",
+      applyMethod: "pending-reboot",
+    });
+    expect(merged).toHaveLength(base.length + 1);
+    expect(merged.map((p) => p.name)).toEqual([...merged.map((p) => p.name)].sort());
   });
 });

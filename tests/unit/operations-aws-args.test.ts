@@ -17,13 +17,9 @@ import {
   WatchedResources,
 } from "../../components/alarms/cloudwatch-specs";
 import type { AlarmRecipients } from "../../components/alarms/contract";
-import { AwsUploadsBucket } from "../../components/storage/aws";
-import { rdsMaxConnections } from "../../components/mysql/max-connections";
+import { rdsMaxConnections } from "../../components/mysql/aws";
 import { rdsParameters } from "../../components/mysql/my-cnf";
-import { withRdsOverrides } from "../../components/mysql/overrides";
-import { validateAwsMysqlArgs } from "../../components/mysql/validate";
-import type { AwsMysqlClusterArgs } from "../../components/mysql/contract";
-import { cacheNodeGroups } from "../../components/redis/node-groups";
+import { cacheNodeGroups } from "../../components/redis/aws";
 
 const created: string[] = [];
 beforeAll(async () => {
@@ -47,7 +43,7 @@ const GIB = 1024 ** 3;
 
 describe("max_connections the DbConnectionsHigh alarm divides by", () => {
   const rendered = (overrides: Record<string, string | number> = {}) =>
-    withRdsOverrides(rdsParameters({ flavour: "mysql", memoryBytes: 16 * GIB }), overrides);
+    rdsParameters({ flavour: "mysql", memoryBytes: 16 * GIB, parameters: overrides });
 
   test.each([
     ["the parameter group's own value", rendered(), "db.m6g.xlarge", 200],
@@ -57,15 +53,6 @@ describe("max_connections the DbConnectionsHigh alarm divides by", () => {
     ["no entry: the class's default", [], "db.m6g.xlarge", 1365],
   ])("%s on %s → %d", (_, parameters, instanceClass, expected) => {
     expect(rdsMaxConnections(parameters, instanceClass)).toBe(expected);
-  });
-
-  test("a value it cannot divide by is refused, naming the key", () => {
-    const formula = [
-      { name: "max_connections", value: "{DBInstanceClassMemory/4}", applyMethod: "immediate" },
-    ] as const;
-    expect(() => rdsMaxConnections(formula, "db.m6g.large")).toThrow(
-      'mysql.parameters.max_connections "{DBInstanceClassMemory/4}" is not allowed on AWS: use a whole number above 0, because the DbConnectionsHigh alarm divides by it',
-    );
   });
 });
 
@@ -89,12 +76,6 @@ describe("ElastiCache node groups and member ids", () => {
         ],
       },
     ]);
-  });
-
-  test("several shards without cluster mode are refused", () => {
-    expect(() => cacheNodeGroups("x", 2, 1, false)).toThrow(
-      "shards 2 is not allowed: without clusterMode there is exactly 1",
-    );
   });
 });
 
@@ -241,38 +222,5 @@ describe("the health check target", () => {
       port: 443,
       resourcePath: "/healthz",
     });
-  });
-});
-
-describe("components refuse bad args before creating anything", () => {
-  test("AwsUploadsBucket: old versions must be kept at least a day", () => {
-    expect(() => new AwsUploadsBucket("uploads", { noncurrentVersionDays: 0 })).toThrow(
-      "uploads: noncurrentVersionDays must be a whole number of days, at least 1 (got 0)",
-    );
-  });
-
-  test("AwsMysqlCluster: the backup tag must be a valid AWS tag value", () => {
-    const args = {
-      tier: "prod",
-      engineVersion: "8.4",
-      replicas: 1,
-      storageGb: 100,
-      database: "app",
-      username: "app",
-      parameters: {},
-      identifierPrefix: "webstack-prod",
-      instanceClass: "db.m6g.xlarge",
-      multiAz: true,
-      backupRetentionDays: 7,
-      backupWindow: "02:00-03:00",
-      maintenanceWindow: "sun:04:00-sun:05:00",
-      allowExtendedSupport: false,
-      subnetIds: ["a", "b"],
-      securityGroupId: "sg",
-      backupTag: "plan#1",
-    } as AwsMysqlClusterArgs;
-    expect(() => validateAwsMysqlArgs("mysql", args)).toThrow(
-      'mysql: backupTag "plan#1" is not allowed: use 1 to 256 letters, digits, spaces and _ . : / = + - @ (an AWS tag value)',
-    );
   });
 });
