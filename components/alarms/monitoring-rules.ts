@@ -1,11 +1,13 @@
 // The Docker target's monitoring self-health rules: alerts about Prometheus's own view of the
 // stack rather than about the stack, rendered beside the catalog's rules in the same file. They are
 // not catalog alarms (the catalog is shared with AWS, where CloudWatch has no scrape to fail, and
-// its names are fixed by REQUIREMENTS §6), so the policy pack's floors do not judge them.
+// its names are fixed by docs/requirements.md §6), so the policy pack's floors do not judge them.
+
+import type { SELF_HEALTH_ALERTS } from "../catalog/alarms";
 
 /** One self-health alerting rule, in the shape the rule file writes it. */
 export interface MonitoringRule {
-  readonly alert: string;
+  readonly alert: (typeof SELF_HEALTH_ALERTS)[number];
   readonly expr: string;
   /** How long the condition must hold; 0 fires at the first evaluation. */
   readonly forSeconds: number;
@@ -24,7 +26,7 @@ export interface MonitoringRule {
 }
 
 /** The always-firing alert; alertmanager-config.ts routes it by this name to a null receiver. */
-export const WATCHDOG_ALERT = "Watchdog";
+export const WATCHDOG_ALERT = "Watchdog" satisfies MonitoringRule["alert"];
 
 export const MONITORING_RULES: readonly MonitoringRule[] = [
   {

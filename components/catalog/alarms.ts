@@ -1,7 +1,8 @@
 // The alarm catalog: every alert webstack raises, as target-neutral data (what it watches, the
 // threshold and unit, how long the condition must hold, severity, channels), plus the merge that
 // lets a stack tighten a default or add application alarms but never loosen a default.
-// Values are REQUIREMENTS §6; the Prometheus, Alertmanager and CloudWatch renderers all read this.
+// Values are docs/requirements.md §6; the Prometheus, Alertmanager and CloudWatch renderers all
+// read this.
 
 import { Tier, TIERS } from "./tiers";
 
@@ -103,14 +104,22 @@ export const WATCHED_PER_RESOURCE = {
   redisNodeGroup: ["hostCpuPercent", "redisMemoryPercent"],
 } as const satisfies Record<string, readonly MetricKind[]>;
 
-/** REQUIREMENTS §6 routing: critical → email + slack + sms; warning → email + slack. */
+/**
+ * The Docker target's self-health rules (components/alarms/monitoring-rules.ts): not catalog
+ * alarms (CloudWatch has no scrape to fail), but they share the rule file, so no application
+ * alarm may take their names.
+ */
+export const SELF_HEALTH_ALERTS = ["ScrapeTargetDown", "Watchdog"] as const;
+
+/** docs/requirements.md §6 routing: critical → email + slack + sms; warning → email + slack. */
 export const CHANNELS_BY_SEVERITY: Readonly<Record<Severity, readonly Channel[]>> = {
   warning: ["email", "slack"],
   critical: ["email", "slack", "sms"],
 };
 
 /**
- * The channels each severity must reach at least, per tier (REQUIREMENTS §1 "alarms notify").
+ * The channels each severity must reach at least, per tier (docs/requirements.md §1, "alarms
+ * notify").
  * The stack's `webstack:alerts.routes` says where alerts really go — the one source of truth for
  * delivery — and config validation refuses a route that leaves out a channel of its floor. Dev
  * has no one on call, so any channel (a log, a webhook) will do there.
@@ -135,11 +144,6 @@ export interface AlarmRule {
   /** How long the condition must hold before the alarm fires; 0 fires at the first evaluation. */
   readonly forSeconds: number;
   readonly severity: Severity;
-  /**
-   * The channels REQUIREMENTS §6 routes its severity to (prod's floor). Delivery is by severity
-   * on both targets, to the stack's `alerts.routes`, which never reach less than its tier's floor.
-   */
-  readonly channels: readonly Channel[];
   /** One line for the notification; `{threshold}` and `{for}` are filled in by alarmSummary. */
   readonly summary: string;
   /** Where the responder reads what to do, e.g. `docs/operations.md#hostcpuhigh`. */
@@ -199,7 +203,7 @@ const CATALOG_TABLE: readonly (readonly [string, MetricKind, Comparison, number,
   ["BackupStale",                 "backupAgeHours",         "above",    26,     0, "critical", "No successful backup for more than {threshold}"],
 ];
 
-/** REQUIREMENTS §6, one entry per alarm. "—" durations fire at the first evaluation (0 s). */
+/** docs/requirements.md §6, one entry per alarm. "—" durations fire at once (0 s). */
 export const ALARM_CATALOG: readonly CatalogAlarm[] = CATALOG_TABLE.map(
   ([name, metric, comparison, threshold, forSeconds, severity, summary]) => ({
     name,
@@ -209,7 +213,6 @@ export const ALARM_CATALOG: readonly CatalogAlarm[] = CATALOG_TABLE.map(
     unit: METRICS[metric].unit,
     forSeconds,
     severity,
-    channels: CHANNELS_BY_SEVERITY[severity],
     summary,
     runbook: runbookFor(name),
   }),
@@ -391,7 +394,7 @@ function tighten(base: CatalogAlarm, override: unknown, key: string): CatalogAla
     if (SEVERITY_RANK[severity] < SEVERITY_RANK[base.severity]) {
       fail(`${key}.severity`, `"${base.severity}", ${FLOOR}`, severity);
     }
-    tightened = { ...tightened, severity, channels: CHANNELS_BY_SEVERITY[severity] };
+    tightened = { ...tightened, severity };
   }
   return tightened;
 }
@@ -413,7 +416,6 @@ function appAlarm(name: string, input: unknown, key: string, target: Target): Al
     unit,
     forSeconds: duration,
     severity,
-    channels: CHANNELS_BY_SEVERITY[severity],
     summary,
     runbook:
       a.runbook === undefined ? runbookFor(name) : text(`${key}.runbook`, a.runbook, "a link", 300),
@@ -455,7 +457,9 @@ export function mergeAlarms(
   for (const [name, input] of Object.entries(extras)) {
     const key = `${keyPrefix}.extra.${name}`;
     if (!ALARM_NAME.test(name)) fail(key, "named in PascalCase (3 to 64 letters or digits)", name);
-    if (known.includes(name)) fail(key, "a name the catalog does not use", name);
+    if ([...known, ...SELF_HEALTH_ALERTS].includes(name)) {
+      fail(key, "a name the catalog does not use", name);
+    }
     merged.push(appAlarm(name, input, key, target));
   }
   return merged;

@@ -102,7 +102,7 @@ describe.each(STACKS)("%s alarms on Docker", (stack) => {
   });
 
   test.each([
-    // alert, comparison and threshold, for, severity: REQUIREMENTS §6
+    // alert, comparison and threshold, for, severity: docs/requirements.md §6
     ["HostCpuHigh", "> 80", "5m", "warning"],
     ["HostMemoryHigh", "> 85", "5m", "warning"],
     ["DiskSpaceCritical", "> 90", "1m", "critical"],

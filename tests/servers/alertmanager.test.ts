@@ -1,7 +1,7 @@
 // The alertmanager.yml each environment ships, checked by the real tools: `amtool check-config`
 // accepts it, `amtool config routes test` shows each severity reaching exactly the receivers of
-// REQUIREMENTS §1/§6, and a real Alertmanager delivers to local email, Slack and SMS sinks using
-// secrets it read from files (SMTP password, Slack URL, SMS token), with critical alerts
+// docs/requirements.md §1/§6, and a real Alertmanager delivers to local email, Slack and SMS sinks
+// using secrets it read from files (SMTP password, Slack URL, SMS token), with critical alerts
 // silencing their warning twins and the always-firing Watchdog reaching no one — or, with a dead
 // man's switch, only the switch's service, again and again.
 import * as fs from "node:fs";
@@ -41,8 +41,8 @@ function fullSpec(environment: string, secretsDir = "/etc/alertmanager/secrets")
   };
 }
 
-// REQUIREMENTS §1 "alarms notify" and §6 routing, spelled out rather than read from the stack
-// files: the committed routes, rendered, must reach exactly these receivers.
+// docs/requirements.md §1 "alarms notify" and §6 routing, spelled out rather than read from the
+// stack files: the committed routes, rendered, must reach exactly these receivers.
 const EXPECTED_RECEIVERS: ReadonlyArray<[string, string, string]> = [
   ["dev", "critical", "log"],
   ["dev", "warning", "log"],

@@ -20,7 +20,7 @@ function spec(alarm: string, target: string): CloudWatchAlarmSpec {
   return found;
 }
 
-/** The prod topology of REQUIREMENTS §1: primary + replica, Redis 3 shards × 1 replica. */
+/** The prod topology of docs/requirements.md §1: primary + replica, Redis 3 shards × 1 replica. */
 const RDS_INSTANCES = [
   { resource: "primary", id: "webstack-prod-mysql-primary", replica: false },
   { resource: "replica-0", id: "webstack-prod-mysql-replica-0", replica: true },

@@ -130,20 +130,6 @@ describe("renderPrometheusRules", () => {
     expect(redis.annotations.summary).toBe("Redis memory above 75 % of maxmemory for 2 minutes");
   });
 
-  test("the backend job and runbook base can be set", () => {
-    const text = renderPrometheusRules({
-      environment: "dev",
-      alarms: ALARM_CATALOG,
-      backendJob: "api",
-      runbookBaseUrl: "https://github.com/labelmedix/webstack/blob/main/",
-    });
-    const slow = rule(rules(text), "BackendSlow");
-    expect(slow.expr).toContain('{job="api"}');
-    expect(slow.annotations.runbook).toBe(
-      "https://github.com/labelmedix/webstack/blob/main/docs/operations.md#backendslow",
-    );
-  });
-
   test("the self-health rules follow in their own group, named after the environment", () => {
     expect(groups(prodText).map((g) => g.name)).toEqual([
       "webstack-prod-host",
@@ -182,30 +168,6 @@ describe("renderPrometheusRules", () => {
     expect(watchdog.annotations.runbook).toBe("docs/operations.md#watchdog");
   });
 
-  test("the self-health rules take the runbook base too", () => {
-    const text = renderPrometheusRules({
-      environment: "dev",
-      alarms: ALARM_CATALOG,
-      runbookBaseUrl: "https://github.com/labelmedix/webstack/blob/main/",
-    });
-    expect(monitoring(text).map((r) => [r.labels.environment, r.annotations.runbook])).toEqual([
-      [
-        "dev",
-        "https://github.com/labelmedix/webstack/blob/main/docs/operations.md#scrapetargetdown",
-      ],
-      ["dev", "https://github.com/labelmedix/webstack/blob/main/docs/operations.md#watchdog"],
-    ]);
-  });
-
-  test("refuses an app alarm named like a self-health rule", () => {
-    const [pdf] = mergeAlarms([], {}, PROD_APP_ALARMS);
-    expect(() =>
-      renderPrometheusRules({ environment: "dev", alarms: [{ ...pdf, name: "Watchdog" }] }),
-    ).toThrow(
-      "alarm Watchdog is named like a monitoring self-health rule; use a name other than ScrapeTargetDown, Watchdog",
-    );
-  });
-
   test.each([
     [300, "5m"],
     [60, "1m"],
@@ -214,11 +176,5 @@ describe("renderPrometheusRules", () => {
     [5400, "90m"],
   ])("%d s is written %s", (seconds, text) => {
     expect(promDuration(seconds)).toBe(text);
-  });
-
-  test("refuses an environment name Prometheus labels should not carry", () => {
-    expect(() => renderPrometheusRules({ environment: "Prod env", alarms: [] })).toThrow(
-      'environment must be a lower-case name such as "prod" (got "Prod env")',
-    );
   });
 });
