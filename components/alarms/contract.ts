@@ -100,18 +100,15 @@ export interface DockerAlarmsArgs extends CommonAlarmsArgs {
     /** The edge's private CA, which the probe trusts instead of skipping verification. */
     readonly caCertificatePem: pulumi.Input<string>;
   };
-  /** `host:port` of the backend's /metrics on the edge network. @default none (not scraped) */
-  readonly backendMetrics?: string;
-  /**
-   * Volume the backup job writes its textfile metrics to; node_exporter reads it.
-   * @default none (BackupFailed and BackupStale then have no data)
-   */
-  readonly textfileVolumeName?: pulumi.Input<string>;
+  /** `host:port` of the backend's /metrics on the edge network (BackendSlow reads it). */
+  readonly backendMetrics: string;
+  /** Volume the backup job writes its textfile metrics to; node_exporter reads it. */
+  readonly textfileVolumeName: pulumi.Input<string>;
   /**
    * Publish the Prometheus (9090) and Alertmanager (9093) UIs on 127.0.0.1 of the Docker host,
-   * for dev. Nothing else of monitoring is ever published. @default false
+   * for dev. Nothing else of monitoring is ever published. @default false (applied by config)
    */
-  readonly publishUi?: boolean;
+  readonly publishUi: boolean;
 }
 
 /** Who is notified on AWS, from the stack's `webstack:alerts`. */

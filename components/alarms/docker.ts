@@ -43,7 +43,15 @@ const MYSQLD_EXPORTER_CNF = "/etc/mysqld_exporter/my.cnf";
 const MYSQLD_EXPORTER_PASSWORD_FILE = "/etc/mysqld_exporter/password";
 const REDIS_EXPORTER_PASSWORD_FILE = "/etc/redis_exporter/passwords.json";
 
-type Upload = docker.types.input.ContainerUpload;
+/** A file only `uid` (the image's user) may read: secrets, and text that holds one. */
+const secretFile = (file: string, content: pulumi.Input<string>, uid = PROM_IMAGE_UID) => ({
+  file,
+  content,
+  owner: uid,
+  group: uid,
+  permissions: "0400",
+});
+
 type NetworkAttachment = docker.types.input.ContainerNetworksAdvanced;
 
 /** The secrets Alertmanager reads from files, by file name. */
@@ -96,8 +104,6 @@ export class DockerAlarms extends pulumi.ComponentResource implements AlarmsOutp
   readonly destinations: AlarmsOutputs["destinations"];
   /** Rendered files by path under out/<stack>/ (alertmanager.yml with secret placeholders). */
   readonly renderedFiles: Readonly<Record<string, pulumi.Output<string>>>;
-  /** The internal network Prometheus and the exporters share. */
-  readonly monitoringNetworkName: pulumi.Output<string>;
 
   constructor(name: string, args: DockerAlarmsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("webstack:ops:Alarms", name, {}, opts);
@@ -107,7 +113,7 @@ export class DockerAlarms extends pulumi.ComponentResource implements AlarmsOutp
     // Every channel but `log` reaches something outside the host, and so does the dead man's switch.
     const needsEgress =
       [...used].some((channel) => channel !== "log") || secrets.deadMansSwitchUrl !== undefined;
-    const publishUi = args.publishUi ?? false;
+    const { publishUi } = args;
 
     const images = Object.fromEntries(
       Object.entries(args.images).map(([key, reference]) => [
@@ -166,7 +172,7 @@ export class DockerAlarms extends pulumi.ComponentResource implements AlarmsOutp
         mysqlServers: args.mysql.servers,
         redisNodes: args.redis.nodes,
         healthUrl,
-        ...(args.backendMetrics !== undefined ? { backend: args.backendMetrics } : {}),
+        backend: args.backendMetrics,
       }),
     );
     container("prometheus", {
@@ -186,7 +192,7 @@ export class DockerAlarms extends pulumi.ComponentResource implements AlarmsOutp
       networksAdvanced: [
         onMonitoring(MONITORING_ALIASES.prometheus),
         // The backend's /metrics is on the edge network.
-        ...(args.backendMetrics !== undefined ? [{ name: args.edge.networkName }] : []),
+        { name: args.edge.networkName },
         ...(publishUi && egress ? [{ name: egress.name }] : []),
       ],
       ports: uiPort(MONITORING_PORTS.prometheus),
@@ -214,14 +220,10 @@ export class DockerAlarms extends pulumi.ComponentResource implements AlarmsOutp
             .apply((urls) => renderAlertmanagerConfig(dockerAlertmanagerSpec(tier, notify, urls))),
         )
       : renderAlertmanagerConfig(placeholderSpec);
-    const secretUploads: Upload[] = alertmanagerSecretFiles(placeholderSpec).map((file) => ({
-      file,
-      // Config guarantees the secret of every file the config reads.
-      content: pulumi.secret(secrets[SECRET_OF_FILE[file.split("/").pop()!]]!),
-      owner: PROM_IMAGE_UID,
-      group: PROM_IMAGE_UID,
-      permissions: "0400",
-    }));
+    // Config guarantees the secret of every file the config reads.
+    const secretUploads = alertmanagerSecretFiles(placeholderSpec).map((file) =>
+      secretFile(file, pulumi.secret(secrets[SECRET_OF_FILE[file.split("/").pop()!]]!)),
+    );
     container("alertmanager", {
       image: images.alertmanager,
       command: [
@@ -230,16 +232,7 @@ export class DockerAlarms extends pulumi.ComponentResource implements AlarmsOutp
         // One instance: no gossip port for a cluster that does not exist.
         "--cluster.listen-address=",
       ],
-      uploads: [
-        {
-          file: ALERTMANAGER_PATHS.config,
-          content: alertmanagerYml,
-          owner: PROM_IMAGE_UID,
-          group: PROM_IMAGE_UID,
-          permissions: "0400",
-        },
-        ...secretUploads,
-      ],
+      uploads: [secretFile(ALERTMANAGER_PATHS.config, alertmanagerYml), ...secretUploads],
       volumes: [
         { volumeName: volume("alertmanager-data").name, containerPath: ALERTMANAGER_PATHS.data },
       ],
@@ -275,16 +268,13 @@ export class DockerAlarms extends pulumi.ComponentResource implements AlarmsOutp
           readOnly: true,
         },
       ],
-      volumes:
-        args.textfileVolumeName !== undefined
-          ? [
-              {
-                volumeName: args.textfileVolumeName,
-                containerPath: NODE_EXPORTER_PATHS.textfile,
-                readOnly: true,
-              },
-            ]
-          : [],
+      volumes: [
+        {
+          volumeName: args.textfileVolumeName,
+          containerPath: NODE_EXPORTER_PATHS.textfile,
+          readOnly: true,
+        },
+      ],
       networksAdvanced: [onMonitoring(MONITORING_ALIASES.node)],
       healthcheck: httpHealthcheck(MONITORING_PORTS.node, "/"),
     });
@@ -308,13 +298,7 @@ export class DockerAlarms extends pulumi.ComponentResource implements AlarmsOutp
         }),
         uploads: [
           { file: MYSQLD_EXPORTER_CNF, content: cnf, permissions: "0644" },
-          {
-            file: MYSQLD_EXPORTER_PASSWORD_FILE,
-            content: mysqlPassword,
-            owner: PROM_IMAGE_UID,
-            group: PROM_IMAGE_UID,
-            permissions: "0400",
-          },
+          secretFile(MYSQLD_EXPORTER_PASSWORD_FILE, mysqlPassword),
         ],
         networksAdvanced: [
           onMonitoring(mysqldExporterAlias(server)),
@@ -340,15 +324,7 @@ export class DockerAlarms extends pulumi.ComponentResource implements AlarmsOutp
           `--redis.password-file=${REDIS_EXPORTER_PASSWORD_FILE}`,
           `--web.listen-address=:${MONITORING_PORTS.redis}`,
         ],
-        uploads: [
-          {
-            file: REDIS_EXPORTER_PASSWORD_FILE,
-            content: passwords,
-            owner: REDIS_EXPORTER_UID,
-            group: REDIS_EXPORTER_UID,
-            permissions: "0400",
-          },
-        ],
+        uploads: [secretFile(REDIS_EXPORTER_PASSWORD_FILE, passwords, REDIS_EXPORTER_UID)],
         networksAdvanced: [
           onMonitoring(redisExporterAlias(node)),
           // Fixed on the cluster network, so it is never a stopped node's address (contract.ts).
@@ -388,7 +364,6 @@ export class DockerAlarms extends pulumi.ComponentResource implements AlarmsOutp
       warning: pulumi.output(notify.routes.warning.join(",")),
       critical: pulumi.output(notify.routes.critical.join(",")),
     };
-    this.monitoringNetworkName = monitoring.name;
     this.renderedFiles = {
       "alarms/webstack.rules.yml": pulumi.output(rules),
       "alarms/prometheus.yml": pulumi.output(prometheusYml),
@@ -396,9 +371,6 @@ export class DockerAlarms extends pulumi.ComponentResource implements AlarmsOutp
       "alarms/blackbox.yml": pulumi.output(blackboxYml),
       ...files,
     };
-    this.registerOutputs({
-      destinations: this.destinations,
-      monitoringNetworkName: this.monitoringNetworkName,
-    });
+    this.registerOutputs({ destinations: this.destinations });
   }
 }
