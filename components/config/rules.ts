@@ -1,9 +1,10 @@
-// Rules that span several keys: the tier's floors, keys that belong to the other target,
-// engine end of support, window overlaps, sizes that must fit. They run after every key parsed.
+// Rules that span several keys: the tier's floors, engine end of support, window overlaps, sizes
+// that must fit, channels that need their settings. They run after every key parsed.
 import { ALARM_FLOORS, mergeAlarms, NOTIFY_FLOOR } from "../catalog/alarms";
 import { awsBackupRules, BACKUP_TIERS, mergeBackupTiers } from "../catalog/backups";
 import { EC2_INSTANCE_TYPES } from "../catalog/instance-sizes";
 import {
+  EngineLifecycle,
   engineLine,
   MYSQL_LINES,
   pastStandardSupport,
@@ -25,183 +26,163 @@ export interface RuleContext {
 
 const path = (dotted: string) => dotted.split(".");
 
+/** One problem at `key` when `broken`, none otherwise. */
+function unless(ok: boolean, key: string, message: string, value: unknown): ConfigProblem[] {
+  return ok ? [] : [problem(path(key), message, value)];
+}
+
 function floorRules({ values }: RuleContext): ConfigProblem[] {
   const tier: Tier = values.environment;
   const floor = TIER_FLOORS[tier];
-  const problems: ConfigProblem[] = [];
-  const atLeast = (key: string, actual: number, minimum: number, what: string) => {
-    if (actual < minimum) {
-      problems.push(problem(path(key), `must be at least ${minimum} in ${tier} (${what})`, actual));
-    }
-  };
-  atLeast("mysql.replicas", values.mysql.replicas, floor.mysqlMinReplicas, "read replica floor");
-  if (values.target === "aws") {
-    atLeast(
-      "mysql.backupRetentionDays",
-      values.mysql.backupRetentionDays,
-      floor.mysqlBackupRetentionDays,
-      "backup retention floor",
-    );
-    atLeast(
-      "network.availabilityZones",
-      values.network.availabilityZones,
-      floor.minAvailabilityZones,
-      "availability zone floor",
-    );
-    atLeast("redis.shards", values.redis.shards, floor.redisMinShards, "shard floor");
-    if (floor.mysqlMultiAz && !values.mysql.multiAz) {
-      problems.push(problem(["mysql", "multiAz"], `must be true in ${tier}`, values.mysql.multiAz));
-    }
-    if (floor.redisFailover) {
-      atLeast(
-        "redis.replicasPerShard",
-        values.redis.replicasPerShard,
-        1,
-        "automatic failover needs a replica",
-      );
-    }
-    atLeast(
-      "redis.snapshotRetentionDays",
-      values.redis.snapshotRetentionDays,
-      floor.redisSnapshotRetentionDays,
-      "snapshot retention floor",
-    );
-  }
-  if (values.target === "docker" && values.mysql.publishPort && tier !== "dev") {
-    problems.push(
-      problem(
-        ["mysql", "publishPort"],
-        "may be true only in dev (the database is reachable from the app tier only)",
-        true,
-      ),
-    );
-  }
-  return problems;
-}
-
-function engineRules({ values, today }: RuleContext): ConfigProblem[] {
-  const problems: ConfigProblem[] = [];
-  const check = (
-    key: string,
-    version: string,
-    lines: typeof MYSQL_LINES,
-    engine: string,
-    extendedSupportKey?: string,
-  ) => {
-    const allowExtended = extendedSupportKey !== undefined && values.mysql.allowExtendedSupport;
-    const lifecycle = engineLine(lines, version);
-    if (!lifecycle) {
-      problems.push(
-        problem(
-          path(key),
-          `must be a supported ${engine} line (${lines.map((l) => l.line).join(", ")})`,
-          version,
-        ),
-      );
-    } else if (pastStandardSupport(lifecycle, today) && !allowExtended) {
-      problems.push(
-        problem(
-          path(key),
-          `is past end of standard support (${engine} ${lifecycle.line} ended ${lifecycle.endOfStandardSupport}); ` +
-            (extendedSupportKey
-              ? `upgrade, or set ${extendedSupportKey} to accept Extended Support`
-              : "upgrade to a supported line"),
-          version,
-        ),
-      );
-    }
-  };
-  const extendedSupport = "mysql.allowExtendedSupport";
-  check("mysql.engineVersion", values.mysql.engineVersion, MYSQL_LINES, "MySQL", extendedSupport);
-  check("redis.engineVersion", values.redis.engineVersion, REDIS_LINES, "Redis");
-  if (values.target === "docker" && values.mysql.flavour === "mysql") {
-    const tag = /^(?:.*\/)?mysql:(\d+\.\d+)(?:\.\d+)?/.exec(values.mysql.image);
-    if (tag) {
-      check("mysql.image", tag[1], MYSQL_LINES, "MySQL", extendedSupport);
-    }
-  }
-  return problems;
-}
-
-function awsSizingRules({ values }: RuleContext): ConfigProblem[] {
-  if (values.target !== "aws") return [];
-  const problems: ConfigProblem[] = [];
-  const { mysql, redis, app } = values;
-  for (const [key, window] of [
-    ["mysql.backupWindow", mysql.backupWindow],
-    ["redis.snapshotWindow", redis.snapshotWindow],
-  ] as const) {
-    if (dailyWindowMinutes(window) < 60) {
-      problems.push(problem(path(key), "must be at least 60 minutes long", window));
-    }
-  }
-  for (const [key, window] of [
-    ["mysql.maintenanceWindow", mysql.maintenanceWindow],
-    ["redis.maintenanceWindow", redis.maintenanceWindow],
-  ] as const) {
-    if (weeklyWindowMinutes(window) < 60) {
-      problems.push(problem(path(key), "must be at least 60 minutes long", window));
-    }
-  }
-  if (dailyOverlapsWeekly(mysql.backupWindow, mysql.maintenanceWindow)) {
-    problems.push(
-      problem(
-        ["mysql", "backupWindow"],
-        `must not overlap mysql.maintenanceWindow (${mysql.maintenanceWindow})`,
-        mysql.backupWindow,
-      ),
-    );
-  }
-  if (dailyOverlapsWeekly(redis.snapshotWindow, redis.maintenanceWindow)) {
-    problems.push(
-      problem(
-        ["redis", "snapshotWindow"],
-        `must not overlap redis.maintenanceWindow (${redis.maintenanceWindow})`,
-        redis.snapshotWindow,
-      ),
-    );
-  }
-  if (mysql.maxStorageGb !== undefined && mysql.maxStorageGb <= mysql.storageGb) {
-    problems.push(
-      problem(
-        ["mysql", "maxStorageGb"],
-        `must be above mysql.storageGb (${mysql.storageGb})`,
-        mysql.maxStorageGb,
-      ),
-    );
-  }
-  if (redis.shards > 1 && !redis.clusterMode) {
-    problems.push(
-      problem(["redis", "clusterMode"], "must be true when redis.shards is above 1", false),
-    );
-  }
-  const host = app.instanceType ? EC2_INSTANCE_TYPES[app.instanceType] : undefined;
-  if (host && (host.vcpu < app.vcpu || host.memoryGiB < app.memoryGb)) {
-    problems.push(
-      problem(
-        ["app", "instanceType"],
-        `must offer at least app.vcpu ${app.vcpu} vCPU and app.memoryGb ${app.memoryGb} GiB ` +
-          `(it has ${host.vcpu} vCPU, ${host.memoryGiB} GiB)`,
-        app.instanceType,
-      ),
-    );
-  }
-  return problems;
-}
-
-function dockerSizingRules({ values }: RuleContext): ConfigProblem[] {
-  if (values.target !== "docker") return [];
-  const { redis } = values;
-  if (redis.maxmemoryMb !== undefined && redis.maxmemoryMb >= redis.memoryMb) {
+  const atLeast = (key: string, actual: number, minimum: number, what: string) =>
+    unless(actual >= minimum, key, `must be at least ${minimum} in ${tier} (${what})`, actual);
+  const replicas = atLeast(
+    "mysql.replicas",
+    values.mysql.replicas,
+    floor.mysqlMinReplicas,
+    "read replica floor",
+  );
+  if (values.target === "docker") {
+    const published = values.mysql.publishPort;
     return [
-      problem(
-        ["redis", "maxmemoryMb"],
-        `must be below redis.memoryMb (${redis.memoryMb}): Redis needs headroom to fork for snapshots`,
-        redis.maxmemoryMb,
+      ...replicas,
+      ...unless(
+        !published || tier === "dev",
+        "mysql.publishPort",
+        "may be true only in dev (the database is reachable from the app tier only)",
+        published,
       ),
     ];
   }
-  return [];
+  const { mysql, redis, network } = values;
+  return [
+    ...replicas,
+    ...atLeast(
+      "mysql.backupRetentionDays",
+      mysql.backupRetentionDays,
+      floor.mysqlBackupRetentionDays,
+      "backup retention floor",
+    ),
+    ...atLeast(
+      "network.availabilityZones",
+      network.availabilityZones,
+      floor.minAvailabilityZones,
+      "availability zone floor",
+    ),
+    ...atLeast("redis.shards", redis.shards, floor.redisMinShards, "shard floor"),
+    ...unless(
+      !floor.mysqlMultiAz || mysql.multiAz,
+      "mysql.multiAz",
+      `must be true in ${tier}`,
+      mysql.multiAz,
+    ),
+    ...(floor.redisFailover
+      ? atLeast(
+          "redis.replicasPerShard",
+          redis.replicasPerShard,
+          1,
+          "automatic failover needs a replica",
+        )
+      : []),
+    ...atLeast(
+      "redis.snapshotRetentionDays",
+      redis.snapshotRetentionDays,
+      floor.redisSnapshotRetentionDays,
+      "snapshot retention floor",
+    ),
+  ];
+}
+
+function engineRules({ values, today }: RuleContext): ConfigProblem[] {
+  const allowExtended = values.mysql.allowExtendedSupport;
+  const check = (
+    key: string,
+    version: string,
+    lines: readonly EngineLifecycle[],
+    engine: string,
+  ) => {
+    const lifecycle = engineLine(lines, version);
+    if (!lifecycle) {
+      const supported = lines.map((l) => l.line).join(", ");
+      return [problem(path(key), `must be a supported ${engine} line (${supported})`, version)];
+    }
+    const mysql = engine === "MySQL";
+    if (!pastStandardSupport(lifecycle, today) || (mysql && allowExtended)) return [];
+    const fix = mysql
+      ? "upgrade, or set mysql.allowExtendedSupport to accept Extended Support"
+      : "upgrade to a supported line";
+    const ended = `${engine} ${lifecycle.line} ended ${lifecycle.endOfStandardSupport}`;
+    return [problem(path(key), `is past end of standard support (${ended}); ${fix}`, version)];
+  };
+  const imageLine =
+    values.target === "docker" && values.mysql.flavour === "mysql"
+      ? /^(?:.*\/)?mysql:(\d+\.\d+)(?:\.\d+)?/.exec(values.mysql.image)?.[1]
+      : undefined;
+  return [
+    ...check("mysql.engineVersion", values.mysql.engineVersion, MYSQL_LINES, "MySQL"),
+    ...check("redis.engineVersion", values.redis.engineVersion, REDIS_LINES, "Redis"),
+    ...(imageLine ? check("mysql.image", imageLine, MYSQL_LINES, "MySQL") : []),
+  ];
+}
+
+function sizingRules({ values }: RuleContext): ConfigProblem[] {
+  if (values.target === "docker") {
+    const { maxmemoryMb, memoryMb } = values.redis;
+    return unless(
+      maxmemoryMb === undefined || maxmemoryMb < memoryMb,
+      "redis.maxmemoryMb",
+      `must be below redis.memoryMb (${memoryMb}): Redis needs headroom to fork for snapshots`,
+      maxmemoryMb,
+    );
+  }
+  const { mysql, redis, app } = values;
+  const longEnough = (key: string, window: string, minutes: (w: string) => number) =>
+    unless(minutes(window) >= 60, key, "must be at least 60 minutes long", window);
+  const apart = (key: string, daily: string, weeklyKey: string, weekly: string) =>
+    unless(
+      !dailyOverlapsWeekly(daily, weekly),
+      key,
+      `must not overlap ${weeklyKey} (${weekly})`,
+      daily,
+    );
+  const host = EC2_INSTANCE_TYPES[app.instanceType];
+  return [
+    ...longEnough("mysql.backupWindow", mysql.backupWindow, dailyWindowMinutes),
+    ...longEnough("redis.snapshotWindow", redis.snapshotWindow, dailyWindowMinutes),
+    ...longEnough("mysql.maintenanceWindow", mysql.maintenanceWindow, weeklyWindowMinutes),
+    ...longEnough("redis.maintenanceWindow", redis.maintenanceWindow, weeklyWindowMinutes),
+    ...apart(
+      "mysql.backupWindow",
+      mysql.backupWindow,
+      "mysql.maintenanceWindow",
+      mysql.maintenanceWindow,
+    ),
+    ...apart(
+      "redis.snapshotWindow",
+      redis.snapshotWindow,
+      "redis.maintenanceWindow",
+      redis.maintenanceWindow,
+    ),
+    ...unless(
+      mysql.maxStorageGb === undefined || mysql.maxStorageGb > mysql.storageGb,
+      "mysql.maxStorageGb",
+      `must be above mysql.storageGb (${mysql.storageGb})`,
+      mysql.maxStorageGb,
+    ),
+    ...unless(
+      redis.shards <= 1 || redis.clusterMode,
+      "redis.clusterMode",
+      "must be true when redis.shards is above 1",
+      redis.clusterMode,
+    ),
+    ...unless(
+      host.vcpu >= app.vcpu && host.memoryGiB >= app.memoryGb,
+      "app.instanceType",
+      `must offer at least app.vcpu ${app.vcpu} vCPU and app.memoryGb ${app.memoryGb} GiB ` +
+        `(it has ${host.vcpu} vCPU, ${host.memoryGiB} GiB)`,
+      app.instanceType,
+    ),
+  ];
 }
 
 /** What each channel needs configured before a route may use it, per target. */
@@ -264,16 +245,12 @@ function alertRules(context: RuleContext): ConfigProblem[] {
 
 function emailAuthRules({ values, secrets }: RuleContext): ConfigProblem[] {
   const username = values.target === "docker" ? values.alerts.email?.username : undefined;
-  if (username !== undefined && !secrets.has("smtpPassword")) {
-    return [
-      problem(
-        ["alerts", "email", "username"],
-        'needs the smtpPassword secret ("pulumi config set --secret smtpPassword <value>")',
-        username,
-      ),
-    ];
-  }
-  return [];
+  return unless(
+    username === undefined || secrets.has("smtpPassword"),
+    "alerts.email.username",
+    'needs the smtpPassword secret ("pulumi config set --secret smtpPassword <value>")',
+    username,
+  );
 }
 
 /**
@@ -344,8 +321,7 @@ export function crossKeyProblems(context: RuleContext): ConfigProblem[] {
   return [
     floorRules,
     engineRules,
-    awsSizingRules,
-    dockerSizingRules,
+    sizingRules,
     alertRules,
     emailAuthRules,
     alarmRules,
