@@ -258,172 +258,86 @@ export const ALARM_FLOORS: Readonly<Record<Tier, readonly CatalogAlarm[]>> = {
   prod: ALARM_CATALOG,
 };
 
+/** The settings a stack may tighten on a catalog alarm (`webstack:alarms.overrides`). */
+export interface AlarmOverride {
+  readonly threshold?: number;
+  readonly forSeconds?: number;
+  readonly severity?: Severity;
+}
+
+/** An application alarm as a stack declares it (`webstack:alarms.extra`, keyed by its name). */
+export interface AppAlarmInput extends Omit<AlarmRule, "name" | "metric" | "runbook" | "app"> {
+  /** Must be the severity's channels when given: routing is by severity. */
+  readonly channels?: readonly Channel[];
+  /** @default `docs/operations.md#<lowercased name>` */
+  readonly runbook?: string;
+  readonly promql: string;
+  readonly cloudwatch?: AppCloudWatchSource;
+}
+
 const SEVERITY_RANK: Readonly<Record<Severity, number>> = { warning: 0, critical: 1 };
-const OVERRIDE_KEYS = ["threshold", "forSeconds", "severity"];
-const APP_KEYS =
-  "summary comparison threshold unit forSeconds severity channels runbook promql cloudwatch".split(
-    " ",
-  );
 const ALARM_NAME = /^[A-Z][A-Za-z0-9]{2,63}$/;
 const FLOOR = "the catalog floor: a stack may tighten an alarm, never loosen it";
 
-// Each check throws an Error whose message starts with the full config key; config turns that
-// into a problem naming the stack file (components/config/rules.ts).
+// Config's schema checked each entry's shape; these checks need the catalog. Each throws an
+// Error whose message starts with the full config key, which config reports against the stack
+// file (components/config/rules.ts).
 function fail(key: string, allowed: string, got: unknown): never {
-  const shown = typeof got === "string" ? JSON.stringify(got) : String(got);
-  throw new Error(`${key} must be ${allowed} (got ${shown})`);
+  throw new Error(`${key} must be ${allowed} (got ${JSON.stringify(got)})`);
 }
 
-const quoted = (values: readonly string[]) => values.map((v) => `"${v}"`).join(", ");
-
-function oneOf<T extends string>(key: string, value: unknown, allowed: readonly T[]): T {
-  if (!(allowed as readonly unknown[]).includes(value))
-    fail(key, `one of ${quoted(allowed)}`, value);
-  return value as T;
-}
-
-function threshold(key: string, value: unknown, unit: Unit): number {
+function inRange(key: string, value: number, unit: Unit): number {
   const { min, max, words } = UNITS[unit];
-  const ok = typeof value === "number" && Number.isFinite(value) && value >= min && value <= max;
-  if (!ok) fail(key, `${words} from ${min} to ${max}`, value);
-  return value as number;
-}
-
-function forSeconds(key: string, value: unknown): number {
-  if (!(Number.isInteger(value) && (value as number) > 0 && (value as number) <= 86_400)) {
-    fail(key, "a whole number of seconds from 1 to 86400", value);
-  }
-  return value as number;
-}
-
-function text(key: string, value: unknown, what: string, max: number): string {
-  const ok = typeof value === "string" && value.trim() !== "" && value.length <= max;
-  if (!ok || /[\n\r]/.test(value)) fail(key, `${what} (1 to ${max} characters on one line)`, value);
+  if (!(value >= min && value <= max)) fail(key, `${words} from ${min} to ${max}`, value);
   return value;
 }
 
-/** A map of known settings: refuses anything else, naming the first unknown key. */
-function settings(key: string, value: unknown, allowed: readonly string[], what: string) {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) fail(key, what, value);
-  for (const field of Object.keys(value)) {
-    if (!allowed.includes(field)) {
-      throw new Error(`${key}.${field} is not a known setting (allowed: ${allowed.join(", ")})`);
+function tighten(base: CatalogAlarm, override: AlarmOverride, key: string): CatalogAlarm {
+  const { threshold, forSeconds, severity } = override;
+  if (threshold !== undefined) {
+    inRange(`${key}.threshold`, threshold, base.unit);
+    const above = base.comparison === "above";
+    if (above ? threshold > base.threshold : threshold < base.threshold) {
+      const bound = `${above ? "at most" : "at least"} ${base.threshold} (${base.unit})`;
+      fail(`${key}.threshold`, `${bound}, ${FLOOR}`, threshold);
     }
   }
-  return value as Record<string, unknown>;
-}
-
-function channels(key: string, value: unknown, severity: Severity): void {
-  if (!Array.isArray(value)) fail(key, `a list of channels (${quoted(CHANNELS)})`, value);
-  value.forEach((channel, i) => oneOf(`${key}[${i}]`, channel, CHANNELS));
-  const expected = CHANNELS_BY_SEVERITY[severity];
-  if (value.length !== expected.length || !expected.every((c) => value.includes(c))) {
-    const allowed = `${expected.join(", ")} for a ${severity} alarm (routing is by severity)`;
-    fail(key, allowed, value.join(", "));
+  if (forSeconds !== undefined && forSeconds > base.forSeconds) {
+    fail(`${key}.forSeconds`, `at most ${base.forSeconds} seconds, ${FLOOR}`, forSeconds);
   }
-}
-
-function cloudWatchMetric(key: string, value: unknown): AppCloudWatchMetric {
-  const fields = ["namespace", "metricName", "stat", "dimensions"];
-  const m = settings(key, value, fields, "a CloudWatch metric map");
-  text(`${key}.namespace`, m.namespace, "a CloudWatch namespace", 255);
-  text(`${key}.metricName`, m.metricName, "a CloudWatch metric name", 255);
-  text(`${key}.stat`, m.stat, "a CloudWatch statistic such as Average or p95", 50);
-  if (m.dimensions !== undefined) {
-    if (typeof m.dimensions !== "object" || m.dimensions === null) {
-      fail(`${key}.dimensions`, "a map of dimension names to values", m.dimensions);
-    }
-    for (const [name, dim] of Object.entries(m.dimensions)) {
-      text(`${key}.dimensions.${name}`, dim, "a dimension value", 255);
-    }
+  if (severity !== undefined && SEVERITY_RANK[severity] < SEVERITY_RANK[base.severity]) {
+    fail(`${key}.severity`, `"${base.severity}", ${FLOOR}`, severity);
   }
-  return m as unknown as AppCloudWatchMetric;
+  return {
+    ...base,
+    threshold: threshold ?? base.threshold,
+    forSeconds: forSeconds ?? base.forSeconds,
+    severity: severity ?? base.severity,
+  };
 }
 
-function cloudWatch(key: string, value: unknown, target: Target): AppCloudWatchSource | undefined {
-  if (value === undefined) {
-    if (target === "docker") return undefined;
+function appAlarm(name: string, input: AppAlarmInput, key: string, target: Target): AlarmRule {
+  const { channels, promql, cloudwatch, ...rule } = input;
+  inRange(`${key}.threshold`, input.threshold, input.unit);
+  const expected = CHANNELS_BY_SEVERITY[input.severity];
+  if (
+    channels &&
+    (channels.length !== expected.length || !expected.every((c) => channels.includes(c)))
+  ) {
+    const allowed = `${expected.join(", ")} for a ${input.severity} alarm (routing is by severity)`;
+    fail(`${key}.channels`, allowed, channels.join(", "));
+  }
+  if (cloudwatch === undefined && target === "aws") {
     throw new Error(
-      `${key} must be set on an AWS stack: the metric (or metric math) CloudWatch alarms on`,
+      `${key}.cloudwatch must be set on an AWS stack: the metric (or metric math) CloudWatch alarms on`,
     );
   }
-  const what = "either { metric } or { expression, metrics }";
-  if (typeof value === "object" && value !== null && "metric" in value) {
-    const c = settings(key, value, ["metric"], what);
-    return { metric: cloudWatchMetric(`${key}.metric`, c.metric) };
+  // The alarm compares the expression under the id `value`.
+  if (cloudwatch && "metrics" in cloudwatch && "value" in cloudwatch.metrics) {
+    throw new Error(`${key}.cloudwatch.metrics.value: "value" is reserved`);
   }
-  const c = settings(key, value, ["expression", "metrics"], what);
-  const expression = text(`${key}.expression`, c.expression, "a metric math expression", 1024);
-  if (typeof c.metrics !== "object" || c.metrics === null || Object.keys(c.metrics).length === 0) {
-    fail(`${key}.metrics`, "a map of metric ids to metrics", c.metrics);
-  }
-  const metrics: Record<string, AppCloudWatchMetric> = {};
-  for (const [id, metric] of Object.entries(c.metrics)) {
-    if (!/^[a-z][a-zA-Z0-9_]*$/.test(id)) {
-      fail(`${key}.metrics.${id}`, "an id starting with a lower-case letter", id);
-    }
-    // The alarm compares the expression under the id `value`.
-    if (id === "value") throw new Error(`${key}.metrics.value: "value" is reserved`);
-    metrics[id] = cloudWatchMetric(`${key}.metrics.${id}`, metric);
-  }
-  return { expression, metrics };
-}
-
-function tighten(base: CatalogAlarm, override: unknown, key: string): CatalogAlarm {
-  const what = "a map of threshold, forSeconds and severity";
-  const o = settings(key, override, OVERRIDE_KEYS, what);
-  let tightened = base;
-  if (o.threshold !== undefined) {
-    const value = threshold(`${key}.threshold`, o.threshold, base.unit);
-    const above = base.comparison === "above";
-    if (above ? value > base.threshold : value < base.threshold) {
-      const bound = `${above ? "at most" : "at least"} ${base.threshold} (${base.unit})`;
-      fail(`${key}.threshold`, `${bound}, ${FLOOR}`, value);
-    }
-    tightened = { ...tightened, threshold: value };
-  }
-  if (o.forSeconds !== undefined) {
-    const value = forSeconds(`${key}.forSeconds`, o.forSeconds);
-    if (value > base.forSeconds) {
-      fail(`${key}.forSeconds`, `at most ${base.forSeconds} seconds, ${FLOOR}`, value);
-    }
-    tightened = { ...tightened, forSeconds: value };
-  }
-  if (o.severity !== undefined) {
-    const severity = oneOf(`${key}.severity`, o.severity, SEVERITIES);
-    if (SEVERITY_RANK[severity] < SEVERITY_RANK[base.severity]) {
-      fail(`${key}.severity`, `"${base.severity}", ${FLOOR}`, severity);
-    }
-    tightened = { ...tightened, severity };
-  }
-  return tightened;
-}
-
-function appAlarm(name: string, input: unknown, key: string, target: Target): AlarmRule {
-  const a = settings(key, input, APP_KEYS, "a map describing the alarm");
-  const summary = text(`${key}.summary`, a.summary, "a one-line summary", 200);
-  const comparison = oneOf(`${key}.comparison`, a.comparison, COMPARISONS);
-  const unit = oneOf(`${key}.unit`, a.unit, Object.keys(UNITS) as Unit[]);
-  const value = threshold(`${key}.threshold`, a.threshold, unit);
-  const duration = forSeconds(`${key}.forSeconds`, a.forSeconds);
-  const severity = oneOf(`${key}.severity`, a.severity, SEVERITIES);
-  if (a.channels !== undefined) channels(`${key}.channels`, a.channels, severity);
-  return {
-    name,
-    metric: "app",
-    comparison,
-    threshold: value,
-    unit,
-    forSeconds: duration,
-    severity,
-    summary,
-    runbook:
-      a.runbook === undefined ? runbookFor(name) : text(`${key}.runbook`, a.runbook, "a link", 300),
-    app: {
-      promql: text(`${key}.promql`, a.promql, "a PromQL expression", 2000),
-      cloudwatch: cloudWatch(`${key}.cloudwatch`, a.cloudwatch, target),
-    },
-  };
+  const runbook = rule.runbook ?? runbookFor(name);
+  return { ...rule, name, metric: "app", runbook, app: { promql, cloudwatch } };
 }
 
 type Target = "docker" | "aws";
@@ -436,8 +350,8 @@ type Target = "docker" | "aws";
  */
 export function mergeAlarms(
   catalog: readonly CatalogAlarm[],
-  overrides: Readonly<Record<string, unknown>> = {},
-  extras: Readonly<Record<string, unknown>> = {},
+  overrides: Readonly<Record<string, AlarmOverride>> = {},
+  extras: Readonly<Record<string, AppAlarmInput>> = {},
   keyPrefix = "alarms",
   target: Target = "docker",
 ): readonly AlarmRule[] {

@@ -24,6 +24,8 @@ export function keysAt(root: unknown, path: readonly PropertyKey[]): readonly st
       current = unwrap(child);
     } else if (current instanceof z.ZodArray) {
       current = unwrap(current.element as z.ZodType);
+    } else if (current instanceof z.ZodRecord) {
+      current = unwrap(current.valueType as z.ZodType);
     } else {
       return [];
     }

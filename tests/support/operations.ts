@@ -5,6 +5,7 @@
 import {
   ALARM_FLOORS,
   AlarmRule,
+  AppAlarmInput,
   Channel,
   Severity,
   SEVERITIES,
@@ -32,7 +33,7 @@ import { readStackFile } from "../../tools/mock-runtime/stack-file";
 import { FakeResource, tagsFor } from "./policy";
 
 /** The application alarms prod declares (`webstack:alarms.extra` of Pulumi.prod.yaml). */
-export const PROD_APP_ALARMS: Record<string, Record<string, unknown>> = JSON.parse(
+export const PROD_APP_ALARMS: Record<string, AppAlarmInput> = JSON.parse(
   readStackFile(`${__dirname}/../..`, "prod").values["webstack:alarms"],
 ).extra;
 

@@ -111,7 +111,7 @@ describe("alarms: tighten, never loosen; values within the metric's range", () =
       "a setting an override cannot change",
       "prod",
       overrides("prod", { HostCpuHigh: { channels: ["email"] } }),
-      "Pulumi.prod.yaml: webstack:alarms.overrides.HostCpuHigh.channels is not a known setting (allowed: threshold, forSeconds, severity)",
+      'Pulumi.prod.yaml: webstack:alarms.overrides.HostCpuHigh.channels is not a known key (known: threshold, forSeconds, severity) (got ["email"])',
     ],
     [
       "an application alarm with a channel that does not exist",
@@ -328,7 +328,7 @@ describe("who is notified: the stack's routes, never below the tier's floor", ()
 
 test("operations problems arrive in the one error, with every other problem of the file", () => {
   const problems = problemsFor("prod", {
-    ...overrides("prod", { HostCpuHigh: { threshold: 150 }, ErrorRateHigh: { forSeconds: 0 } }),
+    ...overrides("prod", { HostCpuHigh: { threshold: 150 }, ErrorRateHigh: { forSeconds: 600 } }),
     ...backups({ config: { retentionDays: 3 } }),
     "webstack:mysql": { ...configObject(stackConfig("prod"), "webstack:mysql"), replicas: -1 },
   });
@@ -337,14 +337,14 @@ test("operations problems arrive in the one error, with every other problem of t
   ]);
   // Schema problems come first; the catalog checks run once every key has its type.
   const cross = problemsFor("prod", {
-    ...overrides("prod", { HostCpuHigh: { threshold: 150 }, ErrorRateHigh: { forSeconds: 0 } }),
+    ...overrides("prod", { HostCpuHigh: { threshold: 150 }, ErrorRateHigh: { forSeconds: 600 } }),
     ...backups({ config: { retentionDays: 3 } }),
     "webstack:mysql": { ...configObject(stackConfig("prod"), "webstack:mysql"), replicas: 0 },
   });
   expect(cross).toEqual([
     "Pulumi.prod.yaml: webstack:mysql.replicas must be at least 1 in prod (read replica floor) (got 0)",
     "Pulumi.prod.yaml: webstack:alarms.overrides.HostCpuHigh.threshold must be a percent from 0 to 100 (got 150)",
-    "Pulumi.prod.yaml: webstack:alarms.overrides.ErrorRateHigh.forSeconds must be a whole number of seconds from 1 to 86400 (got 0)",
+    `Pulumi.prod.yaml: webstack:alarms.overrides.ErrorRateHigh.forSeconds must be at most 120 seconds, ${LOOSEN} (got 600)`,
     'Pulumi.prod.yaml: webstack:backups.config.retentionDays must be at least 7 days, the longest interval of its schedule "0 4 * * 0" (7 days) (got 3)',
   ]);
 });
