@@ -310,8 +310,13 @@ export class DockerAlarms extends pulumi.ComponentResource implements AlarmsOutp
     }
 
     // One redis_exporter per Redis node, the AUTH token in its password file.
-    args.redis.nodes.forEach((node, n) => {
-      const address = args.redis.addresses?.[n];
+    const { nodes, addresses } = args.redis;
+    if (addresses && addresses.length !== nodes.length) {
+      const counts = `${addresses.length} fixed addresses for ${nodes.length} Redis nodes`;
+      throw new pulumi.ResourceError(`${counts}: redis_exporter needs one per node`, this);
+    }
+    nodes.forEach((node, n) => {
+      const address = addresses?.[n];
       const passwords = pulumi.secret(
         pulumi
           .output(args.redis.authToken)
