@@ -324,25 +324,20 @@ export interface BoundMetricQuery<T> {
   readonly expression?: string;
   readonly label?: string;
   readonly returnData: boolean;
-  readonly metric?: {
-    readonly namespace: string;
-    readonly metricName: string;
-    readonly stat: string;
+  readonly metric?: Omit<MetricRef, "dimensions"> & {
     readonly period: number;
     readonly dimensions: Record<string, T | string>;
   };
 }
 
 /** The arguments of an `aws.cloudwatch.MetricAlarm`, and the severity whose topic it notifies. */
-export interface BoundAlarm<T> {
+export interface BoundAlarm<T> extends Pick<
+  CloudWatchAlarmSpec,
+  "comparisonOperator" | "threshold" | "evaluationPeriods" | "datapointsToAlarm" | "region"
+> {
   readonly name: string;
   readonly alarmDescription: string;
-  readonly comparisonOperator: string;
-  readonly threshold: number;
-  readonly evaluationPeriods: number;
-  readonly datapointsToAlarm: number;
   readonly treatMissingData: string;
-  readonly region?: string;
   readonly namespace?: string;
   readonly metricName?: string;
   readonly statistic?: string;
