@@ -12,12 +12,10 @@ export const PASSWORD_SPECIALS = {
   redis: "!&#$^<>-",
 } as const;
 
-export type PasswordKind = keyof typeof PASSWORD_SPECIALS;
-
 /** A generated password; use `.result` (a secret) wherever it goes. */
 export function generatedPassword(
   name: string,
-  kind: PasswordKind,
+  kind: keyof typeof PASSWORD_SPECIALS,
   opts: pulumi.CustomResourceOptions,
 ): random.RandomPassword {
   return new random.RandomPassword(

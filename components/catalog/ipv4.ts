@@ -1,11 +1,5 @@
-// IPv4 addresses and CIDR blocks as numbers: the VPC's subnet plan, the Redis cluster network's
-// fixed addresses, and the parts that check an address they are given.
-
-/** Whether text is a dotted-quad IPv4 address (what Docker's `ipv4Address` takes). */
-export function isIpv4(text: string): boolean {
-  const octets = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(text);
-  return octets !== null && octets.slice(1).every((o) => Number(o) <= 255);
-}
+// IPv4 addresses and CIDR blocks as numbers: the VPC's subnet plan and the Redis cluster
+// network's fixed addresses.
 
 /** A CIDR block the stack config accepted, as its network address (a number) and prefix. */
 export function parseCidr(cidr: string): { base: number; prefix: number } {

@@ -31,7 +31,7 @@ export const RESERVED_DATABASES: readonly string[] = [
 ];
 
 /** Options `mysql.parameters` may not touch: changing them breaks replication, paths or durability. */
-export const OWNED_PARAMETERS: readonly string[] = [
+const OWNED_PARAMETERS: readonly string[] = [
   "server_id",
   "port",
   "bind_address",

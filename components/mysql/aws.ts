@@ -46,16 +46,11 @@ export function rdsMaxConnections(parameters: readonly RdsParameter[], instanceC
 export class AwsMysqlCluster extends pulumi.ComponentResource implements MysqlClusterOutputs {
   readonly writeEndpoint: pulumi.Output<string>;
   readonly readEndpoint: pulumi.Output<string>;
-  readonly replicaEndpoints: pulumi.Output<string>[];
   readonly port: pulumi.Output<number>;
   readonly database: pulumi.Output<string>;
   readonly username: pulumi.Output<string>;
   readonly password: pulumi.Output<string>;
   readonly renderedFiles: Readonly<Record<string, pulumi.Output<string>>>;
-  /** RDS identifiers, for alarms and backups: the primary first. */
-  readonly identifiers: pulumi.Output<string>[];
-  /** The primary's ARN, for AWS Backup selections. */
-  readonly primaryArn: pulumi.Output<string>;
   /** The private DB subnet group, where restores (the weekly restore test) must land too. */
   readonly subnetGroupName: pulumi.Output<string>;
   /** Every instance with its role, the primary first: what per-instance alarms watch. */
@@ -64,8 +59,6 @@ export class AwsMysqlCluster extends pulumi.ComponentResource implements MysqlCl
   readonly maxConnections: number;
   /** Storage each instance was created with, bytes: the disk alarm's denominator. */
   readonly allocatedStorageBytes: number;
-  /** Value of the primary's `webstack-backup` tag; undefined when untagged. */
-  readonly backupTag?: string;
 
   constructor(name: string, args: AwsMysqlClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     super("webstack:data:MysqlCluster", name, {}, opts);
@@ -223,8 +216,6 @@ export class AwsMysqlCluster extends pulumi.ComponentResource implements MysqlCl
       );
     });
 
-    this.identifiers = [primary.identifier, ...replicas.map((r) => r.identifier)];
-    this.primaryArn = primary.arn;
     this.subnetGroupName = subnetGroup.name;
     this.instances = [
       { resource: "primary", role: "primary", identifier: primary.identifier },
@@ -236,10 +227,8 @@ export class AwsMysqlCluster extends pulumi.ComponentResource implements MysqlCl
     ];
     this.maxConnections = maxConnections;
     this.allocatedStorageBytes = args.storageGb * GIB;
-    this.backupTag = args.backupTag;
     this.writeEndpoint = primary.address;
-    this.replicaEndpoints = replicas.map((r) => r.address);
-    this.readEndpoint = this.replicaEndpoints[0] ?? this.writeEndpoint;
+    this.readEndpoint = replicas[0]?.address ?? this.writeEndpoint;
     this.port = pulumi.output(DEFAULT_MYSQL_PORT);
     this.database = pulumi.output(args.database);
     this.username = pulumi.output(args.username);

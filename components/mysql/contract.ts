@@ -98,8 +98,6 @@ export interface MysqlClusterOutputs {
   readonly writeEndpoint: pulumi.Output<string>;
   /** Endpoint for reads: the first replica, or the primary when there is none. */
   readonly readEndpoint: pulumi.Output<string>;
-  /** Every replica's endpoint. */
-  readonly replicaEndpoints: pulumi.Output<string>[];
   readonly port: pulumi.Output<number>;
   readonly database: pulumi.Output<string>;
   readonly username: pulumi.Output<string>;

@@ -22,7 +22,6 @@ type Upload = docker.types.input.ContainerUpload;
 export class DockerMysqlCluster extends pulumi.ComponentResource implements MysqlClusterOutputs {
   readonly writeEndpoint: pulumi.Output<string>;
   readonly readEndpoint: pulumi.Output<string>;
-  readonly replicaEndpoints: pulumi.Output<string>[];
   readonly port: pulumi.Output<number>;
   readonly database: pulumi.Output<string>;
   readonly username: pulumi.Output<string>;
@@ -179,8 +178,7 @@ export class DockerMysqlCluster extends pulumi.ComponentResource implements Mysq
     }
 
     this.writeEndpoint = pulumi.output(this.serverAliases[0]);
-    this.replicaEndpoints = this.serverAliases.slice(1).map((alias) => pulumi.output(alias));
-    this.readEndpoint = this.replicaEndpoints[0] ?? this.writeEndpoint;
+    this.readEndpoint = pulumi.output(this.serverAliases[1] ?? this.serverAliases[0]);
     const [backup, monitor] = operations;
     if (backup && monitor) {
       this.operationsCredentials = {

@@ -22,9 +22,11 @@ import { VpcEndpoint } from "@pulumi/aws/ec2/vpcEndpoint";
 import { SecurityGroupEgressRule } from "@pulumi/aws/vpc/securityGroupEgressRule";
 import { SecurityGroupIngressRule } from "@pulumi/aws/vpc/securityGroupIngressRule";
 import { planSubnets } from "./cidr";
-import { AwsNetworkArgs, AwsNetworkOutputs, PORTS } from "./contract";
+import { AwsNetworkArgs, AwsNetworkOutputs } from "./contract";
 
 const ANYWHERE_V4 = "0.0.0.0/0";
+/** Ports the security model is built around; the app hosts' Nginx takes HTTPS on 443. */
+const PORTS = { http: 80, https: 443, mysql: 3306, redis: 6379 } as const;
 
 export class AwsNetwork extends pulumi.ComponentResource implements AwsNetworkOutputs {
   readonly vpcId: pulumi.Output<string>;
@@ -191,7 +193,6 @@ export class AwsNetwork extends pulumi.ComponentResource implements AwsNetworkOu
     const app = group("app", "App hosts: Nginx from the load balancer only");
     const database = group("db", "MySQL: 3306 from the app hosts only");
     const cache = group("cache", "Redis: 6379 from the app hosts only");
-    const appPort = args.appPort ?? PORTS.https;
 
     // Every permitted TCP flow: into a group (in) or out of it (out), on one port.
     const anywhere = { cidrIpv4: ANYWHERE_V4 };
@@ -199,8 +200,15 @@ export class AwsNetwork extends pulumi.ComponentResource implements AwsNetworkOu
     const flows: [string, "in" | "out", SecurityGroup, number, object, string][] = [
       ["lb-http-in", "in", loadBalancer, PORTS.http, anywhere, "HTTP (redirected)"],
       ["lb-https-in", "in", loadBalancer, PORTS.https, anywhere, "HTTPS"],
-      ["lb-to-app", "out", loadBalancer, appPort, members(app), "To Nginx on the app hosts"],
-      ["app-from-lb", "in", app, appPort, members(loadBalancer), "Nginx from the load balancer"],
+      ["lb-to-app", "out", loadBalancer, PORTS.https, members(app), "To Nginx on the app hosts"],
+      [
+        "app-from-lb",
+        "in",
+        app,
+        PORTS.https,
+        members(loadBalancer),
+        "Nginx from the load balancer",
+      ],
       ["app-to-db", "out", app, PORTS.mysql, members(database), "To MySQL"],
       ["app-to-cache", "out", app, PORTS.redis, members(cache), "To Redis"],
       [

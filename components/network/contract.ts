@@ -1,19 +1,14 @@
 // The network part's contract: what the Environment passes in and what every other part gets.
 import * as pulumi from "@pulumi/pulumi";
 
-/** Ports the security model is built around. */
-export const PORTS = { http: 80, https: 443, mysql: 3306, redis: 6379 } as const;
-
 /** AWS network: a VPC across AZs with a security group per tier. */
 export interface AwsNetworkArgs {
-  /** VPC range. @default "10.20.0.0/16" */
+  /** VPC range. @default "10.20.0.0/16" (applied by config) */
   readonly vpcCidr: string;
-  /** Number of AZs (2 or 3). @default 2 */
+  /** Number of AZs. @default 2 (applied by config) */
   readonly availabilityZones: number;
-  /** One NAT gateway in total, or one per AZ. @default "single" */
+  /** One NAT gateway in total, or one per AZ. @default "single" (applied by config) */
   readonly natGateways: "single" | "perAz";
-  /** Port the app hosts' Nginx listens on for the load balancer. @default 443 */
-  readonly appPort?: number;
 }
 
 export interface AwsNetworkOutputs {

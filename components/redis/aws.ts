@@ -64,10 +64,6 @@ export class AwsRedisCluster extends pulumi.ComponentResource implements RedisCl
   readonly tls: pulumi.Output<boolean>;
   readonly authToken: pulumi.Output<string>;
   readonly renderedFiles: Readonly<Record<string, pulumi.Output<string>>>;
-  /** Replication group id, for alarms. */
-  readonly replicationGroupId: pulumi.Output<string>;
-  /** Replication group ARN. */
-  readonly arn: pulumi.Output<string>;
   /** Node groups (shards) and their member cache cluster ids, for per-shard alarms. */
   readonly nodeGroups: readonly CacheNodeGroupRef[];
 
@@ -147,8 +143,6 @@ export class AwsRedisCluster extends pulumi.ComponentResource implements RedisCl
       pulumi.mergeOptions(parent, { protect: floor.protectData }),
     );
 
-    this.replicationGroupId = group.replicationGroupId;
-    this.arn = group.arn;
     // Derived from the group's own output, so whatever reads them waits for the group to exist.
     const layout = (groupId: string) =>
       cacheNodeGroups(groupId, args.shards, args.replicasPerShard, args.clusterMode);

@@ -25,7 +25,7 @@ const REDIS_IMAGE_UID = "999";
  * subnet, so it could take a stopped node's and that node could not start again: every container
  * there has a fixed one, and all fit the smallest subnet the config allows (a /27: .1–.30).
  */
-export const CLUSTER_HOSTS = {
+const CLUSTER_HOSTS = {
   firstNode: 10,
   createJob: 20,
   backupJob: 21,

@@ -13,7 +13,7 @@ import { BucketServerSideEncryptionConfiguration } from "@pulumi/aws/s3/bucketSe
 export type PolicyStatement = Record<string, unknown>;
 
 /** Denies every S3 action on the bucket and its objects to a request that is not TLS. */
-export function denyInsecureTransport(bucketArn: string): PolicyStatement {
+function denyInsecureTransport(bucketArn: string): PolicyStatement {
   return {
     Sid: "DenyWithoutTls",
     Effect: "Deny",
