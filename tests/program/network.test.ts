@@ -1,5 +1,5 @@
 // Program level: the real program for each stack under the mock runtime registers the network
-// we promise — and the security rules admit exactly the flows REQUIREMENTS §8 allows.
+// we promise — and the security rules admit exactly the flows docs/requirements.md §8 allows.
 import { ConfigError } from "../../components/config";
 import {
   AWS_TAGGABLE_TYPES,

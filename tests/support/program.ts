@@ -93,7 +93,7 @@ export function withSection(
 }
 
 /**
- * What every long-running container on Docker is registered with (REQUIREMENTS §7): restarted
+ * What every long-running container on Docker is registered with (docs/requirements.md §7): restarted
  * unless stopped, json-file logs kept as 5 files of 50 MB so none can fill the host's disk, and
  * a health check on the house timings. Written out here, not imported, so that a changed default fails the tests.
  * Match with toMatchObject; each test adds the check's own `tests`.
