@@ -119,6 +119,8 @@ export function parseStackConfig(raw: RawStackConfig, today: string): ParsedStac
   const problems: ConfigProblem[] = [];
   const input: Record<string, unknown> = {};
   const secrets: { key: SecretKey; text: string; encrypted: boolean }[] = [];
+  /** Keys left blank: reported once as blank, not again as missing. */
+  const blank = new Set<string>();
 
   for (const [fullKey, text] of Object.entries(raw.values)) {
     const namespace = fullKey.split(":")[0];
@@ -147,6 +149,7 @@ export function parseStackConfig(raw: RawStackConfig, today: string): ParsedStac
     } else if (text.trim() === "") {
       // The CLI hands a YAML null or blank value over as "": say so rather than judge "".
       problems.push(problem([key], "has no value (YAML null or blank); set one or remove the key"));
+      blank.add(key);
     } else {
       input[key] = decode(text);
     }
@@ -189,7 +192,7 @@ export function parseStackConfig(raw: RawStackConfig, today: string): ParsedStac
         keysAt(TARGET_SCHEMAS[other], path).includes(key)
           ? `applies only to target "${other}" (this stack's target is "${target}")`
           : unknownKeyMessage(key, keysAt(schema, path)),
-      ),
+      ).filter((p) => !blank.has(String(p.path[0]))),
     );
   } else {
     const present = new Set(secrets.map((s) => s.key));
