@@ -54,7 +54,11 @@ const cloudWatch = z
       c.metric !== undefined
         ? c.expression === undefined && c.metrics === undefined
         : c.expression !== undefined && Object.keys(c.metrics ?? {}).length > 0,
-    { error: "must be either { metric } or { expression, metrics }" },
+    {
+      error: "must be either { metric } or { expression, metrics }",
+      // A misspelt key is the problem to report, not the pair it leaves incomplete.
+      when: (payload) => payload.issues.length === 0,
+    },
   )
   .transform((source) => source as AppCloudWatchSource);
 

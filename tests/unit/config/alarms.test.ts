@@ -84,6 +84,14 @@ test.each([
     'cloudwatch must be either { metric } or { expression, metrics } (got {"expression":"100 * m"})',
   ],
   [
+    { cloudwatch: { expression: "100 * m", metrcs: { m: metric } } },
+    'cloudwatch.metrcs is not a known key (known: metric, expression, metrics); did you mean "metrics"? (got {"m":{"namespace":"Webstack/App","metricName":"PdfQueueSize","stat":"Maximum"}})',
+  ],
+  [
+    { cloudwatch: { expression: "100 * m", series: { m: metric } } },
+    'cloudwatch.series is not a known key (known: metric, expression, metrics) (got {"m":{"namespace":"Webstack/App","metricName":"PdfQueueSize","stat":"Maximum"}})',
+  ],
+  [
     { cloudwatch: { expression: "100 * m", metrics: { M: metric } } },
     'cloudwatch.metrics.M must be an id starting with a lower-case letter (got "M")',
   ],
