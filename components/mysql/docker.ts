@@ -2,7 +2,7 @@
 // each with the rendered my.cnf and the first-start script (first-start.sh) uploaded, settings
 // in environment variables, passwords as uploaded files named by *_FILE variables, data on a
 // named volume that outlives the container, and no port published beyond the internal data
-// network (dev may publish the primary on 127.0.0.1).
+// network (dev may publish the primary on 127.0.0.1, through a bridge network of its own).
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
@@ -76,6 +76,16 @@ export class DockerMysqlCluster extends pulumi.ComponentResource implements Mysq
       { name: args.image, keepLocally: true },
       parent,
     );
+    // Docker publishes no port of a container whose only network is internal (the data
+    // network is), so a published primary also joins a bridge network of its own that gives it
+    // a gateway. Nothing else joins it; the port is bound to 127.0.0.1 only.
+    const publishNetwork =
+      args.publishPort &&
+      new docker.Network(
+        `${name}-published`,
+        { name: `${namePrefix}-mysql-published`, driver: "bridge", internal: false },
+        parent,
+      );
     const files: Record<string, string> = { "mysql/first-start.sh": FIRST_START_SCRIPT };
     // Server `index`: 0 the primary, then the replicas.
     const server = (
@@ -100,7 +110,7 @@ export class DockerMysqlCluster extends pulumi.ComponentResource implements Mysq
         { name: `${namePrefix}-mysql-${role}-data` },
         { parent: this, retainOnDelete: true },
       );
-      const publish = index === 0 && args.publishPort;
+      const published = index === 0 && publishNetwork;
       return new docker.Container(
         `${name}-${role}`,
         {
@@ -123,8 +133,11 @@ export class DockerMysqlCluster extends pulumi.ComponentResource implements Mysq
             ...secrets.map((s) => s.upload),
           ],
           volumes: [{ volumeName: volume.name, containerPath: DEFAULT_MYSQL_PATHS.datadir }],
-          networksAdvanced: [{ name: args.networkName, aliases: [alias] }],
-          ports: publish
+          networksAdvanced: [
+            ...(published ? [{ name: publishNetwork.name }] : []),
+            { name: args.networkName, aliases: [alias] },
+          ],
+          ports: published
             ? [{ internal: DEFAULT_MYSQL_PORT, external: DEFAULT_MYSQL_PORT, ip: "127.0.0.1" }]
             : [],
           healthcheck: {

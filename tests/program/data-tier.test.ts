@@ -376,17 +376,29 @@ describe.each(["dev", "test"])("%s Docker data containers", (stack) => {
     }
   });
 
-  test("only the internal data network; only dev publishes, on 127.0.0.1", () => {
+  test("only the internal data network; only dev publishes, on 127.0.0.1, through a bridge with a gateway", () => {
+    // Docker maps no published port of a container whose networks are all internal
+    // (moby/moby#36174), so the published primary must also sit on a non-internal network.
+    const publishes = stack === "dev";
+    const networks = new Map(
+      dataOfType(runs[stack], "docker:index/network:Network").map((n) => [
+        inputsOf(n).name,
+        inputsOf(n).internal,
+      ]),
+    );
+    expect(networks.get(`${prefix}-mysql-published`)).toBe(publishes ? false : undefined);
     for (const container of dataOfType(runs[stack], CONTAINER)) {
       const inputs = inputsOf(container);
-      expect((inputs.networksAdvanced as { name: string }[]).map((n) => n.name)).toEqual([
-        `${prefix}-data`,
+      const isPublished = publishes && inputs.name === `${prefix}-mysql-primary`;
+      expect([
+        inputs.name,
+        (inputs.networksAdvanced as { name: string }[]).map((n) => n.name),
+      ]).toEqual([
+        inputs.name,
+        isPublished ? [`${prefix}-mysql-published`, `${prefix}-data`] : [`${prefix}-data`],
       ]);
       const published = (inputs.ports as { ip: string; internal: number }[] | undefined) ?? [];
-      const expected =
-        stack === "dev" && inputs.name === `${prefix}-mysql-primary`
-          ? [{ internal: 3306, external: 3306, ip: "127.0.0.1" }]
-          : [];
+      const expected = isPublished ? [{ internal: 3306, external: 3306, ip: "127.0.0.1" }] : [];
       expect([inputs.name, published]).toEqual([inputs.name, expected]);
     }
   });
