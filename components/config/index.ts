@@ -2,7 +2,7 @@
 export { ConfigError } from "./problems";
 export { loadConfig, readRuntimeConfig } from "./load";
 export type { AwsConfig, DockerConfig, WebstackConfig } from "./load";
-export { parseStackConfig, WEAK_SECRETS } from "./parse";
+export { parseStackConfig, secretPlaceholder, WEAK_SECRETS } from "./parse";
 export type { RawStackConfig } from "./parse";
 export { stackConfigSchema } from "./schema";
 export { SECRET_KEYS } from "./parts/alerts";

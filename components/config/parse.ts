@@ -69,7 +69,23 @@ function isSecretKey(key: string): key is SecretKey {
 
 const otherTarget = (target: Target): Target => (target === "aws" ? "docker" : "aws");
 
-/** A secret key's problem, if any: plain text, a weak value, or the other target's key. */
+/**
+ * What the offline runtime (synth and the tests) passes for a `secure:` value it cannot decrypt.
+ * The real value is unknown there, so its format is checked only where the CLI decrypted it.
+ */
+export const secretPlaceholder = (key: string) => `<secret:${key}>`;
+const isPlaceholder = (text: string) => /^<secret:[^<>]+>$/.test(text);
+
+function isUrl(text: string, schemes: readonly string[]): boolean {
+  try {
+    const url = new URL(text);
+    return schemes.includes(url.protocol) && url.hostname !== "";
+  } catch {
+    return false;
+  }
+}
+
+/** A secret key's problem, if any: plain text, a weak value, a bad URL or the other target's key. */
 function secretProblem(key: SecretKey, text: string, encrypted: boolean, target: Target) {
   const targets: readonly Target[] = SECRET_KEYS[key].targets;
   if (!targets.includes(target)) {
@@ -88,6 +104,15 @@ function secretProblem(key: SecretKey, text: string, encrypted: boolean, target:
   }
   if (WEAK_SECRETS.includes(text.trim().toLowerCase())) {
     return problem([key], "is a well-known weak value; choose a strong one", "[secret withheld]");
+  }
+  const schemes = target === "aws" ? ["https:"] : ["http:", "https:"];
+  if (SECRET_KEYS[key].url && !isPlaceholder(text) && !isUrl(text, schemes)) {
+    const allowed = target === "aws" ? "an https URL" : "an http or https URL";
+    return problem(
+      [key],
+      `must be ${allowed} such as https://hooks.example.com/…`,
+      "[secret withheld]",
+    );
   }
   return undefined;
 }

@@ -711,4 +711,26 @@ describe("stack config reaches the AWS operations part", () => {
       ["staging-alarms-topics-us-east-1-critical-sms-1", "+15555550101"],
     ]);
   }, 60_000);
+
+  test("staging's webhook as a `secure:` value synth cannot decrypt: subscribed over https", async () => {
+    // What tools/mock-runtime/stack-file.ts passes for `webstack:alertWebhookUrl: {secure: …}`.
+    const placeholder = "<secret:webstack:alertWebhookUrl>";
+    const base = stackConfig("staging");
+    const alerts = configObject(base, "webstack:alerts");
+    const secret = { "webstack:alertWebhookUrl": placeholder };
+    const routes = { warning: ["email", "slack"], critical: ["email", "slack", "webhook"] };
+    const run = await synth(
+      "staging",
+      withConfig(
+        base,
+        { ...secret, "webstack:alerts": { ...alerts, routes } },
+        Object.keys(secret),
+      ),
+    );
+    const hooks = ofType(run, SUBSCRIPTION).filter((s) => inputsOf(s).protocol === "https");
+    expect(hooks.map((s) => [s.name, inputsOf(s).endpoint])).toEqual([
+      ["staging-alarms-topics-critical-webhook", placeholder],
+      ["staging-alarms-topics-us-east-1-critical-webhook", placeholder],
+    ]);
+  }, 60_000);
 });

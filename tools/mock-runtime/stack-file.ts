@@ -5,19 +5,19 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { LineCounter, parseAllDocuments } from "yaml";
-import { ConfigError } from "../../components/config";
+import { ConfigError, secretPlaceholder } from "../../components/config";
 
 export interface StackFileConfig {
   readonly values: Record<string, string>;
   readonly secretKeys: string[];
 }
 
-/** `value` with each `secure:` value in it replaced by "<secret:path>"; `found` hears of each. */
+/** `value` with each `secure:` value in it replaced by a placeholder; `found` hears of each. */
 function replaceSecure(at: string, value: unknown, found: () => void): unknown {
   if (!value || typeof value !== "object") return value;
   if (Object.keys(value).join() === "secure" && typeof Object.values(value)[0] === "string") {
     found();
-    return `<secret:${at}>`;
+    return secretPlaceholder(at);
   }
   if (Array.isArray(value))
     return value.map((item, i) => replaceSecure(`${at}[${i}]`, item, found));

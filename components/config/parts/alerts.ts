@@ -89,26 +89,34 @@ export const alertsSchema = {
   ),
 };
 
-/** Secrets a stack may set with `pulumi config set --secret`; never accepted in plain text. */
+/**
+ * Secrets a stack may set with `pulumi config set --secret`; never accepted in plain text. A `url`
+ * secret must be an http(s) URL, https on AWS (SNS delivers alarms to it over the internet).
+ */
 export const SECRET_KEYS = {
   smtpPassword: {
     targets: ["docker"],
+    url: false,
     doc: "Password for the SMTP relay (e-mail alerts).",
   },
   slackWebhookUrl: {
     targets: ["docker"],
+    url: true,
     doc: "Slack incoming-webhook URL (slack alerts).",
   },
   alertWebhookUrl: {
     targets: ["docker", "aws"],
+    url: true,
     doc: "Generic webhook URL alarms are posted to (the webhook channel).",
   },
   smsWebhookUrl: {
     targets: ["docker"],
+    url: true,
     doc: "SMS gateway webhook URL (sms alerts).",
   },
   deadMansSwitchUrl: {
     targets: ["docker"],
+    url: true,
     doc: "URL an external dead man's switch service (e.g. a healthchecks.io ping URL) receives the Watchdog at, every few minutes; silence there pages someone. Default: the Watchdog reaches no one.",
   },
 } as const;

@@ -173,6 +173,32 @@ describe("secrets", () => {
     },
   );
 
+  test.each([
+    ["dev", "alertWebhookUrl", "hooks.example.com/alerts", "an http or https URL"],
+    ["dev", "slackWebhookUrl", "ftp://hooks.example.com/x", "an http or https URL"],
+    ["dev", "deadMansSwitchUrl", "https://", "an http or https URL"],
+    ["staging", "alertWebhookUrl", "http://hooks.example.com/alerts", "an https URL"],
+  ])(
+    "%s: an encrypted %s that is not a URL of the allowed scheme is refused",
+    (stack, key, url, allowed) => {
+      const problems = problemsFor(stack, { [`webstack:${key}`]: url }, [`webstack:${key}`]);
+      expect(problems).toEqual([
+        `Pulumi.${stack}.yaml: webstack:${key} must be ${allowed} such as https://hooks.example.com/… (got "[secret withheld]")`,
+      ]);
+    },
+  );
+
+  test.each([
+    ["dev", "http://relay.internal:8080/alertmanager"],
+    ["staging", "https://hooks.example.com/alerts?token=x"],
+    // A `secure:` value synth cannot decrypt: its format is unknown, so it passes.
+    ["dev", "<secret:webstack:alertWebhookUrl>"],
+    ["staging", "<secret:webstack:alertWebhookUrl>"],
+  ])("%s: an encrypted webhook URL %s is accepted", (stack, url) => {
+    const secret = { "webstack:alertWebhookUrl": url };
+    expect(problemsFor(stack, secret, ["webstack:alertWebhookUrl"])).toEqual([]);
+  });
+
   test("an encrypted value in a non-secret key is refused (it would leak into plain outputs)", () => {
     const [message] = problemsFor("dev", { "webstack:owner": "team" }, ["webstack:owner"]);
     expect(message).toMatch(/^Pulumi\.dev\.yaml: webstack:owner holds an encrypted value/);
