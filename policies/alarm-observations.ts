@@ -3,32 +3,13 @@
 // target-neutral shape, and how one such alarm is judged against its catalog floor (threshold no
 // looser, duration no longer, severity no lower).
 import type { PolicyResource, ReportViolation } from "@pulumi/policy";
-import {
-  CatalogAlarm,
-  Comparison,
-  describeDuration,
-  METRIC_SERIES,
-  MetricKind,
-  SEVERITIES,
-  UNIT_SYMBOLS,
-} from "../components/catalog/alarms";
+import * as catalog from "../components/catalog/alarms";
+import type { CatalogAlarm, Comparison, MetricKind } from "../components/catalog/alarms";
 import type { Tier } from "../components/catalog/tiers";
-import { asNumber } from "./define";
-import {
-  alertingRules,
-  comparedValue,
-  parseYamlDocument,
-  readsSeries,
-  trailingComparison,
-  Yaml,
-} from "./prometheus-text";
-import { dependencies, listing, ofType, PreviewGaps, shippedFiles, UNKNOWN } from "./stack-reading";
-import { Props, tag } from "./tier";
+import * as prom from "./prometheus-text";
+import * as read from "./stack-reading";
+import { asNumber, listing, METRIC_ALARM, PreviewGaps, Props, tag, UNKNOWN } from "./stack-reading";
 
-export const METRIC_ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm";
-export const EVENT_RULE = "aws:cloudwatch/eventRule:EventRule";
-export const TOPIC = "aws:sns/topic:Topic";
-const EVENT_TARGET = "aws:cloudwatch/eventTarget:EventTarget";
 export const RULE_FILE_SUFFIX = ".rules.yml";
 
 /** One alarm as it ships, on either target. */
@@ -58,11 +39,11 @@ export const alarmWho = (name: string, watches: string | undefined) =>
   watches ? `${name} (watching ${watches})` : name;
 
 /** The SNS topics an EventBridge rule's targets deliver to. */
-export function ruleTopics(resources: readonly PolicyResource[], rule: PolicyResource) {
-  return ofType(resources, EVENT_TARGET)
-    .filter((t) => dependencies(t, "rule").some((r) => r.urn === rule.urn))
-    .flatMap((t) => dependencies(t, "arn", TOPIC));
-}
+export const ruleTopics = (resources: readonly PolicyResource[], rule: PolicyResource) =>
+  read
+    .ofType(resources, read.EVENT_TARGET)
+    .filter((t) => read.comesFrom(t, "rule", rule))
+    .flatMap((t) => read.dependencies(t, "arn", read.TOPIC));
 
 /**
  * Metric kinds whose CloudWatch alarm must treat missing data as breaching: no health-check,
@@ -76,35 +57,22 @@ const MISSING_DATA_BREACHES: readonly MetricKind[] = [
   "backupAgeHours",
 ];
 
-/** The period of a metric alarm: its own, or the longest of its metric math queries. */
-function periodOf(props: Props): number | undefined {
-  const own = asNumber(props.period);
-  if (own !== undefined) return own;
-  const queries = Array.isArray(props.metricQueries) ? (props.metricQueries as Props[]) : [];
-  const periods = queries
-    .map((q) => asNumber((q.metric as Props | undefined)?.period) ?? asNumber(q.period))
-    .filter((p): p is number => p !== undefined);
-  return periods.length > 0 ? Math.max(...periods) : undefined;
-}
-
-const DIRECTIONS: Readonly<Record<string, Comparison>> = {
-  GreaterThanThreshold: "above",
-  GreaterThanOrEqualToThreshold: "above",
-  LessThanThreshold: "below",
-  LessThanOrEqualToThreshold: "below",
-};
-
 /**
- * One CloudWatch alarm. BackupStale is written the way CloudWatch can express "no backup for N
- * hours": fewer than one completed backup job in each of N hourly periods, so its threshold in
- * hours is period × evaluation periods.
+ * One CloudWatch alarm. Its period is its own, or the longest of its metric math queries.
+ * BackupStale is written the way CloudWatch can express "no backup for N hours": fewer than one
+ * completed backup job in each of N hourly periods, so its threshold in hours is period ×
+ * evaluation periods.
  */
 function cloudWatchAlarm(resource: PolicyResource, name: string, metric?: MetricKind) {
   const props = resource.props;
   const who = alarmWho(name, tag(props, "watches"));
-  const operator = props.comparisonOperator;
+  const operator = String(props.comparisonOperator);
   const threshold = asNumber(props.threshold);
-  const period = periodOf(props);
+  const queryPeriods = read
+    .maps(props.metricQueries)
+    .flatMap((q) => asNumber((q.metric as Props | undefined)?.period) ?? asNumber(q.period) ?? []);
+  const period =
+    asNumber(props.period) ?? (queryPeriods.length > 0 ? Math.max(...queryPeriods) : undefined);
   const periods = asNumber(props.evaluationPeriods);
   const duration = period !== undefined && periods !== undefined ? period * periods : undefined;
   const problems: string[] = [];
@@ -116,10 +84,12 @@ function cloudWatchAlarm(resource: PolicyResource, name: string, metric?: Metric
   }
   const common = { name, who, resource, severity: tag(props, "severity"), problems };
   if (metric !== "backupAgeHours") {
-    const comparison = DIRECTIONS[String(operator)];
+    const direction = /^(Greater|Less)Than(OrEqualTo)?Threshold$/.exec(operator)?.[1];
     return {
       ...common,
-      comparison,
+      comparison: direction
+        ? ((direction === "Greater" ? "above" : "below") as Comparison)
+        : undefined,
       threshold,
       durationSeconds: duration,
       firstEvaluation: periods === 1,
@@ -132,11 +102,15 @@ function cloudWatchAlarm(resource: PolicyResource, name: string, metric?: Metric
   const hours = countsMissingJobs && duration !== undefined ? duration / 3600 : undefined;
   if (hours === undefined) {
     problems.push(
-      `${who} must fire when fewer than 1 backup job completed (LessThanThreshold 1) over its periods; it compares ${String(operator)} ${String(threshold)}.`,
+      `${who} must fire when fewer than 1 backup job completed (LessThanThreshold 1) over its periods; it compares ${operator} ${String(threshold)}.`,
     );
   }
-  const read = { comparison: "above" as const, threshold: hours, noThreshold: hours === undefined };
-  return { ...common, ...read, durationSeconds: 0, firstEvaluation: true };
+  const stale = {
+    comparison: "above" as const,
+    threshold: hours,
+    noThreshold: hours === undefined,
+  };
+  return { ...common, ...stale, durationSeconds: 0, firstEvaluation: true };
 }
 
 /**
@@ -148,11 +122,11 @@ export function cloudWatchAlarms(
   resources: readonly PolicyResource[],
   floorOf: (name: string) => CatalogAlarm | undefined,
   gaps: PreviewGaps,
-): { alarms: ObservedAlarm[]; unjudged: string[]; complete: boolean } {
+) {
   const alarms: ObservedAlarm[] = [];
   const unjudged: string[] = [];
   let complete = true;
-  for (const resource of ofType(resources, METRIC_ALARM)) {
+  for (const resource of read.ofType(resources, METRIC_ALARM)) {
     const name = gaps.read(() => tag(resource.props, "alarm"));
     if (name === UNKNOWN) complete = false;
     if (name === UNKNOWN || name === undefined) continue;
@@ -161,13 +135,6 @@ export function cloudWatchAlarms(
     else alarms.push(observed);
   }
   return { alarms, unjudged, complete };
-}
-
-/** A shipped YAML file, parsed. */
-export interface ShippedYaml {
-  readonly container: PolicyResource;
-  readonly file: string;
-  readonly document: Yaml;
 }
 
 /**
@@ -181,18 +148,19 @@ export function shippedYaml(
   report: ReportViolation,
   what = "",
 ) {
-  const all = shippedFiles(resources, suffix, gaps);
-  const parsed: ShippedYaml[] = [];
-  for (const { container, file, text } of all) {
-    if (text === UNKNOWN) continue;
+  const all = read.shippedFiles(resources, suffix, gaps);
+  const parsed = all.flatMap(({ container, file, text }) => {
+    if (text === UNKNOWN) return [];
     try {
-      parsed.push({ container, file, document: parseYamlDocument(text) });
+      return [{ container, file, document: prom.parseYamlDocument(text) }];
     } catch (error) {
       report(`The shipped ${what}${file} does not parse: ${(error as Error).message}`);
+      return [];
     }
-  }
+  });
   return { all, parsed };
 }
+export type ShippedYaml = ReturnType<typeof shippedYaml>["parsed"][number];
 
 /** Every alerting rule of the shipped rule files, each checked to read its metric's series. */
 export function prometheusAlarms(
@@ -200,18 +168,16 @@ export function prometheusAlarms(
   floorOf: (name: string) => CatalogAlarm | undefined,
 ): ObservedAlarm[] {
   return files.flatMap(({ container, document }) =>
-    alertingRules(document).map((rule) => {
-      const compared = trailingComparison(rule.expr);
+    prom.alertingRules(document).map((rule) => {
       const metric = floorOf(rule.alert)?.metric;
-      const value = comparedValue(rule.expr);
-      const series = metric === undefined ? [] : METRIC_SERIES[metric];
-      const unread = series.filter((s) => !readsSeries(value, s));
+      const value = prom.comparedValue(rule.expr);
+      const series = metric === undefined ? [] : catalog.METRIC_SERIES[metric];
+      const unread = series.filter((s) => !prom.readsSeries(value, s));
       return {
         name: rule.alert,
         who: rule.alert,
         resource: container,
-        comparison: compared?.comparison,
-        threshold: compared?.threshold,
+        ...prom.trailingComparison(rule.expr),
         durationSeconds: rule.forSeconds,
         firstEvaluation: rule.forSeconds === 0,
         severity: rule.severity,
@@ -226,49 +192,50 @@ export function prometheusAlarms(
   );
 }
 
-const RANK = (severity: unknown) => SEVERITIES.indexOf(severity as (typeof SEVERITIES)[number]);
+const RANK = (severity: unknown) => catalog.SEVERITIES.indexOf(severity as catalog.Severity);
 
 /** Where a shipped alarm is weaker than its floor, as full sentences. */
 export function judgeAlarm(observed: ObservedAlarm, floor: CatalogAlarm, tier: Tier): string[] {
   const { who, comparison, threshold, durationSeconds: duration } = observed;
-  const amount = (value: number) => `${value}${UNIT_SYMBOLS[floor.unit]}`;
+  const amount = (value: number) => `${value}${catalog.UNIT_SYMBOLS[floor.unit]}`;
   const wanted = `${floor.comparison} ${amount(floor.threshold)}`;
+  const atFloor = `the ${tier} floor`;
   const problems = [...observed.problems];
   if (observed.noThreshold) {
     // Nothing to compare: see ObservedAlarm.noThreshold.
   } else if (comparison === undefined || threshold === undefined) {
     problems.push(
-      `${who} does not compare its value with a fixed threshold; the ${tier} floor fires ${wanted}.`,
+      `${who} does not compare its value with a fixed threshold; ${atFloor} fires ${wanted}.`,
     );
   } else if (comparison !== floor.comparison) {
     problems.push(
-      `${who} fires ${comparison} ${amount(threshold)} but the ${tier} floor fires ${wanted}.`,
+      `${who} fires ${comparison} ${amount(threshold)} but ${atFloor} fires ${wanted}.`,
     );
   } else if (comparison === "above" ? threshold > floor.threshold : threshold < floor.threshold) {
     problems.push(
-      `${who} fires ${comparison} ${amount(threshold)} but the ${tier} floor is ${amount(floor.threshold)}.`,
+      `${who} fires ${comparison} ${amount(threshold)} but ${atFloor} is ${amount(floor.threshold)}.`,
     );
   }
-  const floorDuration = describeDuration(floor.forSeconds);
+  const floorDuration = catalog.describeDuration(floor.forSeconds);
   if (duration === undefined) {
     const wanted = floor.forSeconds === 0 ? "fires at the first evaluation" : `is ${floorDuration}`;
-    problems.push(`${who} has no readable duration; the ${tier} floor ${wanted}.`);
+    problems.push(`${who} has no readable duration; ${atFloor} ${wanted}.`);
   } else if (floor.forSeconds === 0 && !observed.firstEvaluation) {
     problems.push(
-      `${who} waits ${describeDuration(duration)} but the ${tier} floor fires at the first evaluation.`,
+      `${who} waits ${catalog.describeDuration(duration)} but ${atFloor} fires at the first evaluation.`,
     );
   } else if (floor.forSeconds > 0 && duration > floor.forSeconds) {
     problems.push(
-      `${who} fires after ${describeDuration(duration)} but the ${tier} floor is ${floorDuration}.`,
+      `${who} fires after ${catalog.describeDuration(duration)} but ${atFloor} is ${floorDuration}.`,
     );
   }
   if (RANK(observed.severity) < 0) {
     problems.push(
-      `${who} has no severity (warning or critical); the ${tier} floor makes it ${floor.severity}.`,
+      `${who} has no severity (warning or critical); ${atFloor} makes it ${floor.severity}.`,
     );
   } else if (RANK(observed.severity) < RANK(floor.severity)) {
     problems.push(
-      `${who} is ${String(observed.severity)} but the ${tier} floor makes it ${floor.severity}.`,
+      `${who} is ${String(observed.severity)} but ${atFloor} makes it ${floor.severity}.`,
     );
   }
   return problems;

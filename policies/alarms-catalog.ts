@@ -3,16 +3,9 @@
 // AWS, an alerting rule in a shipped Prometheus rule file on Docker. The policies read the
 // operations resources in the shape docs/operations-catalog.md fixes, so they judge what ships.
 import { ALARM_FLOORS, CatalogAlarm } from "../components/catalog/alarms";
-import {
-  cloudWatchAlarms,
-  judgeAlarm,
-  ObservedAlarm,
-  prometheusAlarms,
-  RULE_FILE_SUFFIX,
-  shippedYaml,
-} from "./alarm-observations";
+import * as observe from "./alarm-observations";
 import { eventRuleAlarms, uncoveredFailures } from "./backup-failed-events";
-import { perTargetPolicy, reportAll, StackCheck } from "./define";
+import { reportAll, StackCheck, stackPolicy } from "./define";
 
 /** A pack config's tightening of one catalog alarm: a lower (or higher) bar, a shorter wait. */
 interface AlarmTightening {
@@ -38,12 +31,12 @@ function floorAlarms({ args, tier }: StackCheck) {
 function judgeShipped(
   { tier, report }: StackCheck,
   alarm: CatalogAlarm,
-  found: readonly ObservedAlarm[],
+  found: readonly observe.ObservedAlarm[],
   missing: string | false,
 ): void {
   if (found.length === 0 && missing) report(missing);
   for (const observed of found) {
-    reportAll(report, judgeAlarm(observed, alarm, tier), observed.resource.urn);
+    reportAll(report, observe.judgeAlarm(observed, alarm, tier), observed.resource.urn);
   }
 }
 
@@ -51,7 +44,7 @@ function catalogOnAws(stack: StackCheck): void {
   const { resources, tier, gaps, report } = stack;
   const floor = floorAlarms(stack);
   const byName = new Map(floor.map((a) => [a.name, a]));
-  const metric = cloudWatchAlarms(resources, (n) => byName.get(n), gaps);
+  const metric = observe.cloudWatchAlarms(resources, (n) => byName.get(n), gaps);
   const events = eventRuleAlarms(resources, gaps);
   const complete = metric.complete && events.complete;
   const catalogued = [...metric.alarms, ...events.alarms].filter((a) => byName.has(a.name));
@@ -82,14 +75,20 @@ function catalogOnAws(stack: StackCheck): void {
 function catalogOnDocker(stack: StackCheck): void {
   const { resources, tier, gaps, report } = stack;
   const floor = floorAlarms(stack);
-  const files = shippedYaml(resources, RULE_FILE_SUFFIX, gaps, report, "rule file ");
+  const files = observe.shippedYaml(
+    resources,
+    observe.RULE_FILE_SUFFIX,
+    gaps,
+    report,
+    "rule file ",
+  );
   if (files.all.length === 0) {
     report(
-      `No Prometheus rule file (*${RULE_FILE_SUFFIX}) ships, so none of the ${floor.length} ${tier} catalog alarms exists.`,
+      `No Prometheus rule file (*${observe.RULE_FILE_SUFFIX}) ships, so none of the ${floor.length} ${tier} catalog alarms exists.`,
     );
     return;
   }
-  const alarms = prometheusAlarms(files.parsed, (n) => floor.find((a) => a.name === n));
+  const alarms = observe.prometheusAlarms(files.parsed, (n) => floor.find((a) => a.name === n));
   const complete = files.parsed.length === files.all.length;
   for (const alarm of floor) {
     const found = alarms.filter((a) => a.name === alarm.name);
@@ -100,7 +99,7 @@ function catalogOnDocker(stack: StackCheck): void {
   }
 }
 
-export const alarmsCatalogPolicy = perTargetPolicy(
+export const alarmsCatalogPolicy = stackPolicy(
   {
     name: "webstack-alarms-catalog",
     description:

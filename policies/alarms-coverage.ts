@@ -3,53 +3,35 @@
 // node as a target of its Prometheus scrape job on Docker.
 import type { PolicyResource } from "@pulumi/policy";
 import { ALARM_FLOORS, SCRAPE_JOBS, WATCHED_PER_RESOURCE } from "../components/catalog/alarms";
-import { METRIC_ALARM, shippedYaml } from "./alarm-observations";
-import { perTargetPolicy, StackCheck } from "./define";
-import { REPLICATION_GROUP } from "./elasticache";
+import { shippedYaml } from "./alarm-observations";
+import { StackCheck, stackPolicy } from "./define";
 import { PROMETHEUS_YML, scrapeInstances } from "./prometheus-text";
-import { RDS_INSTANCE } from "./rds";
-import {
-  containerAliases,
-  isMysqlServer,
-  isRedisNode,
-  listing,
-  ofType,
-  UNKNOWN,
-} from "./stack-reading";
-import { tag } from "./tier";
-
-interface Watch {
-  readonly name: string;
-  readonly watches: string | undefined;
-  readonly resource: PolicyResource;
-}
+import * as read from "./stack-reading";
+import { listing, ofType, tag, UNKNOWN } from "./stack-reading";
 
 function coverageOnAws({ resources, tier, gaps, report }: StackCheck): void {
   const scoped = (kinds: readonly string[]) =>
     ALARM_FLOORS[tier].filter((a) => kinds.includes(a.metric)).map((a) => a.name);
-  const watches: Watch[] = [];
-  for (const alarm of ofType(resources, METRIC_ALARM)) {
-    const read = gaps.read(() => ({
-      name: tag(alarm.props, "alarm"),
-      watches: tag(alarm.props, "watches"),
+  const watches = ofType(resources, read.METRIC_ALARM).flatMap((resource) => {
+    const found = gaps.read(() => ({
+      name: tag(resource.props, "alarm"),
+      watches: tag(resource.props, "watches"),
     }));
-    if (read !== UNKNOWN && read.name !== undefined) {
-      watches.push({ name: read.name, watches: read.watches, resource: alarm });
-    }
-  }
+    return found === UNKNOWN || found.name === undefined ? [] : [{ ...found, resource }];
+  });
+  type Watch = (typeof watches)[number];
   const dependsOn = (w: Watch, target: PolicyResource) =>
     w.resource.dependencies.some((d) => d.urn === target.urn);
+  /** A resource's identifier input, else its name; UNKNOWN when unknown in preview. */
+  const idOf = (resource: PolicyResource, key: string) =>
+    gaps.read(() => String(resource.props[key] ?? resource.name));
 
-  for (const instance of ofType(resources, RDS_INSTANCE)) {
-    const read = gaps.read(() => ({
-      id: instance.props.identifier,
-      replica: Boolean(instance.props.replicateSourceDb),
-    }));
-    if (read === UNKNOWN) continue;
-    const id = typeof read.id === "string" ? read.id : instance.name;
+  for (const instance of ofType(resources, read.RDS_INSTANCE)) {
+    const id = idOf(instance, "identifier");
+    const replica = gaps.read(() => Boolean(instance.props.replicateSourceDb));
+    if (id === UNKNOWN || replica === UNKNOWN) continue;
     const { rdsInstance, rdsReplica } = WATCHED_PER_RESOURCE;
-    const required = [...scoped(rdsInstance), ...(read.replica ? scoped(rdsReplica) : [])];
-    const missing = required.filter(
+    const missing = [...scoped(rdsInstance), ...(replica ? scoped(rdsReplica) : [])].filter(
       (name) =>
         !watches.some((w) => w.name === name && (w.watches === id || dependsOn(w, instance))),
     );
@@ -61,14 +43,10 @@ function coverageOnAws({ resources, tier, gaps, report }: StackCheck): void {
     }
   }
 
-  for (const group of ofType(resources, REPLICATION_GROUP)) {
-    const read = gaps.read(() => ({
-      id: group.props.replicationGroupId,
-      nodeGroups: group.props.numNodeGroups,
-    }));
-    if (read === UNKNOWN) continue;
-    const id = typeof read.id === "string" ? read.id : group.name;
-    const nodeGroups = typeof read.nodeGroups === "number" ? read.nodeGroups : 1;
+  for (const group of ofType(resources, read.REPLICATION_GROUP)) {
+    const id = idOf(group, "replicationGroupId");
+    const nodeGroups = gaps.read(() => read.asNumber(group.props.numNodeGroups) ?? 1);
+    if (id === UNKNOWN || nodeGroups === UNKNOWN) continue;
     const linked = (w: Watch) =>
       w.watches === id || (w.watches?.startsWith(`${id}-`) ?? false) || dependsOn(w, group);
     const unwatched: string[] = [];
@@ -97,13 +75,13 @@ function coverageOnDocker({ resources, gaps, report }: StackCheck): void {
   const files = shippedYaml(resources, PROMETHEUS_YML, gaps, report);
   if (files.parsed.length < files.all.length) return;
   const servers = [
-    ["MySQL server", SCRAPE_JOBS.mysql, isMysqlServer],
-    ["Redis node", SCRAPE_JOBS.redis, isRedisNode],
+    ["MySQL server", SCRAPE_JOBS.mysql, read.isMysqlServer],
+    ["Redis node", SCRAPE_JOBS.redis, read.isRedisNode],
   ] as const;
   for (const [what, job, is] of servers) {
     const scraped = new Set(files.parsed.flatMap((f) => [...scrapeInstances(f.document, job)]));
     for (const container of resources.filter(is)) {
-      const aliases = gaps.read(() => containerAliases(container.props));
+      const aliases = gaps.read(() => read.containerAliases(container.props));
       if (aliases === UNKNOWN || aliases.some((a) => scraped.has(a))) continue;
       const server = aliases[0] ?? container.name;
       report(
@@ -116,7 +94,7 @@ function coverageOnDocker({ resources, gaps, report }: StackCheck): void {
   }
 }
 
-export const alarmsCoveragePolicy = perTargetPolicy(
+export const alarmsCoveragePolicy = stackPolicy(
   {
     name: "webstack-alarms-coverage",
     description:

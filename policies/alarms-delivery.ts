@@ -4,31 +4,11 @@
 import type { PolicyResource } from "@pulumi/policy";
 import { Channel, NOTIFY_FLOOR, Severity, SEVERITIES } from "../components/catalog/alarms";
 import type { Tier } from "../components/catalog/tiers";
-import {
-  alarmWho,
-  EVENT_RULE,
-  METRIC_ALARM,
-  ruleTopics,
-  shippedYaml,
-  TOPIC,
-} from "./alarm-observations";
-import { perTargetPolicy, StackCheck } from "./define";
-import {
-  ALERTMANAGER_YML,
-  alertmanagerHosts,
-  PROMETHEUS_YML,
-  receiverChannels,
-  receiversFor,
-} from "./prometheus-text";
-import {
-  containerAliases,
-  dependencies,
-  listing,
-  ofType,
-  PreviewGaps,
-  UNKNOWN,
-} from "./stack-reading";
-import { tag } from "./tier";
+import { alarmWho, ruleTopics, shippedYaml } from "./alarm-observations";
+import { StackCheck, stackPolicy } from "./define";
+import * as prom from "./prometheus-text";
+import * as read from "./stack-reading";
+import { EVENT_RULE, listing, METRIC_ALARM, ofType, tag, TOPIC, UNKNOWN } from "./stack-reading";
 
 const SUBSCRIPTION = "aws:sns/topicSubscription:TopicSubscription";
 const SLACK_CHANNEL = "aws:chatbot/slackChannelConfiguration:SlackChannelConfiguration";
@@ -69,31 +49,21 @@ function shortfall(reached: ReadonlySet<Channel>, needed: readonly Channel[], ti
  * `topic` input) and the AWS Chatbot Slack channels whose `snsTopicArns` come from it. `complete`
  * is false when a subscription's protocol or endpoint is unknown during preview.
  */
-function topicChannels(
-  topic: PolicyResource,
-  resources: readonly PolicyResource[],
-  gaps: PreviewGaps,
-): { channels: Set<Channel>; complete: boolean } {
-  const fromTopic = (r: PolicyResource, key: string) =>
-    dependencies(r, key, TOPIC).some((t) => t.urn === topic.urn);
+function topicChannels(topic: PolicyResource, { resources, gaps }: StackCheck) {
   const channels = new Set<Channel>();
   let complete = true;
-  for (const subscription of ofType(resources, SUBSCRIPTION).filter((s) => fromTopic(s, "topic"))) {
-    const read = gaps.read(() => ({
-      protocol: subscription.props.protocol,
-      endpoint: subscription.props.endpoint,
-    }));
-    if (read === UNKNOWN) {
-      complete = false;
-      continue;
-    }
-    const channel = PROTOCOL_CHANNELS[String(read.protocol)];
+  for (const subscription of ofType(resources, SUBSCRIPTION)) {
+    if (!read.comesFrom(subscription, "topic", topic)) continue;
     // A subscription without an endpoint delivers to no one.
-    if (channel && typeof read.endpoint === "string" && read.endpoint.trim() !== "") {
-      channels.add(channel);
-    }
+    const channel = gaps.read(() => {
+      const { protocol, endpoint } = subscription.props;
+      const reaches = typeof endpoint === "string" && endpoint.trim() !== "";
+      return reaches ? PROTOCOL_CHANNELS[String(protocol)] : undefined;
+    });
+    if (channel === UNKNOWN) complete = false;
+    else if (channel) channels.add(channel);
   }
-  if (ofType(resources, SLACK_CHANNEL).some((c) => fromTopic(c, "snsTopicArns"))) {
+  if (ofType(resources, SLACK_CHANNEL).some((c) => read.comesFrom(c, "snsTopicArns", topic))) {
     channels.add("slack");
   }
   return { channels, complete };
@@ -102,7 +72,7 @@ function topicChannels(
 /** Problems with where one AWS alarm's actions go (`key` is alarmActions or okActions). */
 function actionProblems(alarm: PolicyResource, key: string, who: string, severity: string) {
   const what = key === "alarmActions" ? "alarm actions" : "OK actions";
-  const topics = dependencies(alarm, key, TOPIC);
+  const topics = read.dependencies(alarm, key, TOPIC);
   if (topics.length === 0) return [`${who} sends its ${what} to no SNS topic of this stack.`];
   return topics
     .filter((topic) => tag(topic.props, "severity") !== severity)
@@ -118,19 +88,19 @@ function deliveryOnAws(stack: StackCheck): void {
   for (const topic of ofType(resources, TOPIC)) {
     const severity = gaps.read(() => tag(topic.props, "severity"));
     if (severity === UNKNOWN || !isSeverity(severity)) continue;
-    const { channels, complete } = topicChannels(topic, resources, gaps);
+    const { channels, complete } = topicChannels(topic, stack);
     const short = shortfall(channels, required[severity], tier);
     if (short && complete) report(`${severity} topic ${topic.name} reaches ${short}.`, topic.urn);
   }
   for (const alarm of ofType(resources, METRIC_ALARM)) {
-    const read = gaps.read(() => ({
+    const found = gaps.read(() => ({
       who: alarmWho(tag(alarm.props, "alarm") ?? alarm.name, tag(alarm.props, "watches")),
       severity: tag(alarm.props, "severity"),
       actionsEnabled: alarm.props.actionsEnabled,
     }));
-    if (read === UNKNOWN) continue;
-    const { who, severity } = read;
-    if (read.actionsEnabled === false) {
+    if (found === UNKNOWN) continue;
+    const { who, severity } = found;
+    if (found.actionsEnabled === false) {
       // CloudWatch still changes state but runs none of the actions: nobody hears of it.
       report(`${who} has actionsEnabled false, so its alarm reaches no one.`, alarm.urn);
     } else if (!isSeverity(severity)) {
@@ -145,15 +115,15 @@ function deliveryOnAws(stack: StackCheck): void {
     }
   }
   for (const rule of ofType(resources, EVENT_RULE)) {
-    const read = gaps.read(() => ({
+    const tags = gaps.read(() => ({
       name: tag(rule.props, "alarm"),
       severity: tag(rule.props, "severity"),
     }));
-    if (read === UNKNOWN || read.name === undefined) continue;
+    if (tags === UNKNOWN || tags.name === undefined) continue;
     const topics = ruleTopics(resources, rule);
-    if (!topics.some((topic) => tag(topic.props, "severity") === read.severity)) {
+    if (!topics.some((topic) => tag(topic.props, "severity") === tags.severity)) {
       report(
-        `${read.name}'s EventBridge rule ${rule.name} targets no SNS topic of its severity (${read.severity ?? "none tagged"}).`,
+        `${tags.name}'s EventBridge rule ${rule.name} targets no SNS topic of its severity (${tags.severity ?? "none tagged"}).`,
         rule.urn,
       );
     }
@@ -163,14 +133,14 @@ function deliveryOnAws(stack: StackCheck): void {
 function deliveryOnDocker(stack: StackCheck): void {
   const { resources, tier, gaps, report } = stack;
   const required = requiredChannels(stack);
-  const configs = shippedYaml(resources, ALERTMANAGER_YML, gaps, report);
+  const configs = shippedYaml(resources, prom.ALERTMANAGER_YML, gaps, report);
   if (configs.all.length === 0) {
     report("No Alertmanager configuration (alertmanager.yml) ships, so alerts reach no one.");
   }
   for (const { file, document } of configs.parsed) {
     for (const severity of SEVERITIES) {
-      const receivers = [...receiversFor(document, { severity })];
-      const channels = new Set(receivers.flatMap((r) => [...receiverChannels(document, r)]));
+      const receivers = [...prom.receiversFor(document, { severity })];
+      const channels = new Set(receivers.flatMap((r) => [...prom.receiverChannels(document, r)]));
       const short = shortfall(channels, required[severity], tier);
       if (receivers.length === 0) report(`${severity} alerts reach no receiver in ${file}.`);
       else if (short) report(`${severity} alerts reach ${short}.`);
@@ -178,11 +148,12 @@ function deliveryOnDocker(stack: StackCheck): void {
   }
   const alertmanagers = new Set<string>();
   for (const { container } of configs.all) {
-    const aliases = gaps.read(() => containerAliases(container.props));
+    const aliases = gaps.read(() => read.containerAliases(container.props));
     if (aliases !== UNKNOWN) aliases.forEach((a) => alertmanagers.add(a));
   }
-  for (const { file, document } of shippedYaml(resources, PROMETHEUS_YML, gaps, report).parsed) {
-    const hosts = alertmanagerHosts(document);
+  for (const { file, document } of shippedYaml(resources, prom.PROMETHEUS_YML, gaps, report)
+    .parsed) {
+    const hosts = prom.alertmanagerHosts(document);
     if (hosts.length === 0) report(`${file} sends alerts to no Alertmanager.`);
     for (const host of hosts.filter((h) => configs.all.length > 0 && !alertmanagers.has(h))) {
       report(
@@ -192,7 +163,7 @@ function deliveryOnDocker(stack: StackCheck): void {
   }
 }
 
-export const alarmsDeliveryPolicy = perTargetPolicy(
+export const alarmsDeliveryPolicy = stackPolicy(
   {
     name: "webstack-alarms-delivery",
     description:

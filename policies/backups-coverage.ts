@@ -2,43 +2,12 @@
 // backed up at least as often and kept at least as long as the backup catalog says (with the pack
 // config's tightening): AWS Backup selections and plans on AWS, the backup job's crontab and
 // environment on Docker.
-import type { PolicyResource, ReportViolation } from "@pulumi/policy";
-import {
-  awsBackupRules,
-  AwsBackupRule,
-  BACKUP_KINDS,
-  BACKUP_TAG_KEY,
-  BACKUP_TIERS,
-  BackupKind,
-  BackupTier,
-  BackupTiers,
-  uploadsBackupRule,
-} from "../components/catalog/backups";
+import type { PolicyResource } from "@pulumi/policy";
+import * as catalog from "../components/catalog/backups";
 import { awsScheduleIntervalSeconds, cronIntervalSeconds } from "../components/catalog/cron";
-import {
-  BackupJob,
-  backupJobs,
-  jobSchedule,
-  PLAN,
-  readableInterval,
-  SELECTION,
-} from "./backup-resources";
-import { stackPolicy } from "./define";
-import { RDS_INSTANCE } from "./rds";
-import {
-  containerAliases,
-  dependencies,
-  describeInterval,
-  isMysqlServer,
-  isRedisNode,
-  listing,
-  ofType,
-  PreviewGaps,
-  stackTargets,
-  tag,
-  UNKNOWN,
-} from "./stack-reading";
-import { Props } from "./tier";
+import { BackupJob, backupJobs, jobSchedule, readableInterval } from "./backup-resources";
+import { StackCheck, stackPolicy } from "./define";
+import * as read from "./stack-reading";
 
 const BUCKETS = ["aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"];
 /** The component that owns the application's uploads bucket (components/storage/aws.ts). */
@@ -51,10 +20,11 @@ interface TierTightening {
 }
 
 /** The catalog's backup tiers with the pack config's tightening; looser or unreadable is ignored. */
-export function floorTiers(tighten: Readonly<Record<string, TierTightening>> = {}): BackupTiers {
-  const tiers = { ...BACKUP_TIERS };
-  for (const kind of BACKUP_KINDS) {
-    const base = BACKUP_TIERS[kind];
+function floorTiers({ args }: StackCheck): catalog.BackupTiers {
+  const { tighten = {} } = args.getConfig<{ tighten?: Record<string, TierTightening> }>();
+  const tiers = { ...catalog.BACKUP_TIERS };
+  for (const kind of catalog.BACKUP_KINDS) {
+    const base = tiers[kind];
     const { schedule = base.schedule, retentionDays = 0 } = tighten[kind] ?? {};
     const tighter = (readableInterval(schedule) ?? Infinity) < cronIntervalSeconds(base.schedule);
     tiers[kind] = {
@@ -66,82 +36,57 @@ export function floorTiers(tighten: Readonly<Record<string, TierTightening>> = {
   return tiers;
 }
 
-const days = (n: number) => (n === Infinity ? "forever" : `${n} day${n === 1 ? "" : "s"}`);
-const DATABASE_KINDS: readonly BackupKind[] = ["mysql-full", "mysql-binlog"];
-/** Tiers every Docker backup job runs whatever databases the stack has (docs/requirements.md §5). */
-const FILE_KINDS: readonly BackupKind[] = ["files", "config"];
-
-// ---- webstack-backups-coverage on AWS
-
-interface PlanRule {
-  readonly ruleName: string;
-  readonly continuous: boolean;
-  readonly retentionDays: number;
-  readonly intervalSeconds?: number;
-  readonly scheduleProblem?: string;
-}
-
-function planRules(plan: PolicyResource): PlanRule[] {
-  const rules = Array.isArray(plan.props.rules) ? (plan.props.rules as Props[]) : [];
-  return rules.map((rule) => {
-    const ruleName = String(rule.ruleName ?? "");
-    const lifecycle = (rule.lifecycle ?? {}) as Props;
-    const deleteAfter =
-      typeof lifecycle.deleteAfter === "number" ? lifecycle.deleteAfter : Infinity;
-    const base = {
-      ruleName,
-      continuous: rule.enableContinuousBackup === true,
-      retentionDays: deleteAfter,
-    };
-    try {
-      return { ...base, intervalSeconds: awsScheduleIntervalSeconds(String(rule.schedule)) };
-    } catch (error) {
-      return { ...base, scheduleProblem: (error as Error).message };
-    }
-  });
-}
+// ---- on AWS
 
 /** Where a plan's rules fall short of the floor rules, as full sentences. */
-function planProblems(plan: PolicyResource, floor: readonly AwsBackupRule[]): string[] {
-  const rules = planRules(plan);
+function planProblems(plan: PolicyResource, floor: readonly catalog.AwsBackupRule[]): string[] {
+  const rules = read.maps(plan.props.rules).map((rule) => ({
+    ruleName: String(rule.ruleName ?? ""),
+    continuous: rule.enableContinuousBackup === true,
+    retentionDays: read.asNumber((rule.lifecycle as read.Props)?.deleteAfter) ?? Infinity,
+    interval: read.orProblem(() => awsScheduleIntervalSeconds(String(rule.schedule))),
+  }));
+  type Rule = (typeof rules)[number];
+  const inPlan = `Backup plan ${plan.name}`;
   const problems = rules
-    .filter((r) => r.scheduleProblem)
-    .map((r) => `Backup plan ${plan.name} rule "${r.ruleName}": ${r.scheduleProblem}.`);
+    .filter((r) => typeof r.interval === "string")
+    .map((r) => `${inPlan} rule "${r.ruleName}": ${r.interval}.`);
   for (const wanted of floor) {
+    const keep = read.days(wanted.deleteAfterDays);
     if (wanted.enableContinuousBackup) {
       const continuous = rules.filter((r) => r.continuous);
       const kept = Math.max(...continuous.map((r) => r.retentionDays));
       if (continuous.length === 0) {
         problems.push(
-          `Backup plan ${plan.name} has no continuous backup rule; the floor keeps ${days(wanted.deleteAfterDays)} of point-in-time recovery.`,
+          `${inPlan} has no continuous backup rule; the floor keeps ${keep} of point-in-time recovery.`,
         );
       } else if (kept < wanted.deleteAfterDays) {
         problems.push(
-          `Backup plan ${plan.name} keeps point-in-time recovery ${days(kept)} but the floor is ${days(wanted.deleteAfterDays)}.`,
+          `${inPlan} keeps point-in-time recovery ${read.days(kept)} but the floor is ${keep}.`,
         );
       }
       continue;
     }
     const every = awsScheduleIntervalSeconds(wanted.schedule);
-    const snapshots = rules.filter((r) => !r.continuous && r.intervalSeconds !== undefined);
-    const meets = (r: PlanRule) =>
-      r.intervalSeconds! <= every && r.retentionDays >= wanted.deleteAfterDays;
-    if (snapshots.some(meets)) continue;
+    const snapshots = rules.filter((r) => !r.continuous && typeof r.interval === "number");
+    const often = (r: Rule) => (r.interval as number) <= every;
+    if (snapshots.some((r) => often(r) && r.retentionDays >= wanted.deleteAfterDays)) continue;
     const named = snapshots.find((r) => r.ruleName === wanted.ruleName);
     if (!named) {
       problems.push(
-        `Backup plan ${plan.name} has no rule backing up every ${describeInterval(every)} and keeping backups ${days(wanted.deleteAfterDays)} (the floor's "${wanted.ruleName}").`,
+        `${inPlan} has no rule backing up every ${read.describeInterval(every)} and keeping backups ${keep} (the floor's "${wanted.ruleName}").`,
       );
       continue;
     }
-    if (named.intervalSeconds! > every) {
+    const rule = `${inPlan} rule "${named.ruleName}"`;
+    if (!often(named)) {
       problems.push(
-        `Backup plan ${plan.name} rule "${named.ruleName}" runs every ${describeInterval(named.intervalSeconds!)} but the floor is every ${describeInterval(every)}.`,
+        `${rule} runs every ${read.describeInterval(named.interval as number)} but the floor is every ${read.describeInterval(every)}.`,
       );
     }
     if (named.retentionDays < wanted.deleteAfterDays) {
       problems.push(
-        `Backup plan ${plan.name} rule "${named.ruleName}" keeps backups ${days(named.retentionDays)} but the floor is ${days(wanted.deleteAfterDays)}.`,
+        `${rule} keeps backups ${read.days(named.retentionDays)} but the floor is ${keep}.`,
       );
     }
   }
@@ -153,14 +98,13 @@ function planProblems(plan: PolicyResource, floor: readonly AwsBackupRule[]): st
  * is not a plan of this stack cannot be judged, and is reported.
  */
 function judgePlans(
+  { gaps, report }: StackCheck,
   picks: readonly (readonly [PolicyResource, string])[],
-  floor: readonly AwsBackupRule[],
-  gaps: PreviewGaps,
-  report: ReportViolation,
+  floor: readonly catalog.AwsBackupRule[],
 ): void {
   const plans = new Map<string, PolicyResource>();
   for (const [selection, what] of picks) {
-    const own = dependencies(selection, "planId", PLAN);
+    const own = read.dependencies(selection, "planId", read.PLAN);
     if (own.length === 0) {
       report(
         `Backup selection ${selection.name} picks ${what} but its plan is not a backup plan of this stack, so its rules cannot be checked.`,
@@ -171,62 +115,37 @@ function judgePlans(
   }
   for (const plan of plans.values()) {
     const problems = gaps.read(() => planProblems(plan, floor));
-    if (problems !== UNKNOWN) problems.forEach((p) => report(p, plan.urn));
+    if (problems !== read.UNKNOWN) problems.forEach((p) => report(p, plan.urn));
   }
-}
-
-function selectionPicks(
-  selection: PolicyResource,
-  primary: PolicyResource,
-  tagValue: string,
-): boolean {
-  const tags = Array.isArray(selection.props.selectionTags)
-    ? (selection.props.selectionTags as Props[])
-    : [];
-  return (
-    tags.some(
-      (t) => t.type === "STRINGEQUALS" && t.key === BACKUP_TAG_KEY && t.value === tagValue,
-    ) || dependencies(selection, "resources").some((d) => d.urn === primary.urn)
-  );
-}
-
-/**
- * The application's uploads bucket: a bucket whose URN says an UploadsBucket component owns it
- * (the engine writes the parent types into every child's URN).
- */
-function isUploadsBucket(resource: PolicyResource): boolean {
-  return BUCKETS.includes(resource.type) && resource.urn.includes(`${UPLOADS_STORE}$`);
 }
 
 /**
  * Buckets are backed up as the files tier: an AWS stack with databases serves the application,
- * which keeps uploaded files in exactly one uploads bucket; that bucket must be picked by a backup
- * selection, and every bucket a selection picks (by its `resources`) must be under a plan that
- * meets the files tier (uploadsBackupRule in components/catalog/backups.ts).
+ * which keeps uploaded files in exactly one uploads bucket (a bucket whose URN says an
+ * UploadsBucket component owns it: the engine writes the parent types into every child's URN);
+ * that bucket must be picked by a backup selection, and every bucket a selection picks (by its
+ * `resources`) must be under a plan that meets the files tier (uploadsBackupRule).
  */
-function bucketCoverage(
-  resources: readonly PolicyResource[],
-  filesRule: AwsBackupRule,
-  gaps: PreviewGaps,
-  report: ReportViolation,
-): void {
-  const uploads = resources.filter(isUploadsBucket);
-  if (uploads.length === 0 && ofType(resources, RDS_INSTANCE).length > 0) {
+function bucketCoverage(stack: StackCheck, filesRule: catalog.AwsBackupRule): void {
+  const { resources, report } = stack;
+  const buckets = resources.filter((r) => BUCKETS.includes(r.type));
+  const isUploads = (bucket: PolicyResource) => bucket.urn.includes(`${UPLOADS_STORE}$`);
+  const uploads = buckets.filter(isUploads);
+  if (uploads.length === 0 && read.ofType(resources, read.RDS_INSTANCE).length > 0) {
     report(
       `No bucket belongs to a ${UPLOADS_STORE} component, so uploaded files are not stored anywhere backed up.`,
     );
   } else if (uploads.length > 1) {
     report(
-      `Buckets ${listing(uploads.map((b) => b.name))} all belong to ${UPLOADS_STORE} components; the stack keeps uploaded files in exactly one, the one its backups must select.`,
+      `Buckets ${read.listing(uploads.map((b) => b.name))} all belong to ${UPLOADS_STORE} components; the stack keeps uploaded files in exactly one, the one its backups must select.`,
     );
   }
-  const selections = ofType(resources, SELECTION);
   const picks: [PolicyResource, string][] = [];
-  for (const bucket of resources.filter((r) => BUCKETS.includes(r.type))) {
-    const picking = selections.filter((s) =>
-      dependencies(s, "resources").some((d) => d.urn === bucket.urn),
-    );
-    if (picking.length === 0 && isUploadsBucket(bucket)) {
+  for (const bucket of buckets) {
+    const picking = read
+      .ofType(resources, read.SELECTION)
+      .filter((s) => read.comesFrom(s, "resources", bucket));
+    if (picking.length === 0 && isUploads(bucket)) {
       report(
         `No backup selection picks the uploads bucket ${bucket.name}, so uploaded files are never backed up.`,
         bucket.urn,
@@ -234,50 +153,54 @@ function bucketCoverage(
     }
     picks.push(...picking.map((s): [PolicyResource, string] => [s, `bucket ${bucket.name}`]));
   }
-  judgePlans(picks, [filesRule], gaps, report);
+  judgePlans(stack, picks, [filesRule]);
 }
 
-function coverageOnAws(
-  resources: readonly PolicyResource[],
-  floor: readonly AwsBackupRule[],
-  gaps: PreviewGaps,
-  report: ReportViolation,
-): void {
-  const selections = ofType(resources, SELECTION);
+function coverageOnAws(stack: StackCheck): void {
+  const { resources, gaps, report } = stack;
+  const tiers = floorTiers(stack);
   const picks: [PolicyResource, string][] = [];
-  for (const primary of ofType(resources, RDS_INSTANCE)) {
-    const read = gaps.read(() => ({
+  for (const primary of read.ofType(resources, read.RDS_INSTANCE)) {
+    const primaryRead = gaps.read(() => ({
       replica: Boolean(primary.props.replicateSourceDb),
       id: String(primary.props.identifier ?? primary.name),
-      tagValue: tag(primary.props, BACKUP_TAG_KEY),
+      tagValue: read.tag(primary.props, catalog.BACKUP_TAG_KEY),
     }));
-    if (read === UNKNOWN || read.replica) continue;
-    const { id, tagValue } = read;
+    if (primaryRead === read.UNKNOWN || primaryRead.replica) continue;
+    const { id, tagValue } = primaryRead;
     if (tagValue === undefined) {
       report(
-        `RDS primary ${id} carries no ${BACKUP_TAG_KEY} tag, so no backup selection picks it up.`,
+        `RDS primary ${id} carries no ${catalog.BACKUP_TAG_KEY} tag, so no backup selection picks it up.`,
         primary.urn,
       );
       continue;
     }
-    const picking = selections.filter(
-      (s) => gaps.read(() => selectionPicks(s, primary, tagValue)) === true,
-    );
+    const selects = (selection: PolicyResource) =>
+      read
+        .maps(selection.props.selectionTags)
+        .some(
+          (t) =>
+            t.type === "STRINGEQUALS" && t.key === catalog.BACKUP_TAG_KEY && t.value === tagValue,
+        ) || read.comesFrom(selection, "resources", primary);
+    const picking = read
+      .ofType(resources, read.SELECTION)
+      .filter((s) => gaps.read(() => selects(s)) === true);
     if (picking.length === 0) {
       report(
-        `No backup selection picks RDS primary ${id} (tag ${BACKUP_TAG_KEY}=${tagValue}).`,
+        `No backup selection picks RDS primary ${id} (tag ${catalog.BACKUP_TAG_KEY}=${tagValue}).`,
         primary.urn,
       );
     }
     picks.push(...picking.map((s): [PolicyResource, string] => [s, `RDS primary ${id}`]));
   }
-  judgePlans(picks, floor, gaps, report);
+  judgePlans(stack, picks, catalog.awsBackupRules(tiers));
+  bucketCoverage(stack, catalog.uploadsBackupRule(tiers));
 }
 
-// ---- webstack-backups-coverage on Docker
+// ---- on Docker
 
 /** The job's retention variables for a tier (RETENTION_DAYS_<KIND>, GFS), each against its floor. */
-function retentionProblems(job: BackupJob, kind: BackupKind, floor: BackupTier): string[] {
+function retentionProblems(job: BackupJob, kind: catalog.BackupKind, floor: catalog.BackupTier) {
   const name = kind.replaceAll("-", "_").toUpperCase();
   const checks: [string, number][] = [[`RETENTION_DAYS_${name}`, floor.retentionDays]];
   if (floor.weekly) checks.push([`WEEKLY_RETENTION_DAYS_${name}`, floor.weekly.retentionDays]);
@@ -285,43 +208,43 @@ function retentionProblems(job: BackupJob, kind: BackupKind, floor: BackupTier):
   return checks.flatMap(([variable, minimum]) => {
     const value = job.env.get(variable);
     if (value === undefined) {
-      return [`The backup job sets no ${variable}; the floor is ${days(minimum)}.`];
+      return [`The backup job sets no ${variable}; the floor is ${read.days(minimum)}.`];
     }
     if (!/^\d+$/.test(value.trim())) {
       return [`The backup job's ${variable}=${value} is not a whole number of days.`];
     }
-    return Number(value) < minimum
-      ? [
-          `The backup job keeps ${kind} backups ${days(Number(value))} (${variable}=${value} in its environment) but the floor is ${days(minimum)}.`,
-        ]
-      : [];
+    if (Number(value) >= minimum) return [];
+    return [
+      `The backup job keeps ${kind} backups ${read.days(Number(value))} (${variable}=${value} in its environment) but the floor is ${read.days(minimum)}.`,
+    ];
   });
 }
 
 function jobProblems(
   job: BackupJob,
-  required: readonly BackupKind[],
-  tiers: BackupTiers,
+  required: readonly catalog.BackupKind[],
+  tiers: catalog.BackupTiers,
   mysqlAliases: readonly string[],
 ): string[] {
   const problems: string[] = [];
+  const kinds = catalog.BACKUP_KINDS as readonly string[];
   const scheduled = job.jobs
     .map((j) => j.job)
-    .filter((j): j is BackupKind => (BACKUP_KINDS as readonly string[]).includes(j));
+    .filter((j): j is catalog.BackupKind => kinds.includes(j));
   for (const kind of new Set([...required, ...scheduled])) {
-    const every = cronIntervalSeconds(tiers[kind].schedule);
+    const every = read.describeInterval(cronIntervalSeconds(tiers[kind].schedule));
     const { lines, shortest } = jobSchedule(job, kind);
     if (lines.length === 0) {
       problems.push(
-        `The backup job's crontab has no ${kind} line; the floor backs it up every ${describeInterval(every)}.`,
+        `The backup job's crontab has no ${kind} line; the floor backs it up every ${every}.`,
       );
     } else if (shortest === undefined) {
       problems.push(
         `The backup job's crontab schedules ${kind} with "${lines[0].schedule}", which is not a valid cron schedule.`,
       );
-    } else if (shortest > every) {
+    } else if (shortest > cronIntervalSeconds(tiers[kind].schedule)) {
       problems.push(
-        `The backup job runs ${kind} every ${describeInterval(shortest)} but the floor is every ${describeInterval(every)}.`,
+        `The backup job runs ${kind} every ${read.describeInterval(shortest)} but the floor is every ${every}.`,
       );
     }
     problems.push(...retentionProblems(job, kind, tiers[kind]));
@@ -333,41 +256,38 @@ function jobProblems(
   }
   const host = job.env.get("MYSQL_HOST");
   if (mysqlAliases.length > 0 && !mysqlAliases.includes(host ?? "")) {
+    const aliases = `a MySQL container's network alias (${read.listing(mysqlAliases)})`;
     problems.push(
       host === undefined
-        ? `The backup job sets no MYSQL_HOST; it must name a MySQL container's network alias (${listing(mysqlAliases)}).`
-        : `The backup job's MYSQL_HOST is ${host}, which is no MySQL container's network alias (${listing(mysqlAliases)}).`,
+        ? `The backup job sets no MYSQL_HOST; it must name ${aliases}.`
+        : `The backup job's MYSQL_HOST is ${host}, which is no MySQL container's network alias (${read.listing(mysqlAliases)}).`,
     );
   }
   return problems;
 }
 
-function dockerDatabases(resources: readonly PolicyResource[], gaps: PreviewGaps) {
-  const mysql = resources.filter(isMysqlServer);
-  const aliases = mysql.flatMap((c) => {
-    const read = gaps.read(() => containerAliases(c.props));
-    return read === UNKNOWN ? [] : read;
-  });
-  return { mysql, aliases, redis: resources.filter(isRedisNode) };
-}
-
-function coverageOnDocker(
-  resources: readonly PolicyResource[],
-  tiers: BackupTiers,
-  gaps: PreviewGaps,
-  report: ReportViolation,
-): void {
-  const { mysql, aliases, redis } = dockerDatabases(resources, gaps);
+function coverageOnDocker(stack: StackCheck): void {
+  const { resources, gaps, report } = stack;
+  const mysql = resources.filter(read.isMysqlServer);
+  const redis = resources.filter(read.isRedisNode);
   if (mysql.length === 0 && redis.length === 0) return;
-  const required: BackupKind[] = [
-    ...(mysql.length > 0 ? DATABASE_KINDS : []),
-    ...FILE_KINDS,
+  const aliases = mysql.flatMap((c) => {
+    const found = gaps.read(() => read.containerAliases(c.props));
+    return found === read.UNKNOWN ? [] : found;
+  });
+  // The files and config tiers run whatever databases the stack has (docs/requirements.md §5).
+  const required: catalog.BackupKind[] = [
+    ...(mysql.length > 0 ? (["mysql-full", "mysql-binlog"] as const) : []),
+    ...(["files", "config"] as const),
     ...(redis.length > 0 ? (["redis"] as const) : []),
   ];
   const jobs = backupJobs(resources, gaps);
   if (jobs.length === 0 && !gaps.any) {
-    report(`No backup job container ships a crontab, so ${listing(required)} are never backed up.`);
+    report(
+      `No backup job container ships a crontab, so ${read.listing(required)} are never backed up.`,
+    );
   }
+  const tiers = floorTiers(stack);
   for (const job of jobs) {
     jobProblems(job, required, tiers, aliases).forEach((p) => report(p, job.container.urn));
   }
@@ -390,16 +310,5 @@ export const backupsCoveragePolicy = stackPolicy(
       },
     },
   },
-  (args, report) => {
-    const gaps = new PreviewGaps();
-    const { tighten } = args.getConfig<{ tighten?: Record<string, TierTightening> }>();
-    const tiers = floorTiers(tighten);
-    const targets = stackTargets(args.resources);
-    if (targets.aws) {
-      coverageOnAws(args.resources, awsBackupRules(tiers), gaps, report);
-      bucketCoverage(args.resources, uploadsBackupRule(tiers), gaps, report);
-    }
-    if (targets.docker) coverageOnDocker(args.resources, tiers, gaps, report);
-    gaps.rethrow();
-  },
+  { aws: coverageOnAws, docker: coverageOnDocker },
 );

@@ -1,60 +1,35 @@
 // webstack-backups-restore-test: backups are test-restored at least weekly — on AWS (where the
 // tier requires it) by a restore testing plan that includes this stack's vault and targets its RDS
 // primaries, on Docker by the backup job's restore-test crontab line.
-import type { PolicyResource, ReportViolation } from "@pulumi/policy";
+import type { PolicyResource } from "@pulumi/policy";
 import { BACKUP_TAG_KEY, BACKUP_VERIFICATION } from "../components/catalog/backups";
 import { awsScheduleIntervalSeconds, cronIntervalSeconds } from "../components/catalog/cron";
-import type { Tier } from "../components/catalog/tiers";
-import {
-  backupJobs,
-  jobSchedule,
-  RESTORE_PLAN,
-  RESTORE_SELECTION,
-  VAULT,
-} from "./backup-resources";
-import { stackPolicy } from "./define";
-import { RDS_INSTANCE } from "./rds";
-import {
-  dependencies,
-  describeInterval,
-  isStringArray,
-  isMysqlServer,
-  listing,
-  ofType,
-  peek,
-  PreviewGaps,
-  stackTargets,
-  stackTier,
-  tag,
-  UNKNOWN,
-} from "./stack-reading";
-import { Props, switchFloor, tierSwitchesSchema } from "./tier";
+import { backupJobs, jobSchedule } from "./backup-resources";
+import { StackCheck, stackPolicy, switchFloor, tierSchema } from "./define";
+import * as read from "./stack-reading";
 
 const DAY = 86_400;
-const RESTORE_TEST_FLOOR_DAYS = cronIntervalSeconds(BACKUP_VERIFICATION.restoreTestSchedule) / DAY;
+const FLOOR_DAYS = cronIntervalSeconds(BACKUP_VERIFICATION.restoreTestSchedule) / DAY;
+const RESOURCE_TAG = "aws:ResourceTag/";
+/** An RDS DB instance ARN; the capture is the instance identifier. */
+const RDS_INSTANCE_ARN = /^arn:aws[a-z-]*:rds:[a-z0-9-]*:\d*:db:(.+)$/;
 
 /**
  * A list input read for its strings. When `linked` (its value came from the stack's own
  * resources), a value unknown in preview is one of theirs, so only known values are read and an
  * unknown one is undefined; otherwise the whole list must be known. Undefined when unreadable.
  */
-function readList(
-  linked: boolean,
-  get: () => unknown,
-  gaps: PreviewGaps,
-): (string | undefined)[] | undefined {
-  if (linked) {
-    const list = peek(() => get() ?? null);
-    if (list === undefined) return undefined;
-    return Array.isArray(list)
-      ? Array.from({ length: list.length }, (_, i) => peek(() => String(list[i])))
-      : [];
+function readList(linked: boolean, get: () => unknown, gaps: read.PreviewGaps) {
+  if (!linked) {
+    const known = gaps.read(() => {
+      const value = get();
+      return read.isStringArray(value) ? value : [];
+    });
+    return known === read.UNKNOWN ? undefined : known;
   }
-  const read = gaps.read(() => {
-    const list = get();
-    return isStringArray(list) ? list : [];
-  });
-  return read === UNKNOWN ? undefined : read;
+  const value = read.peek(() => read.list(get()));
+  if (value === undefined) return undefined;
+  return Array.from({ length: value.length }, (_, i) => read.peek(() => String(value[i])));
 }
 
 /**
@@ -67,25 +42,26 @@ function readList(
  */
 function includedVaultProblem(
   plan: PolicyResource,
-  vaults: readonly PolicyResource[],
-  gaps: PreviewGaps,
-): string | undefined {
+  vaults: PolicyResource[],
+  gaps: read.PreviewGaps,
+) {
   const what = `Restore testing plan ${plan.name}`;
-  const selection = () => (plan.props.recoveryPointSelection ?? {}) as Props;
+  const selection = () => (plan.props.recoveryPointSelection ?? {}) as read.Props;
   // Every exclusion is read: one unknown during preview may be this stack's vault.
   const exclude = gaps.read(() => {
-    const list = selection().excludeVaults;
-    return isStringArray(list) ? list : [];
+    const value = selection().excludeVaults;
+    return read.isStringArray(value) ? value : [];
   });
   const names = gaps.read(() =>
-    vaults.flatMap((v) => (typeof v.props.name === "string" ? [v.props.name] : [])),
+    vaults.map((v) => v.props.name).filter((n) => typeof n === "string"),
   );
-  if (exclude === UNKNOWN || names === UNKNOWN) return undefined;
+  if (exclude === read.UNKNOWN || names === read.UNKNOWN) return undefined;
   const isOwnVault = (arn: string) => names.some((n) => arn.endsWith(`:backup-vault:${n}`));
   // The recorded dependency says the vault's ARN went into includeVaults only when nothing else in
   // recoveryPointSelection could have carried it (both lists share the one dependency record).
   const linked =
-    dependencies(plan, "recoveryPointSelection", VAULT).length > 0 && exclude.length === 0;
+    read.dependencies(plan, "recoveryPointSelection", read.VAULT).length > 0 &&
+    exclude.length === 0;
   const include = readList(linked, () => selection().includeVaults, gaps);
   if (include === undefined) return undefined;
   if (include.length === 0) {
@@ -96,30 +72,11 @@ function includedVaultProblem(
   }
   const excluded = exclude.filter((arn) => arn === "*" || isOwnVault(arn));
   if (excluded.length > 0) {
-    return `${what} excludes ${listing(excluded)} (recoveryPointSelection.excludeVaults), which takes out this stack's vault, so it tests none of its recovery points.`;
+    return `${what} excludes ${read.listing(excluded)} (recoveryPointSelection.excludeVaults), which takes out this stack's vault, so it tests none of its recovery points.`;
   }
   const listed = include.filter((v): v is string => v !== undefined);
   if (linked || listed.some(isOwnVault)) return undefined;
-  return `${what} includes ${listing(listed)}, which is no backup vault of this stack.`;
-}
-
-const RESOURCE_TAG = "aws:ResourceTag/";
-/** An RDS DB instance ARN; the capture is the instance identifier. */
-const RDS_INSTANCE_ARN = /^arn:aws[a-z-]*:rds:[a-z0-9-]*:\d*:db:(.+)$/;
-
-interface TagCondition {
-  readonly key: string;
-  readonly value: string;
-}
-
-/** The primary's tags meet every stringEquals and every stringNotEquals condition. */
-function meetsConditions(
-  primary: PolicyResource,
-  equals: readonly TagCondition[],
-  notEquals: readonly TagCondition[],
-): boolean {
-  const tagOf = (c: TagCondition) => tag(primary.props, c.key.slice(RESOURCE_TAG.length));
-  return equals.every((c) => tagOf(c) === c.value) && notEquals.every((c) => tagOf(c) !== c.value);
+  return `${what} includes ${read.listing(listed)}, which is no backup vault of this stack.`;
 }
 
 /**
@@ -130,29 +87,23 @@ function meetsConditions(
  */
 function restoreTargetProblem(
   selection: PolicyResource,
-  primaries: readonly PolicyResource[],
-  gaps: PreviewGaps,
-): string | undefined {
+  primaries: PolicyResource[],
+  gaps: read.PreviewGaps,
+) {
   const what = `Restore testing selection ${selection.name}`;
-  const primaryUrns = new Set(primaries.map((p) => p.urn));
-  const fromPrimaries = dependencies(selection, "protectedResourceArns");
-  const linked = fromPrimaries.length > 0 && fromPrimaries.every((d) => primaryUrns.has(d.urn));
+  const fromPrimaries = read.dependencies(selection, "protectedResourceArns");
+  const linked =
+    fromPrimaries.length > 0 && fromPrimaries.every((d) => primaries.some((p) => p.urn === d.urn));
   const arns = readList(linked, () => selection.props.protectedResourceArns, gaps);
-  if (arns === undefined) return undefined;
-  const read = gaps.read(() => {
-    const conditions = (selection.props.protectedResourceConditions ?? {}) as Props;
-    const pairs = (value: unknown): TagCondition[] =>
-      (Array.isArray(value) ? (value as Props[]) : []).map((c) => ({
-        key: String(c.key),
-        value: String(c.value),
-      }));
-    return { equals: pairs(conditions.stringEquals), notEquals: pairs(conditions.stringNotEquals) };
+  const conditions = gaps.read(() => {
+    const all = (selection.props.protectedResourceConditions ?? {}) as read.Props;
+    const pairs = (value: unknown) =>
+      read.maps(value).map((c) => ({ key: String(c.key), value: String(c.value) }));
+    return { equals: pairs(all.stringEquals), notEquals: pairs(all.stringNotEquals) };
   });
-  const ids = gaps.read(() =>
-    primaries.flatMap((p) => (typeof p.props.identifier === "string" ? [p.props.identifier] : [])),
-  );
-  if (read === UNKNOWN || ids === UNKNOWN) return undefined;
-  const { equals, notEquals } = read;
+  const ids = gaps.read(() => primaries.map((p) => p.props.identifier));
+  if (arns === undefined || conditions === read.UNKNOWN || ids === read.UNKNOWN) return undefined;
+  const { equals, notEquals } = conditions;
   if (arns.length === 0) {
     return equals.length === 0 && notEquals.length === 0
       ? `${what} targets nothing: protectedResourceArns and protectedResourceConditions are empty.`
@@ -160,12 +111,12 @@ function restoreTargetProblem(
   }
   if (!arns.includes("*")) {
     const foreign = arns.filter((arn): arn is string => {
-      if (arn === undefined) return false;
-      const id = RDS_INSTANCE_ARN.exec(arn)?.[1];
-      return id === undefined ? !linked : !ids.includes(id);
+      const id = arn === undefined ? undefined : RDS_INSTANCE_ARN.exec(arn)?.[1];
+      return arn !== undefined && (id === undefined ? !linked : !ids.includes(id));
     });
-    if (foreign.length === 0) return undefined;
-    return `${what} targets ${listing(foreign)}, which is no RDS primary of this stack.`;
+    return foreign.length === 0
+      ? undefined
+      : `${what} targets ${read.listing(foreign)}, which is no RDS primary of this stack.`;
   }
   const tagEquals = equals.filter((c) => c.key.startsWith(RESOURCE_TAG));
   const tagNotEquals = notEquals.filter((c) => c.key.startsWith(RESOURCE_TAG));
@@ -174,9 +125,17 @@ function restoreTargetProblem(
       ? `${what} targets every RDS database of the account ("*") with no stringEquals tag condition, so a passing test does not show this stack's database restores; match its primaries with aws:ResourceTag/${BACKUP_TAG_KEY}.`
       : `${what} narrows "*" only by stringNotEquals, which still leaves every other RDS database of the account in; match this stack's primaries with a stringEquals condition on aws:ResourceTag/${BACKUP_TAG_KEY}.`;
   }
-  const meets = primaries.map((p) => gaps.read(() => meetsConditions(p, tagEquals, tagNotEquals)));
+  const meets = primaries.map((p) =>
+    gaps.read(() => {
+      const tagOf = (c: { key: string }) => read.tag(p.props, c.key.slice(RESOURCE_TAG.length));
+      return (
+        tagEquals.every((c) => tagOf(c) === c.value) &&
+        tagNotEquals.every((c) => tagOf(c) !== c.value)
+      );
+    }),
+  );
   // A primary whose tags are unknown in preview may be the match: the gap is noted, not judged.
-  if (meets.some((m) => m === true || m === UNKNOWN)) return undefined;
+  if (meets.some((m) => m === true || m === read.UNKNOWN)) return undefined;
   const shown = [
     ...tagEquals.map((c) => `${c.key}=${c.value}`),
     ...tagNotEquals.map((c) => `${c.key}!=${c.value}`),
@@ -184,53 +143,54 @@ function restoreTargetProblem(
   return `${what} matches no RDS primary of this stack (${shown.join(", ")}).`;
 }
 
-function restoreTestOnAws(
-  resources: readonly PolicyResource[],
-  tier: Tier,
-  maxSeconds: number,
-  gaps: PreviewGaps,
-  report: ReportViolation,
-): void {
-  const plans = ofType(resources, RESTORE_PLAN);
+interface RestoreConfig {
+  readonly required?: Parameters<typeof switchFloor>[2];
+  readonly maximumIntervalDays?: number;
+}
+
+/** Longest time allowed between two restore tests: the catalog's, or pack config's shorter one. */
+const maxSeconds = ({ args }: StackCheck) =>
+  Math.min(FLOOR_DAYS, args.getConfig<RestoreConfig>().maximumIntervalDays ?? Infinity) * DAY;
+
+function restoreTestOnAws(stack: StackCheck): void {
+  const { resources, tier, gaps, report, args } = stack;
+  const { required } = args.getConfig<RestoreConfig>();
+  const instances = read.ofType(resources, read.RDS_INSTANCE);
+  if (instances.length === 0 || !switchFloor(tier, (f) => f.restoreTest, required)) return;
+  const primaries = instances.filter((r) => gaps.read(() => !r.props.replicateSourceDb) === true);
+  const max = maxSeconds(stack);
+  const plans = read.ofType(resources, read.RESTORE_PLAN);
   if (plans.length === 0) {
     report(
-      `${tier} requires a restore test at least every ${describeInterval(maxSeconds)}, but no restore testing plan exists.`,
+      `${tier} requires a restore test at least every ${read.describeInterval(max)}, but no restore testing plan exists.`,
     );
-    return;
   }
-  const selections = ofType(resources, RESTORE_SELECTION);
-  const vaults = ofType(resources, VAULT);
-  const primaries = ofType(resources, RDS_INSTANCE).filter(
-    (r) => gaps.read(() => !r.props.replicateSourceDb) === true,
-  );
   for (const plan of plans) {
-    const vaultProblem = includedVaultProblem(plan, vaults, gaps);
+    const vaultProblem = includedVaultProblem(plan, read.ofType(resources, read.VAULT), gaps);
     if (vaultProblem) report(vaultProblem, plan.urn);
-    const interval = gaps.read(() => {
-      try {
-        return awsScheduleIntervalSeconds(String(plan.props.scheduleExpression));
-      } catch (error) {
-        return (error as Error).message;
-      }
-    });
-    if (typeof interval === "string")
+    const interval = gaps.read(() =>
+      read.orProblem(() => awsScheduleIntervalSeconds(String(plan.props.scheduleExpression))),
+    );
+    if (typeof interval === "string") {
       report(`Restore testing plan ${plan.name}: ${interval}.`, plan.urn);
-    else if (typeof interval === "number" && interval > maxSeconds) {
+    } else if (typeof interval === "number" && interval > max) {
       report(
-        `Restore testing plan ${plan.name} runs every ${describeInterval(interval)} but the floor is every ${describeInterval(maxSeconds)}.`,
+        `Restore testing plan ${plan.name} runs every ${read.describeInterval(interval)} but the floor is every ${read.describeInterval(max)}.`,
         plan.urn,
       );
     }
-    const rdsSelections = selections.filter(
-      (s) =>
-        dependencies(s, "restoreTestingPlanName").some((d) => d.urn === plan.urn) &&
-        gaps.read(() => s.props.protectedResourceType) === "RDS",
-    );
-    const targetProblems = rdsSelections.map((s) => restoreTargetProblem(s, primaries, gaps));
-    rdsSelections.forEach((s, i) => {
-      if (targetProblems[i]) report(targetProblems[i], s.urn);
-    });
-    if (rdsSelections.length === 0 && !gaps.any) {
+    const selections = read
+      .ofType(resources, read.RESTORE_SELECTION)
+      .filter(
+        (s) =>
+          read.comesFrom(s, "restoreTestingPlanName", plan) &&
+          gaps.read(() => s.props.protectedResourceType) === "RDS",
+      );
+    for (const selection of selections) {
+      const problem = restoreTargetProblem(selection, primaries, gaps);
+      if (problem) report(problem, selection.urn);
+    }
+    if (selections.length === 0 && !gaps.any) {
       report(
         `Restore testing plan ${plan.name} tests no RDS database: no restore testing selection of type RDS belongs to it.`,
         plan.urn,
@@ -239,17 +199,14 @@ function restoreTestOnAws(
   }
 }
 
-function restoreTestOnDocker(
-  resources: readonly PolicyResource[],
-  maxSeconds: number,
-  gaps: PreviewGaps,
-  report: ReportViolation,
-): void {
-  if (resources.filter(isMysqlServer).length === 0) return;
+function restoreTestOnDocker(stack: StackCheck): void {
+  const { resources, gaps, report } = stack;
+  if (resources.filter(read.isMysqlServer).length === 0) return;
   const jobs = backupJobs(resources, gaps);
   if (jobs.length === 0 && !gaps.any) {
     report("No backup job container ships a crontab, so no restore test runs.");
   }
+  const max = maxSeconds(stack);
   for (const job of jobs) {
     const { shortest } = jobSchedule(job, "restore-test");
     if (shortest === undefined) {
@@ -257,9 +214,9 @@ function restoreTestOnDocker(
         "The backup job's crontab has no restore-test line, so backups are never test-restored.",
         job.container.urn,
       );
-    } else if (shortest > maxSeconds) {
+    } else if (shortest > max) {
       report(
-        `The backup job runs restore-test every ${describeInterval(shortest)} but the floor is every ${describeInterval(maxSeconds)}.`,
+        `The backup job runs restore-test every ${read.describeInterval(shortest)} but the floor is every ${read.describeInterval(max)}.`,
         job.container.urn,
       );
     }
@@ -274,32 +231,17 @@ export const backupsRestoreTestPolicy = stackPolicy(
     severity: "high",
     configSchema: {
       properties: {
-        required: tierSwitchesSchema(
+        required: tierSchema(
           "Tiers whose AWS stacks must run a restore testing plan.",
           (f) => f.restoreTest,
         ),
         maximumIntervalDays: {
           type: "number",
           description: "Longest time between two restore tests, in days; may only be lowered.",
-          default: RESTORE_TEST_FLOOR_DAYS,
+          default: FLOOR_DAYS,
         },
       },
     },
   },
-  (args, report) => {
-    const gaps = new PreviewGaps();
-    const tier = stackTier(args.resources, gaps);
-    const { required, maximumIntervalDays } = args.getConfig<{
-      required?: Partial<Record<Tier, boolean>>;
-      maximumIntervalDays?: number;
-    }>();
-    const maxSeconds = Math.min(RESTORE_TEST_FLOOR_DAYS, maximumIntervalDays ?? Infinity) * DAY;
-    const targets = stackTargets(args.resources);
-    const hasRds = ofType(args.resources, RDS_INSTANCE).length > 0;
-    if (targets.aws && hasRds && switchFloor(tier, (f) => f.restoreTest, required)) {
-      restoreTestOnAws(args.resources, tier, maxSeconds, gaps, report);
-    }
-    if (targets.docker) restoreTestOnDocker(args.resources, maxSeconds, gaps, report);
-    gaps.rethrow();
-  },
+  { aws: restoreTestOnAws, docker: restoreTestOnDocker },
 );

@@ -1,6 +1,7 @@
 // Small builders shared by every area file: a resource policy bound to resource types with the
-// props and tier it needs, a stack policy, and a per-tier floor that pack config may raise. Types
-// are matched by token so the pack does not depend on the provider SDKs (it installs in seconds).
+// props and tier it needs, a stack policy per target, and per-tier floors that pack config may
+// raise. Floors come from components/catalog/tiers.ts. Types are matched by token so the pack does
+// not depend on the provider SDKs (it installs in seconds).
 import type {
   PolicyConfigSchema,
   PolicyResource,
@@ -11,11 +12,59 @@ import type {
   StackValidationArgs,
   StackValidationPolicy,
 } from "@pulumi/policy";
-import type { Tier, TierFloor } from "../components/catalog/tiers";
-import { PreviewGaps, stackTargets, stackTier } from "./stack-reading";
-import { numberFloor, Props, tierNumbersSchema, TierNumbers, tierOrStrictest } from "./tier";
+import { isTier, Tier, TIER_FLOORS, TierFloor, TIERS } from "../components/catalog/tiers";
+import { isMap, maps, PreviewGaps, Props, tag } from "./stack-reading";
 
-export interface ResourceCheck {
+/** The `environment` tag or label of a resource's inputs, when it is a known tier. */
+export function tierOf(props: Props): Tier | undefined {
+  const tagged = tag(props, "environment");
+  if (isTier(tagged)) return tagged;
+  const label = maps(props.labels).find((l) => l.label === "environment" && isTier(l.value));
+  return label?.value as Tier | undefined;
+}
+
+/** The tier of a resource, defaulting to prod: an untagged resource gets the strictest floor. */
+export const tierOrStrictest = (props: Props): Tier => tierOf(props) ?? "prod";
+
+/** The stack's tier: the strictest environment tag/label on its resources, prod if none has one. */
+export function stackTier(resources: readonly PolicyResource[], gaps: PreviewGaps): Tier {
+  const tiers = resources.map((r) => gaps.read(() => tierOf(r.props)));
+  const strictest = Math.max(...tiers.map((tier) => TIERS.indexOf(tier as Tier)));
+  return strictest < 0 ? "prod" : TIERS[strictest];
+}
+
+/** A per-tier switch floor that pack config may turn on for any tier, never off. */
+export function switchFloor(tier: Tier, pick: (f: TierFloor) => boolean, tightened?: unknown) {
+  return pick(TIER_FLOORS[tier]) || (isMap(tightened) && tightened[tier] === true);
+}
+
+/** JSON schema of a per-tier object of numbers or switches, with the catalog floors as default. */
+export function tierSchema<T>(description: string, pick: (f: TierFloor) => T) {
+  const type = typeof pick(TIER_FLOORS.prod) as "number" | "boolean";
+  return {
+    type: "object" as const,
+    description,
+    properties: Object.fromEntries(
+      TIERS.map((t) => [t, { type, ...(type === "number" && { minimum: 0 }) }]),
+    ),
+    additionalProperties: false,
+    default: Object.fromEntries(TIERS.map((tier) => [tier, pick(TIER_FLOORS[tier])])),
+  };
+}
+
+/** A catalog floor per tier that pack config may raise under `key`: its schema and its value. */
+export function raisableFloor(key: string, description: string, pick: (f: TierFloor) => number) {
+  return {
+    configSchema: { properties: { [key]: tierSchema(description, pick) } },
+    floor: (args: { getConfig<T extends object>(): T }, tier: Tier): number => {
+      const tightened = args.getConfig<Props>()[key];
+      const raised = isMap(tightened) ? tightened[tier] : undefined;
+      return Math.max(pick(TIER_FLOORS[tier]), typeof raised === "number" ? raised : -Infinity);
+    },
+  };
+}
+
+interface ResourceCheck {
   readonly type: string;
   readonly name: string;
   readonly props: Props;
@@ -23,37 +72,31 @@ export interface ResourceCheck {
   readonly args: ResourceValidationArgs;
 }
 
-interface PolicyMeta {
-  readonly name: string;
-  readonly description: string;
-  readonly severity: Severity;
-  readonly configSchema?: PolicyConfigSchema;
-}
+/** What a resource check finds: a message, several, or nothing (false, undefined, ""). */
+export type Findings = string | false | undefined | readonly (string | false | undefined)[];
 
-/** A mandatory resource policy that runs `check` on resources of the given types ("any": all). */
+/**
+ * A mandatory resource policy that runs `check` on resources of the given types ("any": all) and
+ * reports each message it returns.
+ */
 export function resourcePolicy(
-  meta: PolicyMeta,
+  name: string,
+  severity: Severity,
+  description: string,
   types: readonly string[] | "any",
-  check: (resource: ResourceCheck, report: ReportViolation) => void,
+  check: (resource: ResourceCheck) => Findings,
+  configSchema?: PolicyConfigSchema,
 ): ResourceValidationPolicy {
   return {
-    enforcementLevel: "mandatory",
-    ...meta,
+    ...{ name, description, severity, configSchema, enforcementLevel: "mandatory" },
     validateResource: (args, report) => {
       if (types !== "any" && !types.includes(args.type)) return;
       const props = args.props as Props;
       const { type, name } = args;
-      check({ type, name, props, tier: tierOrStrictest(props), args }, report);
+      const found = check({ type, name, props, tier: tierOrStrictest(props), args });
+      for (const message of [found].flat()) if (message) report(message);
     },
   };
-}
-
-/** A mandatory stack policy over every resource of the stack. */
-export function stackPolicy(
-  meta: PolicyMeta,
-  check: (args: StackValidationArgs, report: ReportViolation) => void,
-): StackValidationPolicy {
-  return { enforcementLevel: "mandatory", ...meta, validateStack: check };
 }
 
 /** What one target's check of a stack policy works with. */
@@ -66,38 +109,32 @@ export interface StackCheck {
 }
 
 /**
- * A mandatory stack policy with a check per target, each run when the stack deploys there. What
- * was unknown during preview reaches the engine as one advisory note after every check ran.
+ * A mandatory stack policy with a check per target (`any`: every stack), each run when the stack
+ * deploys there. What was unknown during preview reaches the engine as one advisory note after
+ * every check ran.
  */
-export function perTargetPolicy(
-  meta: PolicyMeta,
+export function stackPolicy(
+  meta: Pick<StackValidationPolicy, "name" | "description" | "severity" | "configSchema">,
   checks: {
+    readonly any?: (stack: StackCheck) => void;
     readonly aws?: (stack: StackCheck) => void;
     readonly docker?: (stack: StackCheck) => void;
   },
 ): StackValidationPolicy {
-  return stackPolicy(meta, (args, report) => {
-    const gaps = new PreviewGaps();
-    const { resources } = args;
-    const stack = { args, resources, tier: stackTier(resources, gaps), gaps, report };
-    const targets = stackTargets(resources);
-    if (targets.aws) checks.aws?.(stack);
-    if (targets.docker) checks.docker?.(stack);
-    gaps.rethrow();
-  });
-}
-
-/** A catalog floor per tier that pack config may raise under `key`: its schema and its value. */
-export function raisableFloor(key: string, description: string, pick: (f: TierFloor) => number) {
   return {
-    configSchema: { properties: { [key]: tierNumbersSchema(description, pick) } },
-    floor: (args: { getConfig<T extends object>(): T }, tier: Tier): number =>
-      numberFloor(tier, pick, args.getConfig<Record<string, TierNumbers | undefined>>()[key]),
+    enforcementLevel: "mandatory",
+    ...meta,
+    validateStack: (args, report) => {
+      const gaps = new PreviewGaps();
+      const { resources } = args;
+      const stack = { args, resources, tier: stackTier(resources, gaps), gaps, report };
+      const uses = (provider: string) => resources.some((r) => r.type.startsWith(`${provider}:`));
+      checks.any?.(stack);
+      if (uses("aws")) checks.aws?.(stack);
+      if (uses("docker")) checks.docker?.(stack);
+      gaps.rethrow();
+    },
   };
-}
-
-export function asNumber(value: unknown): number | undefined {
-  return typeof value === "number" ? value : undefined;
 }
 
 /** Reports each message as its own violation, all against `urn` (the stack when undefined). */

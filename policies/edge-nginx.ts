@@ -1,16 +1,11 @@
 // The Nginx configuration that actually ships — uploaded into the nginx container (Docker) or
 // written by cloud-init from the launch template's user data (AWS) — is read back and checked:
 // only TLS 1.2/1.3, HSTS on every HTTPS location, and the rate-limit zones defined and used.
-import {
-  ALLOWED_TLS_PROTOCOLS,
-  MAX_RATE_PER_SECOND,
-  ONE_YEAR_SECONDS as ONE_YEAR,
-} from "../components/catalog/nginx";
+import * as nginx from "../components/catalog/nginx";
 import { readCloudInitFiles } from "./cloud-init";
-import { reportAll, resourcePolicy } from "./define";
+import { resourcePolicy } from "./define";
 import { Directive, findAll, parseNginx } from "./nginx-text";
-import { CONTAINER, uploadText } from "./stack-reading";
-import { Props } from "./tier";
+import { CONTAINER, Props, uploadText } from "./stack-reading";
 
 const LAUNCH_TEMPLATE = "aws:ec2/launchTemplate:LaunchTemplate";
 
@@ -42,7 +37,9 @@ function tlsProblems(conf: readonly Directive[]): string[] {
   const protocols = findAll(conf, "ssl_protocols");
   if (protocols.length === 0) return ["ssl_protocols is not set, so Nginx's defaults apply."];
   return protocols
-    .filter((d) => d.args.some((p) => !(ALLOWED_TLS_PROTOCOLS as readonly string[]).includes(p)))
+    .filter((d) =>
+      d.args.some((p) => !(nginx.ALLOWED_TLS_PROTOCOLS as readonly string[]).includes(p)),
+    )
     .map((d) => `ssl_protocols allows ${d.args.join(" ")}; only TLSv1.2 and TLSv1.3 may be.`);
 }
 
@@ -54,15 +51,17 @@ function hstsProblems(conf: readonly Directive[]): string[] {
   if (httpsServers.length === 0) problems.push("No server listens with ssl.");
   for (const server of httpsServers) {
     const serverLevel = hstsMaxAge(server.children ?? []);
-    if (serverLevel === undefined || serverLevel < ONE_YEAR) {
-      problems.push(`The HTTPS server does not send HSTS with max-age of at least ${ONE_YEAR}.`);
+    if (serverLevel === undefined || serverLevel < nginx.ONE_YEAR_SECONDS) {
+      problems.push(
+        `The HTTPS server does not send HSTS with max-age of at least ${nginx.ONE_YEAR_SECONDS}.`,
+      );
     }
     for (const location of findAll(server.children ?? [], "location")) {
       const own = location.children ?? [];
       // add_header in a location replaces every inherited one, HSTS included.
       if (!own.some((d) => d.name === "add_header")) continue;
       const maxAge = hstsMaxAge(own);
-      if (maxAge === undefined || maxAge < ONE_YEAR) {
+      if (maxAge === undefined || maxAge < nginx.ONE_YEAR_SECONDS) {
         problems.push(`location ${location.args.join(" ")} drops HSTS (it sets its own headers).`);
       }
     }
@@ -96,41 +95,36 @@ function rateProblems(conf: readonly Directive[], maxRates: Record<string, numbe
 
 export const edgeNginxPolicies = [
   resourcePolicy(
-    {
-      name: "webstack-edge-nginx-config",
-      description:
-        "The nginx.conf that ships allows only TLS 1.2/1.3, sends HSTS on every HTTPS location and rate-limits the API, login and uploads.",
-      severity: "critical",
-      configSchema: {
-        properties: {
-          maxRatePerSecond: {
-            type: "object",
-            description: "Highest rate per zone (api, login, uploads); may only be lowered.",
-            default: MAX_RATE_PER_SECOND,
-          },
-        },
-      },
-    },
+    "webstack-edge-nginx-config",
+    "critical",
+    "The nginx.conf that ships allows only TLS 1.2/1.3, sends HSTS on every HTTPS location and rate-limits the API, login and uploads.",
     [CONTAINER, LAUNCH_TEMPLATE],
-    ({ type, props, args }, report) => {
+    ({ type, props, args }) => {
       const configured = args.getConfig<{ maxRatePerSecond?: Record<string, number> }>();
       const maxRates = Object.fromEntries(
-        Object.entries(MAX_RATE_PER_SECOND).map(([zone, max]) => [
+        Object.entries(nginx.MAX_RATE_PER_SECOND).map(([zone, max]) => [
           zone,
           Math.min(max, configured.maxRatePerSecond?.[zone] ?? max),
         ]),
       );
-      for (const text of shippedNginxConfs(type, props)) {
+      return shippedNginxConfs(type, props).flatMap((text) => {
         let conf: Directive[];
         try {
           conf = parseNginx(text);
         } catch (error) {
-          report(`The shipped nginx.conf does not parse: ${(error as Error).message}.`);
-          continue;
+          return [`The shipped nginx.conf does not parse: ${(error as Error).message}.`];
         }
-        const problems = [tlsProblems, hstsProblems].flatMap((check) => check(conf));
-        reportAll(report, [...problems, ...rateProblems(conf, maxRates)]);
-      }
+        return [...tlsProblems(conf), ...hstsProblems(conf), ...rateProblems(conf, maxRates)];
+      });
+    },
+    {
+      properties: {
+        maxRatePerSecond: {
+          type: "object",
+          description: "Highest rate per zone (api, login, uploads); may only be lowered.",
+          default: nginx.MAX_RATE_PER_SECOND,
+        },
+      },
     },
   ),
 ];

@@ -4,7 +4,9 @@ import type { Policies } from "@pulumi/policy";
 import { alarmsCatalogPolicy } from "./alarms-catalog";
 import { alarmsCoveragePolicy } from "./alarms-coverage";
 import { alarmsDeliveryPolicy } from "./alarms-delivery";
-import { backupPolicies } from "./backups";
+import { backupsCoveragePolicy } from "./backups-coverage";
+import { backupsRestoreTestPolicy } from "./backups-restore-test";
+import { backupsVaultPolicy } from "./backups-vault";
 import { edgeNginxPolicies } from "./edge-nginx";
 import { elasticachePolicies } from "./elasticache";
 import { loadBalancerPolicies } from "./load-balancer";
@@ -20,5 +22,7 @@ export const policies: Policies = [
   alarmsCatalogPolicy,
   alarmsDeliveryPolicy,
   alarmsCoveragePolicy,
-  ...backupPolicies,
+  backupsCoveragePolicy,
+  backupsRestoreTestPolicy,
+  backupsVaultPolicy,
 ];

@@ -3,56 +3,44 @@
 // and `for:`, which receivers an alert of a given severity reaches, and which servers are scraped.
 import { parse } from "yaml";
 import type { Channel, Comparison } from "../components/catalog/alarms";
-
-export interface PrometheusRule {
-  readonly alert: string;
-  readonly expr: string;
-  /** `for:` in seconds; 0 when absent. Undefined when it is not a Prometheus duration. */
-  readonly forSeconds: number | undefined;
-  readonly severity: unknown;
-}
+import { isMap, list, maps, Props } from "./stack-reading";
 
 /** Where a Docker stack's container ships its Prometheus and Alertmanager configuration (suffix). */
 export const PROMETHEUS_YML = "/prometheus.yml";
 export const ALERTMANAGER_YML = "/alertmanager.yml";
 
-export type Yaml = Record<string, unknown>;
-const isMap = (value: unknown): value is Yaml =>
-  typeof value === "object" && value !== null && !Array.isArray(value);
-const list = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
-const maps = (value: unknown): Yaml[] => list(value).filter(isMap);
-
 /** Parses YAML text; throws with the parser's message when it does not parse. */
-export function parseYamlDocument(text: string): Yaml {
+export function parseYamlDocument(text: string): Props {
   const document: unknown = parse(text);
   return isMap(document) ? document : {};
 }
 
+const DURATION = /(\d+)(ms|s|m|h|d|w|y)/g;
 // prettier-ignore
-const DURATION_UNITS: Readonly<Record<string, number>> =
+const UNIT_SECONDS: Readonly<Record<string, number>> =
   { ms: 0.001, s: 1, m: 60, h: 3600, d: 86_400, w: 604_800, y: 31_536_000 };
 
-/** Seconds of a Prometheus duration such as `5m` or `1h30m`; undefined when it is not one. */
-export function promDurationSeconds(text: string): number | undefined {
-  if (!/^(\d+(ms|s|m|h|d|w|y))+$/.test(text)) return undefined;
-  let seconds = 0;
-  for (const [, size, unit] of text.matchAll(/(\d+)(ms|s|m|h|d|w|y)/g)) {
-    seconds += Number(size) * DURATION_UNITS[unit];
-  }
-  return seconds;
-}
-
-/** Every alerting rule of a rule file (`groups[].rules[]` with `alert:`). */
-export function alertingRules(document: Yaml): PrometheusRule[] {
+/**
+ * Every alerting rule of a rule file (`groups[].rules[]` with `alert:`). `forSeconds` is 0 when
+ * `for:` is absent, undefined when it is not a Prometheus duration such as `5m` or `1h30m`.
+ */
+export function alertingRules(document: Props) {
   return maps(document.groups)
     .flatMap((group) => maps(group.rules))
     .filter((rule) => typeof rule.alert === "string")
-    .map((rule) => ({
-      alert: rule.alert as string,
-      expr: String(rule.expr ?? ""),
-      forSeconds: rule.for === undefined ? 0 : promDurationSeconds(String(rule.for)),
-      severity: isMap(rule.labels) ? rule.labels.severity : undefined,
-    }));
+    .map((rule) => {
+      const duration = String(rule.for ?? "0s");
+      const valid = /^(\d+(ms|s|m|h|d|w|y))+$/.test(duration);
+      const seconds = [...duration.matchAll(DURATION)].map(
+        ([, n, unit]) => +n * UNIT_SECONDS[unit],
+      );
+      return {
+        alert: rule.alert as string,
+        expr: String(rule.expr ?? ""),
+        forSeconds: valid ? seconds.reduce((a, b) => a + b, 0) : undefined,
+        severity: isMap(rule.labels) ? rule.labels.severity : undefined,
+      };
+    });
 }
 
 /**
@@ -86,26 +74,25 @@ export function readsSeries(expr: string, name: string): boolean {
 
 // ---- alertmanager.yml
 
-const MATCHER = /^\s*([A-Za-z_][A-Za-z0-9_]*)\s*(=~|!~|!=|=)\s*"?(.*?)"?\s*$/;
 const fullMatch = (pattern: string, value: string) => new RegExp(`^(?:${pattern})$`).test(value);
 
-function matcherHolds(text: string, labels: Readonly<Record<string, string>>): boolean {
-  const match = MATCHER.exec(text);
-  if (!match) return false;
-  const [, name, operator, value] = match;
-  const actual = labels[name] ?? "";
-  const holds = operator.endsWith("~") ? fullMatch(value, actual) : actual === value;
-  return operator.startsWith("!") ? !holds : holds;
-}
-
 /** Whether a route's matchers (and the older `match`/`match_re`) all hold for the labels. */
-function routeMatches(route: Yaml, labels: Readonly<Record<string, string>>): boolean {
-  const equal = isMap(route.match) ? Object.entries(route.match) : [];
-  const regex = isMap(route.match_re) ? Object.entries(route.match_re) : [];
+function routeMatches(route: Props, labels: Readonly<Record<string, string>>): boolean {
+  const holds = (text: unknown) => {
+    const match = /^\s*([A-Za-z_]\w*)\s*(=~|!~|!=|=)\s*"?(.*?)"?\s*$/.exec(String(text));
+    if (!match) return false;
+    const [, name, operator, value] = match;
+    const actual = labels[name] ?? "";
+    return (
+      (operator.endsWith("~") ? fullMatch(value, actual) : actual === value) !==
+      operator.startsWith("!")
+    );
+  };
+  const entries = (value: unknown) => Object.entries(isMap(value) ? value : {});
   return (
-    list(route.matchers).every((m) => matcherHolds(String(m), labels)) &&
-    equal.every(([name, value]) => (labels[name] ?? "") === String(value)) &&
-    regex.every(([name, value]) => fullMatch(String(value), labels[name] ?? ""))
+    list(route.matchers).every(holds) &&
+    entries(route.match).every(([name, value]) => (labels[name] ?? "") === String(value)) &&
+    entries(route.match_re).every(([name, value]) => fullMatch(String(value), labels[name] ?? ""))
   );
 }
 
@@ -115,11 +102,11 @@ function routeMatches(route: Yaml, labels: Readonly<Record<string, string>>): bo
  * whose children all miss delivers to its own receiver, inherited from its parent when unset.
  */
 export function receiversFor(
-  document: Yaml,
+  document: Props,
   labels: Readonly<Record<string, string>>,
 ): Set<string> {
   const reached = new Set<string>();
-  const walk = (route: Yaml, inherited: string | undefined) => {
+  const walk = (route: Props, inherited: string | undefined) => {
     const receiver = typeof route.receiver === "string" ? route.receiver : inherited;
     let taken = false;
     for (const child of maps(route.routes)) {
@@ -137,38 +124,38 @@ export function receiversFor(
 /**
  * The notification channels a receiver delivers to, by its integrations. An SMS gateway is a
  * webhook, told apart from other webhooks by the receiver's name `sms` (as the renderer names it).
+ * A receiver with no integration keeps the alert in Alertmanager only: dev's `log`.
  */
-export function receiverChannels(document: Yaml, name: string): Set<Channel> {
+export function receiverChannels(document: Props, name: string): Set<Channel> {
   const receiver = maps(document.receivers).find((r) => r.name === name);
-  const channels = new Set<Channel>();
-  if (!receiver) return channels;
+  if (!receiver) return new Set();
   const has = (key: string) => list(receiver[key]).length > 0;
+  const channels = new Set<Channel>();
   if (has("email_configs")) channels.add("email");
   if (has("slack_configs")) channels.add("slack");
   if (has("sns_configs")) channels.add("sms");
   if (has("webhook_configs")) channels.add(name === "sms" ? "sms" : "webhook");
-  // A receiver with no integration keeps the alert in Alertmanager only: dev's `log`.
-  if (channels.size === 0) channels.add("log");
-  return channels;
+  return channels.size > 0 ? channels : new Set(["log"]);
 }
 
 // ---- prometheus.yml
 
 /** The `instance` labels (else target addresses) of a scrape job's static targets. */
-export function scrapeInstances(document: Yaml, job: string): Set<string> {
-  const instances = new Set<string>();
-  for (const config of maps(document.scrape_configs).filter((c) => c.job_name === job)) {
-    for (const group of maps(config.static_configs)) {
+export function scrapeInstances(document: Props, job: string): Set<string> {
+  const groups = maps(document.scrape_configs)
+    .filter((c) => c.job_name === job)
+    .flatMap((config) => maps(config.static_configs));
+  return new Set(
+    groups.flatMap((group) => {
       const label = isMap(group.labels) ? group.labels.instance : undefined;
-      if (typeof label === "string") instances.add(label);
-      else for (const target of list(group.targets)) instances.add(String(target).split(":")[0]);
-    }
-  }
-  return instances;
+      if (typeof label === "string") return [label];
+      return list(group.targets).map((target) => String(target).split(":")[0]);
+    }),
+  );
 }
 
 /** Hosts (without port) of the Alertmanagers prometheus.yml sends alerts to. */
-export function alertmanagerHosts(document: Yaml): string[] {
+export function alertmanagerHosts(document: Props): string[] {
   return maps(isMap(document.alerting) ? document.alerting.alertmanagers : [])
     .flatMap((am) => maps(am.static_configs))
     .flatMap((group) => list(group.targets))

@@ -4,8 +4,17 @@
 import type { PolicyResource } from "@pulumi/policy";
 import { WEAK_SECRETS } from "../components/catalog/weak-secrets";
 import { resourcePolicy, stackPolicy } from "./define";
-import { CONTAINER, containerEnv, MYSQL_IMAGE, REDIS_IMAGE } from "./stack-reading";
-import { Props } from "./tier";
+import * as read from "./stack-reading";
+import {
+  CONTAINER,
+  containerEnv,
+  dependencies,
+  isMap,
+  list,
+  maps,
+  ofType,
+  Props,
+} from "./stack-reading";
 
 const INGRESS_RULE = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
 const LEGACY_RULE = "aws:ec2/securityGroupRule:SecurityGroupRule";
@@ -18,46 +27,33 @@ const WEB_PORTS = [80, 443];
 const DATA_PORTS = [3306, 6379];
 const SECRET_NAME = /pass(word)?|secret|token|api_?key|private_?key|auth/i;
 
-/** What openIngress reads: a resource's inputs and, in stack policies, its dependencies. */
-interface RuleSource {
-  readonly type: string;
-  readonly props: Props;
-  readonly urn?: string;
-  readonly propertyDependencies?: Record<string, PolicyResource[]>;
-}
+type OpenRule = ReturnType<typeof openIngress>[number];
 
-interface OpenRule {
-  readonly from: number;
-  readonly to: number;
-  /** The security group resource the rule belongs to, when known. */
-  readonly groupUrns: readonly string[];
-}
-
-/** Internet-open ingress of one resource, in whichever of the three shapes AWS offers. */
-function openIngress(resource: RuleSource): OpenRule[] {
-  const { type, props } = resource;
-  const groupUrns = (resource.propertyDependencies?.securityGroupId ?? []).map((r) => r.urn);
-  const open = (cidrs: unknown[]) => cidrs.some((c) => ANYWHERE.includes(c as string));
+/**
+ * Internet-open ingress of one resource, in whichever of the three shapes AWS offers, with the
+ * security groups it opens when known (in stack policies, from its recorded dependencies).
+ */
+function openIngress(resource: Pick<PolicyResource, "type" | "props"> & Partial<PolicyResource>) {
+  const { type, props, urn } = resource;
   const cidrs = (p: Props) => [
-    ...((p.cidrBlocks as string[] | undefined) ?? []),
-    ...((p.ipv6CidrBlocks as string[] | undefined) ?? []),
+    p.cidrIpv4,
+    p.cidrIpv6,
+    ...list(p.cidrBlocks),
+    ...list(p.ipv6CidrBlocks),
   ];
-  const ports = (p: Props) =>
+  const open = (p: Props) => cidrs(p).some((c) => ANYWHERE.includes(c as string));
+  const rule = (p: Props, groupUrns: string[]) =>
     p.ipProtocol === "-1"
-      ? { from: 0, to: 65535 }
-      : { from: Number(p.fromPort ?? 0), to: Number(p.toPort ?? 65535) };
-  if (type === INGRESS_RULE && open([props.cidrIpv4, props.cidrIpv6])) {
-    return [{ ...ports(props), groupUrns }];
+      ? { from: 0, to: 65535, groupUrns }
+      : { from: Number(p.fromPort ?? 0), to: Number(p.toPort ?? 65535), groupUrns };
+  if (type === INGRESS_RULE || (type === LEGACY_RULE && props.type === "ingress")) {
+    const groups = (resource.propertyDependencies?.securityGroupId ?? []).map((g) => g.urn);
+    return open(props) ? [rule(props, groups)] : [];
   }
-  if (type === LEGACY_RULE && props.type === "ingress" && open(cidrs(props))) {
-    return [{ ...ports(props), groupUrns }];
-  }
-  if (type === SECURITY_GROUP && Array.isArray(props.ingress)) {
-    return (props.ingress as Props[])
-      .filter((rule) => open(cidrs(rule)))
-      .map((rule) => ({ ...ports(rule), groupUrns: resource.urn ? [resource.urn] : [] }));
-  }
-  return [];
+  if (type !== SECURITY_GROUP) return [];
+  return maps(props.ingress)
+    .filter(open)
+    .map((p) => rule(p, urn ? [urn] : []));
 }
 
 const onlyWebPorts = (rule: OpenRule) => rule.from === rule.to && WEB_PORTS.includes(rule.from);
@@ -72,36 +68,29 @@ function imageIsPinned(image: string): boolean {
 
 /** Every string under a secret-looking key, anywhere in `value`, with its path. */
 function secretLookingStrings(value: unknown, path = ""): [string, string][] {
-  if (Array.isArray(value))
-    return value.flatMap((v, i) => secretLookingStrings(v, `${path}[${i}]`));
-  if (value && typeof value === "object") {
-    return Object.entries(value as Props).flatMap(([k, v]) => {
-      const here = path ? `${path}.${k}` : k;
-      return typeof v === "string" && SECRET_NAME.test(k)
-        ? [[here, v]]
-        : secretLookingStrings(v, here);
-    });
-  }
-  return [];
+  const entries = Array.isArray(value)
+    ? value.map((v, i) => [`${path}[${i}]`, v, ""] as const)
+    : Object.entries(isMap(value) ? value : {}).map(
+        ([k, v]) => [path ? `${path}.${k}` : k, v, k] as const,
+      );
+  return entries.flatMap(([here, v, key]) =>
+    typeof v === "string" && SECRET_NAME.test(key) ? [[here, v]] : secretLookingStrings(v, here),
+  );
 }
 
 export const securityPolicies = [
   resourcePolicy(
-    {
-      name: "webstack-security-internet-ports",
-      description:
-        "Ingress open to the internet (0.0.0.0/0 or ::/0) is limited to ports 80 and 443; SSH never.",
-      severity: "critical",
-    },
+    "webstack-security-internet-ports",
+    "critical",
+    "Ingress open to the internet (0.0.0.0/0 or ::/0) is limited to ports 80 and 443; SSH never.",
     [INGRESS_RULE, LEGACY_RULE, SECURITY_GROUP],
-    ({ type, props }, report) => {
-      for (const rule of openIngress({ type, props })) {
-        if (coversSsh(rule)) report("SSH (port 22) must never be open to the internet; use SSM.");
-        else if (!onlyWebPorts(rule)) {
-          report(`Ports ${rule.from}-${rule.to} are open to the internet; only 80 and 443 may be.`);
-        }
-      }
-    },
+    ({ type, props }) =>
+      openIngress({ type, props }).map((rule) =>
+        coversSsh(rule)
+          ? "SSH (port 22) must never be open to the internet; use SSM."
+          : !onlyWebPorts(rule) &&
+            `Ports ${rule.from}-${rule.to} are open to the internet; only 80 and 443 may be.`,
+      ),
   ),
   stackPolicy(
     {
@@ -110,95 +99,76 @@ export const securityPolicies = [
         "Only security groups attached to a load balancer accept traffic from the internet.",
       severity: "critical",
     },
-    (args, report) => {
-      const balancerGroups = new Set(
-        args.resources
-          .filter((r) => r.type === LOAD_BALANCER)
-          .flatMap((r) => (r.propertyDependencies.securityGroups ?? []).map((g) => g.urn)),
-      );
-      for (const resource of args.resources) {
-        for (const rule of openIngress(resource)) {
-          if (!rule.groupUrns.some((urn) => balancerGroups.has(urn))) {
+    {
+      any: ({ resources, report }) => {
+        const balancerGroups = new Set(
+          ofType(resources, LOAD_BALANCER).flatMap((r) =>
+            dependencies(r, "securityGroups").map((g) => g.urn),
+          ),
+        );
+        for (const resource of resources) {
+          if (openIngress(resource).some((r) => !r.groupUrns.some((u) => balancerGroups.has(u)))) {
             report(
               "Opens a security group that no load balancer uses to the internet.",
               resource.urn,
             );
           }
         }
-      }
+      },
     },
   ),
   resourcePolicy(
-    {
-      name: "webstack-docker-data-ports",
-      description:
-        "Database and cache containers publish no host port, except dev binding 127.0.0.1.",
-      severity: "critical",
-    },
+    "webstack-docker-data-ports",
+    "critical",
+    "Database and cache containers publish no host port, except dev binding 127.0.0.1.",
     [CONTAINER],
-    ({ props, tier }, report) => {
+    ({ props, tier }) => {
       const image = String(props.image ?? "");
-      const ports = (Array.isArray(props.ports) ? props.ports : []) as Props[];
-      const isDataImage = MYSQL_IMAGE.test(image) || REDIS_IMAGE.test(image);
-      for (const port of ports) {
-        const internal = Number(port.internal);
-        if (!isDataImage && !DATA_PORTS.includes(internal)) continue;
-        const loopback = port.ip === "127.0.0.1";
-        if (!(tier === "dev" && loopback)) {
-          report(
-            `Container publishes data port ${internal} on ${String(port.ip ?? "0.0.0.0")}; ` +
-              "only dev may publish it, on 127.0.0.1.",
-          );
-        }
-      }
+      const isDataImage = read.MYSQL_IMAGE.test(image) || read.REDIS_IMAGE.test(image);
+      return maps(props.ports)
+        .filter((port) => isDataImage || DATA_PORTS.includes(Number(port.internal)))
+        .filter((port) => !(tier === "dev" && port.ip === "127.0.0.1"))
+        .map(
+          (port) =>
+            `Container publishes data port ${Number(port.internal)} on ${String(port.ip ?? "0.0.0.0")}; only dev may publish it, on 127.0.0.1.`,
+        );
     },
   ),
   resourcePolicy(
-    {
-      name: "webstack-docker-pinned-images",
-      description: "Every container image is pinned to a version tag or digest, never latest.",
-      severity: "high",
-    },
+    "webstack-docker-pinned-images",
+    "high",
+    "Every container image is pinned to a version tag or digest, never latest.",
     [CONTAINER, REMOTE_IMAGE],
-    ({ type, props }, report) => {
+    ({ type, props }) => {
       const image = String((type === REMOTE_IMAGE ? props.name : props.image) ?? "");
-      if (!imageIsPinned(image))
-        report(`Image "${image}" is not pinned to a version tag or digest.`);
+      return !imageIsPinned(image) && `Image "${image}" is not pinned to a version tag or digest.`;
     },
   ),
   resourcePolicy(
-    {
-      name: "webstack-security-secrets-as-files",
-      description:
-        "Containers receive secrets as files (NAME_FILE), never as plain environment values.",
-      severity: "high",
-    },
+    "webstack-security-secrets-as-files",
+    "high",
+    "Containers receive secrets as files (NAME_FILE), never as plain environment values.",
     [CONTAINER],
-    ({ props }, report) => {
-      for (const [name, value] of containerEnv(props)) {
-        if (SECRET_NAME.test(name) && !name.endsWith("_FILE") && value !== "") {
-          report(
+    ({ props }) =>
+      [...containerEnv(props)]
+        .filter(
+          ([name, value]) => SECRET_NAME.test(name) && !name.endsWith("_FILE") && value !== "",
+        )
+        .map(
+          ([name]) =>
             `Environment variable ${name} carries a secret in plain text; mount it as a file and set ${name}_FILE.`,
-          );
-        }
-      }
-    },
+        ),
   ),
   resourcePolicy(
-    {
-      name: "webstack-security-weak-secrets",
-      description:
-        "No password, token or key is a well-known weak value such as the seeds' examples.",
-      severity: "critical",
-    },
+    "webstack-security-weak-secrets",
+    "critical",
+    "No password, token or key is a well-known weak value such as the seeds' examples.",
     "any",
-    ({ props }, report) => {
+    ({ props }) => {
       const named = [...containerEnv(props)].filter(([name]) => SECRET_NAME.test(name));
-      for (const [where, value] of [...secretLookingStrings(props), ...named]) {
-        if (WEAK_SECRETS.includes(value.trim().toLowerCase())) {
-          report(`${where} is a well-known weak value; generate it with @pulumi/random.`);
-        }
-      }
+      return [...secretLookingStrings(props), ...named]
+        .filter(([, value]) => WEAK_SECRETS.includes(value.trim().toLowerCase()))
+        .map(([where]) => `${where} is a well-known weak value; generate it with @pulumi/random.`);
     },
   ),
 ];

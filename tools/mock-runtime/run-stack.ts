@@ -57,7 +57,6 @@ function captureRegistrations(mocks: WebstackMocks): void {
           : undefined,
       protect: request.getProtect() === true,
       retainOnDelete: request.getRetainondelete() === true,
-      dependencies: request.getDependenciesList(),
       propertyDependencies,
       aliases: request.getAliasesList().map(aliasOf),
     });
