@@ -78,6 +78,8 @@ export class AwsBackups extends pulumi.ComponentResource implements BackupsOutpu
   /** The vault's name. */
   readonly destination: pulumi.Output<string>;
   readonly vaultArn: pulumi.Output<string>;
+  /** The role AWS Backup backs up and restores with: a restore job started by hand needs it. */
+  readonly roleArn: pulumi.Output<string>;
 
   constructor(name: string, args: AwsBackupsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("webstack:ops:Backups", name, {}, opts);
@@ -248,9 +250,11 @@ export class AwsBackups extends pulumi.ComponentResource implements BackupsOutpu
 
     this.destination = vault.name;
     this.vaultArn = vault.arn;
+    this.roleArn = role.arn;
     this.registerOutputs({
       destination: this.destination,
       vaultArn: this.vaultArn,
+      roleArn: this.roleArn,
     });
   }
 }

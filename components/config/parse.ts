@@ -1,5 +1,10 @@
 // Validates one stack's raw `webstack:` config into the typed, frozen values the program uses.
 // Pure: no Pulumi runtime access, so tests and synth exercise exactly what `pulumi up` runs.
+import {
+  AWS_IDENTIFIER,
+  AWS_IDENTIFIER_LIMITS,
+  AWS_IDENTIFIER_RULE,
+} from "../catalog/aws-identifiers";
 import { AWS_REGIONS } from "../catalog/aws-regions";
 import { isTier, TIER_FLOORS } from "../catalog/tiers";
 import { WEAK_SECRETS } from "../catalog/weak-secrets";
@@ -135,6 +140,24 @@ function regionProblem(region: string | undefined): ConfigProblem | undefined {
   return { ...found, fullKey: "aws:region" };
 }
 
+/** `<project>-<stack>` starts RDS and ElastiCache identifiers, so AWS's rules for them bind it. */
+function namePrefixProblem(project: string, stack: string): ConfigProblem | undefined {
+  const prefix = `${project}-${stack}`;
+  const fullKey = `stack "${stack}" of project "${project}": the name prefix "${prefix}"`;
+  const [tightest] = [...AWS_IDENTIFIER_LIMITS].sort(
+    (a, b) => a.maxLength - a.longestSuffix.length - (b.maxLength - b.longestSuffix.length),
+  );
+  const room = tightest.maxLength - tightest.longestSuffix.length;
+  if (!AWS_IDENTIFIER.test(prefix)) {
+    const what = AWS_IDENTIFIER_LIMITS.map((limit) => `${limit.what}s`).join(" and ");
+    return { ...problem([], `must be ${AWS_IDENTIFIER_RULE}, as it starts ${what}`), fullKey };
+  }
+  if (prefix.length <= room) return undefined;
+  const id = `${prefix}${tightest.longestSuffix}`;
+  const message = `must be at most ${room} characters (it has ${prefix.length}): the ${tightest.what} "${id}" may have at most ${tightest.maxLength}`;
+  return { ...problem([], message), fullKey };
+}
+
 /**
  * Validates the raw config. Throws ConfigError listing every problem, each naming the file,
  * the key, what is allowed and the value found. `today` (ISO date) drives end-of-support checks.
@@ -204,8 +227,12 @@ export function parseStackConfig(raw: RawStackConfig, today: string): ParsedStac
     else secretValues[key] = text;
   }
   if (target === "aws") {
-    const found = regionProblem(raw.values["aws:region"]);
-    if (found) problems.push(found);
+    for (const found of [
+      regionProblem(raw.values["aws:region"]),
+      namePrefixProblem(raw.project, raw.stack),
+    ]) {
+      if (found) problems.push(found);
+    }
   }
 
   const schema = TARGET_SCHEMAS[target];

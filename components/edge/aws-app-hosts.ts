@@ -109,23 +109,25 @@ export class AppHosts extends pulumi.ComponentResource {
       parent,
     );
     const partition = getPartitionOutput({}, parent).partition;
-    for (const policy of MANAGED_POLICIES) {
-      new RolePolicyAttachment(
-        `${name}-${policy}`,
-        {
-          role: role.name,
-          policyArn: pulumi.interpolate`arn:${partition}:iam::aws:policy/${policy}`,
-        },
-        parent,
-      );
-    }
+    // Every grant the boot script uses; the launch template waits for all of them (below).
+    const bootGrants: pulumi.Resource[] = MANAGED_POLICIES.map(
+      (policy) =>
+        new RolePolicyAttachment(
+          `${name}-${policy}`,
+          {
+            role: role.name,
+            policyArn: pulumi.interpolate`arn:${partition}:iam::aws:policy/${policy}`,
+          },
+          parent,
+        ),
+    );
     // The aws/ssm key's own policy lets the account's principals decrypt through SSM, so
     // ssm:GetParameter on exactly these parameters is all the role needs. The deny matters
     // because AmazonSSMManagedInstanceCore allows reading every parameter ("*"), and the
     // backend, on the host's network, acts as this role: it must not read other stacks'
     // secrets. (It can still read this stack's own, the TLS key among them: see docs/edge.md.)
     const bootParameterArns = parameters.map((p) => p.arn);
-    new RolePolicy(
+    const bootSecrets = new RolePolicy(
       `${name}-boot-secrets`,
       {
         role: role.id,
@@ -244,9 +246,10 @@ export class AppHosts extends pulumi.ComponentResource {
         userData: this.cloudInit.apply((text) => Buffer.from(text, "utf8").toString("base64")),
         updateDefaultVersion: true,
       },
-      // A new template version rolls the hosts; their secrets and the role's permission on the
-      // uploads bucket must be in place first.
-      { parent: this, dependsOn: [...parameters, uploadsAccess] },
+      // A new template version rolls the hosts, whose boot script fetches its secrets first under
+      // `set -e`: the secrets and every grant of the role (managed policies, the secrets policy,
+      // the uploads bucket) must be in place before any host can start from it.
+      { parent: this, dependsOn: [...parameters, ...bootGrants, bootSecrets, uploadsAccess] },
     );
 
     const group = new Group(

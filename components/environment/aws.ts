@@ -139,6 +139,7 @@ export function buildAwsParts(
       loadBalancerDnsName: edge.loadBalancerDnsName,
       alarmDestinations: pulumi.output(alarms.destinations),
       backupDestination: backups.destination,
+      backupRoleArn: backups.roleArn,
       uploadsBucketName: uploads.bucketName,
     },
     files: {

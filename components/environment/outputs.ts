@@ -43,6 +43,8 @@ export interface StackOutputs {
   readonly alarmDestinations?: pulumi.Output<Record<"warning" | "critical", string>>;
   /** Where backups are kept: the AWS Backup vault name, or the Docker backup volume name. */
   readonly backupDestination?: pulumi.Output<string>;
+  /** AWS: the role a restore job from the vault runs as (`aws backup start-restore-job`). */
+  readonly backupRoleArn?: pulumi.Output<string>;
   /** AWS: the S3 bucket uploaded files belong in (versioned, backed up at the files tier). */
   readonly uploadsBucketName?: pulumi.Output<string>;
 }

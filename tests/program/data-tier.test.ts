@@ -1,6 +1,7 @@
 // Program level: the real program for each stack under the mock runtime registers the data tier
 // docs/requirements.md §1–§3 promise — RDS primary and replica, ElastiCache shape, the Docker containers —
 // with encryption, protection and private networking, and never shows a password in plain text.
+import { AWS_IDENTIFIER, AWS_IDENTIFIER_LIMITS } from "../../components/catalog/aws-identifiers";
 import { ConfigError } from "../../components/config";
 import { policies } from "../../policies/policies";
 import { evaluatePolicies } from "../../tools/policy/evaluate";
@@ -190,6 +191,24 @@ test.each(["dev", "test"])("%s registers no RDS or ElastiCache", (stack) => {
   expect(ofType(runs[stack], RDS)).toEqual([]);
   expect(ofType(runs[stack], RG)).toEqual([]);
 });
+
+test.each(["staging", "prod"])(
+  "%s: RDS and ElastiCache identifiers are the name prefix plus at most the catalog's longest suffix",
+  (stack) => {
+    const prefix = `webstack-${stack}`;
+    const [rds, elasticache] = AWS_IDENTIFIER_LIMITS;
+    const ids = [
+      ...ofType(runs[stack], RDS).map((r) => [inputsOf(r).identifier, rds] as const),
+      ...ofType(runs[stack], RG).map((r) => [inputsOf(r).replicationGroupId, elasticache] as const),
+    ];
+    expect(ids.length).toBeGreaterThanOrEqual(3);
+    for (const [id, limit] of ids) {
+      expect(id).toMatch(AWS_IDENTIFIER);
+      expect(String(id).startsWith(prefix)).toBe(true);
+      expect(String(id).length - prefix.length).toBeLessThanOrEqual(limit.longestSuffix.length);
+    }
+  },
+);
 
 describe("ElastiCache", () => {
   test("prod: cluster mode, 3 shards × 1 replica, both encryptions, failover across AZs", () => {

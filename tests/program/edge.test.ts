@@ -454,6 +454,25 @@ describe.each(["staging", "prod"])("%s on AWS", (stack) => {
     });
   });
 
+  test("the launch template waits for every grant of the hosts' role and every boot secret", () => {
+    // The boot script fetches its secrets first under `set -e`: a host started before IAM or
+    // SSM is in place comes up without Nginx until the group replaces it.
+    const run = runs[stack];
+    const role = named(run, `${stack}-edge-hosts-role`);
+    const grants = [
+      ...ofType(run, "aws:iam/rolePolicyAttachment:RolePolicyAttachment").filter(
+        (a) => inputsOf(a).role === computedOf(role, "name"),
+      ),
+      ...ofType(run, "aws:iam/rolePolicy:RolePolicy").filter(
+        (p) => inputsOf(p).role === idOf(role),
+      ),
+      ...edgeOfType(run, "aws:ssm/parameter:Parameter"),
+    ];
+    expect(grants.length).toBe(7);
+    const waitsFor = named(run, `${stack}-edge-hosts-template`).dependencies ?? [];
+    expect(grants.filter((g) => !waitsFor.includes(g.urn)).map((g) => g.name)).toEqual([]);
+  });
+
   test("the app hosts' role may list the uploads bucket and get, put, delete and abort uploads of its objects: nothing more", () => {
     const run = runs[stack];
     const bucket = named(run, `${stack}-uploads-bucket`);

@@ -401,6 +401,7 @@ describe.each(STACKS)("%s alarms", (stack) => {
         critical: computed(topic(run(), "critical"), "arn"),
       },
       backupDestination: `webstack-${stack}-backups`,
+      backupRoleArn: computed(named(run(), `${stack}-backups-role`), "arn"),
       uploadsBucketName: computed(uploadsBucket(run()), "bucket"),
     });
   });

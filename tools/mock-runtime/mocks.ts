@@ -19,6 +19,8 @@ export interface RegistrationOptions {
   readonly parent?: string;
   readonly protect: boolean;
   readonly retainOnDelete: boolean;
+  /** URNs the engine orders this resource after: `dependsOn` plus every input's sources. */
+  readonly dependencies?: readonly string[];
   /** Input name → URNs of the resources its value came from. */
   readonly propertyDependencies: Readonly<Record<string, readonly string[]>>;
   /** The resource's own `aliases` option as sent to the engine (parents' are not repeated). */
@@ -36,6 +38,7 @@ const NO_OPTIONS: RegistrationOptions = {
   urn: "",
   protect: false,
   retainOnDelete: false,
+  dependencies: [],
   propertyDependencies: {},
   aliases: [],
 };

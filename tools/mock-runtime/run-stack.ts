@@ -57,6 +57,7 @@ function captureRegistrations(mocks: WebstackMocks): void {
           : undefined,
       protect: request.getProtect() === true,
       retainOnDelete: request.getRetainondelete() === true,
+      dependencies: request.getDependenciesList(),
       propertyDependencies,
       aliases: request.getAliasesList().map(aliasOf),
     });

@@ -205,6 +205,55 @@ describe("secrets", () => {
   });
 });
 
+describe("the name prefix <project>-<stack> on AWS", () => {
+  /** prod's committed values under another project or stack name. */
+  function named(project: string, stack: string): string[] {
+    const values = { ...stackConfig("prod").values, "webstack:environment": "prod" };
+    try {
+      parseStackConfig({ project, stack, values, secretKeys: new Set() }, TODAY);
+    } catch (error) {
+      if (error instanceof ConfigError) return [...error.problems];
+      throw error;
+    }
+    return [];
+  }
+  // AWS's rules for RDS DB instance and ElastiCache replication group identifiers: a letter first,
+  // letters, digits and hyphens, no two hyphens in a row, no hyphen last (stored lower-case).
+  const RULE =
+    "must be lower-case letters, digits and single hyphens, starting with a letter and not ending with a hyphen, as it starts RDS DB instance identifiers and ElastiCache replication group ids";
+
+  test.each([
+    ["webstack", "Prod"],
+    ["webstack", "prod_eu"],
+    ["webstack", "prod--eu"],
+    ["webstack", "prod-"],
+    ["web.stack", "prod"],
+    ["1webstack", "prod"],
+  ])("project %s, stack %s is refused, naming the stack", (project, stack) => {
+    expect(named(project, stack)).toEqual([
+      `Pulumi.${stack}.yaml: stack "${stack}" of project "${project}": the name prefix "${project}-${stack}" ${RULE}`,
+    ]);
+  });
+
+  test("a prefix over 34 characters is refused: ElastiCache's replication group id holds 40", () => {
+    const stack = "prod-eu-central-1-blue-gre"; // webstack-<this> is 35 characters
+    expect(named("webstack", stack)).toEqual([
+      `Pulumi.${stack}.yaml: stack "${stack}" of project "webstack": the name prefix "webstack-${stack}" must be at most 34 characters (it has 35): the ElastiCache replication group id "webstack-${stack}-redis" may have at most 40`,
+    ]);
+  });
+
+  test("34 characters, digits and single hyphens are accepted", () => {
+    expect(named("webstack", "prod-eu-central-1-blue-gr")).toEqual([]);
+    expect(named("web-stack2", "prod")).toEqual([]);
+  });
+
+  test("the Docker target has no such limit", () => {
+    const values = { ...stackConfig("dev").values, "webstack:environment": "dev" };
+    const raw = { project: "webstack", stack: "Dev_Laptop", values, secretKeys: new Set<string>() };
+    expect(parseStackConfig(raw, TODAY).stack).toBe("Dev_Laptop");
+  });
+});
+
 describe("rules across keys", () => {
   test("keys of the other target are named", () => {
     expect(problemsFor("dev", section("dev", "mysql", { multiAz: true }))).toEqual([
