@@ -21,6 +21,9 @@ import { SelfSignedTls } from "./tls";
 
 export type AwsEdgeArgs = EdgeArgs & AwsEdgePlacement;
 
+/** How long `up` waits for ACM to issue the certificate (the provider's default is 75 minutes). */
+const VALIDATION_TIMEOUT = "2h";
+
 export class AwsEdge extends pulumi.ComponentResource implements AwsEdgeOutputs {
   readonly certificateNotAfter: pulumi.Output<string>;
   readonly nginxConf: pulumi.Output<string>;
@@ -63,11 +66,21 @@ export class AwsEdge extends pulumi.ComponentResource implements AwsEdgeOutputs 
         value: o.resourceRecordValue,
       })),
     );
-    let listenerCertificateArn: pulumi.Output<string> = certificate.arn;
-    if (args.route53ZoneId !== undefined) {
-      const zoneId = args.route53ZoneId;
-      // One record per domain, found by name: ACM lists the options in no fixed order.
-      const records = domains.map((domain, i) => {
+    // With a hosted zone the validation records are created there; without one a person adds
+    // them, so `up` prints them as soon as ACM has chosen them.
+    const zoneId = args.route53ZoneId;
+    let validationFqdns: pulumi.Output<string>[] | undefined;
+    if (zoneId === undefined) {
+      validationRecords.apply((records) =>
+        pulumi.log.info(
+          "Create these DNS records; the HTTPS listener waits until ACM has issued the " +
+            `certificate:\n${records.map((r) => `  ${r.name} ${r.type} ${r.value}`).join("\n")}`,
+          this,
+        ),
+      );
+    } else {
+      validationFqdns = domains.map((domain, i) => {
+        // One record per domain, found by name: ACM lists the options in no fixed order.
         const option = validationRecords.apply((all) => {
           const found = all.find((r) => r.domain === domain);
           if (!found) {
@@ -75,7 +88,7 @@ export class AwsEdge extends pulumi.ComponentResource implements AwsEdgeOutputs 
           }
           return found;
         });
-        return new DnsRecord(
+        const record = new DnsRecord(
           `${name}-validation-${i}`,
           {
             zoneId,
@@ -87,15 +100,16 @@ export class AwsEdge extends pulumi.ComponentResource implements AwsEdgeOutputs 
           },
           parent,
         );
+        return record.fqdn;
       });
-      // Waits until ACM has issued the certificate, so the listener never gets a pending one.
-      const validation = new CertificateValidation(
-        `${name}-certificate-validation`,
-        { certificateArn: certificate.arn, validationRecordFqdns: records.map((r) => r.fqdn) },
-        parent,
-      );
-      listenerCertificateArn = validation.certificateArn;
     }
+    // The listener takes the certificate from here, so it never gets a pending one (ELBv2
+    // refuses those). Without a zone a person has two hours, past the provider's 75 minutes.
+    const validation = new CertificateValidation(
+      `${name}-certificate-validation`,
+      { certificateArn: certificate.arn, validationRecordFqdns: validationFqdns },
+      { parent: this, customTimeouts: { create: VALIDATION_TIMEOUT } },
+    );
 
     const logs = new AccessLogBucket(
       `${name}-access-logs`,
@@ -154,7 +168,7 @@ export class AwsEdge extends pulumi.ComponentResource implements AwsEdgeOutputs 
         protocol: "HTTPS",
         // TLS 1.3 and 1.2 with forward-secret AEAD suites only (the policy pack's allowed family).
         sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06",
-        certificateArn: listenerCertificateArn,
+        certificateArn: validation.certificateArn,
         defaultActions: [{ type: "forward", targetGroupArn: targets.arn }],
       },
       parent,
@@ -174,6 +188,39 @@ export class AwsEdge extends pulumi.ComponentResource implements AwsEdgeOutputs 
       },
       parent,
     );
+
+    // The domains point at the load balancer: alias records in the zone, else printed for a person.
+    if (zoneId === undefined) {
+      loadBalancer.dnsName.apply((target) =>
+        pulumi.log.info(
+          `Point ${domains.join(", ")} at the load balancer ${target}: an alias record where ` +
+            "your DNS offers one, else a CNAME (impossible at a zone apex)",
+          this,
+        ),
+      );
+    } else {
+      domains.forEach(
+        (domain, i) =>
+          new DnsRecord(
+            `${name}-alias-${i}`,
+            {
+              zoneId,
+              name: domain,
+              type: "A",
+              // Never replaces a record someone else made: creation fails and names it instead.
+              allowOverwrite: false,
+              aliases: [
+                {
+                  name: loadBalancer.dnsName,
+                  zoneId: loadBalancer.zoneId,
+                  evaluateTargetHealth: true,
+                },
+              ],
+            },
+            parent,
+          ),
+      );
+    }
 
     const hosts = new AppHosts(
       `${name}-hosts`,

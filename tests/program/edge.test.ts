@@ -306,15 +306,18 @@ describe.each(["staging", "prod"])("%s on AWS", (stack) => {
   test("HTTPS listener: TLS 1.2/1.3 policy, the ACM certificate, forwarding to the targets", () => {
     const run = runs[stack];
     const https = inputsOf(named(run, `${stack}-edge-https`));
-    const certificate = named(run, `${stack}-edge-certificate`);
+    // Always the validation's ARN: ELBv2 refuses a certificate still pending validation.
+    const validation = named(run, `${stack}-edge-certificate-validation`);
     const targets = named(run, `${stack}-edge-targets`);
     expect(https).toMatchObject({
       port: 443,
       protocol: "HTTPS",
       sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06",
-      certificateArn: computedOf(certificate, "arn"),
       defaultActions: [{ type: "forward", targetGroupArn: computedOf(targets, "arn") }],
     });
+    expect(named(run, `${stack}-edge-https`).propertyDependencies.certificateArn).toEqual([
+      validation.urn,
+    ]);
   });
 
   test("the HTTP listener only redirects, 301 to HTTPS", () => {
@@ -345,7 +348,6 @@ describe.each(["staging", "prod"])("%s on AWS", (stack) => {
     expect(names).toEqual(DOMAINS[stack]);
     expect(certificate.validationMethod).toBe("DNS");
     expect(ofType(run, "aws:route53/record:Record")).toEqual([]);
-    expect(ofType(run, "aws:acm/certificateValidation:CertificateValidation")).toEqual([]);
     const records = run.outputs.certificateValidationRecords as Input[];
     expect(records.map((r) => [r.domain, r.type])).toEqual(DOMAINS[stack].map((d) => [d, "CNAME"]));
     expect(run.outputs.certificateArn).toBe(
@@ -634,11 +636,29 @@ describe.each(["staging", "prod"])("%s on AWS", (stack) => {
 test("with a Route 53 zone, ACM's records are created there and the listener waits for issuance", async () => {
   const zone = { route53ZoneId: "Z0123456789ABC" };
   const run = await synth("prod", withSection(stackConfig("prod"), "webstack:edge", zone));
-  const records = ofType(run, "aws:route53/record:Record").map(inputsOf);
+  const all = ofType(run, "aws:route53/record:Record").map(inputsOf);
+  const records = all.filter((r) => r.type === "CNAME");
   expect(records.map((r) => [r.zoneId, r.type, r.ttl])).toEqual([
     ["Z0123456789ABC", "CNAME", 300],
     ["Z0123456789ABC", "CNAME", 300],
   ]);
+  // Every domain points at the load balancer, and no record someone else made is replaced.
+  const alb = named(run, "prod-edge-alb");
+  expect(all.filter((r) => r.type !== "CNAME")).toEqual(
+    DOMAINS.prod.map((domain) => ({
+      zoneId: "Z0123456789ABC",
+      name: domain,
+      type: "A",
+      allowOverwrite: false,
+      aliases: [
+        {
+          name: computedOf(alb, "dnsName"),
+          zoneId: computedOf(alb, "zoneId"),
+          evaluateTargetHealth: true,
+        },
+      ],
+    })),
+  );
   expect(records.map((r) => r.name)).toEqual(
     DOMAINS.prod.map(
       (d) =>
@@ -654,6 +674,30 @@ test("with a Route 53 zone, ACM's records are created there and the listener wai
   expect(named(run, "prod-edge-https").propertyDependencies.certificateArn).toEqual([
     validation.urn,
   ]);
+});
+
+test("without a zone, up prints the validation records and the load balancer to point the domains at, then waits", async () => {
+  const info = jest.spyOn(pulumi.log, "info").mockImplementation(async () => undefined);
+  try {
+    const run = await synth("prod");
+    expect(ofType(run, "aws:route53/record:Record")).toEqual([]);
+    const validation = named(run, "prod-edge-certificate-validation");
+    expect(inputsOf(validation)).toEqual({
+      certificateArn: computedOf(named(run, "prod-edge-certificate"), "arn"),
+    });
+    const printed = info.mock.calls.map(([message]) => message).join("\n");
+    for (const domain of DOMAINS.prod) {
+      const option = `prod-edge-certificate.domainValidationOptions[${domain}]`;
+      expect(printed).toContain(
+        `${option}.name> CNAME <computed:aws:acm/certificate:Certificate::${option}.value>`,
+      );
+    }
+    expect(printed).toContain(
+      `Point ${DOMAINS.prod.join(", ")} at the load balancer ${computedOf(named(run, "prod-edge-alb"), "dnsName")}`,
+    );
+  } finally {
+    info.mockRestore();
+  }
 });
 
 describe.each(["dev", "test", "staging", "prod"])("%s secrets", (stack) => {

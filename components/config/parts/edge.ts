@@ -94,7 +94,9 @@ export const edgeSchema = {
         "a Route 53 hosted zone id such as Z0123456789ABC",
       )
         .optional()
-        .describe("Create the ACM validation records in this hosted zone (optional)."),
+        .describe(
+          "Hosted zone of the domains: ACM validation and alias records to the load balancer go here (optional).",
+        ),
     },
     "Nginx edge and TLS behind the load balancer.",
   ),
