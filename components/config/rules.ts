@@ -26,68 +26,52 @@ export interface RuleContext {
 
 const path = (dotted: string) => dotted.split(".");
 
-/** One problem at `key` when `broken`, none otherwise. */
-function unless(ok: boolean, key: string, message: string, value: unknown): ConfigProblem[] {
-  return ok ? [] : [problem(path(key), message, value)];
+/** The value at a dotted key of the parsed values. */
+function valueAt(values: StackValues, key: string): unknown {
+  return path(key).reduce<unknown>((v, k) => (v as Record<string, unknown>)[k], values);
+}
+
+/**
+ * `check(ok, key, message)`: one problem at `key`, showing its value, unless `ok`. Every rule
+ * below judges a value at a key of `values`, so the value shown is always the one found there.
+ */
+function checker(values: StackValues) {
+  return (ok: boolean, key: string, message: string): ConfigProblem[] =>
+    ok ? [] : [problem(path(key), message, valueAt(values, key))];
 }
 
 function floorRules({ values }: RuleContext): ConfigProblem[] {
+  const check = checker(values);
   const tier: Tier = values.environment;
-  const floor = TIER_FLOORS[tier];
-  const atLeast = (key: string, actual: number, minimum: number, what: string) =>
-    unless(actual >= minimum, key, `must be at least ${minimum} in ${tier} (${what})`, actual);
-  const replicas = atLeast(
-    "mysql.replicas",
-    values.mysql.replicas,
-    floor.mysqlMinReplicas,
-    "read replica floor",
-  );
+  const f = TIER_FLOORS[tier];
+  const atLeast = (key: string, minimum: number, what: string) =>
+    check(
+      (valueAt(values, key) as number) >= minimum,
+      key,
+      `must be at least ${minimum} in ${tier} (${what})`,
+    );
+  const replicas = atLeast("mysql.replicas", f.mysqlMinReplicas, "read replica floor");
   if (values.target === "docker") {
-    const published = values.mysql.publishPort;
+    const only = "may be true only in dev (the database is reachable from the app tier only)";
     return [
       ...replicas,
-      ...unless(
-        !published || tier === "dev",
-        "mysql.publishPort",
-        "may be true only in dev (the database is reachable from the app tier only)",
-        published,
-      ),
+      ...check(!values.mysql.publishPort || tier === "dev", "mysql.publishPort", only),
     ];
   }
-  const { mysql, redis, network } = values;
   return [
     ...replicas,
+    ...atLeast("mysql.backupRetentionDays", f.mysqlBackupRetentionDays, "backup retention floor"),
+    ...atLeast("network.availabilityZones", f.minAvailabilityZones, "availability zone floor"),
+    ...atLeast("redis.shards", f.redisMinShards, "shard floor"),
+    ...check(!f.mysqlMultiAz || values.mysql.multiAz, "mysql.multiAz", `must be true in ${tier}`),
     ...atLeast(
-      "mysql.backupRetentionDays",
-      mysql.backupRetentionDays,
-      floor.mysqlBackupRetentionDays,
-      "backup retention floor",
+      "redis.replicasPerShard",
+      f.redisFailover ? 1 : 0,
+      "automatic failover needs a replica",
     ),
-    ...atLeast(
-      "network.availabilityZones",
-      network.availabilityZones,
-      floor.minAvailabilityZones,
-      "availability zone floor",
-    ),
-    ...atLeast("redis.shards", redis.shards, floor.redisMinShards, "shard floor"),
-    ...unless(
-      !floor.mysqlMultiAz || mysql.multiAz,
-      "mysql.multiAz",
-      `must be true in ${tier}`,
-      mysql.multiAz,
-    ),
-    ...(floor.redisFailover
-      ? atLeast(
-          "redis.replicasPerShard",
-          redis.replicasPerShard,
-          1,
-          "automatic failover needs a replica",
-        )
-      : []),
     ...atLeast(
       "redis.snapshotRetentionDays",
-      redis.snapshotRetentionDays,
-      floor.redisSnapshotRetentionDays,
+      f.redisSnapshotRetentionDays,
       "snapshot retention floor",
     ),
   ];
@@ -126,31 +110,26 @@ function engineRules({ values, today }: RuleContext): ConfigProblem[] {
 }
 
 function sizingRules({ values }: RuleContext): ConfigProblem[] {
+  const check = checker(values);
   if (values.target === "docker") {
     const { maxmemoryMb, memoryMb } = values.redis;
-    return unless(
+    return check(
       maxmemoryMb === undefined || maxmemoryMb < memoryMb,
       "redis.maxmemoryMb",
       `must be below redis.memoryMb (${memoryMb}): Redis needs headroom to fork for snapshots`,
-      maxmemoryMb,
     );
   }
   const { mysql, redis, app } = values;
-  const longEnough = (key: string, window: string, minutes: (w: string) => number) =>
-    unless(minutes(window) >= 60, key, "must be at least 60 minutes long", window);
+  const hour = (key: string, minutes: number) =>
+    check(minutes >= 60, key, "must be at least 60 minutes long");
   const apart = (key: string, daily: string, weeklyKey: string, weekly: string) =>
-    unless(
-      !dailyOverlapsWeekly(daily, weekly),
-      key,
-      `must not overlap ${weeklyKey} (${weekly})`,
-      daily,
-    );
+    check(!dailyOverlapsWeekly(daily, weekly), key, `must not overlap ${weeklyKey} (${weekly})`);
   const host = EC2_INSTANCE_TYPES[app.instanceType];
   return [
-    ...longEnough("mysql.backupWindow", mysql.backupWindow, dailyWindowMinutes),
-    ...longEnough("redis.snapshotWindow", redis.snapshotWindow, dailyWindowMinutes),
-    ...longEnough("mysql.maintenanceWindow", mysql.maintenanceWindow, weeklyWindowMinutes),
-    ...longEnough("redis.maintenanceWindow", redis.maintenanceWindow, weeklyWindowMinutes),
+    ...hour("mysql.backupWindow", dailyWindowMinutes(mysql.backupWindow)),
+    ...hour("redis.snapshotWindow", dailyWindowMinutes(redis.snapshotWindow)),
+    ...hour("mysql.maintenanceWindow", weeklyWindowMinutes(mysql.maintenanceWindow)),
+    ...hour("redis.maintenanceWindow", weeklyWindowMinutes(redis.maintenanceWindow)),
     ...apart(
       "mysql.backupWindow",
       mysql.backupWindow,
@@ -163,24 +142,21 @@ function sizingRules({ values }: RuleContext): ConfigProblem[] {
       "redis.maintenanceWindow",
       redis.maintenanceWindow,
     ),
-    ...unless(
+    ...check(
       mysql.maxStorageGb === undefined || mysql.maxStorageGb > mysql.storageGb,
       "mysql.maxStorageGb",
       `must be above mysql.storageGb (${mysql.storageGb})`,
-      mysql.maxStorageGb,
     ),
-    ...unless(
+    ...check(
       redis.shards <= 1 || redis.clusterMode,
       "redis.clusterMode",
       "must be true when redis.shards is above 1",
-      redis.clusterMode,
     ),
-    ...unless(
+    ...check(
       host.vcpu >= app.vcpu && host.memoryGiB >= app.memoryGb,
       "app.instanceType",
       `must offer at least app.vcpu ${app.vcpu} vCPU and app.memoryGb ${app.memoryGb} GiB ` +
         `(it has ${host.vcpu} vCPU, ${host.memoryGiB} GiB)`,
-      app.instanceType,
     ),
   ];
 }
@@ -245,11 +221,10 @@ function alertRules(context: RuleContext): ConfigProblem[] {
 
 function emailAuthRules({ values, secrets }: RuleContext): ConfigProblem[] {
   const username = values.target === "docker" ? values.alerts.email?.username : undefined;
-  return unless(
+  return checker(values)(
     username === undefined || secrets.has("smtpPassword"),
     "alerts.email.username",
     'needs the smtpPassword secret ("pulumi config set --secret smtpPassword <value>")',
-    username,
   );
 }
 
@@ -299,20 +274,16 @@ function backupRules({ values }: RuleContext): ConfigProblem[] {
   const tiers = mergeBackupTiers(BACKUP_TIERS, Object.fromEntries(entries), prefix);
   if (values.target !== "aws") return [];
   const redisDays = tiers.redis.retentionDays;
+  const days = values.redis.snapshotRetentionDays;
   return [
     ...caught(() => awsBackupRules(tiers)),
     // ElastiCache keeps the Redis snapshots on AWS: its retention is the Redis tier's (unless the
     // tier floor already refused the value).
-    ...(values.redis.snapshotRetentionDays < redisDays &&
-    values.redis.snapshotRetentionDays >= TIER_FLOORS[values.environment].redisSnapshotRetentionDays
-      ? [
-          problem(
-            ["redis", "snapshotRetentionDays"],
-            `must be at least ${redisDays}, the retention of backups.redis`,
-            values.redis.snapshotRetentionDays,
-          ),
-        ]
-      : []),
+    ...checker(values)(
+      days >= redisDays || days < TIER_FLOORS[values.environment].redisSnapshotRetentionDays,
+      "redis.snapshotRetentionDays",
+      `must be at least ${redisDays}, the retention of backups.redis`,
+    ),
   ];
 }
 

@@ -289,6 +289,37 @@ describe("rules across keys", () => {
     );
   });
 
+  test.each([
+    [
+      "prod",
+      section("prod", "network", { availabilityZones: 2 }),
+      "webstack:network.availabilityZones must be at least 3 in prod (availability zone floor) (got 2)",
+    ],
+    // Below the tier floor too, so the floor speaks and not also the backups.redis retention.
+    [
+      "staging",
+      section("staging", "redis", { snapshotRetentionDays: 3 }),
+      "webstack:redis.snapshotRetentionDays must be at least 7 in staging (snapshot retention floor) (got 3)",
+    ],
+    [
+      "staging",
+      section("staging", "mysql", { backupWindow: "02:00-02:59" }),
+      'webstack:mysql.backupWindow must be at least 60 minutes long (got "02:00-02:59")',
+    ],
+    [
+      "staging",
+      section("staging", "redis", { maintenanceWindow: "sat:23:30-sun:00:15" }),
+      'webstack:redis.maintenanceWindow must be at least 60 minutes long (got "sat:23:30-sun:00:15")',
+    ],
+    [
+      "staging",
+      section("staging", "mysql", { maxStorageGb: 100 }),
+      "webstack:mysql.maxStorageGb must be above mysql.storageGb (100) (got 100)",
+    ],
+  ])("%s: %j is refused", (stack, change, message) => {
+    expect(problemsFor(stack, change)).toEqual([`Pulumi.${stack}.yaml: ${message}`]);
+  });
+
   test("a backup window overlapping maintenance is refused", () => {
     const problems = problemsFor(
       "prod",
