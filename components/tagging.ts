@@ -48,32 +48,6 @@ export const AWS_TAGGABLE_TYPES: ReadonlySet<string> = new Set([
   "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
 ]);
 
-/** AWS resource types that take no tags (associations, attachments, policies, records). */
-export const AWS_UNTAGGABLE_TYPES: ReadonlySet<string> = new Set([
-  "aws:acm/certificateValidation:CertificateValidation",
-  "aws:backup/restoreTestingSelection:RestoreTestingSelection",
-  "aws:backup/selection:Selection",
-  "aws:backup/vaultLockConfiguration:VaultLockConfiguration",
-  "aws:cloudwatch/eventTarget:EventTarget",
-  "aws:ec2/route:Route",
-  "aws:ec2/routeTableAssociation:RouteTableAssociation",
-  "aws:iam/rolePolicy:RolePolicy",
-  "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
-  "aws:kms/alias:Alias",
-  "aws:route53/record:Record",
-  "aws:s3/bucketPolicy:BucketPolicy",
-  "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
-  "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
-  "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2",
-  "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
-  "aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2",
-  "aws:s3/bucketOwnershipControls:BucketOwnershipControls",
-  "aws:s3/bucketVersioning:BucketVersioning",
-  "aws:s3/bucketVersioningV2:BucketVersioningV2",
-  "aws:sns/topicPolicy:TopicPolicy",
-  "aws:sns/topicSubscription:TopicSubscription",
-]);
-
 /** Types whose `tags` is a list of {key, value, propagateAtLaunch} instead of a map. */
 const TAG_LIST_TYPES: ReadonlySet<string> = new Set(["aws:autoscaling/group:Group"]);
 
