@@ -29,8 +29,6 @@ KINDS="mysql-full mysql-binlog files config redis"
 KIND=""
 REDIS_AUTH=""
 REPORT=1
-WORK_DIR=""
-LOCK_DIR=""
 METRICS_DIR=${METRICS_DIR:-${BACKUP_DIR:+$BACKUP_DIR/metrics}}
 # The restore test's scratch databases; the backup user's grant names this prefix
 # (components/mysql/replication.ts).
@@ -44,14 +42,6 @@ die() {
   fi
   exit 1
 }
-
-trap 'die "command failed with status $? at line $LINENO: $BASH_COMMAND"' ERR
-
-cleanup() {
-  if [ -n "$WORK_DIR" ]; then rm -rf "$WORK_DIR"; fi
-  if [ -n "$LOCK_DIR" ]; then rm -rf "$LOCK_DIR"; fi
-}
-trap cleanup EXIT
 
 usage() {
   printf 'usage: backup.sh {%s|restore-test} | backup.sh prune <kind>\n' "${KINDS// /|}" >&2
@@ -275,18 +265,8 @@ archive() {
 run_files() { archive "${UPLOADS_DIR:-}" UPLOADS_DIR; }
 run_config() { archive "${CONFIG_DIR:-}" CONFIG_DIR; }
 
-# Reads the AUTH token into REDIS_AUTH. It reaches redis-cli as REDISCLI_AUTH, in the
-# environment, never on a command line where `ps` shows it.
-read_redis_password() {
-  if [ -n "${REDIS_PASSWORD_FILE:-}" ]; then
-    [ -r "$REDIS_PASSWORD_FILE" ] || die "REDIS_PASSWORD_FILE $REDIS_PASSWORD_FILE is not readable"
-    REDIS_AUTH=$(cat "$REDIS_PASSWORD_FILE")
-  else
-    REDIS_AUTH=${REDIS_PASSWORD:-}
-  fi
-}
-
-# redis_cli seconds host port args...: one redis-cli command, stopped after <seconds>.
+# redis_cli seconds host port args...: one redis-cli command, stopped after <seconds>. The AUTH
+# token reaches it as REDISCLI_AUTH, in the environment, never on a command line `ps` shows.
 redis_cli() {
   REDISCLI_AUTH=$REDIS_AUTH bounded "$1" redis-cli -h "$2" -p "$3" --no-auth-warning "${@:4}"
 }
@@ -310,7 +290,7 @@ run_redis() {
   local port=${REDIS_PORT:-6379} error info status=0
   command -v redis-cli >/dev/null 2>&1 || die "redis-cli not found (install redis-tools)"
   [ -n "${REDIS_HOST:-}" ] || die "REDIS_HOST is not set"
-  read_redis_password
+  secret_setting REDIS_AUTH REDIS_PASSWORD
   if [ "${REDIS_CLUSTER:-0}" = 1 ]; then run_redis_cluster && return; fi
   [ "${REDIS_CLUSTER:-0}" = 0 ] ||
     die "REDIS_CLUSTER must be 1 (a Redis Cluster) or 0 (one node) (got '${REDIS_CLUSTER}')"

@@ -1,11 +1,35 @@
 # shellcheck shell=bash
-# Sourced by backup.sh and restore.sh, which sit beside it: logging, time limits on calls to
-# servers, the MySQL client tools, and a private option file for the password so it never appears
-# on a command line.
+# Sourced by backup.sh and restore.sh, which sit beside it: logging, clean-up on exit, time limits
+# on calls to servers, the MySQL client tools, and a private option file for the password so it
+# never appears on a command line. Each script defines its own die.
 
 # Scripts run with TZ=UTC: stamps, logs and cron all speak UTC. printf's %(...)T needs no process.
 log() {
   printf '%(%Y-%m-%dT%H:%M:%SZ)T %s: %s\n' -1 "$SCRIPT_NAME" "$*" >&2
+}
+
+# A scratch directory and (backup.sh) the run's lock, removed however the script ends; any failed
+# command ends it through die, naming the command.
+WORK_DIR=""
+LOCK_DIR=""
+cleanup() {
+  rm -rf ${WORK_DIR:+"$WORK_DIR"} ${LOCK_DIR:+"$LOCK_DIR"}
+}
+trap cleanup EXIT
+trap 'die "command failed with status $? at line $LINENO: $BASH_COMMAND"' ERR
+
+# secret_setting <variable> <NAME> [required]: the secret in the file named by NAME_FILE, else
+# NAME's own value, into the variable named by <variable>; "required" refuses neither being set.
+secret_setting() {
+  local file_setting="$2_FILE"
+  if [ -n "${!file_setting:-}" ]; then
+    [ -r "${!file_setting}" ] || die "$file_setting ${!file_setting} is not readable"
+    printf -v "$1" '%s' "$(cat "${!file_setting}")"
+  elif [ -n "${!2+set}" ] || [ "${3:-}" != required ]; then
+    printf -v "$1" '%s' "${!2:-}"
+  else
+    die "set $2 or $file_setting"
+  fi
 }
 
 # bounded <seconds> <command>...: the command, stopped (SIGTERM, then SIGKILL 10 s later) when it
@@ -43,14 +67,7 @@ write_client_options() {
   local password
   [ -n "${MYSQL_HOST:-}" ] || die "MYSQL_HOST is not set"
   [ -n "${MYSQL_USER:-}" ] || die "MYSQL_USER is not set"
-  if [ -n "${MYSQL_PASSWORD_FILE:-}" ]; then
-    [ -r "$MYSQL_PASSWORD_FILE" ] || die "MYSQL_PASSWORD_FILE $MYSQL_PASSWORD_FILE is not readable"
-    password=$(cat "$MYSQL_PASSWORD_FILE")
-  elif [ -n "${MYSQL_PASSWORD+set}" ]; then
-    password=$MYSQL_PASSWORD
-  else
-    die "set MYSQL_PASSWORD or MYSQL_PASSWORD_FILE"
-  fi
+  secret_setting password MYSQL_PASSWORD required
   password=${password//\\/\\\\}
   password=${password//\"/\\\"}
   CLIENT_OPTIONS="$WORK_DIR/client.cnf"

@@ -21,20 +21,11 @@ SCRIPT_NAME=restore.sh
 # shellcheck source=common.sh
 . "${BASH_SOURCE[0]%/*}/common.sh"
 
-WORK_DIR=""
-
 die() {
   trap - ERR
   log "$*"
   exit 1
 }
-
-trap 'die "command failed with status $? at line $LINENO: $BASH_COMMAND"' ERR
-
-cleanup() {
-  if [ -n "$WORK_DIR" ]; then rm -rf "$WORK_DIR"; fi
-}
-trap cleanup EXIT
 
 usage() {
   printf 'usage: restore.sh [--replace] [--no-definers] <dump.sql.gz> <database>\n' >&2
