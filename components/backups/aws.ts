@@ -6,15 +6,12 @@
 // snapshot. Redis snapshots are ElastiCache's own (snapshotRetentionLimit on the replication
 // group), so nothing here duplicates them.
 import * as pulumi from "@pulumi/pulumi";
-import { getPartitionOutput } from "@pulumi/aws/getPartition";
 import { Plan } from "@pulumi/aws/backup/plan";
 import { RestoreTestingPlan } from "@pulumi/aws/backup/restoreTestingPlan";
 import { RestoreTestingSelection } from "@pulumi/aws/backup/restoreTestingSelection";
 import { Selection } from "@pulumi/aws/backup/selection";
 import { Vault } from "@pulumi/aws/backup/vault";
 import { VaultLockConfiguration } from "@pulumi/aws/backup/vaultLockConfiguration";
-import { Role } from "@pulumi/aws/iam/role";
-import { RolePolicyAttachment } from "@pulumi/aws/iam/rolePolicyAttachment";
 import { Key } from "@pulumi/aws/kms/key";
 import {
   awsBackupRules,
@@ -25,6 +22,7 @@ import {
 } from "../catalog/backups";
 import { toAwsCron } from "../catalog/cron";
 import { TIER_FLOORS } from "../catalog/tiers";
+import { serviceRole } from "../aws-service-role";
 import type { BackupsArgs, BackupsOutputs } from "./contract";
 
 export interface AwsBackupsArgs extends BackupsArgs {
@@ -130,37 +128,17 @@ export class AwsBackups extends pulumi.ComponentResource implements BackupsOutpu
       );
     }
 
-    const partition = getPartitionOutput({}, parent).partition;
-    const role = new Role(
+    const backupRole = serviceRole(
       `${name}-role`,
-      {
-        description: `AWS Backup backs up and restores ${prefix} with this role`,
-        assumeRolePolicy: JSON.stringify({
-          Version: "2012-10-17",
-          Statement: [
-            {
-              Effect: "Allow",
-              Principal: { Service: "backup.amazonaws.com" },
-              Action: "sts:AssumeRole",
-            },
-          ],
-        }),
-      },
-      parent,
-    );
-    const attachments = BACKUP_ROLE_POLICIES.map(
-      (policy) =>
-        new RolePolicyAttachment(
-          `${name}-role-${policy.split("/").pop()}`,
-          {
-            role: role.name,
-            policyArn: pulumi.interpolate`arn:${partition}:iam::aws:policy/${policy}`,
-          },
-          parent,
-        ),
+      "backup.amazonaws.com",
+      `AWS Backup backs up and restores ${prefix} with this role`,
+      Object.fromEntries(
+        BACKUP_ROLE_POLICIES.map((p) => [`${name}-role-${p.split("/").pop()}`, p]),
+      ),
+      this,
     );
     // Selections must not start a job before the role may run it.
-    const roleArn = pulumi.all([role.arn, ...attachments.map((a) => a.id)]).apply(([arn]) => arn);
+    const roleArn = backupRole.arnWhenAttached;
 
     const databasePlan = new Plan(
       `${name}-databases`,
@@ -250,7 +228,7 @@ export class AwsBackups extends pulumi.ComponentResource implements BackupsOutpu
 
     this.destination = vault.name;
     this.vaultArn = vault.arn;
-    this.roleArn = role.arn;
+    this.roleArn = backupRole.role.arn;
     this.registerOutputs({
       destination: this.destination,
       vaultArn: this.vaultArn,

@@ -6,12 +6,10 @@ import * as pulumi from "@pulumi/pulumi";
 import { Group } from "@pulumi/aws/autoscaling/group";
 import { getAmiOutput } from "@pulumi/aws/ec2/getAmi";
 import { LaunchTemplate } from "@pulumi/aws/ec2/launchTemplate";
-import { getPartitionOutput } from "@pulumi/aws/getPartition";
 import { InstanceProfile } from "@pulumi/aws/iam/instanceProfile";
-import { Role } from "@pulumi/aws/iam/role";
 import { RolePolicy } from "@pulumi/aws/iam/rolePolicy";
-import { RolePolicyAttachment } from "@pulumi/aws/iam/rolePolicyAttachment";
 import { Parameter } from "@pulumi/aws/ssm/parameter";
+import { serviceRole } from "../aws-service-role";
 import {
   BACKEND_SECRETS_DIR,
   BootSpec,
@@ -91,35 +89,13 @@ export class AppHosts extends pulumi.ComponentResource {
       }),
     ];
 
-    const role = new Role(
-      `${name}-role`,
-      {
-        description: `${args.namePrefix} app hosts: SSM sessions, CloudWatch agent, boot secrets, uploads`,
-        assumeRolePolicy: JSON.stringify({
-          Version: "2012-10-17",
-          Statement: [
-            {
-              Effect: "Allow",
-              Principal: { Service: "ec2.amazonaws.com" },
-              Action: "sts:AssumeRole",
-            },
-          ],
-        }),
-      },
-      parent,
-    );
-    const partition = getPartitionOutput({}, parent).partition;
     // Every grant the boot script uses; the launch template waits for all of them (below).
-    const bootGrants: pulumi.Resource[] = MANAGED_POLICIES.map(
-      (policy) =>
-        new RolePolicyAttachment(
-          `${name}-${policy}`,
-          {
-            role: role.name,
-            policyArn: pulumi.interpolate`arn:${partition}:iam::aws:policy/${policy}`,
-          },
-          parent,
-        ),
+    const { role, attachments: bootGrants } = serviceRole(
+      `${name}-role`,
+      "ec2.amazonaws.com",
+      `${args.namePrefix} app hosts: SSM sessions, CloudWatch agent, boot secrets, uploads`,
+      Object.fromEntries(MANAGED_POLICIES.map((policy) => [`${name}-${policy}`, policy])),
+      this,
     );
     // The aws/ssm key's own policy lets the account's principals decrypt through SSM, so
     // ssm:GetParameter on exactly these parameters is all the role needs. The deny matters

@@ -6,16 +6,14 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 // One module per resource: the rds/iam/cloudwatch barrels would double type-check time.
-import { getPartitionOutput } from "@pulumi/aws/getPartition";
 import { LogGroup } from "@pulumi/aws/cloudwatch/logGroup";
-import { Role } from "@pulumi/aws/iam/role";
-import { RolePolicyAttachment } from "@pulumi/aws/iam/rolePolicyAttachment";
 import { Instance } from "@pulumi/aws/rds/instance";
 import { ParameterGroup } from "@pulumi/aws/rds/parameterGroup";
 import { SubnetGroup } from "@pulumi/aws/rds/subnetGroup";
 import { BACKUP_TAG_KEY } from "../catalog/backups";
 import { RDS_INSTANCE_CLASSES } from "../catalog/instance-sizes";
 import { TIER_FLOORS } from "../catalog/tiers";
+import { serviceRole } from "../aws-service-role";
 import { generatedPassword } from "../passwords";
 import { AwsMysqlClusterArgs, MysqlClusterOutputs, RdsInstanceRef } from "./contract";
 import {
@@ -91,37 +89,16 @@ export class AwsMysqlCluster extends pulumi.ComponentResource implements MysqlCl
       parent,
     );
 
-    let monitoringRoleArn: pulumi.Output<string> | undefined;
-    if (deep) {
-      const role = new Role(
-        `${name}-monitoring`,
-        {
-          description: "Lets RDS enhanced monitoring publish OS metrics to CloudWatch Logs",
-          assumeRolePolicy: JSON.stringify({
-            Version: "2012-10-17",
-            Statement: [
-              {
-                Effect: "Allow",
-                Principal: { Service: "monitoring.rds.amazonaws.com" },
-                Action: "sts:AssumeRole",
-              },
-            ],
-          }),
-        },
-        parent,
-      );
-      const partition = getPartitionOutput({}, parent).partition;
-      const attachment = new RolePolicyAttachment(
-        `${name}-monitoring`,
-        {
-          role: role.name,
-          policyArn: pulumi.interpolate`arn:${partition}:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole`,
-        },
-        parent,
-      );
-      // The instance must not start before its role may publish.
-      monitoringRoleArn = pulumi.all([role.arn, attachment.id]).apply(([arn]) => arn);
-    }
+    // The instance must not start before its role may publish.
+    const monitoringRoleArn = deep
+      ? serviceRole(
+          `${name}-monitoring`,
+          "monitoring.rds.amazonaws.com",
+          "Lets RDS enhanced monitoring publish OS metrics to CloudWatch Logs",
+          { [`${name}-monitoring`]: "service-role/AmazonRDSEnhancedMonitoringRole" },
+          this,
+        ).arnWhenAttached
+      : undefined;
 
     // RDS creates these groups itself, without expiry, unless they exist first.
     const logGroups = (identifier: string, resource: string) =>
