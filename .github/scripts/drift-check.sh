@@ -25,32 +25,20 @@ if ! [[ $stack =~ ^[A-Za-z0-9][A-Za-z0-9_.-]*$ ]]; then
   exit 2
 fi
 
-# classify <exit-code> <log-file>: prints clean, drifted or failed.
-classify() {
-  local code=$1 output=$2
-  if [ "$code" -eq 0 ]; then
-    echo clean
-  elif [ "$code" -eq 7 ]; then
-    echo drifted
-  elif [ "$code" -eq 255 ] && grep -q "no changes were expected" "$output"; then
-    echo drifted
-  else
-    echo failed
-  fi
-}
-
 set +e
 pulumi refresh --preview-only --expect-no-changes --diff --non-interactive --color never \
   --suppress-progress --stack "$stack" 2>&1 | tee "$log"
 code=${PIPESTATUS[0]}
 set -e
 
-outcome=$(classify "$code" "$log")
+if [ "$code" -eq 0 ]; then
+  outcome=clean
+elif [ "$code" -eq 7 ] || { [ "$code" -eq 255 ] && grep -q "no changes were expected" "$log"; }; then
+  outcome=drifted
+else
+  outcome=failed
+fi
 echo "drift-check: stack $stack is $outcome (pulumi refresh exited $code)"
 if [ -n "${GITHUB_OUTPUT:-}" ]; then
-  {
-    echo "outcome=$outcome"
-    echo "exit_code=$code"
-    echo "log=$log"
-  } >>"$GITHUB_OUTPUT"
+  printf 'outcome=%s\nexit_code=%s\nlog=%s\n' "$outcome" "$code" "$log" >>"$GITHUB_OUTPUT"
 fi

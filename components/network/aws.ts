@@ -89,25 +89,30 @@ export class AwsNetwork extends pulumi.ComponentResource implements AwsNetworkOu
       parent,
     );
 
-    const publicSubnets = plan.publicCidrs.map((cidrBlock, i) => {
+    // A subnet of a tier in zone i, associated with the route table `routes` makes for it.
+    const zoneSubnet = (tier: string, cidrBlock: string, i: number, routes: () => RouteTable) => {
       const subnet = new Subnet(
-        `${name}-public-${i}`,
+        `${name}-${tier}-${i}`,
         {
           vpcId: network.id,
           cidrBlock,
           availabilityZone: zoneNames[i],
           mapPublicIpOnLaunch: false,
-          tags: { Name: `${name}-public-${i}`, tier: "public" },
+          tags: { Name: `${name}-${tier}-${i}`, tier },
         },
         parent,
       );
+      const table = routes();
       new RouteTableAssociation(
-        `${name}-public-${i}`,
-        { subnetId: subnet.id, routeTableId: publicRoutes.id },
+        `${name}-${tier}-${i}`,
+        { subnetId: subnet.id, routeTableId: table.id },
         parent,
       );
-      return subnet;
-    });
+      return { subnet, routes: table };
+    };
+    const publicSubnets = plan.publicCidrs.map(
+      (cidrBlock, i) => zoneSubnet("public", cidrBlock, i, () => publicRoutes).subnet,
+    );
 
     const natCount = args.natGateways === "perAz" ? args.availabilityZones : 1;
     const natGateways = publicSubnets.slice(0, natCount).map((subnet, i) => {
@@ -123,39 +128,25 @@ export class AwsNetwork extends pulumi.ComponentResource implements AwsNetworkOu
       );
     });
 
-    const privateZones = plan.privateCidrs.map((cidrBlock, i) => {
-      const subnet = new Subnet(
-        `${name}-private-${i}`,
-        {
-          vpcId: network.id,
-          cidrBlock,
-          availabilityZone: zoneNames[i],
-          mapPublicIpOnLaunch: false,
-          tags: { Name: `${name}-private-${i}`, tier: "private" },
-        },
-        parent,
-      );
-      const routes = new RouteTable(
-        `${name}-private-rt-${i}`,
-        { vpcId: network.id, tags: { Name: `${name}-private-${i}` } },
-        parent,
-      );
-      new Route(
-        `${name}-private-default-${i}`,
-        {
-          routeTableId: routes.id,
-          destinationCidrBlock: ANYWHERE_V4,
-          natGatewayId: natGateways[i % natGateways.length].id,
-        },
-        parent,
-      );
-      new RouteTableAssociation(
-        `${name}-private-${i}`,
-        { subnetId: subnet.id, routeTableId: routes.id },
-        parent,
-      );
-      return { subnet, routes };
-    });
+    const privateZones = plan.privateCidrs.map((cidrBlock, i) =>
+      zoneSubnet("private", cidrBlock, i, () => {
+        const routes = new RouteTable(
+          `${name}-private-rt-${i}`,
+          { vpcId: network.id, tags: { Name: `${name}-private-${i}` } },
+          parent,
+        );
+        new Route(
+          `${name}-private-default-${i}`,
+          {
+            routeTableId: routes.id,
+            destinationCidrBlock: ANYWHERE_V4,
+            natGatewayId: natGateways[i % natGateways.length].id,
+          },
+          parent,
+        );
+        return routes;
+      }),
+    );
 
     // The app hosts read and write the uploads bucket, and their agents fetch from S3 (the
     // CloudWatch agent package, image layers when the app images live in ECR, possibly the apt
@@ -197,38 +188,25 @@ export class AwsNetwork extends pulumi.ComponentResource implements AwsNetworkOu
     // Every permitted TCP flow: into a group (in) or out of it (out), on one port.
     const anywhere = { cidrIpv4: ANYWHERE_V4 };
     const members = (g: SecurityGroup) => ({ referencedSecurityGroupId: g.id });
+    const { http, https, mysql, redis } = PORTS;
     const flows: [string, "in" | "out", SecurityGroup, number, object, string][] = [
-      ["lb-http-in", "in", loadBalancer, PORTS.http, anywhere, "HTTP (redirected)"],
-      ["lb-https-in", "in", loadBalancer, PORTS.https, anywhere, "HTTPS"],
-      ["lb-to-app", "out", loadBalancer, PORTS.https, members(app), "To Nginx on the app hosts"],
-      [
-        "app-from-lb",
-        "in",
-        app,
-        PORTS.https,
-        members(loadBalancer),
-        "Nginx from the load balancer",
-      ],
-      ["app-to-db", "out", app, PORTS.mysql, members(database), "To MySQL"],
-      ["app-to-cache", "out", app, PORTS.redis, members(cache), "To Redis"],
+      ["lb-http-in", "in", loadBalancer, http, anywhere, "HTTP (redirected)"],
+      ["lb-https-in", "in", loadBalancer, https, anywhere, "HTTPS"],
+      ["lb-to-app", "out", loadBalancer, https, members(app), "To Nginx on the app hosts"],
+      ["app-from-lb", "in", app, https, members(loadBalancer), "Nginx from the load balancer"],
+      ["app-to-db", "out", app, mysql, members(database), "To MySQL"],
+      ["app-to-cache", "out", app, redis, members(cache), "To Redis"],
       [
         "app-https-out",
         "out",
         app,
-        PORTS.https,
+        https,
         anywhere,
         "HTTPS out via NAT: image registry, SSM, package mirrors",
       ],
-      [
-        "app-http-out",
-        "out",
-        app,
-        PORTS.http,
-        anywhere,
-        "HTTP out via NAT: Ubuntu package mirrors",
-      ],
-      ["db-from-app", "in", database, PORTS.mysql, members(app), "MySQL from the app hosts"],
-      ["cache-from-app", "in", cache, PORTS.redis, members(app), "Redis from the app hosts"],
+      ["app-http-out", "out", app, http, anywhere, "HTTP out via NAT: Ubuntu package mirrors"],
+      ["db-from-app", "in", database, mysql, members(app), "MySQL from the app hosts"],
+      ["cache-from-app", "in", cache, redis, members(app), "Redis from the app hosts"],
     ];
     for (const [rule, direction, to, port, peer, description] of flows) {
       const Rule = direction === "in" ? SecurityGroupIngressRule : SecurityGroupEgressRule;
