@@ -4,6 +4,7 @@ import {
   AWS_IDENTIFIER,
   AWS_IDENTIFIER_LIMITS,
   AWS_IDENTIFIER_RULE,
+  IdentifierLimit,
 } from "../catalog/aws-identifiers";
 import { AWS_REGIONS } from "../catalog/aws-regions";
 import { isTier, TIER_FLOORS } from "../catalog/tiers";
@@ -81,43 +82,35 @@ const otherTarget = (target: Target): Target => (target === "aws" ? "docker" : "
 export const secretPlaceholder = (key: string) => `<secret:${key}>`;
 const isPlaceholder = (text: string) => /^<secret:[^<>]+>$/.test(text);
 
-function isUrl(text: string, schemes: readonly string[]): boolean {
+function isUrl(text: string, httpsOnly: boolean): boolean {
   try {
     const url = new URL(text);
+    const schemes = httpsOnly ? ["https:"] : ["http:", "https:"];
     return schemes.includes(url.protocol) && url.hostname !== "";
   } catch {
     return false;
   }
 }
 
+const onlyFor = (target: Target) =>
+  `applies only to target "${otherTarget(target)}" (this stack's target is "${target}")`;
+
 /** A secret key's problem, if any: plain text, a weak value, a bad URL or the other target's key. */
 function secretProblem(key: SecretKey, text: string, encrypted: boolean, target: Target) {
+  const withheld = (message: string) => problem([key], message, "[secret withheld]");
   const targets: readonly Target[] = SECRET_KEYS[key].targets;
-  if (!targets.includes(target)) {
-    return problem(
-      [key],
-      `applies only to target "${otherTarget(target)}" (this stack's target is "${target}")`,
-      "[secret withheld]",
-    );
-  }
+  if (!targets.includes(target)) return withheld(onlyFor(target));
   if (!encrypted) {
-    return problem(
-      [key],
-      `must be stored encrypted: run "pulumi config set --secret ${key} <value>"`,
-      "[plain text withheld]",
-    );
+    const message = `must be stored encrypted: run "pulumi config set --secret ${key} <value>"`;
+    return problem([key], message, "[plain text withheld]");
   }
   if (WEAK_SECRETS.includes(text.trim().toLowerCase())) {
-    return problem([key], "is a well-known weak value; choose a strong one", "[secret withheld]");
+    return withheld("is a well-known weak value; choose a strong one");
   }
-  const schemes = target === "aws" ? ["https:"] : ["http:", "https:"];
-  if (SECRET_KEYS[key].url && !isPlaceholder(text) && !isUrl(text, schemes)) {
-    const allowed = target === "aws" ? "an https URL" : "an http or https URL";
-    return problem(
-      [key],
-      `must be ${allowed} such as https://hooks.example.com/…`,
-      "[secret withheld]",
-    );
+  const https = target === "aws";
+  if (SECRET_KEYS[key].url && !isPlaceholder(text) && !isUrl(text, https)) {
+    const url = https ? "an https URL" : "an http or https URL";
+    return withheld(`must be ${url} such as https://hooks.example.com/…`);
   }
   return undefined;
 }
@@ -144,17 +137,15 @@ function regionProblem(region: string | undefined): ConfigProblem | undefined {
 function namePrefixProblem(project: string, stack: string): ConfigProblem | undefined {
   const prefix = `${project}-${stack}`;
   const fullKey = `stack "${stack}" of project "${project}": the name prefix "${prefix}"`;
-  const [tightest] = [...AWS_IDENTIFIER_LIMITS].sort(
-    (a, b) => a.maxLength - a.longestSuffix.length - (b.maxLength - b.longestSuffix.length),
-  );
-  const room = tightest.maxLength - tightest.longestSuffix.length;
+  const room = (limit: IdentifierLimit) => limit.maxLength - limit.longestSuffix.length;
+  const tightest = AWS_IDENTIFIER_LIMITS.reduce((a, b) => (room(b) < room(a) ? b : a));
   if (!AWS_IDENTIFIER.test(prefix)) {
     const what = AWS_IDENTIFIER_LIMITS.map((limit) => `${limit.what}s`).join(" and ");
     return { ...problem([], `must be ${AWS_IDENTIFIER_RULE}, as it starts ${what}`), fullKey };
   }
-  if (prefix.length <= room) return undefined;
+  if (prefix.length <= room(tightest)) return undefined;
   const id = `${prefix}${tightest.longestSuffix}`;
-  const message = `must be at most ${room} characters (it has ${prefix.length}): the ${tightest.what} "${id}" may have at most ${tightest.maxLength}`;
+  const message = `must be at most ${room(tightest)} characters (it has ${prefix.length}): the ${tightest.what} "${id}" may have at most ${tightest.maxLength}`;
   return { ...problem([], message), fullKey };
 }
 
@@ -242,7 +233,7 @@ export function parseStackConfig(raw: RawStackConfig, today: string): ParsedStac
     problems.push(
       ...problemsFromZod(parsed.error, (path, key) =>
         keysAt(TARGET_SCHEMAS[other], path).includes(key)
-          ? `applies only to target "${other}" (this stack's target is "${target}")`
+          ? onlyFor(target)
           : unknownKeyMessage(key, keysAt(schema, path)),
       ).filter((p) => !blank.has(String(p.path[0]))),
     );
