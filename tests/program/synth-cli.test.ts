@@ -21,8 +21,8 @@ test("--stack dev prints the resource table and writes resources.json and output
   expect(result.stderr).toBe("");
   expect(result.status).toBe(0);
   expect(result.stdout).toMatch(/^Stack dev:$/m);
-  // data, edge, monitoring and (dev publishes its monitoring UIs) monitoring-egress
-  expect(result.stdout).toMatch(/^ {2}docker:index\/network:Network +4$/m);
+  // data, edge, monitoring and, since dev publishes them, monitoring-egress and mysql-published
+  expect(result.stdout).toMatch(/^ {2}docker:index\/network:Network +5$/m);
   expect(result.stdout).toMatch(/^ {2}TOTAL +\d+$/m);
   const resources = JSON.parse(fs.readFileSync(path.join(out, "dev", "resources.json"), "utf8"));
   const data = resources.find((r: { name: string }) => r.name === "dev-network-data");
