@@ -17,29 +17,23 @@ import {
 /** How many alarms one spec becomes. */
 export type AlarmScope = "perStack" | "perRdsInstance" | "perRdsReplica" | "perRedisNodeGroup";
 
-/** Identifiers a component supplies when it binds a spec to its resources. */
+/** Identifiers of the stack a component supplies: `{name}` in a dimension value stands for one. */
 export type Placeholder =
   | "autoScalingGroupName"
   | "loadBalancer"
   | "targetGroup"
   | "certificateArn"
   | "healthCheckId"
-  | "backupVaultName"
-  | "dbInstanceIdentifier"
-  | "cacheClusterId";
+  | "backupVaultName";
 
 /** Numbers a metric math expression needs that CloudWatch does not publish as metrics. */
 type Constant = "allocatedStorageBytes" | "maxConnections";
 
-type DimensionValue = { readonly placeholder: Placeholder } | { readonly value: string };
-
-interface MetricRef {
-  readonly namespace: string;
-  readonly metricName: string;
-  /** Average, Minimum, Maximum, Sum, or a percentile such as p95. */
-  readonly stat: string;
-  readonly dimensions: Readonly<Record<string, DimensionValue>>;
-}
+/**
+ * One metric. A dimension value `{name}` is filled in at binding: a Placeholder, or the watched
+ * resource's `dbInstanceIdentifier` or `cacheClusterId`.
+ */
+type MetricRef = Required<AppCloudWatchMetric>;
 
 /** How one metric kind is watched on one part of the stack. */
 interface Mapping {
@@ -82,144 +76,84 @@ export interface EventRuleSpec {
   readonly eventPattern: Readonly<Record<string, unknown>>;
 }
 
-const dim = (placeholder: Placeholder): DimensionValue => ({ placeholder });
-const ASG = { AutoScalingGroupName: dim("autoScalingGroupName") };
-const ALB = { LoadBalancer: dim("loadBalancer") };
-const TARGET_GROUP = { TargetGroup: dim("targetGroup"), LoadBalancer: dim("loadBalancer") };
-const RDS = { DBInstanceIdentifier: dim("dbInstanceIdentifier") };
-const CACHE_NODE = { CacheClusterId: dim("cacheClusterId") };
-
 const ref = (
   namespace: string,
   metricName: string,
   stat: string,
   dimensions: MetricRef["dimensions"],
 ): MetricRef => ({ namespace, metricName, stat, dimensions });
+const ASG = { AutoScalingGroupName: "{autoScalingGroupName}" };
+const ALB = { LoadBalancer: "{loadBalancer}" };
+const TARGET_GROUP = { TargetGroup: "{targetGroup}", LoadBalancer: "{loadBalancer}" };
+const agent = (name: string) => ref("CWAgent", name, "Maximum", ASG);
+const rds = (name: string, stat: string) =>
+  ref("AWS/RDS", name, stat, { DBInstanceIdentifier: "{dbInstanceIdentifier}" });
+const cache = (name: string, stat: string) =>
+  ref("AWS/ElastiCache", name, stat, { CacheClusterId: "{cacheClusterId}" });
+const alb = (name: string, stat: string, dimensions = ALB) =>
+  ref("AWS/ApplicationELB", name, stat, dimensions);
 
 /**
  * Native metrics where they exist in the catalog's unit (EC2 and RDS CPU, ElastiCache
  * DatabaseMemoryUsagePercentage, ACM DaysToExpiry, Route 53 HealthCheckPercentageHealthy);
  * metric math where the catalog speaks in percentages CloudWatch does not publish. Host memory
  * and disk come from the CloudWatch agent on the app hosts (namespace CWAgent, aggregated by
- * AutoScalingGroupName). `treatMissingData` is `breaching` where silence is the failure (a target
- * group whose hosts are all gone publishes no host counts, no probe results, a vault publishes
- * nothing when no job completes), `notBreaching` for request-driven ALB metrics (no traffic is not
- * slowness or errors), and `missing` elsewhere, so a metric that pauses keeps the alarm's state.
+ * AutoScalingGroupName); EC2 CPU is the Maximum over the group, the hottest host, like
+ * Prometheus' per-instance rule. `treatMissingData` is `breaching` where silence is the failure
+ * (a target group whose hosts are all gone publishes no host counts, no probe results, a vault
+ * publishes nothing when no job completes), `notBreaching` for request-driven ALB metrics (no
+ * traffic is not slowness or errors), and `missing` elsewhere, so a metric that pauses keeps the
+ * alarm's state. The ALB sees Nginx as one target, so backend time on AWS is the average over
+ * all app requests; ACM publishes once a day, so a day is its period; 5xx counts are absent, not
+ * zero, in minutes without errors, hence FILL.
  */
+// prettier-ignore
 const MAPPINGS: Readonly<Record<Exclude<MetricKind, "backupLastStatus">, readonly Mapping[]>> = {
   hostCpuPercent: [
-    // Maximum over the group's instances: the hottest host, like Prometheus' per-instance rule.
     { target: "app-hosts", metric: ref("AWS/EC2", "CPUUtilization", "Maximum", ASG) },
-    { target: "rds", metric: ref("AWS/RDS", "CPUUtilization", "Average", RDS) },
-    {
-      target: "redis",
-      perMember: ref("AWS/ElastiCache", "EngineCPUUtilization", "Average", CACHE_NODE),
-    },
+    { target: "rds", metric: rds("CPUUtilization", "Average") },
+    { target: "redis", perMember: cache("EngineCPUUtilization", "Average") },
   ],
-  hostMemoryPercent: [
-    { target: "app-hosts", metric: ref("CWAgent", "mem_used_percent", "Maximum", ASG) },
-  ],
+  hostMemoryPercent: [{ target: "app-hosts", metric: agent("mem_used_percent") }],
   diskUsedPercent: [
-    { target: "app-hosts", metric: ref("CWAgent", "disk_used_percent", "Maximum", ASG) },
-    {
-      target: "rds",
-      math: {
-        expression: "100 - 100 * free / {allocatedStorageBytes}",
-        metrics: { free: ref("AWS/RDS", "FreeStorageSpace", "Minimum", RDS) },
-      },
-    },
+    { target: "app-hosts", metric: agent("disk_used_percent") },
+    { target: "rds", math: { expression: "100 - 100 * free / {allocatedStorageBytes}", metrics: { free: rds("FreeStorageSpace", "Minimum") } } },
   ],
   serviceHealthyPercent: [
-    {
-      target: "load-balancer",
-      treatMissingData: "breaching",
-      math: {
-        expression: "100 * healthy / (healthy + unhealthy)",
-        metrics: {
-          healthy: ref("AWS/ApplicationELB", "HealthyHostCount", "Minimum", TARGET_GROUP),
-          unhealthy: ref("AWS/ApplicationELB", "UnHealthyHostCount", "Maximum", TARGET_GROUP),
-        },
-      },
-    },
+    { target: "load-balancer", treatMissingData: "breaching", math: { expression: "100 * healthy / (healthy + unhealthy)", metrics: {
+      healthy: alb("HealthyHostCount", "Minimum", TARGET_GROUP),
+      unhealthy: alb("UnHealthyHostCount", "Maximum", TARGET_GROUP),
+    } } },
   ],
   latencyP95Milliseconds: [
-    {
-      target: "load-balancer",
-      treatMissingData: "notBreaching",
-      math: {
-        expression: "1000 * p95",
-        metrics: { p95: ref("AWS/ApplicationELB", "TargetResponseTime", "p95", ALB) },
-      },
-    },
+    { target: "load-balancer", treatMissingData: "notBreaching", math: { expression: "1000 * p95", metrics: { p95: alb("TargetResponseTime", "p95") } } },
   ],
-  // The ALB sees Nginx as one target, so on AWS this is the average over all app requests.
   backendAverageSeconds: [
-    {
-      target: "load-balancer",
-      treatMissingData: "notBreaching",
-      metric: ref("AWS/ApplicationELB", "TargetResponseTime", "Average", ALB),
-    },
+    { target: "load-balancer", treatMissingData: "notBreaching", metric: alb("TargetResponseTime", "Average") },
   ],
   errorRatePercent: [
-    {
-      target: "load-balancer",
-      treatMissingData: "notBreaching",
-      math: {
-        // 5xx counts are absent, not zero, in minutes without errors.
-        expression: "100 * (FILL(target5xx, 0) + FILL(lb5xx, 0)) / requests",
-        metrics: {
-          requests: ref("AWS/ApplicationELB", "RequestCount", "Sum", ALB),
-          target5xx: ref("AWS/ApplicationELB", "HTTPCode_Target_5XX_Count", "Sum", ALB),
-          lb5xx: ref("AWS/ApplicationELB", "HTTPCode_ELB_5XX_Count", "Sum", ALB),
-        },
-      },
-    },
+    { target: "load-balancer", treatMissingData: "notBreaching", math: { expression: "100 * (FILL(target5xx, 0) + FILL(lb5xx, 0)) / requests", metrics: {
+      requests: alb("RequestCount", "Sum"),
+      target5xx: alb("HTTPCode_Target_5XX_Count", "Sum"),
+      lb5xx: alb("HTTPCode_ELB_5XX_Count", "Sum"),
+    } } },
   ],
   availabilityPercent: [
-    {
-      target: "health-check",
-      region: "us-east-1",
-      treatMissingData: "breaching",
-      metric: ref("AWS/Route53", "HealthCheckPercentageHealthy", "Average", {
-        HealthCheckId: dim("healthCheckId"),
-      }),
-    },
+    { target: "health-check", region: "us-east-1", treatMissingData: "breaching",
+      metric: ref("AWS/Route53", "HealthCheckPercentageHealthy", "Average", { HealthCheckId: "{healthCheckId}" }) },
   ],
   dbConnectionsPercent: [
-    {
-      target: "rds",
-      math: {
-        expression: "100 * connections / {maxConnections}",
-        metrics: { connections: ref("AWS/RDS", "DatabaseConnections", "Maximum", RDS) },
-      },
-    },
+    { target: "rds", math: { expression: "100 * connections / {maxConnections}", metrics: { connections: rds("DatabaseConnections", "Maximum") } } },
   ],
-  replicaLagSeconds: [{ target: "rds", metric: ref("AWS/RDS", "ReplicaLag", "Maximum", RDS) }],
-  redisMemoryPercent: [
-    {
-      target: "redis",
-      perMember: ref("AWS/ElastiCache", "DatabaseMemoryUsagePercentage", "Maximum", CACHE_NODE),
-    },
-  ],
-  // ACM publishes once a day, so a day is the period.
+  replicaLagSeconds: [{ target: "rds", metric: rds("ReplicaLag", "Maximum") }],
+  redisMemoryPercent: [{ target: "redis", perMember: cache("DatabaseMemoryUsagePercentage", "Maximum") }],
   certificateDaysLeft: [
-    {
-      target: "certificate",
-      periodSeconds: 86_400,
-      metric: ref("AWS/CertificateManager", "DaysToExpiry", "Minimum", {
-        CertificateArn: dim("certificateArn"),
-      }),
-    },
+    { target: "certificate", periodSeconds: 86_400,
+      metric: ref("AWS/CertificateManager", "DaysToExpiry", "Minimum", { CertificateArn: "{certificateArn}" }) },
   ],
   backupAgeHours: [
-    {
-      target: "backup-vault",
-      periodSeconds: 3600,
-      treatMissingData: "breaching",
-      metric: ref("AWS/Backup", "NumberOfBackupJobsCompleted", "Sum", {
-        BackupVaultName: dim("backupVaultName"),
-      }),
-    },
+    { target: "backup-vault", periodSeconds: 3600, treatMissingData: "breaching",
+      metric: ref("AWS/Backup", "NumberOfBackupJobsCompleted", "Sum", { BackupVaultName: "{backupVaultName}" }) },
   ],
 };
 
@@ -257,18 +191,11 @@ function specFrom(alarm: AlarmRule, mapping: Mapping): CloudWatchAlarmSpec {
   };
 }
 
-function literal(metric: AppCloudWatchMetric): MetricRef {
-  const dimensions = Object.entries(metric.dimensions ?? {}).map(([name, value]) => [
-    name,
-    { value },
-  ]);
-  return ref(metric.namespace, metric.metricName, metric.stat, Object.fromEntries(dimensions));
-}
-
 function appMapping(alarm: AlarmRule): Mapping {
   // Config refuses an application alarm without a CloudWatch source on AWS (mergeAlarms).
   const source = alarm.app?.cloudwatch;
   if (!source) throw new Error(`application alarm ${alarm.name} has no CloudWatch source`);
+  const literal = (m: AppCloudWatchMetric): MetricRef => ({ ...m, dimensions: m.dimensions ?? {} });
   if ("metric" in source) return { target: "app", metric: literal(source.metric) };
   const metrics = Object.entries(source.metrics).map(([id, metric]) => [id, literal(metric)]);
   return {
@@ -308,17 +235,6 @@ export function eventRuleSpecs(alarms: readonly AlarmRule[]): EventRuleSpec[] {
   ];
 }
 
-/** Real identifiers for one alarm: strings in tests, `pulumi.Input<string>` in a component. */
-export interface AlarmBinding<T> {
-  readonly stack: string;
-  /** Suffix naming the resource of a per-resource alarm, e.g. `primary`, `replica-0`, `0001`. */
-  readonly resource?: string;
-  readonly placeholders?: Partial<Record<Placeholder, T>>;
-  readonly constants?: Partial<Record<Constant, number>>;
-  /** Per Redis node group: the group's member cache cluster ids. */
-  readonly members?: readonly T[];
-}
-
 export interface BoundMetricQuery<T> {
   readonly id: string;
   readonly expression?: string;
@@ -348,87 +264,11 @@ export interface BoundAlarm<T> extends Pick<
   readonly topic: Severity;
 }
 
-const STATISTICS = ["Average", "Minimum", "Maximum", "Sum", "SampleCount"];
-
-function dimensions<T>(metric: MetricRef, binding: AlarmBinding<T>, member?: T) {
-  const bound = Object.entries(metric.dimensions).map(([name, value]) => [
-    name,
-    "value" in value
-      ? value.value
-      : value.placeholder === "cacheClusterId"
-        ? member
-        : binding.placeholders?.[value.placeholder],
-  ]);
-  return Object.fromEntries(bound) as Record<string, T | string>;
-}
-
-function query<T>(id: string, metric: MetricRef, period: number, dims: Record<string, T | string>) {
-  const { namespace, metricName, stat } = metric;
-  const bound = { namespace, metricName, stat, period, dimensions: dims };
-  return { id, returnData: false, metric: bound } satisfies BoundMetricQuery<T>;
-}
-
-/** One spec bound to real resources: what a component passes to `aws.cloudwatch.MetricAlarm`. */
-export function bindCloudWatchAlarm<T>(
-  spec: CloudWatchAlarmSpec,
-  binding: AlarmBinding<T>,
-): BoundAlarm<T> {
-  const name = [`webstack-${binding.stack}`, spec.alarm, spec.target, binding.resource]
-    .filter(Boolean)
-    .join("-");
-  const common = {
-    name,
-    alarmDescription: spec.description,
-    comparisonOperator: spec.comparisonOperator,
-    threshold: spec.threshold,
-    evaluationPeriods: spec.evaluationPeriods,
-    datapointsToAlarm: spec.datapointsToAlarm,
-    treatMissingData: spec.treatMissingData,
-    topic: spec.severity,
-    ...(spec.region && { region: spec.region }),
-  };
-  const period = spec.periodSeconds;
-  const { metric, perMember, math } = spec;
-  if (metric) {
-    return {
-      ...common,
-      namespace: metric.namespace,
-      metricName: metric.metricName,
-      ...(STATISTICS.includes(metric.stat)
-        ? { statistic: metric.stat }
-        : { extendedStatistic: metric.stat }),
-      period,
-      dimensions: dimensions(metric, binding),
-    };
-  }
-  let queries: BoundMetricQuery<T>[];
-  let expression: string;
-  if (perMember) {
-    queries = (binding.members ?? []).map((member, i) =>
-      query(`node${i}`, perMember, period, dimensions(perMember, binding, member)),
-    );
-    expression = `MAX([${queries.map((q) => q.id).join(", ")}])`;
-  } else {
-    queries = Object.entries(math!.metrics).map(([id, m]) =>
-      query(id, m, period, dimensions(m, binding)),
-    );
-    expression = math!.expression.replace(
-      /\{(allocatedStorageBytes|maxConnections)\}/g,
-      (_, constant: Constant) => String(binding.constants?.[constant]),
-    );
-  }
-  const value = { id: "value", returnData: true, expression, label: spec.alarm };
-  return { ...common, metricQueries: [...queries, value] };
-}
-
-/** What the alarms watch, as identifiers of type T. */
+/** What the alarms watch, as identifiers of type T (strings in tests, Inputs in a component). */
 export interface WatchedResources<T> {
-  /** Stack name, part of every alarm name (`webstack-<stack>-…`). */
+  /** Stack name, part of every alarm name (`webstack-<stack>-<Alarm>-<target>[-<resource>]`). */
   readonly stack: string;
-  /** Per-stack placeholders: the app hosts' group, the ALB and target group ARN suffixes … */
-  readonly placeholders: Partial<
-    Record<Exclude<Placeholder, "dbInstanceIdentifier" | "cacheClusterId">, T>
-  >;
+  readonly placeholders: Partial<Record<Placeholder, T>>;
   /** RDS instances, the primary first. */
   readonly rdsInstances: readonly {
     readonly resource: string;
@@ -454,16 +294,71 @@ export interface PlannedAlarm<T> {
   readonly bound: BoundAlarm<T>;
 }
 
+const STATISTICS = ["Average", "Minimum", "Maximum", "Sum", "SampleCount"];
+
+type Values<T> = Readonly<Record<string, T | undefined>>;
+
+function bindMetric<T>({ dimensions, ...metric }: MetricRef, period: number, values: Values<T>) {
+  const bound = Object.entries(dimensions).map(([name, value]) => {
+    const placeholder = /^\{(\w+)\}$/.exec(value)?.[1];
+    return [name, placeholder ? values[placeholder] : value];
+  });
+  return { ...metric, period, dimensions: Object.fromEntries(bound) as Record<string, T | string> };
+}
+
+/** One spec bound to real resources: what a component passes to `aws.cloudwatch.MetricAlarm`. */
+function bind<T>(
+  spec: CloudWatchAlarmSpec,
+  watched: WatchedResources<T>,
+  values: Values<T>,
+  resource?: string,
+  members: readonly T[] = [],
+): BoundAlarm<T> {
+  const common = {
+    name: [`webstack-${watched.stack}`, spec.alarm, spec.target, resource]
+      .filter(Boolean)
+      .join("-"),
+    alarmDescription: spec.description,
+    comparisonOperator: spec.comparisonOperator,
+    threshold: spec.threshold,
+    evaluationPeriods: spec.evaluationPeriods,
+    datapointsToAlarm: spec.datapointsToAlarm,
+    treatMissingData: spec.treatMissingData,
+    topic: spec.severity,
+    ...(spec.region && { region: spec.region }),
+  };
+  const period = spec.periodSeconds;
+  const { metric, perMember, math } = spec;
+  if (metric) {
+    const { namespace, metricName, stat, dimensions } = bindMetric(metric, period, values);
+    const statistic = STATISTICS.includes(stat) ? "statistic" : "extendedStatistic";
+    return { ...common, namespace, metricName, [statistic]: stat, period, dimensions };
+  }
+  const query = (id: string, m: MetricRef, v: Values<T>): BoundMetricQuery<T> => ({
+    id,
+    returnData: false,
+    metric: bindMetric(m, period, v),
+  });
+  const queries = perMember
+    ? members.map((member, i) => query(`node${i}`, perMember, { cacheClusterId: member }))
+    : Object.entries(math!.metrics).map(([id, m]) => query(id, m, values));
+  const expression = perMember
+    ? `MAX([${queries.map((q) => q.id).join(", ")}])`
+    : math!.expression.replace(/\{(\w+)\}/g, (_, c: Constant) => String(watched.constants[c]));
+  const value = { id: "value", returnData: true, expression, label: spec.alarm };
+  return { ...common, metricQueries: [...queries, value] };
+}
+
 /** Every alarm the specs become on these resources. */
 export function planAlarms<T>(
   specs: readonly CloudWatchAlarmSpec[],
   watched: WatchedResources<T>,
 ): PlannedAlarm<T>[] {
-  const { stack, placeholders, constants } = watched;
+  const { placeholders } = watched;
   return specs.flatMap((spec): PlannedAlarm<T>[] => {
     switch (spec.scope) {
       case "perStack":
-        return [{ spec, bound: bindCloudWatchAlarm(spec, { stack, placeholders }) }];
+        return [{ spec, bound: bind(spec, watched, placeholders) }];
       case "perRdsInstance":
       case "perRdsReplica":
         return watched.rdsInstances
@@ -472,19 +367,14 @@ export function planAlarms<T>(
             spec,
             resource,
             watches: identifier,
-            bound: bindCloudWatchAlarm(spec, {
-              stack,
-              resource,
-              placeholders: { dbInstanceIdentifier: identifier },
-              constants,
-            }),
+            bound: bind(spec, watched, { dbInstanceIdentifier: identifier }, resource),
           }));
       case "perRedisNodeGroup":
         return watched.redisNodeGroups.map(({ id, name, members }) => ({
           spec,
           resource: id,
           watches: name,
-          bound: bindCloudWatchAlarm(spec, { stack, resource: id, members }),
+          bound: bind(spec, watched, {}, id, members),
         }));
     }
   });

@@ -18,11 +18,10 @@ import {
   uploadsBackupRule,
 } from "../../components/catalog/backups";
 import {
-  AlarmBinding,
-  bindCloudWatchAlarm,
   cloudWatchAlarmSpecs,
   eventRuleSpecs,
   Placeholder,
+  planAlarms,
 } from "../../components/alarms/cloudwatch-specs";
 import { renderAlertmanagerConfig } from "../../components/alarms/alertmanager-config";
 import { plannedSubscriptions, slackSeverities } from "../../components/alarms/aws-delivery";
@@ -146,15 +145,23 @@ export function awsAlarmResources(tier: "staging" | "prod"): FakeResource[] {
     },
     dependsOn: { snsTopicArns: slackTopics.map((t) => topicName(t.severity, t.region)) },
   });
-  const alarm = (
-    spec: ReturnType<typeof cloudWatchAlarmSpecs>[number],
-    resource?: string,
-    watches?: string,
-    binding: AlarmBinding<string> = { stack: tier },
-  ): FakeResource => {
-    const { topic, ...bound } = bindCloudWatchAlarm(spec, { ...binding, stack: tier, resource });
+  const planned = planAlarms(specs, {
+    stack: tier,
+    placeholders: PLACEHOLDERS,
+    rdsInstances: [
+      { resource: "primary", role: "primary", identifier: ids.primary },
+      { resource: "replica-1", role: "replica", identifier: ids.replica },
+    ],
+    constants: { allocatedStorageBytes: 100 * 2 ** 30, maxConnections: 1000 },
+    redisNodeGroups: Array.from({ length: ids.nodeGroups }, (_, g) => {
+      const group = `${ids.redis}-000${g + 1}`;
+      return { id: `000${g + 1}`, name: group, members: [`${group}-001`, `${group}-002`] };
+    }),
+  });
+  for (const { spec, watches, bound: withTopic } of planned) {
+    const { topic, ...bound } = withTopic;
     const topicArn = `arn:aws:sns:${bound.region ?? "eu-central-1"}:${ACCOUNT}:${topicName(topic, bound.region)}`;
-    return {
+    resources.push({
       type: METRIC_ALARM,
       name: bound.name,
       props: {
@@ -172,35 +179,7 @@ export function awsAlarmResources(tier: "staging" | "prod"): FakeResource[] {
         alarmActions: [topicName(topic, bound.region)],
         okActions: [topicName(topic, bound.region)],
       },
-    };
-  };
-  const constants = { allocatedStorageBytes: 100 * 2 ** 30, maxConnections: 1000 };
-  for (const spec of specs) {
-    const rds = (id: string, suffix: string) =>
-      alarm(spec, suffix, id, {
-        stack: tier,
-        placeholders: { ...PLACEHOLDERS, dbInstanceIdentifier: id },
-        constants,
-      });
-    if (spec.scope === "perStack") {
-      resources.push(
-        alarm(spec, undefined, undefined, { stack: tier, placeholders: PLACEHOLDERS }),
-      );
-    } else if (spec.scope === "perRdsInstance") {
-      resources.push(rds(ids.primary, "primary"), rds(ids.replica, "replica-1"));
-    } else if (spec.scope === "perRdsReplica") {
-      resources.push(rds(ids.replica, "replica-1"));
-    } else {
-      for (let g = 1; g <= ids.nodeGroups; g++) {
-        const group = `${ids.redis}-000${g}`;
-        resources.push(
-          alarm(spec, `000${g}`, group, {
-            stack: tier,
-            members: [`${group}-001`, `${group}-002`],
-          }),
-        );
-      }
-    }
+    });
   }
   for (const spec of eventRuleSpecs(ALARM_FLOORS[tier])) {
     const rule = `backup-failed-${spec.target}`;

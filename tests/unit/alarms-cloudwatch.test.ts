@@ -3,10 +3,10 @@
 // and per Redis node group, actions to the topic of its severity, and Backup failures through
 // EventBridge. Bound specs are what a component hands to aws.cloudwatch.MetricAlarm.
 import {
-  bindCloudWatchAlarm,
   CloudWatchAlarmSpec,
   cloudWatchAlarmSpecs,
   eventRuleSpecs,
+  planAlarms,
 } from "../../components/alarms/cloudwatch-specs";
 import { ALARM_CATALOG, mergeAlarms } from "../../components/catalog/alarms";
 import { PROD_APP_ALARMS } from "../support/operations";
@@ -20,15 +20,6 @@ function spec(alarm: string, target: string): CloudWatchAlarmSpec {
   return found;
 }
 
-/** The prod topology of docs/requirements.md §1: primary + replica, Redis 3 shards × 1 replica. */
-const RDS_INSTANCES = [
-  { resource: "primary", id: "webstack-prod-mysql-primary", replica: false },
-  { resource: "replica-0", id: "webstack-prod-mysql-replica-0", replica: true },
-];
-const REDIS_GROUPS = ["0001", "0002", "0003"].map((group) => ({
-  resource: group,
-  members: [`webstack-prod-redis-${group}-001`, `webstack-prod-redis-${group}-002`],
-}));
 const STACK_PLACEHOLDERS = {
   autoScalingGroupName: "webstack-prod-app",
   loadBalancer: "app/webstack-prod/0123456789abcdef",
@@ -38,29 +29,22 @@ const STACK_PLACEHOLDERS = {
   backupVaultName: "webstack-prod",
 };
 
-/** What a component does: one alarm per spec and resource. */
+/** The prod topology of docs/requirements.md §1: primary + replica, Redis 3 shards × 1 replica. */
 function bindAll() {
-  return specs.flatMap((s) => {
-    const common = { stack: "prod", placeholders: STACK_PLACEHOLDERS };
-    switch (s.scope) {
-      case "perStack":
-        return [bindCloudWatchAlarm(s, common)];
-      case "perRdsInstance":
-      case "perRdsReplica":
-        return RDS_INSTANCES.filter((db) => s.scope === "perRdsInstance" || db.replica).map((db) =>
-          bindCloudWatchAlarm(s, {
-            ...common,
-            resource: db.resource,
-            placeholders: { ...STACK_PLACEHOLDERS, dbInstanceIdentifier: db.id },
-            constants: { allocatedStorageBytes: 500 * 1024 ** 3, maxConnections: 1000 },
-          }),
-        );
-      case "perRedisNodeGroup":
-        return REDIS_GROUPS.map((g) =>
-          bindCloudWatchAlarm(s, { ...common, resource: g.resource, members: g.members }),
-        );
-    }
-  });
+  return planAlarms(specs, {
+    stack: "prod",
+    placeholders: STACK_PLACEHOLDERS,
+    rdsInstances: [
+      { resource: "primary", role: "primary", identifier: "webstack-prod-mysql-primary" },
+      { resource: "replica-0", role: "replica", identifier: "webstack-prod-mysql-replica-0" },
+    ],
+    constants: { allocatedStorageBytes: 500 * 1024 ** 3, maxConnections: 1000 },
+    redisNodeGroups: ["0001", "0002", "0003"].map((id) => ({
+      id,
+      name: `webstack-prod-redis-${id}`,
+      members: [`webstack-prod-redis-${id}-001`, `webstack-prod-redis-${id}-002`],
+    })),
+  }).map((p) => p.bound);
 }
 
 describe("CloudWatch specs from the catalog", () => {
