@@ -1,10 +1,10 @@
 // Renders alertmanager.yml for one Docker environment: routing by severity to one receiver per
 // channel, following the stack's `alerts.routes` (prod: critical → email + slack + sms, warning →
 // email + slack; dev: a log). Secrets Alertmanager can read from a file stay out of the text:
-// Alertmanager 0.25 reads `smtp_auth_password_file`, slack `api_url_file` and `http_config.
-// authorization.credentials_file`. It has no `url_file` for webhooks (0.26+): a webhook, SMS
-// gateway or dead man's switch URL is itself the secret, is written into the text, and the caller
-// must then treat the whole file as a secret (`alertmanagerConfigHoldsSecret`). The always-firing
+// Alertmanager 0.25 reads `smtp_auth_password_file` and slack `api_url_file`. It has no `url_file`
+// for webhooks (0.26+): a webhook, SMS gateway or dead man's switch URL is itself the secret, is
+// written into the text, and the caller must then treat the whole file as a secret
+// (`alertmanagerConfigHoldsSecret`). Config has checked that every routed channel is configured. The always-firing
 // Watchdog of the rule file goes to a receiver without integrations, so it proves the pipeline
 // without paging; with a dead man's switch, that receiver posts it every few minutes to an outside
 // service, which pages when the posts stop (Prometheus, Alertmanager or their host down).
@@ -17,7 +17,6 @@ import { promDuration } from "./prometheus-rules";
 export const SECRET_FILES = {
   smtpPassword: "smtp_password",
   slackApiUrl: "slack_api_url",
-  smsToken: "sms_token",
 } as const;
 
 /** How often alerts are (re)sent; the Watchdog's dead man's switch has its own. */
@@ -65,12 +64,8 @@ export interface AlertmanagerSpec {
   };
   /** Channel such as `#alerts-prod`; the webhook URL comes from the `slack_api_url` file. */
   readonly slack?: { readonly channel: string };
-  /**
-   * An SMS gateway: a relay that turns Alertmanager's webhook JSON into texts. It gets the
-   * `sms_token` file as a bearer token, or with `bearerToken: false` nothing (a URL that carries
-   * its own credential). @default bearerToken true
-   */
-  readonly sms?: { readonly url: string; readonly bearerToken?: boolean };
+  /** An SMS gateway: turns Alertmanager's webhook JSON into texts; its URL carries its credential. */
+  readonly sms?: { readonly url: string };
   readonly webhook?: { readonly url: string };
   /**
    * Outside service the always-firing Watchdog is posted to every few minutes; silence there
@@ -83,94 +78,57 @@ export interface AlertmanagerSpec {
   readonly timing?: AlertmanagerTiming;
 }
 
+const SECRETS_DIR = "/etc/alertmanager/secrets";
+
 function usedChannels(spec: AlertmanagerSpec): Channel[] {
   return CHANNELS.filter(
     (c) => spec.routes.warning.includes(c) || spec.routes.critical.includes(c),
   );
 }
 
-const smsBearer = (spec: AlertmanagerSpec) =>
-  spec.sms !== undefined && spec.sms.bearerToken !== false;
-
 /** Whether the rendered text carries a secret URL (see the file's first lines). */
 export function alertmanagerConfigHoldsSecret(spec: AlertmanagerSpec): boolean {
   const used = usedChannels(spec);
-  return (
-    spec.deadMansSwitch !== undefined ||
-    used.includes("webhook") ||
-    (used.includes("sms") && !smsBearer(spec))
-  );
+  return spec.deadMansSwitch !== undefined || used.includes("webhook") || used.includes("sms");
 }
 
 /** The secret files this environment's Alertmanager reads: what its container must mount. */
 export function alertmanagerSecretFiles(spec: AlertmanagerSpec): string[] {
-  const dir = spec.secretsDir ?? "/etc/alertmanager/secrets";
   const used = usedChannels(spec);
   return [
     ...(used.includes("email") && spec.email?.username !== undefined
       ? [SECRET_FILES.smtpPassword]
       : []),
     ...(used.includes("slack") ? [SECRET_FILES.slackApiUrl] : []),
-    ...(used.includes("sms") && smsBearer(spec) ? [SECRET_FILES.smsToken] : []),
-  ].map((file) => `${dir}/${file}`);
+  ].map((file) => `${spec.secretsDir ?? SECRETS_DIR}/${file}`);
 }
 
-function settings<T>(spec: AlertmanagerSpec, channel: Channel, value: T | undefined): T {
-  if (value === undefined) {
-    throw new Error(
-      `alertmanager.${channel} must be set: ${spec.environment} routes alerts to ${channel}`,
-    );
-  }
-  return value;
-}
+const SLACK_TITLE =
+  "[{{ .Status | toUpper }}] {{ .CommonLabels.alertname }} ({{ .CommonLabels.environment }}, {{ .CommonLabels.severity }})";
 
 function receiver(channel: Channel, spec: AlertmanagerSpec, dir: string): object {
-  switch (channel) {
-    // No integration: the alert stays visible in Alertmanager's UI and API (`amtool alert`).
-    case "log":
-      return { name: "log" };
-    case "email":
-      return {
-        name: "email",
-        email_configs: [
-          { to: settings(spec, channel, spec.email).to.join(", "), send_resolved: true },
-        ],
-      };
-    case "slack":
-      return {
-        name: "slack",
-        slack_configs: [
-          {
-            api_url_file: `${dir}/${SECRET_FILES.slackApiUrl}`,
-            channel: settings(spec, channel, spec.slack).channel,
-            send_resolved: true,
-            title:
-              "[{{ .Status | toUpper }}] {{ .CommonLabels.alertname }} ({{ .CommonLabels.environment }}, {{ .CommonLabels.severity }})",
-            text: "{{ range .Alerts }}{{ .Annotations.summary }} ({{ .Annotations.runbook }})\n{{ end }}",
-          },
-        ],
-      };
-    case "sms": {
-      const bearer = { type: "Bearer", credentials_file: `${dir}/${SECRET_FILES.smsToken}` };
-      return {
-        name: "sms",
-        webhook_configs: [
-          {
-            url: settings(spec, channel, spec.sms).url,
-            // A text per page is enough; the runbook link arrives by email and Slack.
-            send_resolved: false,
-            max_alerts: 5,
-            ...(smsBearer(spec) ? { http_config: { authorization: bearer } } : {}),
-          },
-        ],
-      };
-    }
-    case "webhook":
-      return {
-        name: "webhook",
-        webhook_configs: [{ url: settings(spec, channel, spec.webhook).url, send_resolved: true }],
-      };
-  }
+  const webhook = (url: string, more: object) => ({ webhook_configs: [{ url, ...more }] });
+  return {
+    name: channel,
+    // `log` has no integration: the alert stays visible in Alertmanager's UI and API.
+    ...(channel === "email" && {
+      email_configs: [{ to: spec.email!.to.join(", "), send_resolved: true }],
+    }),
+    ...(channel === "slack" && {
+      slack_configs: [
+        {
+          api_url_file: `${dir}/${SECRET_FILES.slackApiUrl}`,
+          channel: spec.slack!.channel,
+          send_resolved: true,
+          title: SLACK_TITLE,
+          text: "{{ range .Alerts }}{{ .Annotations.summary }} ({{ .Annotations.runbook }})\n{{ end }}",
+        },
+      ],
+    }),
+    // A text per page is enough; the runbook link arrives by email and Slack.
+    ...(channel === "sms" && webhook(spec.sms!.url, { send_resolved: false, max_alerts: 5 })),
+    ...(channel === "webhook" && webhook(spec.webhook!.url, { send_resolved: true })),
+  };
 }
 
 /**
@@ -201,7 +159,7 @@ function groupTiming(timing: AlertmanagerTiming) {
 }
 
 export function renderAlertmanagerConfig(spec: AlertmanagerSpec): string {
-  const dir = spec.secretsDir ?? "/etc/alertmanager/secrets";
+  const dir = spec.secretsDir ?? SECRETS_DIR;
   const timing = spec.timing ?? TIMING;
   const used = usedChannels(spec);
   const heartbeat = watchdog(spec);

@@ -14,73 +14,45 @@ export const MONITORING_PORTS = {
   blackbox: 9115,
 } as const;
 
-/** Aliases on the monitoring network; the network is the stack's own, so no stack prefix. */
-export const MONITORING_ALIASES = {
-  prometheus: "prometheus",
-  alertmanager: "alertmanager",
-  node: "node-exporter",
-  blackbox: "blackbox-exporter",
-} as const;
-
 /** The Docker host as alerts name it: node_exporter watches the host, not a container. */
 export const HOST_INSTANCE = "docker-host";
 
-/** Paths inside the Prometheus container. */
-export const PROMETHEUS_PATHS = {
-  config: "/etc/prometheus/prometheus.yml",
-  rules: "/etc/prometheus/rules/webstack.rules.yml",
-  /** rule_files entry, relative to prometheus.yml. */
-  rulesRelative: "rules/webstack.rules.yml",
-  data: "/prometheus",
-} as const;
-
-export const ALERTMANAGER_PATHS = {
-  config: "/etc/alertmanager/alertmanager.yml",
-  secretsDir: "/etc/alertmanager/secrets",
-  data: "/alertmanager",
-} as const;
-
-export const BLACKBOX_PATHS = {
-  config: "/etc/blackbox_exporter/config.yml",
-  ca: "/etc/blackbox_exporter/edge-ca.crt",
-} as const;
-
-/** node_exporter's view of the host and the backup job's textfile metrics. */
-export const NODE_EXPORTER_PATHS = {
-  proc: "/host/proc",
-  sys: "/host/sys",
-  root: "/host/root",
+/** Paths inside the containers; rule_files is relative to prometheus.yml. */
+export const PATHS = {
+  prometheusConfig: "/etc/prometheus/prometheus.yml",
+  prometheusRules: "/etc/prometheus/rules/webstack.rules.yml",
+  prometheusRulesRelative: "rules/webstack.rules.yml",
+  prometheusData: "/prometheus",
+  alertmanagerConfig: "/etc/alertmanager/alertmanager.yml",
+  alertmanagerSecrets: "/etc/alertmanager/secrets",
+  alertmanagerData: "/alertmanager",
+  blackboxConfig: "/etc/blackbox_exporter/config.yml",
+  blackboxCa: "/etc/blackbox_exporter/edge-ca.crt",
   textfile: "/var/lib/node_exporter/textfile",
 } as const;
 
 export const mysqldExporterAlias = (serverAlias: string) => `mysqld-exporter-${serverAlias}`;
 export const redisExporterAlias = (nodeAlias: string) => `redis-exporter-${nodeAlias}`;
 
-/** What the alarms watch, by the names the servers carry on their own networks. */
-export interface MonitoredServers {
-  readonly environment: string;
-  /** MySQL servers' aliases, the primary first. */
-  readonly mysqlServers: readonly string[];
-  /** Redis nodes' aliases. */
-  readonly redisNodes: readonly string[];
-  /** URL blackbox_exporter probes (the edge's /healthz over HTTPS). */
-  readonly healthUrl: string;
-  /** `host:port` of the backend's /metrics, when the app exposes one. @default none */
-  readonly backend?: string;
-}
-
 /**
- * The prometheus.yml spec: node_exporter for the host, one mysqld_exporter per MySQL server and
- * one redis_exporter per Redis node with `instance` = the server's alias (what the policies read), the
- * blackbox probe of the health URL, and the backend.
+ * The prometheus.yml spec for the servers the alarms watch, by the aliases they carry on their own
+ * networks (MySQL primary first): node_exporter for the host, one mysqld_exporter per MySQL server
+ * and one redis_exporter per Redis node with `instance` = the server's alias (what the policies
+ * read), the blackbox probe of the edge's health URL, and the backend's /metrics when given.
  */
-export function prometheusSpec(servers: MonitoredServers): PrometheusConfigSpec {
+export function prometheusSpec(servers: {
+  readonly environment: string;
+  readonly mysqlServers: readonly string[];
+  readonly redisNodes: readonly string[];
+  readonly healthUrl: string;
+  readonly backend?: string;
+}): PrometheusConfigSpec {
   const at = (host: string, port: number) => `${host}:${port}`;
   return {
     environment: servers.environment,
-    ruleFiles: [PROMETHEUS_PATHS.rulesRelative],
-    alertmanagers: [at(MONITORING_ALIASES.alertmanager, MONITORING_PORTS.alertmanager)],
-    node: [{ instance: HOST_INSTANCE, target: at(MONITORING_ALIASES.node, MONITORING_PORTS.node) }],
+    ruleFiles: [PATHS.prometheusRulesRelative],
+    alertmanagers: [at("alertmanager", MONITORING_PORTS.alertmanager)],
+    node: [{ instance: HOST_INSTANCE, target: at("node-exporter", MONITORING_PORTS.node) }],
     mysql: servers.mysqlServers.map((alias) => ({
       instance: alias,
       target: at(mysqldExporterAlias(alias), MONITORING_PORTS.mysqld),
@@ -90,7 +62,7 @@ export function prometheusSpec(servers: MonitoredServers): PrometheusConfigSpec 
       target: at(redisExporterAlias(alias), MONITORING_PORTS.redis),
     })),
     probes: {
-      exporter: at(MONITORING_ALIASES.blackbox, MONITORING_PORTS.blackbox),
+      exporter: at("blackbox-exporter", MONITORING_PORTS.blackbox),
       urls: [servers.healthUrl],
     },
     ...(servers.backend !== undefined ? { backend: servers.backend } : {}),

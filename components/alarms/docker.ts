@@ -16,14 +16,10 @@ import {
 } from "./alertmanager-config";
 import type { AlarmsOutputs, AlertSecrets, DockerAlarmsArgs } from "./contract";
 import {
-  ALERTMANAGER_PATHS,
-  BLACKBOX_PATHS,
-  MONITORING_ALIASES,
   MONITORING_PORTS,
   mysqldExporterAlias,
   mysqldExporterEntrypoint,
-  NODE_EXPORTER_PATHS,
-  PROMETHEUS_PATHS,
+  PATHS,
   prometheusSpec,
   redisExporterAlias,
   renderMysqldExporterCnf,
@@ -52,8 +48,6 @@ const secretFile = (file: string, content: pulumi.Input<string>, uid = PROM_IMAG
   permissions: "0400",
 });
 
-type NetworkAttachment = docker.types.input.ContainerNetworksAdvanced;
-
 /** The secrets Alertmanager reads from files, by file name. */
 const SECRET_OF_FILE: Readonly<Record<string, keyof AlertSecrets>> = {
   [SECRET_FILES.smtpPassword]: "smtpPassword",
@@ -80,23 +74,13 @@ export function dockerAlertmanagerSpec(
     routes: notify.routes,
     ...(notify.email && { email: notify.email }),
     ...(notify.slack && { slack: notify.slack }),
-    secretsDir: ALERTMANAGER_PATHS.secretsDir,
+    secretsDir: PATHS.alertmanagerSecrets,
     ...(urls.alertWebhookUrl !== undefined && { webhook: { url: urls.alertWebhookUrl } }),
     // The gateway holds the numbers: Alertmanager posts its alert JSON, the gateway texts.
-    ...(urls.smsWebhookUrl !== undefined && {
-      sms: { url: urls.smsWebhookUrl, bearerToken: false },
-    }),
+    ...(urls.smsWebhookUrl !== undefined && { sms: { url: urls.smsWebhookUrl } }),
     ...(urls.deadMansSwitchUrl !== undefined && {
       deadMansSwitch: { url: urls.deadMansSwitchUrl },
     }),
-  };
-}
-
-/** A health check that fetches a local URL with the busybox wget the images ship. */
-function httpHealthcheck(port: number, path: string) {
-  return {
-    tests: ["CMD", "wget", "-q", "-O", "/dev/null", `http://127.0.0.1:${port}${path}`],
-    ...HEALTHCHECK_TIMINGS,
   };
 }
 
@@ -141,10 +125,6 @@ export class DockerAlarms extends pulumi.ComponentResource implements AlarmsOutp
             parent,
           )
         : undefined;
-    const onMonitoring = (alias: string): NetworkAttachment => ({
-      name: monitoring.name,
-      aliases: [alias],
-    });
     const volume = (suffix: string) =>
       new docker.Volume(
         `${name}-${suffix}`,
@@ -153,50 +133,67 @@ export class DockerAlarms extends pulumi.ComponentResource implements AlarmsOutp
       );
     const uiPort = (port: number) =>
       publishUi ? [{ internal: port, external: port, ip: "127.0.0.1", protocol: "tcp" }] : [];
+    // Every container is on the monitoring network under its own suffix as alias, and also on
+    // `networks`; a health check fetches `healthPath` with the busybox wget the images ship.
     const container = (
       suffix: string,
+      port: number,
+      healthPath: string,
+      networks: docker.types.input.ContainerNetworksAdvanced[],
       inputs: Omit<docker.ContainerArgs, "name" | "restart" | "logDriver" | "logOpts">,
     ) =>
       new docker.Container(
         `${name}-${suffix}`,
-        { name: `${namePrefix}-${suffix}`, restart: RESTART_POLICY, ...JSON_FILE_LOGS, ...inputs },
+        {
+          name: `${namePrefix}-${suffix}`,
+          restart: RESTART_POLICY,
+          ...JSON_FILE_LOGS,
+          ...inputs,
+          networksAdvanced: [{ name: monitoring.name, aliases: [suffix] }, ...networks],
+          healthcheck: {
+            tests: [
+              "CMD",
+              "wget",
+              "-q",
+              "-O",
+              "/dev/null",
+              `http://127.0.0.1:${port}${healthPath}`,
+            ],
+            ...HEALTHCHECK_TIMINGS,
+          },
+        },
         parent,
       );
 
     // Prometheus: the rules and what to scrape.
-    const healthUrl = `https://${args.edge.host}/healthz`;
     const rules = renderPrometheusRules({ environment: tier, alarms: args.alarms });
     const prometheusYml = renderPrometheusConfig(
       prometheusSpec({
         environment: tier,
         mysqlServers: args.mysql.servers,
         redisNodes: args.redis.nodes,
-        healthUrl,
+        healthUrl: `https://${args.edge.host}/healthz`,
         backend: args.backendMetrics,
       }),
     );
-    container("prometheus", {
+    const egressIf = (yes: boolean) => (yes && egress ? [{ name: egress.name }] : []);
+    // The backend's /metrics is on the edge network.
+    const prometheusNetworks = [{ name: args.edge.networkName }, ...egressIf(publishUi)];
+    container("prometheus", MONITORING_PORTS.prometheus, "/-/healthy", prometheusNetworks, {
       image: images.prometheus,
       command: [
-        `--config.file=${PROMETHEUS_PATHS.config}`,
-        `--storage.tsdb.path=${PROMETHEUS_PATHS.data}`,
+        `--config.file=${PATHS.prometheusConfig}`,
+        `--storage.tsdb.path=${PATHS.prometheusData}`,
         `--storage.tsdb.retention.time=${PROMETHEUS_RETENTION}`,
       ],
       uploads: [
-        { file: PROMETHEUS_PATHS.config, content: prometheusYml, permissions: "0644" },
-        { file: PROMETHEUS_PATHS.rules, content: rules, permissions: "0644" },
+        { file: PATHS.prometheusConfig, content: prometheusYml, permissions: "0644" },
+        { file: PATHS.prometheusRules, content: rules, permissions: "0644" },
       ],
       volumes: [
-        { volumeName: volume("prometheus-data").name, containerPath: PROMETHEUS_PATHS.data },
-      ],
-      networksAdvanced: [
-        onMonitoring(MONITORING_ALIASES.prometheus),
-        // The backend's /metrics is on the edge network.
-        { name: args.edge.networkName },
-        ...(publishUi && egress ? [{ name: egress.name }] : []),
+        { volumeName: volume("prometheus-data").name, containerPath: PATHS.prometheusData },
       ],
       ports: uiPort(MONITORING_PORTS.prometheus),
-      healthcheck: httpHealthcheck(MONITORING_PORTS.prometheus, "/-/healthy"),
     });
 
     // Alertmanager: receivers per the stack's routes; secrets only ever as files or secret text.
@@ -224,72 +221,57 @@ export class DockerAlarms extends pulumi.ComponentResource implements AlarmsOutp
     const secretUploads = alertmanagerSecretFiles(placeholderSpec).map((file) =>
       secretFile(file, pulumi.secret(secrets[SECRET_OF_FILE[file.split("/").pop()!]]!)),
     );
-    container("alertmanager", {
+    container("alertmanager", MONITORING_PORTS.alertmanager, "/-/healthy", egressIf(true), {
       image: images.alertmanager,
       command: [
-        `--config.file=${ALERTMANAGER_PATHS.config}`,
-        `--storage.path=${ALERTMANAGER_PATHS.data}`,
+        `--config.file=${PATHS.alertmanagerConfig}`,
+        `--storage.path=${PATHS.alertmanagerData}`,
         // One instance: no gossip port for a cluster that does not exist.
         "--cluster.listen-address=",
       ],
-      uploads: [secretFile(ALERTMANAGER_PATHS.config, alertmanagerYml), ...secretUploads],
+      uploads: [secretFile(PATHS.alertmanagerConfig, alertmanagerYml), ...secretUploads],
       volumes: [
-        { volumeName: volume("alertmanager-data").name, containerPath: ALERTMANAGER_PATHS.data },
-      ],
-      networksAdvanced: [
-        onMonitoring(MONITORING_ALIASES.alertmanager),
-        ...(egress ? [{ name: egress.name }] : []),
+        { volumeName: volume("alertmanager-data").name, containerPath: PATHS.alertmanagerData },
       ],
       ports: uiPort(MONITORING_PORTS.alertmanager),
-      healthcheck: httpHealthcheck(MONITORING_PORTS.alertmanager, "/-/healthy"),
     });
 
     // node_exporter: the host's CPU, memory and disks through read-only mounts, and the backup
     // job's textfile metrics. Not on the host network, so its network metrics are its own.
-    container("node-exporter", {
+    // Private mount propagation (Docker's default): "rslave" would show filesystems mounted
+    // later, but Docker Desktop, rootless Docker and some hosts refuse it, and dev must start on
+    // any Docker. A filesystem mounted later shows up when the container restarts.
+    const hostMount = (source: string, target: string) =>
+      ({ type: "bind", source, target, readOnly: true }) as const;
+    container("node-exporter", MONITORING_PORTS.node, "/", [], {
       image: images.nodeExporter,
       command: [
-        `--path.procfs=${NODE_EXPORTER_PATHS.proc}`,
-        `--path.sysfs=${NODE_EXPORTER_PATHS.sys}`,
-        `--path.rootfs=${NODE_EXPORTER_PATHS.root}`,
-        `--collector.textfile.directory=${NODE_EXPORTER_PATHS.textfile}`,
+        "--path.procfs=/host/proc",
+        "--path.sysfs=/host/sys",
+        "--path.rootfs=/host/root",
+        `--collector.textfile.directory=${PATHS.textfile}`,
         `--web.listen-address=:${MONITORING_PORTS.node}`,
       ],
       mounts: [
-        { type: "bind", source: "/proc", target: NODE_EXPORTER_PATHS.proc, readOnly: true },
-        { type: "bind", source: "/sys", target: NODE_EXPORTER_PATHS.sys, readOnly: true },
-        {
-          type: "bind",
-          source: "/",
-          target: NODE_EXPORTER_PATHS.root,
-          // Private propagation (Docker's default): "rslave" would show filesystems mounted
-          // later, but Docker Desktop, rootless Docker and some hosts refuse it, and dev must
-          // start on any Docker. A filesystem mounted later shows up when the container restarts.
-          readOnly: true,
-        },
+        hostMount("/proc", "/host/proc"),
+        hostMount("/sys", "/host/sys"),
+        hostMount("/", "/host/root"),
       ],
       volumes: [
-        {
-          volumeName: args.textfileVolumeName,
-          containerPath: NODE_EXPORTER_PATHS.textfile,
-          readOnly: true,
-        },
+        { volumeName: args.textfileVolumeName, containerPath: PATHS.textfile, readOnly: true },
       ],
-      networksAdvanced: [onMonitoring(MONITORING_ALIASES.node)],
-      healthcheck: httpHealthcheck(MONITORING_PORTS.node, "/"),
     });
 
-    // One mysqld_exporter per MySQL server, logged in as the metrics user.
+    // One mysqld_exporter per MySQL server, logged in as the metrics user; its health check
+    // reads the landing page, which needs no database round trip.
     const mysqlPassword = pulumi.secret(args.mysql.monitorPassword);
     const files: Record<string, pulumi.Output<string>> = {};
     for (const server of args.mysql.servers) {
-      const cnf = renderMysqldExporterCnf({
-        host: server,
-        port: args.mysql.port,
-        user: args.mysql.monitorUser,
-      });
+      const { port, monitorUser: user, networkName } = args.mysql;
+      const cnf = renderMysqldExporterCnf({ host: server, port, user });
       files[`alarms/mysqld-exporter-${server}.cnf`] = pulumi.output(cnf);
-      container(mysqldExporterAlias(server), {
+      const alias = mysqldExporterAlias(server);
+      container(alias, MONITORING_PORTS.mysqld, "/", [{ name: networkName }], {
         image: images.mysqldExporter,
         entrypoints: mysqldExporterEntrypoint({
           cnfPath: MYSQLD_EXPORTER_CNF,
@@ -300,69 +282,51 @@ export class DockerAlarms extends pulumi.ComponentResource implements AlarmsOutp
           { file: MYSQLD_EXPORTER_CNF, content: cnf, permissions: "0644" },
           secretFile(MYSQLD_EXPORTER_PASSWORD_FILE, mysqlPassword),
         ],
-        networksAdvanced: [
-          onMonitoring(mysqldExporterAlias(server)),
-          { name: args.mysql.networkName },
-        ],
-        // The landing page: answering it needs no database round trip.
-        healthcheck: httpHealthcheck(MONITORING_PORTS.mysqld, "/"),
       });
     }
 
-    // One redis_exporter per Redis node, the AUTH token in its password file.
-    const { nodes, addresses } = args.redis;
+    // One redis_exporter per Redis node, the AUTH token in its password file. Its address is
+    // fixed on the cluster network, so it is never a stopped node's (contract.ts); its health
+    // check needs the wget of the -alpine image.
+    const { nodes, addresses, port: redisPort, networkName: redisNetwork } = args.redis;
     if (addresses && addresses.length !== nodes.length) {
       const counts = `${addresses.length} fixed addresses for ${nodes.length} Redis nodes`;
       throw new pulumi.ResourceError(`${counts}: redis_exporter needs one per node`, this);
     }
     nodes.forEach((node, n) => {
-      const address = addresses?.[n];
       const passwords = pulumi.secret(
         pulumi
           .output(args.redis.authToken)
-          .apply((token) => renderRedisExporterPasswordFile(node, args.redis.port, token)),
+          .apply((token) => renderRedisExporterPasswordFile(node, redisPort, token)),
       );
-      container(redisExporterAlias(node), {
+      const network = { name: redisNetwork, ...(addresses && { ipv4Address: addresses[n] }) };
+      container(redisExporterAlias(node), MONITORING_PORTS.redis, "/health", [network], {
         image: images.redisExporter,
         command: [
-          `--redis.addr=redis://${node}:${args.redis.port}`,
+          `--redis.addr=redis://${node}:${redisPort}`,
           `--redis.password-file=${REDIS_EXPORTER_PASSWORD_FILE}`,
           `--web.listen-address=:${MONITORING_PORTS.redis}`,
         ],
         uploads: [secretFile(REDIS_EXPORTER_PASSWORD_FILE, passwords, REDIS_EXPORTER_UID)],
-        networksAdvanced: [
-          onMonitoring(redisExporterAlias(node)),
-          // Fixed on the cluster network, so it is never a stopped node's address (contract.ts).
-          {
-            name: args.redis.networkName,
-            ...(address !== undefined ? { ipv4Address: address } : {}),
-          },
-        ],
-        // Needs wget in the image: the -alpine variant has it, the scratch one does not.
-        healthcheck: httpHealthcheck(MONITORING_PORTS.redis, "/health"),
       });
     });
 
     // blackbox_exporter: the edge's health URL over HTTPS, verified against the edge's own CA.
     const blackboxYml = renderBlackboxConfig({
-      caFile: BLACKBOX_PATHS.ca,
+      caFile: PATHS.blackboxCa,
       serverName: args.edge.serverName,
     });
-    container("blackbox-exporter", {
+    const edgeNetwork = [{ name: args.edge.networkName }];
+    container("blackbox-exporter", MONITORING_PORTS.blackbox, "/-/healthy", edgeNetwork, {
       image: images.blackboxExporter,
       command: [
-        `--config.file=${BLACKBOX_PATHS.config}`,
+        `--config.file=${PATHS.blackboxConfig}`,
         `--web.listen-address=:${MONITORING_PORTS.blackbox}`,
       ],
       uploads: [
-        { file: BLACKBOX_PATHS.config, content: blackboxYml, permissions: "0644" },
-        { file: BLACKBOX_PATHS.ca, content: args.edge.caCertificatePem, permissions: "0644" },
+        { file: PATHS.blackboxConfig, content: blackboxYml, permissions: "0644" },
+        { file: PATHS.blackboxCa, content: args.edge.caCertificatePem, permissions: "0644" },
       ],
-      networksAdvanced: [
-        onMonitoring(MONITORING_ALIASES.blackbox),
-        { name: args.edge.networkName },
-      ],
-      healthcheck: httpHealthcheck(MONITORING_PORTS.blackbox, "/-/healthy"),
     });
 
     this.destinations = {

@@ -151,26 +151,11 @@ describe("Alertmanager config under amtool", () => {
     const text = fs.readFileSync(path.join(dir, "prod.yml"), "utf8");
     expect(text).toContain("smtp_auth_password_file: /etc/alertmanager/secrets/smtp_password");
     expect(text).toContain("api_url_file: /etc/alertmanager/secrets/slack_api_url");
-    expect(text).toContain("credentials_file: /etc/alertmanager/secrets/sms_token");
     expect(text).not.toMatch(/smtp_auth_password:|api_url:|hooks\.slack\.com/);
     expect(alertmanagerSecretFiles(fullSpec("prod"))).toEqual([
       "/etc/alertmanager/secrets/smtp_password",
       "/etc/alertmanager/secrets/slack_api_url",
-      "/etc/alertmanager/secrets/sms_token",
     ]);
-  });
-
-  test.each([
-    [
-      { ...fullSpec("prod"), sms: undefined },
-      "alertmanager.sms must be set: prod routes alerts to sms",
-    ],
-    [
-      { ...fullSpec("test"), email: undefined },
-      "alertmanager.email must be set: test routes alerts to email",
-    ],
-  ] as Array<[AlertmanagerSpec, string]>)("refuses an incomplete spec: %#", (spec, message) => {
-    expect(() => renderAlertmanagerConfig(spec)).toThrow(message);
   });
 });
 
@@ -258,13 +243,12 @@ describe("a real Alertmanager with the prod config", () => {
     await listen(smtp.server, smtpPort);
     await listen(hooks.server, hookPort);
     // Alertmanager 0.25 sends this file's bytes as they are: a trailing newline would become part
-    // of the password (the Slack URL and bearer token files are trimmed).
+    // of the password (the Slack URL file is trimmed).
     fs.writeFileSync(path.join(secrets, "smtp_password"), "smtp-secret-from-file");
     fs.writeFileSync(
       path.join(secrets, "slack_api_url"),
       `http://127.0.0.1:${hookPort}/slack-hook\n`,
     );
-    fs.writeFileSync(path.join(secrets, "sms_token"), "sms-token-from-file\n");
     const spec: AlertmanagerSpec = {
       ...fullSpec("prod", secrets),
       // The sink speaks plain SMTP on loopback; production keeps STARTTLS required.
@@ -336,7 +320,6 @@ describe("a real Alertmanager with the prod config", () => {
       "HostCpuHigh",
       "ReplicaLagCritical",
     ]);
-    expect(sms().every((r) => r.authorization === "Bearer sms-token-from-file")).toBe(true);
     expect(smtp.logins).toContain("\u0000alerts\u0000smtp-secret-from-file");
   });
 });
