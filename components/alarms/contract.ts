@@ -21,17 +21,17 @@ interface CommonAlarmsArgs {
   readonly alarms: readonly AlarmRule[];
 }
 
-/** The stack's alert secrets; each is used only by the channel or feature that needs it. */
+/**
+ * The stack's alert secrets, each used only by what needs it: the SMTP AUTH password (with
+ * `notify.email.username`), the Slack incoming-webhook URL, the webhook channel's URL, the SMS
+ * gateway's URL (it carries its own credential), and where the Watchdog is posted every few
+ * minutes (@default none: it reaches no one).
+ */
 export interface AlertSecrets {
-  /** SMTP AUTH password, with `notify.email.username`. */
   readonly smtpPassword?: pulumi.Input<string>;
-  /** Slack incoming-webhook URL (the slack channel). */
   readonly slackWebhookUrl?: pulumi.Input<string>;
-  /** URL the webhook channel posts to. */
   readonly alertWebhookUrl?: pulumi.Input<string>;
-  /** SMS gateway URL (the sms channel); it carries its own credential. */
   readonly smsWebhookUrl?: pulumi.Input<string>;
-  /** Where the Watchdog is posted every few minutes. @default none: it reaches no one */
   readonly deadMansSwitchUrl?: pulumi.Input<string>;
 }
 
@@ -63,23 +63,22 @@ export interface DockerAlarmsArgs extends CommonAlarmsArgs {
   };
   /** Config guarantees each secret a route or `notify.email.username` needs. */
   readonly secrets: AlertSecrets;
-  /** The MySQL servers one mysqld_exporter each watches. */
+  /**
+   * The MySQL servers one mysqld_exporter each watches: network aliases, the primary first
+   * (`DockerMysqlCluster.serverAliases`), on `networkName`, which the exporters join; logged in
+   * as the metrics user (`operationsCredentials.monitor`).
+   */
   readonly mysql: {
-    /** Network aliases, the primary first (`DockerMysqlCluster.serverAliases`). */
     readonly servers: readonly string[];
     readonly port: number;
-    /** Network the servers are on; the exporters join it. */
     readonly networkName: pulumi.Input<string>;
-    /** The metrics user (`operationsCredentials.monitor`). */
     readonly monitorUser: string;
     readonly monitorPassword: pulumi.Input<string>;
   };
-  /** The Redis nodes one redis_exporter each watches. */
+  /** The Redis nodes one redis_exporter each watches (`DockerRedisCluster.nodeAliases`). */
   readonly redis: {
-    /** Network aliases (`DockerRedisCluster.nodeAliases`). */
     readonly nodes: readonly string[];
     readonly port: number;
-    /** `DockerRedisCluster.networkName`. */
     readonly networkName: pulumi.Input<string>;
     /**
      * Fixed IPv4 addresses the exporters take on `networkName`, one per entry of `nodes` in its
@@ -90,14 +89,15 @@ export interface DockerAlarmsArgs extends CommonAlarmsArgs {
     readonly addresses?: readonly string[];
     readonly authToken: pulumi.Input<string>;
   };
-  /** The edge blackbox_exporter probes over HTTPS at `/healthz`. */
+  /**
+   * The edge blackbox_exporter probes over HTTPS at `/healthz`: `host` on the edge network (the
+   * Nginx container), `serverName` on the certificate, sent as SNI and Host (the stack's first
+   * domain), verified against the edge's private CA instead of skipping verification.
+   */
   readonly edge: {
     readonly networkName: pulumi.Input<string>;
-    /** Host the probe connects to on the edge network (the Nginx container's name). */
     readonly host: string;
-    /** Name on the certificate, sent as SNI and Host (the stack's first domain). */
     readonly serverName: string;
-    /** The edge's private CA, which the probe trusts instead of skipping verification. */
     readonly caCertificatePem: pulumi.Input<string>;
   };
   /** `host:port` of the backend's /metrics on the edge network (BackendSlow reads it). */
@@ -111,15 +111,15 @@ export interface DockerAlarmsArgs extends CommonAlarmsArgs {
   readonly publishUi: boolean;
 }
 
-/** Who is notified on AWS, from the stack's `webstack:alerts`. */
+/**
+ * Who is notified on AWS, from the stack's `webstack:alerts`: channels per severity
+ * (`alerts.routes`), `alerts.email.to`, `alerts.sms.numbers` (E.164) and `alerts.slack`, where
+ * AWS Chatbot needs the workspace (team) and channel ids. @default none of the recipients
+ */
 export interface AlarmRecipients {
-  /** Channels per severity (`alerts.routes`). */
   readonly routes: Readonly<Record<Severity, readonly Channel[]>>;
-  /** `alerts.email.to`. @default none */
   readonly emails?: readonly string[];
-  /** `alerts.sms.numbers`, E.164. @default none */
   readonly smsNumbers?: readonly string[];
-  /** `alerts.slack`: AWS Chatbot needs the workspace (team) and channel ids. @default none */
   readonly slack?: {
     readonly channel: string;
     readonly workspaceId?: string;
@@ -137,21 +137,20 @@ export interface AwsAlarmsArgs extends CommonAlarmsArgs {
   readonly webhookUrl?: pulumi.Input<string>;
   /** The public health URL Route 53 probes for AvailabilityLow, e.g. https://example.com/healthz. */
   readonly healthUrl: string;
-  /** The app hosts' Auto Scaling group (EC2 and CloudWatch agent metrics). */
+  /**
+   * What the per-stack alarms watch: the app hosts' Auto Scaling group (EC2 and CloudWatch agent
+   * metrics), the ALB's and the app target group's ARN suffixes (`LoadBalancer`, `TargetGroup`
+   * dimensions), the ACM certificate (DaysToExpiry) and the AWS Backup vault (BackupStale).
+   */
   readonly autoScalingGroupName: pulumi.Input<string>;
-  /** The ALB's ARN suffix (`app/<name>/<id>`, the `LoadBalancer` dimension). */
   readonly loadBalancerArnSuffix: pulumi.Input<string>;
-  /** The app target group's ARN suffix (the `TargetGroup` dimension). */
   readonly targetGroupArnSuffix: pulumi.Input<string>;
-  /** The ACM certificate at the load balancer (DaysToExpiry). */
   readonly certificateArn: pulumi.Input<string>;
-  /** The AWS Backup vault BackupStale watches. */
   readonly backupVaultName: pulumi.Input<string>;
   /** Every RDS instance, the primary first. */
   readonly rdsInstances: readonly RdsInstanceRef[];
-  /** `max_connections` of the RDS instances (DbConnectionsHigh divides by it). */
+  /** `max_connections` and allocated storage (bytes) of each RDS instance: divisors. */
   readonly maxConnections: number;
-  /** Allocated storage of each RDS instance, bytes (DiskSpaceCritical divides by it). */
   readonly allocatedStorageBytes: number;
   /** The ElastiCache node groups and their members. */
   readonly redisNodeGroups: readonly CacheNodeGroupRef[];

@@ -5,7 +5,7 @@
 // the annotations `summary` and `runbook`. The Docker target's self-health rules (monitoring-
 // rules.ts: a scrape target down, the always-firing Watchdog) follow in their own group.
 import { stringify } from "yaml";
-import { alarmSummary, AlarmRule, describeDuration, MetricKind } from "../catalog/alarms";
+import { alarmSummary, AlarmRule, describeDuration, MetricKind, METRICS } from "../catalog/alarms";
 import { BACKUP_KINDS, BACKUP_TIERS } from "../catalog/backups";
 import { cronIntervalSeconds } from "../catalog/cron";
 import { MONITORING_RULES } from "./monitoring-rules";
@@ -45,24 +45,6 @@ const EXPRESSIONS: Readonly<Record<MetricKind, string>> = {
   certificateDaysLeft: "(probe_ssl_earliest_cert_expiry - time()) / 86400",
   backupLastStatus: "webstack_backup_last_status",
   backupAgeHours: `(time() - webstack_backup_last_success_timestamp_seconds{kind=~"${dailyBackupKinds().join("|")}"}) / 3600`,
-};
-
-const GROUPS: Readonly<Record<MetricKind | "app", string>> = {
-  hostCpuPercent: "host",
-  hostMemoryPercent: "host",
-  diskUsedPercent: "host",
-  serviceHealthyPercent: "availability",
-  availabilityPercent: "availability",
-  latencyP95Milliseconds: "http",
-  backendAverageSeconds: "http",
-  errorRatePercent: "http",
-  dbConnectionsPercent: "mysql",
-  replicaLagSeconds: "mysql",
-  redisMemoryPercent: "redis",
-  certificateDaysLeft: "tls",
-  backupLastStatus: "backup",
-  backupAgeHours: "backup",
-  app: "application",
 };
 
 /** Prometheus duration text: 300 → "5m", 3600 → "1h", 90 → "90s". */
@@ -105,7 +87,8 @@ export function renderPrometheusRules(spec: {
   const { environment } = spec;
   const groups = new Map<string, object[]>();
   for (const alarm of spec.alarms) {
-    const group = `webstack-${environment}-${GROUPS[alarm.metric]}`;
+    const area = alarm.metric === "app" ? "application" : METRICS[alarm.metric].area;
+    const group = `webstack-${environment}-${area}`;
     const compared = `${alarmValueExpression(alarm)} ${alarm.comparison === "above" ? ">" : "<"}`;
     groups.set(group, [
       ...(groups.get(group) ?? []),

@@ -36,53 +36,35 @@ export const UNITS = {
 export type Unit = keyof typeof UNITS;
 
 /**
- * What a catalog alarm watches, independent of the target. Each target maps a kind onto its own
- * metrics (Prometheus exporters on Docker, CloudWatch on AWS).
+ * What a catalog alarm watches, independent of the target: its unit, the area its Prometheus rule
+ * group is named after, and the exporter series it is computed from on Prometheus. Each target
+ * maps a kind onto its own metrics (Prometheus exporters on Docker, CloudWatch on AWS). A rule
+ * for a catalog alarm must read all of its series, so a constant such as `vector(0) > 80` cannot
+ * stand in for the metric.
  */
+// prettier-ignore
 export const METRICS = {
-  hostCpuPercent: { unit: "percent", means: "share of CPU time an app host spends busy" },
-  hostMemoryPercent: { unit: "percent", means: "share of an app host's memory in use" },
-  diskUsedPercent: { unit: "percent", means: "share of a filesystem or database volume used" },
-  serviceHealthyPercent: { unit: "percent", means: "share of health checks passing" },
-  latencyP95Milliseconds: { unit: "milliseconds", means: "95th percentile request latency" },
-  backendAverageSeconds: { unit: "seconds", means: "average backend (API) response time" },
-  errorRatePercent: { unit: "percent", means: "share of requests answered 5xx" },
-  availabilityPercent: { unit: "percent", means: "share of successful external probes" },
-  dbConnectionsPercent: { unit: "percent", means: "MySQL connections as a share of the max" },
-  replicaLagSeconds: { unit: "seconds", means: "how far a MySQL replica is behind" },
-  redisMemoryPercent: { unit: "percent", means: "Redis memory used as a share of maxmemory" },
-  certificateDaysLeft: { unit: "days", means: "days until the TLS certificate expires" },
-  backupLastStatus: { unit: "status", means: "outcome of the last backup run (1 ok, 0 failed)" },
-  backupAgeHours: { unit: "hours", means: "hours since the last successful backup" },
-} as const satisfies Record<string, { unit: Unit; means: string }>;
+  hostCpuPercent:         { unit: "percent", area: "host", series: ["node_cpu_seconds_total"] },
+  hostMemoryPercent:      { unit: "percent", area: "host", series: ["node_memory_MemAvailable_bytes", "node_memory_MemTotal_bytes"] },
+  diskUsedPercent:        { unit: "percent", area: "host", series: ["node_filesystem_avail_bytes", "node_filesystem_size_bytes"] },
+  serviceHealthyPercent:  { unit: "percent", area: "availability", series: ["probe_success"] },
+  latencyP95Milliseconds: { unit: "milliseconds", area: "http", series: ["http_request_duration_seconds_bucket"] },
+  backendAverageSeconds:  { unit: "seconds", area: "http", series: ["http_request_duration_seconds_sum", "http_request_duration_seconds_count"] },
+  errorRatePercent:       { unit: "percent", area: "http", series: ["http_requests_total"] },
+  availabilityPercent:    { unit: "percent", area: "availability", series: ["probe_success"] },
+  dbConnectionsPercent:   { unit: "percent", area: "mysql", series: ["mysql_global_status_threads_connected", "mysql_global_variables_max_connections"] },
+  replicaLagSeconds:      { unit: "seconds", area: "mysql", series: ["mysql_slave_status_seconds_behind_master"] },
+  redisMemoryPercent:     { unit: "percent", area: "redis", series: ["redis_memory_used_bytes", "redis_memory_max_bytes"] },
+  certificateDaysLeft:    { unit: "days", area: "tls", series: ["probe_ssl_earliest_cert_expiry"] },
+  backupLastStatus:       { unit: "status", area: "backup", series: ["webstack_backup_last_status"] },
+  backupAgeHours:         { unit: "hours", area: "backup", series: ["webstack_backup_last_success_timestamp_seconds"] },
+} as const satisfies Record<string, { unit: Unit; area: string; series: readonly string[] }>;
 export type MetricKind = keyof typeof METRICS;
 
-/**
- * The exporter series each metric kind is computed from on Prometheus: a rule for a catalog alarm
- * must read all of them, so a constant such as `vector(0) > 80` cannot stand in for the metric.
- */
-export const METRIC_SERIES: Readonly<Record<MetricKind, readonly string[]>> = {
-  hostCpuPercent: ["node_cpu_seconds_total"],
-  hostMemoryPercent: ["node_memory_MemAvailable_bytes", "node_memory_MemTotal_bytes"],
-  diskUsedPercent: ["node_filesystem_avail_bytes", "node_filesystem_size_bytes"],
-  serviceHealthyPercent: ["probe_success"],
-  latencyP95Milliseconds: ["http_request_duration_seconds_bucket"],
-  backendAverageSeconds: [
-    "http_request_duration_seconds_sum",
-    "http_request_duration_seconds_count",
-  ],
-  errorRatePercent: ["http_requests_total"],
-  availabilityPercent: ["probe_success"],
-  dbConnectionsPercent: [
-    "mysql_global_status_threads_connected",
-    "mysql_global_variables_max_connections",
-  ],
-  replicaLagSeconds: ["mysql_slave_status_seconds_behind_master"],
-  redisMemoryPercent: ["redis_memory_used_bytes", "redis_memory_max_bytes"],
-  certificateDaysLeft: ["probe_ssl_earliest_cert_expiry"],
-  backupLastStatus: ["webstack_backup_last_status"],
-  backupAgeHours: ["webstack_backup_last_success_timestamp_seconds"],
-};
+/** The exporter series each metric kind is computed from on Prometheus (METRICS). */
+export const METRIC_SERIES: Readonly<Record<MetricKind, readonly string[]>> = Object.fromEntries(
+  Object.entries(METRICS).map(([kind, { series }]): [string, readonly string[]] => [kind, series]),
+) as Record<MetricKind, readonly string[]>;
 
 /** The Prometheus scrape job names the rule file and runbooks refer to. */
 export const SCRAPE_JOBS = {
