@@ -14,14 +14,15 @@ import { RolePolicy } from "@pulumi/aws/iam/rolePolicy";
  */
 export const CHATBOT_API_REGION = "us-west-2";
 
+/**
+ * The configuration's name (e.g. "webstack-prod-alarms"), the Slack workspace (team) id authorised
+ * with AWS Chatbot (T0123ABCD), the channel id (C0123ABCD; invite the AWS app to it) and the
+ * topics, of any region, whose messages the channel shows.
+ */
 export interface SlackChannelArgs {
-  /** Configuration name, e.g. "webstack-prod-alarms". */
   readonly configurationName: string;
-  /** Slack workspace (team) id authorised with AWS Chatbot, e.g. T0123ABCD. */
   readonly workspaceId: string;
-  /** Slack channel id, e.g. C0123ABCD (invite the AWS app to the channel). */
   readonly channelId: string;
-  /** Topics whose messages the channel shows (any region). */
   readonly topicArns: pulumi.Input<string>[];
 }
 
@@ -38,6 +39,8 @@ export const CHATBOT_NOTIFICATION_POLICY = {
   ],
 };
 
+const CHATBOT = { Service: "chatbot.amazonaws.com" };
+
 export class AwsSlackChannel extends pulumi.ComponentResource {
   readonly configurationArn: pulumi.Output<string>;
 
@@ -52,13 +55,7 @@ export class AwsSlackChannel extends pulumi.ComponentResource {
         description: `AWS Chatbot posts ${args.configurationName} alarms to Slack with this role`,
         assumeRolePolicy: JSON.stringify({
           Version: "2012-10-17",
-          Statement: [
-            {
-              Effect: "Allow",
-              Principal: { Service: "chatbot.amazonaws.com" },
-              Action: "sts:AssumeRole",
-            },
-          ],
+          Statement: [{ Effect: "Allow", Principal: CHATBOT, Action: "sts:AssumeRole" }],
         }),
       },
       parent,

@@ -42,6 +42,20 @@ export function slackSeverities(recipients: AlarmRecipients): Severity[] {
 /** Services that publish to the alarm topics. */
 export const PUBLISHERS = ["cloudwatch.amazonaws.com", "events.amazonaws.com"] as const;
 
+const allow = (Sid: string, Principal: object, Action: string | string[], Resource: string) => ({
+  Sid,
+  Effect: "Allow",
+  Principal,
+  Action,
+  Resource,
+});
+
+const KEY_USE = ["kms:GenerateDataKey*", "kms:Decrypt"];
+const TOPIC_MANAGEMENT = (
+  "sns:GetTopicAttributes sns:SetTopicAttributes sns:AddPermission sns:RemovePermission " +
+  "sns:DeleteTopic sns:Subscribe sns:ListSubscriptionsByTopic sns:Publish"
+).split(" ");
+
 /**
  * Policy of the topics' customer-managed key. Alarms cannot publish to a topic under the
  * AWS-managed `alias/aws/sns` key: its policy, which nobody can edit, does not let CloudWatch
@@ -54,78 +68,44 @@ export function topicKeyPolicy(accountId: string, partition: string): Record<str
   return {
     Version: "2012-10-17",
     Statement: [
-      {
-        Sid: "AccountAdministers",
-        Effect: "Allow",
-        Principal: { AWS: `arn:${partition}:iam::${accountId}:root` },
-        Action: "kms:*",
-        Resource: "*",
-      },
-      {
-        Sid: "AlarmPublishersEncrypt",
-        Effect: "Allow",
-        Principal: { Service: [...PUBLISHERS] },
-        Action: ["kms:GenerateDataKey*", "kms:Decrypt"],
-        Resource: "*",
-      },
+      allow("AccountAdministers", { AWS: `arn:${partition}:iam::${accountId}:root` }, "kms:*", "*"),
+      allow("AlarmPublishersEncrypt", { Service: [...PUBLISHERS] }, KEY_USE, "*"),
     ],
   };
 }
 
-export interface TopicPolicyContext {
+/**
+ * Policy of an alarm topic (in `region`): CloudWatch alarms and EventBridge rules of this account
+ * and region may publish; the account's own principals keep managing and subscribing, which a
+ * custom policy would otherwise take away from SNS's default one.
+ */
+export function topicPolicy(context: {
   readonly topicArn: string;
   readonly accountId: string;
   readonly partition: string;
-  /** Region of the topic (and of the alarms and rules publishing to it). */
   readonly region: string;
-}
-
-/**
- * Policy of an alarm topic: CloudWatch alarms and EventBridge rules of this account (and this
- * region) may publish; the account's own principals keep managing and subscribing, which a custom
- * policy would otherwise take away from SNS's default one.
- */
-export function topicPolicy(context: TopicPolicyContext): Record<string, unknown> {
+}): Record<string, unknown> {
   const { topicArn, accountId, partition, region } = context;
-  const fromAccount = (sourceArn: string) => ({
-    StringEquals: { "aws:SourceAccount": accountId },
-    ArnLike: { "aws:SourceArn": sourceArn },
+  const publish = (Sid: string, service: string, sourceArn: string) => ({
+    ...allow(Sid, { Service: `${service}.amazonaws.com` }, "sns:Publish", topicArn),
+    Condition: {
+      StringEquals: { "aws:SourceAccount": accountId },
+      ArnLike: {
+        "aws:SourceArn": `arn:${partition}:${service}:${region}:${accountId}:${sourceArn}`,
+      },
+    },
   });
   return {
     Version: "2012-10-17",
     Statement: [
-      {
-        Sid: "CloudWatchAlarmsPublish",
-        Effect: "Allow",
-        Principal: { Service: "cloudwatch.amazonaws.com" },
-        Action: "sns:Publish",
-        Resource: topicArn,
-        Condition: fromAccount(`arn:${partition}:cloudwatch:${region}:${accountId}:alarm:*`),
-      },
-      {
-        Sid: "EventBridgeRulesPublish",
-        Effect: "Allow",
-        Principal: { Service: "events.amazonaws.com" },
-        Action: "sns:Publish",
-        Resource: topicArn,
-        Condition: fromAccount(`arn:${partition}:events:${region}:${accountId}:rule/*`),
-      },
-      {
-        Sid: "AccountManages",
-        Effect: "Allow",
-        Principal: { AWS: `arn:${partition}:iam::${accountId}:root` },
-        Action: [
-          "sns:GetTopicAttributes",
-          "sns:SetTopicAttributes",
-          "sns:AddPermission",
-          "sns:RemovePermission",
-          "sns:DeleteTopic",
-          "sns:Subscribe",
-          "sns:ListSubscriptionsByTopic",
-          "sns:Publish",
-        ],
-        Resource: topicArn,
-      },
+      publish("CloudWatchAlarmsPublish", "cloudwatch", "alarm:*"),
+      publish("EventBridgeRulesPublish", "events", "rule/*"),
+      allow(
+        "AccountManages",
+        { AWS: `arn:${partition}:iam::${accountId}:root` },
+        TOPIC_MANAGEMENT,
+        topicArn,
+      ),
     ],
   };
 }

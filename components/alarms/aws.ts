@@ -54,9 +54,10 @@ export class AwsAlarms extends pulumi.ComponentResource implements AlarmsOutputs
     const parent = { parent: this };
 
     const specs = cloudWatchAlarmSpecs(args.alarms);
+    const { namePrefix, recipients, webhookUrl } = args;
     const topics = new AwsAlarmTopics(
       `${name}-topics`,
-      { namePrefix: args.namePrefix, recipients: args.recipients, webhookUrl: args.webhookUrl },
+      { namePrefix, recipients, webhookUrl },
       parent,
     );
     // Metrics that exist in one region only (Route 53's, in us-east-1) need their alarm there,
@@ -66,17 +67,8 @@ export class AwsAlarms extends pulumi.ComponentResource implements AlarmsOutputs
       const severities = SEVERITIES.filter((severity) =>
         specs.some((s) => s.region === region && s.severity === severity),
       );
-      regional[region] = new AwsAlarmTopics(
-        `${name}-topics-${region}`,
-        {
-          namePrefix: args.namePrefix,
-          severities,
-          recipients: args.recipients,
-          webhookUrl: args.webhookUrl,
-          region,
-        },
-        parent,
-      );
+      const topicArgs = { namePrefix, severities, recipients, webhookUrl, region };
+      regional[region] = new AwsAlarmTopics(`${name}-topics-${region}`, topicArgs, parent);
     }
     const topicArn = (severity: Severity, region?: string) =>
       (region ? regional[region] : topics).arns[severity]!;
