@@ -31,7 +31,7 @@ function vaultOnAws({ args, resources, gaps, report }: define.StackCheck): void 
         vault.urn,
       );
     }
-    const tier = gaps.read(() => define.tierOrStrictest(vault.props));
+    const tier = gaps.read(() => define.resourceTier(args, vault.props));
     if (tier === read.UNKNOWN || !define.switchFloor(tier, (f) => f.backupVaultLock, vaultLock))
       continue;
     const vaultName = gaps.read(() => vault.props.name);

@@ -13,7 +13,7 @@ import type {
   StackValidationPolicy,
 } from "@pulumi/policy";
 import { isTier, Tier, TIER_FLOORS, TierFloor, TIERS } from "../components/catalog/tiers";
-import { isMap, maps, PreviewGaps, Props, tag } from "./stack-reading";
+import { isMap, maps, Maybe, PreviewGaps, Props, tag, UNKNOWN } from "./stack-reading";
 
 /** The `environment` tag or label of a resource's inputs, when it is a known tier. */
 export function tierOf(props: Props): Tier | undefined {
@@ -23,15 +23,37 @@ export function tierOf(props: Props): Tier | undefined {
   return label?.value as Tier | undefined;
 }
 
-/** The tier of a resource, defaulting to prod: an untagged resource gets the strictest floor. */
-export const tierOrStrictest = (props: Props): Tier => tierOf(props) ?? "prod";
+/**
+ * The tier the gate judges the stack at: the `tier` of the pack config CI passes for the stack
+ * (policies/config/<stack>.json), never what the judged code or its config says; prod, the
+ * strictest, when the pack config names none.
+ */
+export const gateTier = (args: { getConfig<T extends object>(): T }): Tier => {
+  const { tier } = args.getConfig<{ tier?: unknown }>();
+  return isTier(tier) ? tier : "prod";
+};
 
-/** The stack's tier: the strictest environment tag/label on its resources, prod if none has one. */
-export function stackTier(resources: readonly PolicyResource[], gaps: PreviewGaps): Tier {
-  const tiers = resources.map((r) => gaps.read(() => tierOf(r.props)));
-  const strictest = Math.max(...tiers.map((tier) => TIERS.indexOf(tier as Tier)));
-  return strictest < 0 ? "prod" : TIERS[strictest];
-}
+/** The stricter of two tiers: a resource's own tag may raise the gate's tier, never lower it. */
+export const stricter = (a: Tier, b: Tier | undefined): Tier =>
+  b !== undefined && TIERS.indexOf(b) > TIERS.indexOf(a) ? b : a;
+
+/** The tier one resource is judged at: the gate's, raised by its own environment tag. */
+export const resourceTier = (args: { getConfig<T extends object>(): T }, props: Props) =>
+  stricter(gateTier(args), tierOf(props));
+
+/** Every policy's `tier` setting: which tier the gate's owner judges the stack at. */
+const TIER_SETTING = {
+  type: "string" as const,
+  enum: [...TIERS],
+  default: "prod",
+  description: "The tier this stack is judged at; resources' environment tags may only raise it.",
+};
+
+/** The schema with the `tier` setting every policy takes. */
+const withTier = (schema?: PolicyConfigSchema): PolicyConfigSchema => ({
+  ...schema,
+  properties: { ...schema?.properties, tier: TIER_SETTING },
+});
 
 /** A per-tier switch floor that pack config may turn on for any tier, never off. */
 export function switchFloor(tier: Tier, pick: (f: TierFloor) => boolean, tightened?: unknown) {
@@ -88,12 +110,13 @@ export function resourcePolicy(
   configSchema?: PolicyConfigSchema,
 ): ResourceValidationPolicy {
   return {
-    ...{ name, description, severity, configSchema, enforcementLevel: "mandatory" },
+    ...{ name, description, severity, enforcementLevel: "mandatory" },
+    configSchema: withTier(configSchema),
     validateResource: (args, report) => {
       if (types !== "any" && !types.includes(args.type)) return;
       const props = args.props as Props;
       const { type, name } = args;
-      const found = check({ type, name, props, tier: tierOrStrictest(props), args });
+      const found = check({ type, name, props, tier: resourceTier(args, props), args });
       for (const message of [found].flat()) if (message) report(message);
     },
   };
@@ -124,10 +147,15 @@ export function stackPolicy(
   return {
     enforcementLevel: "mandatory",
     ...meta,
+    configSchema: withTier(meta.configSchema),
     validateStack: (args, report) => {
       const gaps = new PreviewGaps();
       const { resources } = args;
-      const stack = { args, resources, tier: stackTier(resources, gaps), gaps, report };
+      const tags = resources.map((r) => gaps.read(() => tierOf(r.props)));
+      const raise = (t: Tier, tagged: Maybe<Tier | undefined>) =>
+        stricter(t, tagged === UNKNOWN ? undefined : tagged);
+      const tier = tags.reduce(raise, gateTier(args));
+      const stack = { args, resources, tier, gaps, report };
       const uses = (provider: string) => resources.some((r) => r.type.startsWith(`${provider}:`));
       checks.any?.(stack);
       if (uses("aws")) checks.aws?.(stack);

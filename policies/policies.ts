@@ -12,8 +12,10 @@ import { elasticachePolicies } from "./elasticache";
 import { loadBalancerPolicies } from "./load-balancer";
 import { rdsPolicies } from "./rds";
 import { securityPolicies } from "./security";
+import { tierNotLoweredPolicy } from "./stack-tier";
 
 export const policies: Policies = [
+  tierNotLoweredPolicy,
   ...rdsPolicies,
   ...elasticachePolicies,
   ...loadBalancerPolicies,

@@ -2,7 +2,7 @@
 // engine, log exports, and a read replica for every primary where the tier needs one.
 import * as engines from "../components/catalog/engine-versions";
 import { raisableFloor, resourcePolicy, stackPolicy, switchFloor } from "./define";
-import { tierOrStrictest, tierSchema } from "./define";
+import { resourceTier, tierSchema } from "./define";
 import { asNumber, list, ofType, Props, RDS_INSTANCE } from "./stack-reading";
 
 const TYPES = [RDS_INSTANCE];
@@ -131,7 +131,7 @@ export const rdsPolicies = [
       any: ({ args, resources, report }) => {
         const instances = ofType(resources, RDS_INSTANCE);
         for (const primary of instances.filter((r) => !isReplica(r.props))) {
-          const tier = tierOrStrictest(primary.props);
+          const tier = resourceTier(args, primary.props);
           const floor = replicas.floor(args, tier);
           const references = [primary.props.identifier, primary.props.arn].filter(Boolean);
           const count = instances.filter(

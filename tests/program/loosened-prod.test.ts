@@ -10,7 +10,7 @@ import { policies } from "../../policies/policies";
 import { runStack } from "../../tools/mock-runtime/run-stack";
 import { evaluatePolicies, PolicyResult } from "../../tools/policy/evaluate";
 import { readPackConfig } from "../../tools/policy/report";
-import { PROJECT_DIR, stackConfig } from "../support/program";
+import { PROJECT_DIR, stackConfig, withConfig } from "../support/program";
 
 interface WriteFile {
   path: string;
@@ -103,4 +103,36 @@ test("exactly the guarding policies report, each once per weakened resource", ()
       ["HostCpuHigh fires above 95 % but the prod floor is 80 %."],
     ],
   ]);
+});
+
+describe("the gate owns the tier: prod's stack file claiming webstack:environment dev", () => {
+  let lowered: PolicyResult[];
+  beforeAll(async () => {
+    const config = withConfig(stackConfig("prod"), { "webstack:environment": "dev" });
+    const run = await runStack("prod", config);
+    lowered = await evaluatePolicies(policies, run.resources, readPackConfig(PROJECT_DIR, "prod"));
+  }, 120_000);
+
+  test("fails, naming the tier conflict", () => {
+    const conflict = lowered.find((r) => r.policy === "webstack-tier-not-lowered");
+    expect(conflict?.enforcementLevel).toBe("mandatory");
+    expect(conflict?.violations.map((v) => v.message)).toEqual([
+      expect.stringMatching(
+        /^\d+ resources claim tier dev \(environment tag or label\), but the pack config judges this stack at prod; they are judged at prod\. A stack's config may raise its tier, never lower it: set webstack:environment to prod\.$/,
+      ),
+    ]);
+  });
+
+  test("and is judged at prod: what dev turns off is reported against prod's floors", () => {
+    const messages = lowered.flatMap((r) => r.violations.map((v) => `${r.policy}: ${v.message}`));
+    expect(messages).toEqual(
+      expect.arrayContaining([
+        "webstack-rds-deletion-protection: Deletion protection must be on in prod.",
+        "webstack-backups-restore-test: prod requires a restore test at least every 7 days, but no restore testing plan exists.",
+        expect.stringMatching(
+          /^webstack-backups-vault: Backup vault .* has no vault lock, which prod requires\.$/,
+        ),
+      ]),
+    );
+  });
 });

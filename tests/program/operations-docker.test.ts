@@ -8,6 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { parse, stringify } from "yaml";
 import { policies } from "../../policies/policies";
 import { evaluatePolicies } from "../../tools/policy/evaluate";
+import { readPackConfig } from "../../tools/policy/report";
 import { RecordedResource } from "../../tools/mock-runtime/mocks";
 import { StackRun } from "../../tools/mock-runtime/run-stack";
 import {
@@ -15,6 +16,7 @@ import {
   inputsOf,
   named,
   ofType,
+  PROJECT_DIR,
   stackConfig,
   synth,
   uploadOf,
@@ -522,13 +524,15 @@ describe("a test stack routing to Slack and an authenticated SMTP relay", () => 
 
   test("the policy pack still reads the secret Alertmanager config, as the engine unwraps secrets for policies", async () => {
     const delivery = policies.filter((p) => p.name === "webstack-alarms-delivery");
-    const [result] = await evaluatePolicies(delivery, run.resources, {});
+    // Judged at the test tier, as CI passes policies/config/test.json for this stack.
+    const packConfig = readPackConfig(PROJECT_DIR, "test");
+    const [result] = await evaluatePolicies(delivery, run.resources, packConfig);
     expect(result.violations).toEqual([]);
     // The config really was read: the same secret upload routed to a log only is refused.
     const weakened = run.resources.map((r) =>
       r.name === "test-alarms-alertmanager" ? logOnly(r) : r,
     );
-    const [refused] = await evaluatePolicies(delivery, weakened, {});
+    const [refused] = await evaluatePolicies(delivery, weakened, packConfig);
     expect(refused.violations.map((v) => v.message)).toEqual([
       "warning alerts reach webhook but the test floor also needs email.",
       "critical alerts reach webhook but the test floor also needs email.",

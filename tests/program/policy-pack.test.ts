@@ -31,9 +31,13 @@ test.each(STACKS)("%s: every policy ran as mandatory and could evaluate every va
   expect(results[stack].flatMap((r) => r.notes)).toEqual([]);
 });
 
-test("each stack's pack config file exists and enforces the pack", () => {
-  for (const stack of STACKS)
-    expect(readPackConfig(PROJECT_DIR, stack)).toMatchObject({ all: "mandatory" });
+test("each stack's pack config file exists, enforces the pack and judges every policy at the stack's tier", () => {
+  // The workflows pass policies/config/<stack>.json by stack name, and each stack is its own tier.
+  for (const stack of STACKS) {
+    const config = readPackConfig(PROJECT_DIR, stack);
+    expect(config).toMatchObject({ all: "mandatory" });
+    for (const policy of policies) expect(config[policy.name]).toMatchObject({ tier: stack });
+  }
 });
 
 describe("config and pack agree on an engine past standard support", () => {

@@ -1,5 +1,6 @@
 // Runs policies against hand-made resources through the same evaluator `npm run policy` uses
 // (props wrapped in @pulumi/policy's unknownCheckingProxy), for one-property mutation tests.
+import { TIERS } from "../../components/catalog/tiers";
 import { policies } from "../../policies/policies";
 import type { RecordedResource } from "../../tools/mock-runtime/mocks";
 import type { StackRun } from "../../tools/mock-runtime/run-stack";
@@ -40,7 +41,17 @@ function recorded(resources: readonly FakeResource[]): RecordedResource[] {
   }));
 }
 
-/** The full result of one policy over the resources. */
+/** The environment tag or label of a hand-made resource. */
+function tierTag(resource: FakeResource): unknown {
+  const { tags, labels } = resource.props as { tags?: Record<string, unknown>; labels?: unknown };
+  const label = Array.isArray(labels)
+    ? (labels as { label: string; value: unknown }[]).find((l) => l.label === "environment")
+    : undefined;
+  return tags?.environment ?? label?.value;
+}
+
+/** The full result of one policy over the resources, judged at the tier given in `config` (else
+ * the weakest tier its resources are tagged for, as CI picks the pack config by stack). */
 export async function resultOf(
   policyName: string,
   resources: readonly FakeResource[],
@@ -48,7 +59,12 @@ export async function resultOf(
 ): Promise<PolicyResult> {
   const policy = policies.find((p) => p.name === policyName);
   if (!policy) throw new Error(`no policy named ${policyName}`);
-  const [result] = await evaluatePolicies([policy], recorded(resources), config);
+  const entry = config[policyName];
+  const own = typeof entry === "object" ? entry : {};
+  // The gate's tier, as CI passes it for the stack: the tier the hand-made stack is built for.
+  const tier = own.tier ?? TIERS.find((t) => resources.some((r) => tierTag(r) === t)) ?? "prod";
+  const withTier = { ...config, [policyName]: { ...own, tier } };
+  const [result] = await evaluatePolicies([policy], recorded(resources), withTier);
   return result;
 }
 
