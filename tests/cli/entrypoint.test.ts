@@ -11,7 +11,7 @@ import { gzipSync } from "node:zlib";
 import { unwrapSecrets } from "../../tools/mock-runtime/mocks";
 import { runStack, StackRun } from "../../tools/mock-runtime/run-stack";
 import { ProgramRun, runThroughCmdRun } from "../support/cmd-run";
-import { PROJECT_DIR, STACKS, stackConfig } from "../support/program";
+import { configObject, PROJECT_DIR, STACKS, stackConfig, withConfig } from "../support/program";
 import { UNKNOWN } from "../support/recording-engine";
 import { unknownLiterals, unknownValues } from "../support/unknown-literals";
 
@@ -23,6 +23,23 @@ const runs = new Map<string, ProgramRun>();
 const synths = new Map<string, StackRun>();
 const key = (stack: string, mode: Mode) => `${stack} ${mode}`;
 let tsNodeCache: string;
+
+// A `secure:` key as the CLI passes it once decrypted: the plaintext, its key listed as secret.
+const WEBHOOK = "https://hooks.example.com/alerts/3f9c2e7a";
+const staging = stackConfig("staging");
+const withSecretWebhook = withConfig(
+  staging,
+  {
+    "webstack:alertWebhookUrl": WEBHOOK,
+    "webstack:alerts": {
+      ...configObject(staging, "webstack:alerts"),
+      routes: { warning: ["email", "slack"], critical: ["email", "slack", "webhook"] },
+    },
+  },
+  ["webstack:alertWebhookUrl"],
+);
+let secretRun: ProgramRun;
+let secretSynth: StackRun;
 
 async function run(stack: string, mode: Mode): Promise<void> {
   const config = stackConfig(stack);
@@ -44,7 +61,11 @@ beforeAll(async () => {
   const worker = async () => {
     for (let next = queue.shift(); next; next = queue.shift()) await run(...next);
   };
+  const secret = { projectDir: PROJECT_DIR, project: "webstack", stack: "staging", tsNodeCache };
+  const secretRunning = runThroughCmdRun({ ...secret, config: withSecretWebhook, preview: false });
   await Promise.all([worker(), worker()]);
+  secretSynth = await runStack("staging", withSecretWebhook);
+  secretRun = await secretRunning;
 }, 600_000);
 
 afterAll(() => fs.rmSync(tsNodeCache, { recursive: true, force: true }));
@@ -111,4 +132,40 @@ describe.each(CASES)("%s, %s through cmd/run", (stack, mode) => {
       );
     });
   }
+});
+
+/** Paths where `text` appears in `value` outside a secret wrapper, and how many inside one. */
+function exposures(value: unknown, text: string, at = ""): { outside: string[]; inside: number } {
+  const SECRET_SIG = "4dabf18193072939515e22adb298388d";
+  if (typeof value === "string") return { outside: value.includes(text) ? [at] : [], inside: 0 };
+  if (!value || typeof value !== "object") return { outside: [], inside: 0 };
+  const record = value as Record<string, unknown>;
+  if (record[SECRET_SIG] !== undefined) {
+    const found = exposures(record.value, text, at);
+    return { outside: [], inside: found.inside + found.outside.length };
+  }
+  return Object.entries(record)
+    .map(([k, item]) => exposures(item, text, Array.isArray(value) ? `${at}[${k}]` : `${at}.${k}`))
+    .reduce((a, b) => ({ outside: [...a.outside, ...b.outside], inside: a.inside + b.inside }), {
+      outside: [],
+      inside: 0,
+    });
+}
+
+test("staging with a secret webhook: every input carrying it is marked secret on the wire", () => {
+  expect(secretRun.exitCode).toBe(0);
+  const found = secretRun.engine.registrations.map((r) => ({
+    resource: `${r.type}::${r.name}`,
+    ...exposures(r.inputs, WEBHOOK),
+  }));
+  expect(found.filter((r) => r.outside.length > 0)).toEqual([]);
+  // Both alarm topics (the stack's region and us-east-1) subscribe the webhook, as in synth.
+  const carriers = (list: { resource: string; inside: number }[]) =>
+    list.filter((r) => r.inside > 0).map((r) => r.resource);
+  const synthCarriers = secretSynth.resources.map((r) => ({
+    resource: `${r.type}::${r.name}`,
+    inside: exposures(r.inputs, WEBHOOK).inside,
+  }));
+  expect(carriers(found).sort()).toEqual(carriers(synthCarriers).sort());
+  expect(carriers(found)).toHaveLength(2);
 });
