@@ -14,7 +14,7 @@ import { HEALTH_PATHS } from "./app-containers";
 import { ACCESS_LOG_PREFIX, AccessLogBucket } from "./aws-access-logs";
 import { AppHosts } from "./aws-app-hosts";
 import { BOOT_SCRIPT } from "./cloud-init";
-import { AwsEdgeOutputs, AwsEdgePlacement, EdgeArgs, ValidationRecord } from "./contract";
+import { AwsEdgePlacement, EdgeArgs, EdgeOutputs, ValidationRecord } from "./contract";
 import { renderNginxConf } from "./nginx-conf";
 import { awsSiteSpec } from "./site-spec";
 import { SelfSignedTls } from "./tls";
@@ -24,16 +24,22 @@ export type AwsEdgeArgs = EdgeArgs & AwsEdgePlacement;
 /** How long `up` waits for ACM to issue the certificate (the provider's default is 75 minutes). */
 const VALIDATION_TIMEOUT = "2h";
 
-export class AwsEdge extends pulumi.ComponentResource implements AwsEdgeOutputs {
+export class AwsEdge extends pulumi.ComponentResource implements EdgeOutputs {
   readonly certificateNotAfter: pulumi.Output<string>;
   readonly nginxConf: pulumi.Output<string>;
+  /** The ACM certificate at the load balancer; CloudWatch's DaysToExpiry is per ARN. */
   readonly certificateArn: pulumi.Output<string>;
+  /** CNAME records to create when Route 53 is not managed here. */
   readonly certificateValidationRecords: pulumi.Output<ValidationRecord[]>;
+  /** Point the domains here (CNAME or alias). */
   readonly loadBalancerDnsName: pulumi.Output<string>;
+  /** Alarm dimensions: `LoadBalancer`, `TargetGroup`, `AutoScalingGroupName`. */
   readonly loadBalancerArnSuffix: pulumi.Output<string>;
   readonly targetGroupArnSuffix: pulumi.Output<string>;
   readonly autoScalingGroupName: pulumi.Output<string>;
+  /** The app hosts' cloud-init, as the launch template carries it (decoded). */
   readonly cloudInit: pulumi.Output<string>;
+  /** The script the app hosts run once at first boot, and the env file that configures it. */
   readonly bootScript: pulumi.Output<string>;
   readonly bootEnvironment: pulumi.Output<string>;
 

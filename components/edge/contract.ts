@@ -124,26 +124,3 @@ export interface EdgeOutputs {
   /** The rendered nginx.conf that ships. */
   readonly nginxConf: pulumi.Output<string>;
 }
-
-export interface DockerEdgeOutputs extends EdgeOutputs {
-  /** The private CA's certificate (PEM), for developers' trust stores. */
-  readonly caCertificatePem: pulumi.Output<string>;
-}
-
-export interface AwsEdgeOutputs extends EdgeOutputs {
-  /** The ACM certificate at the load balancer; CloudWatch's DaysToExpiry is per ARN. */
-  readonly certificateArn: pulumi.Output<string>;
-  /** CNAME records to create when Route 53 is not managed here. */
-  readonly certificateValidationRecords: pulumi.Output<ValidationRecord[]>;
-  /** Point the domains here (CNAME or alias). */
-  readonly loadBalancerDnsName: pulumi.Output<string>;
-  /** Alarm dimensions: `LoadBalancer`, `TargetGroup`, `AutoScalingGroupName`. */
-  readonly loadBalancerArnSuffix: pulumi.Output<string>;
-  readonly targetGroupArnSuffix: pulumi.Output<string>;
-  readonly autoScalingGroupName: pulumi.Output<string>;
-  /** The app hosts' cloud-init, as the launch template carries it (decoded). */
-  readonly cloudInit: pulumi.Output<string>;
-  /** The script the app hosts run once at first boot, and the env file that configures it. */
-  readonly bootScript: pulumi.Output<string>;
-  readonly bootEnvironment: pulumi.Output<string>;
-}

@@ -14,7 +14,7 @@ import {
   healthCheckCommand,
   secretFilePath,
 } from "./app-containers";
-import { DockerEdgeOutputs, DockerEdgePlacement, EdgeArgs } from "./contract";
+import { DockerEdgePlacement, EdgeArgs, EdgeOutputs } from "./contract";
 import { HEALTHZ_PATH, renderNginxConf } from "./nginx-conf";
 import { DOCKER_UPSTREAM_HOSTS, dockerSiteSpec } from "./site-spec";
 import { SelfSignedTls } from "./tls";
@@ -31,8 +31,9 @@ export const nginxContainerName = (namePrefix: string) => `${namePrefix}-nginx`;
 
 type Settings = Readonly<Record<string, pulumi.Input<string>>>;
 
-export class DockerEdge extends pulumi.ComponentResource implements DockerEdgeOutputs {
+export class DockerEdge extends pulumi.ComponentResource implements EdgeOutputs {
   readonly certificateNotAfter: pulumi.Output<string>;
+  /** The private CA's certificate (PEM), for developers' trust stores. */
   readonly caCertificatePem: pulumi.Output<string>;
   readonly nginxConf: pulumi.Output<string>;
 

@@ -21,17 +21,11 @@ export interface UploadsBucketArgs {
 }
 
 /** What the app hosts and the backups need to know of the uploads bucket. */
-export interface UploadsBucketOutputs {
+export class AwsUploadsBucket extends pulumi.ComponentResource {
   readonly bucketName: pulumi.Output<string>;
   /** Resolves once versioning is on: AWS Backup refuses an unversioned bucket. */
   readonly bucketArn: pulumi.Output<string>;
   /** The region the bucket lives in, for the app's S3 client. */
-  readonly region: pulumi.Output<string>;
-}
-
-export class AwsUploadsBucket extends pulumi.ComponentResource implements UploadsBucketOutputs {
-  readonly bucketName: pulumi.Output<string>;
-  readonly bucketArn: pulumi.Output<string>;
   readonly region: pulumi.Output<string>;
 
   constructor(name: string, args: UploadsBucketArgs, opts?: pulumi.ComponentResourceOptions) {
