@@ -8,14 +8,6 @@ export const SECRETS_DIR = "/run/secrets";
 
 export type AppRole = "frontend" | "backend";
 
-/** Pinned to a version tag (never "latest") or a digest, as the config and the policies ask. */
-export function isPinnedImage(image: string): boolean {
-  if (/@sha256:[a-f0-9]{64}$/.test(image)) return true;
-  const lastSegment = image.split("/").pop() ?? "";
-  const tag = lastSegment.includes(":") ? lastSegment.split(":").pop() : undefined;
-  return tag !== undefined && /^[\w][\w.-]{0,127}$/.test(tag) && tag !== "latest";
-}
-
 /** What a container answers its health check on (the backend's says 503 without a database). */
 export const HEALTH_PATHS: Readonly<Record<AppRole, string>> = {
   frontend: "/health",
