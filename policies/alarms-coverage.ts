@@ -3,11 +3,25 @@
 // node as a target of its Prometheus scrape job on Docker.
 import type { PolicyResource } from "@pulumi/policy";
 import { ALARM_FLOORS, SCRAPE_JOBS, WATCHED_PER_RESOURCE } from "../components/catalog/alarms";
-import { shippedYaml } from "./alarm-observations";
+import { alarmWho, shippedYaml } from "./alarm-observations";
 import { StackCheck, stackPolicy } from "./define";
 import { PROMETHEUS_YML, scrapeInstances } from "./prometheus-text";
 import * as read from "./stack-reading";
 import { listing, ofType, tag, UNKNOWN } from "./stack-reading";
+
+/** The DB instances a CloudWatch alarm reads: its own and its metric queries' dimensions. */
+function readInstances(props: read.Props): string[] {
+  const dimensions = [
+    props.dimensions,
+    ...read
+      .maps(props.metricQueries)
+      .map((q) => (read.isMap(q.metric) ? q.metric.dimensions : undefined)),
+  ];
+  return dimensions.flatMap((d) => {
+    const id = read.isMap(d) ? d.DBInstanceIdentifier : undefined;
+    return typeof id === "string" ? [id] : [];
+  });
+}
 
 function coverageOnAws({ resources, tier, gaps, report }: StackCheck): void {
   const scoped = (kinds: readonly string[]) =>
@@ -16,6 +30,7 @@ function coverageOnAws({ resources, tier, gaps, report }: StackCheck): void {
     const found = gaps.read(() => ({
       name: tag(resource.props, "alarm"),
       watches: tag(resource.props, "watches"),
+      instances: readInstances(resource.props),
     }));
     return found === UNKNOWN || found.name === undefined ? [] : [{ ...found, resource }];
   });
@@ -31,9 +46,20 @@ function coverageOnAws({ resources, tier, gaps, report }: StackCheck): void {
     const replica = gaps.read(() => Boolean(instance.props.replicateSourceDb));
     if (id === UNKNOWN || replica === UNKNOWN) continue;
     const { rdsInstance, rdsReplica } = WATCHED_PER_RESOURCE;
+    // An alarm tagged for this instance that reads another one watches nothing of it.
+    const elsewhere = (w: Watch) => w.instances.some((other) => other !== id);
+    for (const w of watches.filter((w) => w.watches === id && elsewhere(w))) {
+      const others = listing(w.instances.filter((other) => other !== id));
+      report(
+        `${alarmWho(String(w.name), id)} reads DBInstanceIdentifier ${others}, so it does not watch ${id}.`,
+        w.resource.urn,
+      );
+    }
     const missing = [...scoped(rdsInstance), ...(replica ? scoped(rdsReplica) : [])].filter(
       (name) =>
-        !watches.some((w) => w.name === name && (w.watches === id || dependsOn(w, instance))),
+        !watches.some(
+          (w) => w.name === name && (w.watches === id || dependsOn(w, instance)) && !elsewhere(w),
+        ),
     );
     if (missing.length > 0) {
       report(

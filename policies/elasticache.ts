@@ -1,9 +1,12 @@
 // ElastiCache for Redis: encryption in transit and at rest, AUTH, failover across AZs, snapshot
 // retention, and cluster mode with enough shards where the tier needs it.
 import { raisableFloor, resourcePolicy, switchFloor } from "./define";
-import { asNumber, list, REPLICATION_GROUP } from "./stack-reading";
+import { asNumber, list, Props, REPLICATION_GROUP } from "./stack-reading";
 
 const TYPES = [REPLICATION_GROUP];
+/** Replicas per node group: `replicasPerNodeGroup`, else the node count of a single group less its primary. */
+const replicas = (props: Props) =>
+  asNumber(props.replicasPerNodeGroup) ?? (asNumber(props.numCacheClusters) ?? 1) - 1;
 
 const snapshots = raisableFloor(
   "minimumDays",
@@ -44,12 +47,14 @@ export const elasticachePolicies = [
   resourcePolicy(
     "webstack-elasticache-failover",
     "high",
-    "Where the tier requires it, Redis fails over automatically to another AZ.",
+    "Where the tier requires it, Redis fails over automatically to a replica in another AZ.",
     TYPES,
     ({ props, tier }) =>
       switchFloor(tier, (f) => f.redisFailover) && [
         props.automaticFailoverEnabled !== true && `Automatic failover must be on in ${tier}.`,
         props.multiAzEnabled !== true && `Redis must span availability zones in ${tier}.`,
+        replicas(props) < 1 &&
+          `Redis must keep at least 1 replica per node group in ${tier} to fail over to; it has ${replicas(props)}.`,
       ],
   ),
   resourcePolicy(

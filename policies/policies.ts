@@ -10,6 +10,7 @@ import { backupsVaultPolicy } from "./backups-vault";
 import { edgeNginxPolicies } from "./edge-nginx";
 import { elasticachePolicies } from "./elasticache";
 import { loadBalancerPolicies } from "./load-balancer";
+import { logPolicies } from "./logs";
 import { rdsPolicies } from "./rds";
 import { securityPolicies } from "./security";
 import { tierNotLoweredPolicy } from "./stack-tier";
@@ -21,6 +22,7 @@ export const policies: Policies = [
   ...loadBalancerPolicies,
   ...edgeNginxPolicies,
   ...securityPolicies,
+  ...logPolicies,
   alarmsCatalogPolicy,
   alarmsDeliveryPolicy,
   alarmsCoveragePolicy,

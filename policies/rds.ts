@@ -20,6 +20,8 @@ const replicas = raisableFloor(
 );
 const multiAz = tierSchema("Tiers whose primaries must be multi-AZ.", (f) => f.mysqlMultiAz);
 const EXTENDED_SUPPORT = "open-source-rds-extended-support";
+/** The enhanced monitoring intervals RDS accepts other than 0 (off), in seconds. */
+const MONITORING_INTERVALS = [1, 5, 10, 15, 30, 60];
 
 export const rdsPolicies = [
   resourcePolicy(
@@ -69,15 +71,34 @@ export const rdsPolicies = [
   resourcePolicy(
     "webstack-rds-deletion-protection",
     "critical",
-    "In staging and prod, RDS instances have deletion protection and primaries take a final snapshot.",
+    "In staging and prod, RDS instances have deletion protection and Pulumi protect, and primaries take a final snapshot.",
     TYPES,
-    ({ props, tier }) =>
+    ({ props, tier, args }) =>
       switchFloor(tier, (f) => f.protectData) && [
         props.deletionProtection !== true && `Deletion protection must be on in ${tier}.`,
+        args.opts.protect !== true &&
+          `Pulumi protect must be on in ${tier} (resource option protect: true), so no update deletes the database.`,
         !isReplica(props) &&
           (props.skipFinalSnapshot === true || !props.finalSnapshotIdentifier) &&
           `A final snapshot must be taken on deletion in ${tier} (finalSnapshotIdentifier set, skipFinalSnapshot false).`,
       ],
+  ),
+  resourcePolicy(
+    "webstack-rds-deep-monitoring",
+    "medium",
+    "Where the tier requires it (prod), RDS runs Performance Insights and enhanced monitoring.",
+    TYPES,
+    ({ props, tier }) => {
+      const interval = asNumber(props.monitoringInterval) ?? 0;
+      return (
+        switchFloor(tier, (f) => f.mysqlDeepMonitoring) && [
+          props.performanceInsightsEnabled !== true &&
+            `Performance Insights must be on in ${tier} (performanceInsightsEnabled: true).`,
+          (!MONITORING_INTERVALS.includes(interval) || !props.monitoringRoleArn) &&
+            `Enhanced monitoring must be on in ${tier}: monitoringInterval is ${interval}, must be one of ${MONITORING_INTERVALS.join(", ")} seconds, with a monitoringRoleArn.`,
+        ]
+      );
+    },
   ),
   resourcePolicy(
     "webstack-rds-engine-supported",

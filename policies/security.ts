@@ -19,6 +19,7 @@ import {
 const INGRESS_RULE = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
 const LEGACY_RULE = "aws:ec2/securityGroupRule:SecurityGroupRule";
 const SECURITY_GROUP = "aws:ec2/securityGroup:SecurityGroup";
+const DEFAULT_GROUP = "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup";
 const LOAD_BALANCER = "aws:lb/loadBalancer:LoadBalancer";
 const REMOTE_IMAGE = "docker:index/remoteImage:RemoteImage";
 
@@ -42,15 +43,16 @@ function openIngress(resource: Pick<PolicyResource, "type" | "props"> & Partial<
     ...list(p.ipv6CidrBlocks),
   ];
   const open = (p: Props) => cidrs(p).some((c) => ANYWHERE.includes(c as string));
+  // "-1" (or "all") is every protocol, and so every port whatever fromPort and toPort say.
   const rule = (p: Props, groupUrns: string[]) =>
-    p.ipProtocol === "-1"
+    [p.ipProtocol, p.protocol].some((proto) => proto === "-1" || proto === "all")
       ? { from: 0, to: 65535, groupUrns }
       : { from: Number(p.fromPort ?? 0), to: Number(p.toPort ?? 65535), groupUrns };
   if (type === INGRESS_RULE || (type === LEGACY_RULE && props.type === "ingress")) {
     const groups = (resource.propertyDependencies?.securityGroupId ?? []).map((g) => g.urn);
     return open(props) ? [rule(props, groups)] : [];
   }
-  if (type !== SECURITY_GROUP) return [];
+  if (type !== SECURITY_GROUP && type !== DEFAULT_GROUP) return [];
   return maps(props.ingress)
     .filter(open)
     .map((p) => rule(p, urn ? [urn] : []));
@@ -83,7 +85,7 @@ export const securityPolicies = [
     "webstack-security-internet-ports",
     "critical",
     "Ingress open to the internet (0.0.0.0/0 or ::/0) is limited to ports 80 and 443; SSH never.",
-    [INGRESS_RULE, LEGACY_RULE, SECURITY_GROUP],
+    [INGRESS_RULE, LEGACY_RULE, SECURITY_GROUP, DEFAULT_GROUP],
     ({ type, props }) =>
       openIngress({ type, props }).map((rule) =>
         coversSsh(rule)
@@ -115,6 +117,19 @@ export const securityPolicies = [
           }
         }
       },
+    },
+  ),
+  resourcePolicy(
+    "webstack-security-default-group-closed",
+    "high",
+    "The VPC's default security group has no rules, so nothing attached to it by default is reachable or reaches out (CIS AWS Foundations 5.4).",
+    [DEFAULT_GROUP],
+    ({ props }) => {
+      const [ingress, egress] = [list(props.ingress).length, list(props.egress).length];
+      return (
+        ingress + egress > 0 &&
+        `The VPC's default security group must have no rules; it has ${ingress} ingress and ${egress} egress.`
+      );
     },
   ),
   resourcePolicy(

@@ -5,11 +5,19 @@ import { FakeResource, resultOf, tagsFor, violations } from "../support/policy";
 
 const RDS = "aws:rds/instance:Instance";
 
+const DEEP_MONITORING = {
+  performanceInsightsEnabled: true,
+  monitoringInterval: 60,
+  monitoringRoleArn: "arn:aws:iam::123456789012:role/rds-monitoring",
+};
+
 function primary(tier = "prod", change: Record<string, unknown> = {}): FakeResource {
   return {
     type: RDS,
     name: "db-primary",
+    protect: true,
     props: {
+      ...DEEP_MONITORING,
       identifier: "webstack-prod-primary",
       engine: "mysql",
       engineVersion: "8.4",
@@ -31,7 +39,9 @@ function replica(tier = "prod", change: Record<string, unknown> = {}): FakeResou
   return {
     type: RDS,
     name: "db-replica-0",
+    protect: true,
     props: {
+      ...DEEP_MONITORING,
       identifier: "webstack-prod-replica-0",
       replicateSourceDb: "webstack-prod-primary",
       storageEncrypted: true,
@@ -50,6 +60,7 @@ const ALL = [
   "webstack-rds-backup-retention",
   "webstack-rds-multi-az",
   "webstack-rds-deletion-protection",
+  "webstack-rds-deep-monitoring",
   "webstack-rds-engine-supported",
   "webstack-rds-log-exports",
   "webstack-rds-read-replica",
@@ -102,6 +113,16 @@ test.each([
     "A final snapshot must be taken on deletion in prod (finalSnapshotIdentifier set, skipFinalSnapshot false).",
   ],
   [
+    "webstack-rds-deep-monitoring",
+    { performanceInsightsEnabled: false },
+    "Performance Insights must be on in prod (performanceInsightsEnabled: true).",
+  ],
+  [
+    "webstack-rds-deep-monitoring",
+    { monitoringInterval: 0 },
+    "Enhanced monitoring must be on in prod: monitoringInterval is 0, must be one of 1, 5, 10, 15, 30, 60 seconds, with a monitoringRoleArn.",
+  ],
+  [
     "webstack-rds-engine-supported",
     { engineVersion: "8.0.39" },
     'MySQL 8.0.39 left standard support on 2026-07-31; upgrade, or opt in to RDS Extended Support (engineLifecycleSupport "open-source-rds-extended-support", config mysql.allowExtendedSupport).',
@@ -118,6 +139,13 @@ test.each([
   ],
 ])("%s: primary with %j", async (policy, change, message) => {
   expect(await violations(policy, [primary("prod", change), replica()], TODAY)).toEqual([message]);
+});
+
+test("a prod primary without Pulumi protect violates deletion protection", async () => {
+  const unprotected = { ...primary(), protect: false };
+  expect(await violations("webstack-rds-deletion-protection", [unprotected, replica()])).toEqual([
+    "Pulumi protect must be on in prod (resource option protect: true), so no update deletes the database.",
+  ]);
 });
 
 test("a prod primary without a replica violates the read-replica stack policy", async () => {

@@ -6,6 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { stringify, parse } from "yaml";
 import type { WebstackConfig } from "../../components/config";
 import { defineStack } from "../../components/program";
+import type { RecordedResource } from "../../tools/mock-runtime/mocks";
 import { policies } from "../../policies/policies";
 import { runStack } from "../../tools/mock-runtime/run-stack";
 import { evaluatePolicies, PolicyResult } from "../../tools/policy/evaluate";
@@ -134,5 +135,94 @@ describe("the gate owns the tier: prod's stack file claiming webstack:environmen
         ),
       ]),
     );
+  });
+});
+
+describe("every floor the catalog claims, one property of the real prod stack at a time", () => {
+  let prod: readonly RecordedResource[];
+  beforeAll(async () => {
+    prod = (await runStack("prod", stackConfig("prod"))).resources;
+  }, 120_000);
+
+  /** The whole pack's violations after `change` is applied to the resource named `name`. */
+  async function after(name: string, change: (r: RecordedResource) => RecordedResource) {
+    expect(prod.some((r) => r.name === name)).toBe(true);
+    const changed = prod.map((r) => (r.name === name ? change(r) : r));
+    const found = await evaluatePolicies(policies, changed, readPackConfig(PROJECT_DIR, "prod"));
+    return found.flatMap((r) => r.violations.map((v) => `${r.policy}: ${v.message}`));
+  }
+  const input = (key: string, value: unknown) => (r: RecordedResource) => ({
+    ...r,
+    inputs: { ...r.inputs, [key]: value },
+  });
+  const PRIMARY = "prod-mysql-primary";
+
+  test.each([
+    [
+      "Performance Insights off",
+      PRIMARY,
+      input("performanceInsightsEnabled", false),
+      [
+        "webstack-rds-deep-monitoring: Performance Insights must be on in prod (performanceInsightsEnabled: true).",
+      ],
+    ],
+    [
+      "enhanced monitoring off",
+      PRIMARY,
+      input("monitoringInterval", 0),
+      [
+        "webstack-rds-deep-monitoring: Enhanced monitoring must be on in prod: monitoringInterval is 0, must be one of 1, 5, 10, 15, 30, 60 seconds, with a monitoringRoleArn.",
+      ],
+    ],
+    [
+      "a log group kept 7 days",
+      "prod-mysql-primary-error-log",
+      input("retentionInDays", 7),
+      [
+        "webstack-logs-retention: Log group prod-mysql-primary-error-log keeps logs 7 days; prod requires at least 30.",
+      ],
+    ],
+    [
+      "Pulumi protect removed from the primary",
+      PRIMARY,
+      (r: RecordedResource) => ({ ...r, protect: false }),
+      [
+        "webstack-rds-deletion-protection: Pulumi protect must be on in prod (resource option protect: true), so no update deletes the database.",
+      ],
+    ],
+    [
+      "no Redis replica per node group",
+      "prod-redis-group",
+      input("replicasPerNodeGroup", 0),
+      [
+        "webstack-elasticache-failover: Redis must keep at least 1 replica per node group in prod to fail over to; it has 0.",
+      ],
+    ],
+    [
+      "the VPC's default security group opened to the world",
+      "prod-network-default-sg",
+      input("ingress", [{ protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"] }]),
+      [
+        "webstack-security-internet-ports: SSH (port 22) must never be open to the internet; use SSM.",
+        "webstack-security-internet-only-at-load-balancer: Opens a security group that no load balancer uses to the internet.",
+        "webstack-security-default-group-closed: The VPC's default security group must have no rules; it has 1 ingress and 0 egress.",
+      ],
+    ],
+  ])("%s", async (_, name, change, expected) => {
+    expect(await after(name, change)).toEqual(expected);
+  });
+
+  test("a CPU alarm tagged for the primary that reads another instance", async () => {
+    const cpu = prod.find(
+      (r) =>
+        r.type === "aws:cloudwatch/metricAlarm:MetricAlarm" &&
+        JSON.stringify(r.inputs).includes('"alarm":"HostCpuHigh"') &&
+        JSON.stringify(r.inputs).includes('"watches":"webstack-prod-mysql-primary"'),
+    );
+    const other = { DBInstanceIdentifier: "webstack-prod-mysql-replica-1" };
+    expect(await after(cpu!.name, input("dimensions", other))).toEqual([
+      "webstack-alarms-coverage: HostCpuHigh (watching webstack-prod-mysql-primary) reads DBInstanceIdentifier webstack-prod-mysql-replica-1, so it does not watch webstack-prod-mysql-primary.",
+      "webstack-alarms-coverage: RDS instance webstack-prod-mysql-primary is not watched by HostCpuHigh (no alarm tagged watches=webstack-prod-mysql-primary).",
+    ]);
   });
 });
