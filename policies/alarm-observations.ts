@@ -47,7 +47,8 @@ export const ruleTopics = (resources: readonly PolicyResource[], rule: PolicyRes
 
 /**
  * Metric kinds whose CloudWatch alarm must treat missing data as breaching: no health-check,
- * availability or completed-backup data point means nothing answered or nothing ran, and with
+ * availability, completed-backup, replica-lag or engine data point means nothing answered or
+ * nothing ran (components/alarms/cloudwatch-specs.ts), and with
  * `missing`/`notBreaching` the alarm would stay OK (or go to INSUFFICIENT_DATA, which notifies
  * no one) exactly when it matters.
  */
@@ -55,6 +56,9 @@ const MISSING_DATA_BREACHES: readonly MetricKind[] = [
   "serviceHealthyPercent",
   "availabilityPercent",
   "backupAgeHours",
+  "replicationRunning",
+  "mysqlUp",
+  "redisUp",
 ];
 
 /**

@@ -103,7 +103,14 @@ const alb = (name: string, stat: string, dimensions = ALB) =>
  * (a target group whose hosts are all gone publishes no host counts, no probe results, a vault
  * publishes nothing when no job completes), `notBreaching` for request-driven ALB metrics (no
  * traffic is not slowness or errors), and `missing` elsewhere, so a metric that pauses keeps the
- * alarm's state. The ALB sees Nginx as one target, so backend time on AWS is the average over
+ * alarm's state. RDS reports ReplicaLag -1 while replication is not running, and nothing at all
+ * when the replica is broken or gone, so ReplicationBroken maps -1 to 0 and breaches on missing
+ * data, while the lag alarms keep `missing` (no lag is no lag, and ReplicationBroken pages).
+ * MysqlDown and RedisDown count the engine's own data points (DatabaseConnections,
+ * EngineCPUUtilization): an engine that stops answering stops publishing them, and the silence
+ * breaches; RedisDown takes the most of a node group's members, so it pages when the whole
+ * group is silent (ElastiCache replaces a single failed node and fails over a primary itself).
+ * The ALB sees Nginx as one target, so backend time on AWS is the average over
  * all app requests; ACM publishes once a day, so a day is its period; 5xx counts are absent, not
  * zero, in minutes without errors, hence FILL.
  */
@@ -146,6 +153,11 @@ const MAPPINGS: Readonly<Record<Exclude<MetricKind, "backupLastStatus">, readonl
     { target: "rds", math: { expression: "100 * connections / {maxConnections}", metrics: { connections: rds("DatabaseConnections", "Maximum") } } },
   ],
   replicaLagSeconds: [{ target: "rds", metric: rds("ReplicaLag", "Maximum") }],
+  replicationRunning: [
+    { target: "rds", treatMissingData: "breaching", math: { expression: "IF(lag < 0, 0, 1)", metrics: { lag: rds("ReplicaLag", "Minimum") } } },
+  ],
+  mysqlUp: [{ target: "rds", treatMissingData: "breaching", metric: rds("DatabaseConnections", "SampleCount") }],
+  redisUp: [{ target: "redis", treatMissingData: "breaching", perMember: cache("EngineCPUUtilization", "SampleCount") }],
   redisMemoryPercent: [{ target: "redis", perMember: cache("DatabaseMemoryUsagePercentage", "Maximum") }],
   certificateDaysLeft: [
     { target: "certificate", periodSeconds: 86_400,

@@ -53,9 +53,10 @@ export function prometheusSpec(servers: {
     ruleFiles: [PATHS.prometheusRulesRelative],
     alertmanagers: [at("alertmanager", MONITORING_PORTS.alertmanager)],
     node: [{ instance: HOST_INSTANCE, target: at("node-exporter", MONITORING_PORTS.node) }],
-    mysql: servers.mysqlServers.map((alias) => ({
+    mysql: servers.mysqlServers.map((alias, i) => ({
       instance: alias,
       target: at(mysqldExporterAlias(alias), MONITORING_PORTS.mysqld),
+      ...(i > 0 && { role: "replica" as const }),
     })),
     redis: servers.redisNodes.map((alias) => ({
       instance: alias,

@@ -12,6 +12,8 @@ export interface ExporterTarget {
   readonly instance: string;
   /** `host:port` of the exporter on the monitoring network. */
   readonly target: string;
+  /** `replica` for a MySQL replica: ReplicationBroken expects its lag. @default none */
+  readonly role?: "replica";
 }
 
 export interface PrometheusConfigSpec {
@@ -36,9 +38,9 @@ export interface PrometheusConfigSpec {
 // with the exporter's address, which tells a responder nothing.
 function exporterJob(job: string, targets: readonly ExporterTarget[]): object[] {
   if (targets.length === 0) return [];
-  const static_configs = targets.map(({ instance, target }) => ({
+  const static_configs = targets.map(({ instance, target, role }) => ({
     targets: [target],
-    labels: { instance },
+    labels: { instance, ...(role && { role }) },
   }));
   return [{ job_name: job, static_configs }];
 }

@@ -10,6 +10,8 @@ import { BACKUP_KINDS, BACKUP_TIERS } from "../catalog/backups";
 import { cronIntervalSeconds } from "../catalog/cron";
 import { MONITORING_RULES } from "./monitoring-rules";
 
+const LAG = "mysql_slave_status_seconds_behind_master or mysql_slave_status_seconds_behind_source";
+
 /** Filesystems that are not disks: tmpfs and friends, container overlays, read-only images. */
 const NOT_A_DISK = 'fstype!~"tmpfs|ramfs|devtmpfs|overlay|squashfs|nsfs|fuse.lxcfs"';
 
@@ -19,11 +21,11 @@ export function dailyBackupKinds(): string[] {
 }
 
 /**
- * PromQL computing each catalog metric kind in its catalog unit. Rate windows assume a 15 s scrape
+ * PromQL computing each catalog metric kind in its catalog unit (the backup age: backupAge). Rate windows assume a 15 s scrape
  * interval (at least four samples per window). Ratios of rates are used even for CPU so the value
  * is exact while a window is still filling after a restart.
  */
-const EXPRESSIONS: Readonly<Record<MetricKind, string>> = {
+const EXPRESSIONS: Readonly<Record<Exclude<MetricKind, "backupAgeHours">, string>> = {
   hostCpuPercent:
     '100 * sum by (instance) (rate(node_cpu_seconds_total{mode!~"idle|iowait|steal"}[5m])) / sum by (instance) (rate(node_cpu_seconds_total[5m]))',
   hostMemoryPercent: "100 * (1 - node_memory_MemAvailable_bytes / node_memory_MemTotal_bytes)",
@@ -39,13 +41,46 @@ const EXPRESSIONS: Readonly<Record<MetricKind, string>> = {
   availabilityPercent: "100 * avg_over_time(probe_success[1h])",
   dbConnectionsPercent:
     "100 * mysql_global_status_threads_connected / mysql_global_variables_max_connections",
-  replicaLagSeconds: "mysql_slave_status_seconds_behind_master",
+  // MySQL 8.0 and MariaDB name the lag after the master, 8.4 after the source (mysqld_exporter
+  // 0.16+); it is NULL, so the series is gone, while a replication thread is stopped.
+  replicaLagSeconds: `(${LAG})`,
+  // 0 when a thread stopped (the exporter reads "No" and "Connecting" as 0), or when a replica
+  // (`role="replica"`, prometheus.yml) answers but reports no lag: stopped, reset or never set up.
+  // A replica that does not answer at all is MysqlDown's.
+  replicationRunning:
+    "(mysql_slave_status_slave_io_running * mysql_slave_status_slave_sql_running" +
+    " or mysql_slave_status_replica_io_running * mysql_slave_status_replica_sql_running" +
+    ` or on (instance) 0 * (mysql_up{role="replica"} == 1 unless on (instance) (${LAG})))`,
+  // 0 when the exporter answers but cannot reach its server; an exporter down is ScrapeTargetDown.
+  mysqlUp: "mysql_up",
+  redisUp: "redis_up",
   // maxmemory 0 means unlimited: no percentage exists, so those instances are left out.
   redisMemoryPercent: "100 * redis_memory_used_bytes / (redis_memory_max_bytes > 0)",
   certificateDaysLeft: "(probe_ssl_earliest_cert_expiry - time()) / 86400",
   backupLastStatus: "webstack_backup_last_status",
-  backupAgeHours: `(time() - webstack_backup_last_success_timestamp_seconds{kind=~"${dailyBackupKinds().join("|")}"}) / 3600`,
 };
+
+const BACKUP_SUCCESS = "webstack_backup_last_success_timestamp_seconds";
+
+/**
+ * Hours since each daily kind's last success, or +Inf for a kind with no success recorded in the
+ * whole window (cron broken, job container gone, textfile volume missing): the newest timestamp
+ * seen within the window, so a metrics file that vanishes keeps counting from its last success.
+ * A kind absent for the window counts only once Prometheus holds that much history, so a new
+ * stack is not paged before its first scheduled backups ran.
+ */
+function backupAge(thresholdHours: number): string {
+  const window = promDuration(Math.ceil(thresholdHours * 3600));
+  const kinds = dailyBackupKinds();
+  const missing = kinds.map(
+    (kind) => `absent_over_time(${BACKUP_SUCCESS}{kind="${kind}"}[${window}]) * Inf`,
+  );
+  const history = `(time() - prometheus_tsdb_lowest_timestamp_seconds) > ${thresholdHours * 3600}`;
+  return (
+    `((time() - max_over_time(${BACKUP_SUCCESS}{kind=~"${kinds.join("|")}"}[${window}])) / 3600` +
+    ` or ((${missing.join(" or ")}) and on () ${history}))`
+  );
+}
 
 /** Prometheus duration text: 300 → "5m", 3600 → "1h", 90 → "90s". */
 export function promDuration(seconds: number): string {
@@ -57,6 +92,7 @@ export function promDuration(seconds: number): string {
 /** The value an alarm compares, as PromQL (before the comparison). */
 export function alarmValueExpression(alarm: AlarmRule): string {
   // Parenthesised: an app expression may use `or`/`and`, which bind looser than comparisons.
+  if (alarm.metric === "backupAgeHours") return backupAge(alarm.threshold);
   return alarm.metric === "app" ? `(${alarm.app!.promql})` : EXPRESSIONS[alarm.metric];
 }
 

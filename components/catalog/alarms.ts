@@ -42,6 +42,14 @@ export type Unit = keyof typeof UNITS;
  * for a catalog alarm must read all of its series, so a constant such as `vector(0) > 80` cannot
  * stand in for the metric.
  */
+const LAG = [
+  "mysql_slave_status_seconds_behind_master",
+  "mysql_slave_status_seconds_behind_source",
+];
+const THREADS = ["slave_io", "slave_sql", "replica_io", "replica_sql"].map(
+  (thread) => `mysql_slave_status_${thread}_running`,
+);
+
 // prettier-ignore
 export const METRICS = {
   hostCpuPercent:         { unit: "percent", area: "host", series: ["node_cpu_seconds_total"] },
@@ -53,7 +61,13 @@ export const METRICS = {
   errorRatePercent:       { unit: "percent", area: "http", series: ["http_requests_total"] },
   availabilityPercent:    { unit: "percent", area: "availability", series: ["probe_success"] },
   dbConnectionsPercent:   { unit: "percent", area: "mysql", series: ["mysql_global_status_threads_connected", "mysql_global_variables_max_connections"] },
-  replicaLagSeconds:      { unit: "seconds", area: "mysql", series: ["mysql_slave_status_seconds_behind_master"] },
+  // MySQL 8.0 and MariaDB answer SHOW SLAVE STATUS, 8.4 only SHOW REPLICA STATUS: mysqld_exporter
+  // (0.16+) names the series after the columns, so each fact has two names.
+  replicaLagSeconds:      { unit: "seconds", area: "mysql", series: [...LAG] },
+  // 1 while both replication threads run and the lag is known on a replica that answers.
+  replicationRunning:     { unit: "status", area: "mysql", series: [...THREADS, ...LAG, "mysql_up"] },
+  mysqlUp:                { unit: "status", area: "mysql", series: ["mysql_up"] },
+  redisUp:                { unit: "status", area: "redis", series: ["redis_up"] },
   redisMemoryPercent:     { unit: "percent", area: "redis", series: ["redis_memory_used_bytes", "redis_memory_max_bytes"] },
   certificateDaysLeft:    { unit: "days", area: "tls", series: ["probe_ssl_earliest_cert_expiry"] },
   backupLastStatus:       { unit: "status", area: "backup", series: ["webstack_backup_last_status"] },
@@ -81,9 +95,9 @@ export const SCRAPE_JOBS = {
  * (docs/requirements.md §6): each RDS instance, each replica besides, each Redis node group.
  */
 export const WATCHED_PER_RESOURCE = {
-  rdsInstance: ["hostCpuPercent", "diskUsedPercent", "dbConnectionsPercent"],
-  rdsReplica: ["replicaLagSeconds"],
-  redisNodeGroup: ["hostCpuPercent", "redisMemoryPercent"],
+  rdsInstance: ["hostCpuPercent", "diskUsedPercent", "dbConnectionsPercent", "mysqlUp"],
+  rdsReplica: ["replicaLagSeconds", "replicationRunning"],
+  redisNodeGroup: ["hostCpuPercent", "redisMemoryPercent", "redisUp"],
 } as const satisfies Record<string, readonly MetricKind[]>;
 
 /**
@@ -178,6 +192,9 @@ const CATALOG_TABLE: readonly (readonly [string, MetricKind, Comparison, number,
   ["DbConnectionsHigh",           "dbConnectionsPercent",   "above",    80,   300, "warning",  "MySQL connections above {threshold} of max_connections for {for}"],
   ["ReplicaLagWarning",           "replicaLagSeconds",      "above",    30,   300, "warning",  "MySQL replica more than {threshold} behind for {for}"],
   ["ReplicaLagCritical",          "replicaLagSeconds",      "above",   300,   300, "critical", "MySQL replica more than {threshold} behind for {for}"],
+  ["ReplicationBroken",           "replicationRunning",     "below",     1,   120, "critical", "MySQL replication stopped, or its lag unknown, for {for}"],
+  ["MysqlDown",                   "mysqlUp",                "below",     1,    60, "critical", "MySQL not answering its exporter for {for}"],
+  ["RedisDown",                   "redisUp",                "below",     1,    60, "critical", "Redis not answering its exporter for {for}"],
   ["RedisMemoryHigh",             "redisMemoryPercent",     "above",    85,   300, "warning",  "Redis memory above {threshold} of maxmemory for {for}"],
   ["CertificateExpiringWarning",  "certificateDaysLeft",    "below",    30,     0, "warning",  "TLS certificate expires in less than {threshold}"],
   ["CertificateExpiringCritical", "certificateDaysLeft",    "below",     7,     0, "critical", "TLS certificate expires in less than {threshold}"],

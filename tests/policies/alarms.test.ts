@@ -90,9 +90,9 @@ describe("compliant stacks pass", () => {
 
   test("the prod fixture has every catalog alarm, per RDS instance and per Redis node group", () => {
     const tagged = prod.filter((r) => r.type === METRIC_ALARM);
-    // 11 per-stack (BackupFailed is an EventBridge rule) + 3 × 2 RDS instances + 2 replica-lag
-    // + 2 × 3 Redis node groups.
-    expect(tagged).toHaveLength(11 + 6 + 2 + 6);
+    // 11 per-stack (BackupFailed is an EventBridge rule) + 4 × 2 RDS instances + 3 per replica
+    // + 3 × 3 Redis node groups.
+    expect(tagged).toHaveLength(11 + 8 + 3 + 9);
   });
 });
 
@@ -203,6 +203,15 @@ describe(`${CATALOG} on AWS`, () => {
       ],
     ],
     [
+      "ReplicationBroken treating missing data as missing: a replica that reports no lag is silent",
+      changed(prod, "webstack-prod-ReplicationBroken-rds-replica-1", {
+        props: { treatMissingData: "missing" },
+      }),
+      [
+        "ReplicationBroken (watching webstack-prod-mysql-replica-1) treats missing data as missing, so it stays quiet when no data arrives; set treatMissingData to breaching.",
+      ],
+    ],
+    [
       "the backup-job BackupFailed rule disabled",
       changed(prod, BACKUP_RULE, { props: { state: "DISABLED" } }),
       [
@@ -300,7 +309,7 @@ describe(`${CATALOG} on AWS`, () => {
       "no alarm at all",
       without(prod, (r) => r.type === METRIC_ALARM || r.name.startsWith("backup-failed-")),
       [
-        "No CloudWatch alarm or EventBridge rule is tagged with a catalog alarm name, so none of the 16 prod catalog alarms exists.",
+        "No CloudWatch alarm or EventBridge rule is tagged with a catalog alarm name, so none of the 19 prod catalog alarms exists.",
       ],
     ],
   ])("%s", async (_, stack, expected) => {
@@ -393,7 +402,7 @@ describe(`${CATALOG} on Docker`, () => {
           ? { ...r, props: { ...r.props, uploads: (r.props.uploads as object[]).slice(1) } }
           : r,
       ),
-      ["No Prometheus rule file (*.rules.yml) ships, so none of the 16 dev catalog alarms exists."],
+      ["No Prometheus rule file (*.rules.yml) ships, so none of the 19 dev catalog alarms exists."],
     ],
   ])("%s", async (_, stack, expected) => {
     expect(await violations(CATALOG, stack)).toEqual(expected);
@@ -626,7 +635,7 @@ describe(`${COVERAGE}`, () => {
         },
       ],
       [
-        "RDS instance webstack-prod-mysql-replica-2 is not watched by HostCpuHigh, DiskSpaceCritical, DbConnectionsHigh, ReplicaLagWarning and ReplicaLagCritical (no alarm tagged watches=webstack-prod-mysql-replica-2).",
+        "RDS instance webstack-prod-mysql-replica-2 is not watched by HostCpuHigh, DiskSpaceCritical, DbConnectionsHigh, MysqlDown, ReplicaLagWarning, ReplicaLagCritical and ReplicationBroken (no alarm tagged watches=webstack-prod-mysql-replica-2).",
       ],
     ],
     [
@@ -645,7 +654,7 @@ describe(`${COVERAGE}`, () => {
       "Redis not watched at all",
       without(prod, (r) => r.name.includes("-redis-000")),
       [
-        "ElastiCache replication group webstack-prod-redis is not watched by HostCpuHigh and RedisMemoryHigh.",
+        "ElastiCache replication group webstack-prod-redis is not watched by HostCpuHigh, RedisDown and RedisMemoryHigh.",
       ],
     ],
     [

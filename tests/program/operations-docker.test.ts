@@ -93,7 +93,7 @@ describe.each(STACKS)("%s alarms on Docker", (stack) => {
       [`${prefix}-alertmanager`]: "prom/alertmanager:v0.25.0",
       [`${prefix}-node-exporter`]: "prom/node-exporter:v1.8.2",
       ...Object.fromEntries(
-        mysqlServers.map((s) => [`${prefix}-mysqld-exporter-${s}`, "prom/mysqld-exporter:v0.15.1"]),
+        mysqlServers.map((s) => [`${prefix}-mysqld-exporter-${s}`, "prom/mysqld-exporter:v0.18.0"]),
       ),
       [`${prefix}-redis-exporter-redis`]: "oliver006/redis_exporter:v1.62.0-alpine",
       [`${prefix}-blackbox-exporter`]: "prom/blackbox-exporter:v0.25.0",

@@ -30,7 +30,7 @@ interface Scenario {
   readonly firstMinute: number;
 }
 
-const MINUTES = 90;
+const MINUTES = 1600;
 
 function selector(metric: string, labels: Labels): string {
   const inner = Object.entries(labels)
@@ -56,6 +56,8 @@ function counter(metric: string, labels: Labels, perMinute: number) {
 
 const NODE = { instance: "app-1:9100", job: "node" };
 const MYSQL = { instance: "mysql-replica-0:9104", job: "mysqld" };
+const REPLICA = { ...MYSQL, role: "replica" };
+const REPLICA_STATUS = { ...REPLICA, master_host: "mysql-primary" };
 const REDIS = { instance: "redis:9121", job: "redis" };
 const PROBE = { instance: "https://app.example/healthz", job: "blackbox" };
 const BACKUP = { instance: "backup:9100", job: "node", kind: "mysql-full" };
@@ -143,6 +145,20 @@ const SCENARIOS: Readonly<Record<string, (value: number) => Scenario>> = {
     alertLabels: MYSQL,
     firstMinute: 0,
   }),
+  // MariaDB and MySQL 8.0 names; a stopped SQL thread leaves the lag NULL, so no lag series.
+  // prometheus.yml labels every series of a replica's exporter `role="replica"`.
+  replicationRunning: (v) => ({
+    series: [
+      gauge("mysql_up", REPLICA, 1),
+      gauge("mysql_slave_status_slave_io_running", REPLICA_STATUS, 1),
+      gauge("mysql_slave_status_slave_sql_running", REPLICA_STATUS, v),
+      ...(v === 1 ? [gauge("mysql_slave_status_seconds_behind_master", REPLICA_STATUS, 0)] : []),
+    ],
+    alertLabels: REPLICA_STATUS,
+    firstMinute: 0,
+  }),
+  mysqlUp: (v) => ({ series: [gauge("mysql_up", MYSQL, v)], alertLabels: MYSQL, firstMinute: 0 }),
+  redisUp: (v) => ({ series: [gauge("redis_up", REDIS, v)], alertLabels: REDIS, firstMinute: 0 }),
   redisMemoryPercent: (v) => ({
     series: [
       gauge("redis_memory_max_bytes", REDIS, 1e9),
@@ -194,7 +210,7 @@ const SCENARIOS: Readonly<Record<string, (value: number) => Scenario>> = {
 /** Values just past and just inside the threshold; 0/1 metrics only take their two values. */
 function fireAndQuietValues(alarm: AlarmRule): [number, number] {
   if (alarm.metric === "serviceHealthyPercent") return [0, 100];
-  if (alarm.metric === "backupLastStatus") return [0, 1];
+  if (alarm.unit === "status") return [0, 1];
   const step = alarm.threshold * 0.01;
   return alarm.comparison === "above"
     ? [alarm.threshold + step, alarm.threshold - step]
@@ -309,6 +325,107 @@ function selfHealthTests(environment: string): object[] {
   ];
 }
 
+/** An alert of `name` with these labels, as the catalog describes it. */
+function catalogAlert(name: string, labels: Labels, environment: string) {
+  const alarm = ALARM_CATALOG.find((a) => a.name === name)!;
+  return {
+    exp_labels: { ...labels, severity: alarm.severity, environment, watches: alarm.metric },
+    exp_annotations: { summary: alarmSummary(alarm), runbook: alarm.runbook },
+  };
+}
+
+/**
+ * Faults whose series differ from the threshold scenarios: MySQL 8.4's names (mysqld_exporter
+ * 0.16+ reads SHOW REPLICA STATUS), a replica that answers but reports no replication at all,
+ * a replica that is down (MysqlDown's, not ReplicationBroken's), and a backup kind with no
+ * metrics at all.
+ */
+function faultTests(environment: string): object[] {
+  const replica = REPLICA;
+  const broken = (labels: Labels) => [catalogAlert("ReplicationBroken", labels, environment)];
+  const test = (name: string, series: object[], evals: [string, string, object[]][]) => ({
+    name,
+    interval: "1m",
+    input_series: series,
+    alert_rule_test: evals.map(([at, alertname, exp_alerts]) => ({
+      eval_time: at,
+      alertname,
+      exp_alerts,
+    })),
+  });
+  const daily = ["mysql-binlog", "files", "redis"].map((kind) =>
+    counter("webstack_backup_last_success_timestamp_seconds", { ...BACKUP, kind }, 60),
+  );
+  return [
+    test(
+      "MySQL 8.4: a stopped SQL thread on replica_* series breaks replication",
+      [
+        gauge("mysql_up", replica, 1),
+        gauge("mysql_slave_status_replica_io_running", REPLICA_STATUS, 1),
+        gauge("mysql_slave_status_replica_sql_running", REPLICA_STATUS, 0),
+      ],
+      [
+        ["1m", "ReplicationBroken", []],
+        ["2m", "ReplicationBroken", broken(REPLICA_STATUS)],
+      ],
+    ),
+    test(
+      "MySQL 8.4: lag read from seconds_behind_source",
+      [gauge("mysql_slave_status_seconds_behind_source", MYSQL, 400)],
+      [
+        ["5m", "ReplicaLagCritical", [catalogAlert("ReplicaLagCritical", MYSQL, environment)]],
+        ["5m", "ReplicaLagWarning", [catalogAlert("ReplicaLagWarning", MYSQL, environment)]],
+      ],
+    ),
+    test(
+      "a replica that answers but reports no replication (reset, never started) is broken",
+      [gauge("mysql_up", replica, 1)],
+      [["2m", "ReplicationBroken", broken(replica)]],
+    ),
+    test(
+      "a replica that does not answer is MysqlDown, not ReplicationBroken",
+      [gauge("mysql_up", replica, 0)],
+      [
+        ["5m", "ReplicationBroken", []],
+        ["5m", "MysqlDown", [catalogAlert("MysqlDown", replica, environment)]],
+      ],
+    ),
+    test(
+      "the primary (no role) without replication status is healthy",
+      [gauge("mysql_up", MYSQL, 1)],
+      [["5m", "ReplicationBroken", []]],
+    ),
+    test(
+      "a backup kind with no metrics at all fires once Prometheus holds 26 hours of history",
+      [gauge("prometheus_tsdb_lowest_timestamp_seconds", { job: "prometheus" }, 0), ...daily],
+      [
+        ["1560m", "BackupStale", []],
+        [
+          "1561m",
+          "BackupStale",
+          [catalogAlert("BackupStale", { kind: "mysql-full" }, environment)],
+        ],
+      ],
+    ),
+    test(
+      "a backup metrics file that vanishes keeps counting from its last success",
+      [
+        gauge("prometheus_tsdb_lowest_timestamp_seconds", { job: "prometheus" }, 0),
+        ...daily,
+        // Last success at minute 0, the file gone from minute 10 on.
+        {
+          series: selector("webstack_backup_last_success_timestamp_seconds", BACKUP),
+          values: "0x10",
+        },
+      ],
+      [
+        ["1559m", "BackupStale", []],
+        ["1561m", "BackupStale", [catalogAlert("BackupStale", BACKUP, environment)]],
+      ],
+    ),
+  ];
+}
+
 function stackAlarms(tier: Tier): readonly AlarmRule[] {
   return mergeAlarms(ALARM_CATALOG, {}, tier === "prod" ? PROD_APP_ALARMS : {});
 }
@@ -319,7 +436,11 @@ function writeRuleTests(dir: string, environment: string, alarms: readonly Alarm
   const document = {
     rule_files: ["rules.yml"],
     evaluation_interval: "1m",
-    tests: [...unitTests(alarms, environment), ...selfHealthTests(environment)],
+    tests: [
+      ...unitTests(alarms, environment),
+      ...selfHealthTests(environment),
+      ...faultTests(environment),
+    ],
   };
   fs.writeFileSync(testFile, stringify(document, { lineWidth: 0 }));
   return testFile;

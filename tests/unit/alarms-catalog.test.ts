@@ -42,7 +42,7 @@ describe("alarm catalog", () => {
     },
   );
 
-  test("holds exactly the sixteen fixed alert names, once each", () => {
+  test("holds the sixteen alert names of §6 and the three fault alarms, once each", () => {
     expect(ALARM_CATALOG.map((a) => a.name).sort()).toEqual(
       [
         "AvailabilityLow",
@@ -57,7 +57,10 @@ describe("alarm catalog", () => {
         "HostCpuHigh",
         "HostMemoryHigh",
         "LatencyP95High",
+        "MysqlDown",
+        "RedisDown",
         "RedisMemoryHigh",
+        "ReplicationBroken",
         "ReplicaLagCritical",
         "ReplicaLagWarning",
         "ServiceDown",

@@ -26,7 +26,7 @@ const args: DockerAlarmsArgs = {
     prometheus: "prom/prometheus:v2.53.4",
     alertmanager: "prom/alertmanager:v0.25.0",
     nodeExporter: "prom/node-exporter:v1.8.2",
-    mysqldExporter: "prom/mysqld-exporter:v0.15.1",
+    mysqldExporter: "prom/mysqld-exporter:v0.18.0",
     redisExporter: "oliver006/redis_exporter:v1.62.0-alpine",
     blackboxExporter: "prom/blackbox-exporter:v0.25.0",
   },

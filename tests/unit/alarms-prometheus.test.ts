@@ -91,8 +91,12 @@ describe("renderPrometheusRules", () => {
       "100 * mysql_global_status_threads_connected / mysql_global_variables_max_connections > 80",
       "5m",
     ],
-    ["ReplicaLagWarning", "mysql_slave_status_seconds_behind_master > 30", "5m"],
-    ["ReplicaLagCritical", "mysql_slave_status_seconds_behind_master > 300", "5m"],
+    ["ReplicaLagWarning", "_behind_master or mysql_slave_status_seconds_behind_source) > 30", "5m"],
+    [
+      "ReplicaLagCritical",
+      "_behind_master or mysql_slave_status_seconds_behind_source) > 300",
+      "5m",
+    ],
     ["RedisMemoryHigh", "100 * redis_memory_used_bytes / (redis_memory_max_bytes > 0) > 85", "5m"],
     [
       "CertificateExpiringWarning",
@@ -105,7 +109,18 @@ describe("renderPrometheusRules", () => {
       undefined,
     ],
     ["BackupFailed", "webstack_backup_last_status < 1", undefined],
-    ["BackupStale", "(time() - webstack_backup_last_success_timestamp_seconds{", undefined],
+    [
+      "BackupStale",
+      "(time() - max_over_time(webstack_backup_last_success_timestamp_seconds{",
+      undefined,
+    ],
+    [
+      "ReplicationBroken",
+      "mysql_slave_status_replica_io_running * mysql_slave_status_replica_sql_running",
+      "2m",
+    ],
+    ["MysqlDown", "mysql_up < 1", "1m"],
+    ["RedisDown", "redis_up < 1", "1m"],
     ["PdfQueueBacklog", "(max(pdf_queue_size)) > 50", "5m"],
   ])("%s reads %s", (name, fragment, duration) => {
     expect(rule(prod, name).expr).toContain(fragment);
@@ -114,9 +129,15 @@ describe("renderPrometheusRules", () => {
 
   test("staleness covers the backups that run at least daily, not the weekly config", () => {
     expect(dailyBackupKinds()).toEqual(["mysql-full", "mysql-binlog", "files", "redis"]);
-    expect(rule(prod, "BackupStale").expr).toBe(
-      '(time() - webstack_backup_last_success_timestamp_seconds{kind=~"mysql-full|mysql-binlog|files|redis"}) / 3600 > 26',
-    );
+    const expr = rule(prod, "BackupStale").expr;
+    expect(expr).toContain('{kind=~"mysql-full|mysql-binlog|files|redis"}[26h]');
+    for (const kind of dailyBackupKinds()) {
+      expect(expr).toContain(
+        `absent_over_time(webstack_backup_last_success_timestamp_seconds{kind="${kind}"}[26h])`,
+      );
+    }
+    expect(expr).not.toContain("config");
+    expect(expr).toContain("(time() - prometheus_tsdb_lowest_timestamp_seconds) > 93600");
   });
 
   test("a tightened alarm renders its stack's threshold and duration", () => {

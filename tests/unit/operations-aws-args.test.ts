@@ -131,9 +131,9 @@ describe("binding alarms to resources", () => {
     expect(expression("DiskSpaceCritical")).toBe(`100 - 100 * free / ${50 * GIB}`);
   });
 
-  test("every alarm is planned: 15 catalog alarms become 28 on 3 instances and 2 groups", () => {
-    // Per stack 11, per RDS instance 3 × 3, per replica 2 × 2, per node group 2 × 2.
-    expect(planned).toHaveLength(11 + 9 + 4 + 4);
+  test("every alarm is planned: 18 catalog alarms become 35 on 3 instances and 2 groups", () => {
+    // Per stack 11, per RDS instance 4 × 3, per replica 3 × 2, per node group 3 × 2.
+    expect(planned).toHaveLength(11 + 12 + 6 + 6);
   });
 });
 

@@ -55,7 +55,11 @@ describe("exporter files", () => {
     });
     expect(spec.mysql).toEqual([
       { instance: "mysql-primary", target: "mysqld-exporter-mysql-primary:9104" },
-      { instance: "mysql-replica-1", target: "mysqld-exporter-mysql-replica-1:9104" },
+      {
+        instance: "mysql-replica-1",
+        target: "mysqld-exporter-mysql-replica-1:9104",
+        role: "replica",
+      },
     ]);
     expect(spec.redis).toEqual([{ instance: "redis", target: "redis-exporter-redis:9121" }]);
     expect(spec.alertmanagers).toEqual(["alertmanager:9093"]);

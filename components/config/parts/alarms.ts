@@ -117,8 +117,10 @@ export const alarmsSchema = {
             .default("prom/node-exporter:v1.8.2")
             .describe("node_exporter."),
           mysqldExporter: pinnedImage()
-            .default("prom/mysqld-exporter:v0.15.1")
-            .describe("mysqld_exporter, one per MySQL server."),
+            .default("prom/mysqld-exporter:v0.18.0")
+            .describe(
+              "mysqld_exporter, one per MySQL server; 0.16+ reads MySQL 8.4's SHOW REPLICA STATUS.",
+            ),
           redisExporter: pinnedImage()
             .refine((image) => /:[\w.-]*-alpine(@sha256:[a-f0-9]{64})?$/.test(image), {
               error:

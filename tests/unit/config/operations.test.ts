@@ -105,7 +105,7 @@ describe("alarms: tighten, never loosen; values within the metric's range", () =
       "an alarm the catalog does not have",
       "prod",
       overrides("prod", { HostCpuHot: { threshold: 70 } }),
-      "Pulumi.prod.yaml: webstack:alarms.overrides.HostCpuHot is not a catalog alarm (known: HostCpuHigh, HostMemoryHigh, DiskSpaceCritical, ServiceDown, LatencyP95High, BackendSlow, ErrorRateHigh, AvailabilityLow, DbConnectionsHigh, ReplicaLagWarning, ReplicaLagCritical, RedisMemoryHigh, CertificateExpiringWarning, CertificateExpiringCritical, BackupFailed, BackupStale)",
+      "Pulumi.prod.yaml: webstack:alarms.overrides.HostCpuHot is not a catalog alarm (known: HostCpuHigh, HostMemoryHigh, DiskSpaceCritical, ServiceDown, LatencyP95High, BackendSlow, ErrorRateHigh, AvailabilityLow, DbConnectionsHigh, ReplicaLagWarning, ReplicaLagCritical, ReplicationBroken, MysqlDown, RedisDown, RedisMemoryHigh, CertificateExpiringWarning, CertificateExpiringCritical, BackupFailed, BackupStale)",
     ],
     [
       "a setting an override cannot change",
