@@ -121,6 +121,10 @@ describe.each(STACKS)("%s alarms on Docker", (stack) => {
     ["CertificateExpiringCritical", "< 7", undefined, "critical"],
     ["BackupFailed", "< 1", undefined, "critical"],
     ["BackupStale", "> 26", undefined, "critical"],
+    // The faults a threshold cannot see (docs/operations-catalog.md).
+    ["ReplicationBroken", "< 1", "2m", "critical"],
+    ["MysqlDown", "< 1", "1m", "critical"],
+    ["RedisDown", "< 1", "1m", "critical"],
   ])("Prometheus evaluates %s at %s for %s (%s)", (alert, comparison, duration, severity) => {
     const rule = rulesOf(stack).get(alert);
     expect(rule).toBeDefined();
@@ -129,8 +133,8 @@ describe.each(STACKS)("%s alarms on Docker", (stack) => {
     expect(rule!.labels).toMatchObject({ severity, environment: stack });
   });
 
-  test("the rule file holds exactly the catalog's sixteen alarms and the two self-health rules", () => {
-    expect(rulesOf(stack).size).toBe(18);
+  test("the rule file holds exactly the catalog's nineteen alarms and the two self-health rules", () => {
+    expect(rulesOf(stack).size).toBe(21);
     // Monitoring self-health, beside the catalog: any scrape target down for 5 minutes warns, and
     // the Watchdog always fires (Alertmanager routes it to no one).
     expect(rulesOf(stack).get("ScrapeTargetDown")).toMatchObject({
