@@ -23,7 +23,10 @@ const pb = require("@pulumi/pulumi/proto/analyzer_pb");
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 const PACK_DIR = path.join(PROJECT_DIR, "policies");
-const ENTRYPOINT = path.join(PACK_DIR, "node_modules/@pulumi/pulumi/cmd/run-policy-pack");
+// Resolved as the pack itself resolves its imports: policies/node_modules when `npm ci --prefix
+// policies` has run (as .ci/run and the CLI do), else the project's own copy of the same SDK, so
+// the README's `npm ci && npm test` works too.
+const ENTRYPOINT = require.resolve("@pulumi/pulumi/cmd/run-policy-pack", { paths: [PACK_DIR] });
 
 type Call<Req, Res> = (
   request: Req,
