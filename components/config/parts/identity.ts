@@ -20,7 +20,7 @@ function domains(name: z.ZodString) {
 
 export const identityFields = {
   environment: oneOf(TIERS).describe(
-    "Tier whose floors apply (dev < test < staging < prod); defaults to the stack name when it is one of them.",
+    "Tier whose floors config validation applies (dev < test < staging < prod); defaults to the stack name when it is one. The policy pack judges at its own config's tier, never lower.",
   ),
   owner: pattern(
     /^[A-Za-z0-9 _.:/=+@-]{1,128}$/,
