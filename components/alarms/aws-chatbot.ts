@@ -5,7 +5,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { getPartitionOutput } from "@pulumi/aws/getPartition";
 import { SlackChannelConfiguration } from "@pulumi/aws/chatbot/slackChannelConfiguration";
-import { Role } from "@pulumi/aws/iam/role";
+import { serviceRole } from "../aws-service-role";
 import { RolePolicy } from "@pulumi/aws/iam/rolePolicy";
 
 /**
@@ -39,7 +39,7 @@ export const CHATBOT_NOTIFICATION_POLICY = {
   ],
 };
 
-const CHATBOT = { Service: "chatbot.amazonaws.com" };
+const CHATBOT = "chatbot.amazonaws.com";
 
 export class AwsSlackChannel extends pulumi.ComponentResource {
   readonly configurationArn: pulumi.Output<string>;
@@ -49,16 +49,12 @@ export class AwsSlackChannel extends pulumi.ComponentResource {
     const parent = { parent: this };
     const partition = getPartitionOutput({}, parent).partition;
 
-    const role = new Role(
+    const { role } = serviceRole(
       `${name}-role`,
-      {
-        description: `AWS Chatbot posts ${args.configurationName} alarms to Slack with this role`,
-        assumeRolePolicy: JSON.stringify({
-          Version: "2012-10-17",
-          Statement: [{ Effect: "Allow", Principal: CHATBOT, Action: "sts:AssumeRole" }],
-        }),
-      },
-      parent,
+      CHATBOT,
+      `AWS Chatbot posts ${args.configurationName} alarms to Slack with this role`,
+      {},
+      this,
     );
     const policy = new RolePolicy(
       `${name}-role-notifications`,
